@@ -1,0 +1,35 @@
+import { describe, expect, test } from 'vitest';
+import { parseCommandLine, parseInteger } from './index.ts';
+
+describe('parseCommandLine', () => {
+  const options = { port: { type: 'string' }, json: { type: 'boolean' } } as const;
+
+  test('parses known flags and positionals', () => {
+    const { values, positionals } = parseCommandLine({
+      args: ['--port', '80', '--json', 'host'],
+      options,
+      allowPositionals: true,
+    });
+    expect(values).toEqual({ port: '80', json: true });
+    expect(positionals).toEqual(['host']);
+  });
+
+  test.each([[['--nope']], [['--port']], [['stray']]])('turns %j into ERR_USAGE', (args) => {
+    expect(() => parseCommandLine({ args, options })).toThrow(
+      expect.objectContaining({ code: 'ERR_USAGE' }),
+    );
+  });
+});
+
+describe('parseInteger', () => {
+  test('accepts whole numbers within the range', () => {
+    expect(parseInteger('--limit', '20', { min: 1, max: 100 })).toBe(20);
+    expect(parseInteger('--offset', ' 0 ')).toBe(0);
+  });
+
+  test.each(['', 'x', '1.5', '1e3', '101', '0', '99999999999999999999'])('rejects %j', (text) => {
+    expect(() => parseInteger('--limit', text, { min: 1, max: 100 })).toThrow(
+      expect.objectContaining({ code: 'ERR_USAGE' }),
+    );
+  });
+});

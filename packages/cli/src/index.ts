@@ -1,0 +1,12 @@
+/** @netlab/cli: the command-line conventions every netlab app shares. */
+export { parseCommandLine, parseInteger } from './args.ts';
+export { type ColorName, color, createColor, shouldColor } from './color.ts';
+export { type CodedError, isCodedError, UsageError } from './errors.ts';
+export { formatError, type RunMainOptions, runMain } from './main.ts';
+export {
+  bytes,
+  createProgress,
+  duration,
+  type Progress,
+  type ProgressOptions,
+} from './progress.ts';

@@ -1,0 +1,23 @@
+/** A tiny command used by main.test.ts to check runMain's exit codes and error lines. */
+import { parseCommandLine, runMain, UsageError } from '../src/index.ts';
+
+class DemoError extends Error {
+  readonly code = 'ERR_DEMO';
+}
+
+runMain(
+  async (argv) => {
+    const { values } = parseCommandLine({
+      args: argv,
+      options: { fail: { type: 'string' }, trace: { type: 'boolean' }, exit: { type: 'string' } },
+    });
+    if (values.fail === 'usage') throw new UsageError('missing HOST (try --help)');
+    if (values.fail === 'coded') {
+      throw new DemoError('peer closed after 3 of 8 bytes', { cause: new Error('inner') });
+    }
+    if (values.fail === 'plain') throw new Error('plain failure');
+    process.stdout.write('ok\n');
+    return values.exit === undefined ? undefined : Number(values.exit);
+  },
+  { name: 'demo' },
+);
