@@ -1,0 +1,43 @@
+/** AddressError: every failure in @netlab/addressing, with a stable string code. */
+
+/** Stable codes carried by {@link AddressError}. */
+export type AddressErrorCode =
+  | 'ERR_INVALID_ADDRESS'
+  | 'ERR_INVALID_ENDPOINT'
+  | 'ERR_INVALID_PORT'
+  | 'ERR_INVALID_NETWORK'
+  | 'ERR_INVALID_ARGUMENT'
+  | 'ERR_VERSION_MISMATCH'
+  | 'ERR_DNS_TIMEOUT'
+  | 'ERR_DNS_NOT_FOUND'
+  | 'ERR_DNS_FAILED'
+  | 'ERR_CONNECT_TIMEOUT'
+  | 'ERR_CONNECT_FAILED';
+
+/**
+ * An address, network, endpoint or DNS failure. Assert on `code`, never on `message`.
+ * @example
+ * try { parsePort('99999'); } catch (err) { if (err instanceof AddressError) err.code; }
+ */
+export class AddressError extends Error {
+  override name = 'AddressError';
+  readonly code: AddressErrorCode;
+  /** The text that failed to parse, when there is one. */
+  readonly input: string | undefined;
+
+  constructor(
+    code: AddressErrorCode,
+    message: string,
+    options: { input?: string; cause?: unknown } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.input = options.input;
+  }
+}
+
+/** Quote user text for an error message, shortened so a megabyte of garbage stays one line. */
+export function quote(text: string): string {
+  const shown = text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  return JSON.stringify(shown);
+}
