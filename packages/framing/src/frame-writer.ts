@@ -1,0 +1,169 @@
+/** FrameWriter: writes frames to any Writable without concatenation copies, honouring backpressure. */
+import type { Writable } from 'node:stream';
+import type { FrameCodec } from './codec.ts';
+import { FramingError } from './errors.ts';
+
+/** Options for {@link FrameWriter}. */
+export interface FrameWriterOptions {
+  /**
+   * Payloads up to this size (default 4096 bytes) are copied with their header into one
+   * buffer, which is cheaper than a second write; larger ones are written as separate parts
+   * under `cork()` so the kernel gets them in one `writev` without any copy.
+   */
+  copyThreshold?: number;
+}
+
+/**
+ * Write frames to a stream. Each write resolves once the stream can take more: at once
+ * when `write()` returned true, else on 'drain'. So `await writer.write(x)` in a loop never
+ * buffers more than the stream's highWaterMark plus one frame.
+ *
+ * @example
+ * const writer = new FrameWriter(socket, lengthPrefixed());
+ * await writer.write(Buffer.from('hello'));
+ * await writer.writeMany([a, b, c]); // one writev, no concatenation
+ */
+export class FrameWriter {
+  readonly #stream: Writable;
+  readonly #codec: FrameCodec;
+  readonly #copyThreshold: number;
+  #drain: Promise<void> | null = null;
+
+  /**
+   * @param stream - any Writable; a Duplex such as a socket keeps its readable side
+   * @param codec - the framing codec, e.g. `lengthPrefixed()`
+   * @param options - see {@link FrameWriterOptions}
+   */
+  constructor(stream: Writable, codec: FrameCodec, options: FrameWriterOptions = {}) {
+    this.#stream = stream;
+    this.#codec = codec;
+    this.#copyThreshold = options.copyThreshold ?? 4096;
+  }
+
+  /** The codec frames are encoded with. */
+  get codec(): FrameCodec {
+    return this.#codec;
+  }
+
+  /**
+   * Encode and write one frame.
+   * @param payload - frame contents
+   * @returns resolves when the stream can take more data
+   * @throws {FramingError} ERR_FRAME_TOO_LARGE, ERR_DELIMITER_IN_PAYLOAD, and
+   *   ERR_STREAM_CLOSED (rejects) when the stream is closed or closes while waiting
+   */
+  write(payload: Uint8Array): Promise<void> {
+    const closed = this.#closedError();
+    if (closed) return Promise.reject(closed);
+    const stream = this.#stream;
+    let ok: boolean;
+    if (payload.length <= this.#copyThreshold) {
+      ok = stream.write(this.#codec.encode(payload));
+    } else {
+      stream.cork();
+      for (const part of this.#codec.encodeParts(payload)) ok = stream.write(part);
+      stream.uncork();
+      ok = !stream.writableNeedDrain;
+    }
+    return ok ? Promise.resolve() : this.#waitDrain();
+  }
+
+  /**
+   * Write an already encoded frame (from `codec.encode`), e.g. one frame fanned out to
+   * many sockets: encode once, `writeEncoded` on each writer.
+   * @param frame - bytes produced by `codec.encode`
+   * @returns resolves when the stream can take more data
+   * @throws {FramingError} ERR_STREAM_CLOSED (rejects)
+   */
+  writeEncoded(frame: Uint8Array): Promise<void> {
+    const closed = this.#closedError();
+    if (closed) return Promise.reject(closed);
+    return this.#stream.write(frame) ? Promise.resolve() : this.#waitDrain();
+  }
+
+  /**
+   * Write several frames in one corked batch: Node hands them to the socket as a single
+   * `writev`, with no concatenation copy.
+   * @param payloads - frame contents, written in order
+   * @returns resolves when the stream can take more data
+   * @throws {FramingError} ERR_FRAME_TOO_LARGE or ERR_DELIMITER_IN_PAYLOAD before anything
+   *   is written; ERR_STREAM_CLOSED (rejects)
+   */
+  writeMany(payloads: Iterable<Uint8Array>): Promise<void> {
+    const closed = this.#closedError();
+    if (closed) return Promise.reject(closed);
+    const parts: Uint8Array[] = [];
+    for (const payload of payloads) {
+      if (payload.length <= this.#copyThreshold) parts.push(this.#codec.encode(payload));
+      else parts.push(...this.#codec.encodeParts(payload));
+    }
+    const stream = this.#stream;
+    stream.cork();
+    for (const part of parts) stream.write(part);
+    stream.uncork();
+    return stream.writableNeedDrain ? this.#waitDrain() : Promise.resolve();
+  }
+
+  /**
+   * End the stream's writable side once everything queued is flushed.
+   * @returns resolves on 'finish'
+   * @throws {FramingError} ERR_STREAM_CLOSED (rejects) when the stream closes first
+   */
+  end(): Promise<void> {
+    const stream = this.#stream;
+    if (stream.writableFinished) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const cleanup = () => {
+        stream.off('finish', onFinish);
+        stream.off('close', onClose);
+      };
+      const onFinish = () => {
+        cleanup();
+        resolve();
+      };
+      const onClose = () => {
+        cleanup();
+        if (stream.writableFinished) resolve();
+        else reject(closedError('stream closed before its writes were flushed'));
+      };
+      stream.on('finish', onFinish);
+      stream.on('close', onClose);
+      stream.end();
+    });
+  }
+
+  #closedError(): FramingError | null {
+    const stream = this.#stream;
+    if (stream.destroyed || stream.writableEnded) {
+      return closedError('write to a stream that is closed or ended');
+    }
+    return null;
+  }
+
+  /** One shared wait per writer, however many writes are waiting. */
+  #waitDrain(): Promise<void> {
+    this.#drain ??= new Promise<void>((resolve, reject) => {
+      const stream = this.#stream;
+      const settle = (err?: FramingError) => {
+        stream.off('drain', onDrain);
+        stream.off('close', onClose);
+        stream.off('error', onError);
+        this.#drain = null;
+        if (err) reject(err);
+        else resolve();
+      };
+      const onDrain = () => settle();
+      const onClose = () => settle(closedError('stream closed while waiting for drain'));
+      const onError = (cause: unknown) =>
+        settle(closedError('stream failed while waiting for drain', cause));
+      stream.on('drain', onDrain);
+      stream.on('close', onClose);
+      stream.on('error', onError);
+    });
+    return this.#drain;
+  }
+}
+
+function closedError(message: string, cause?: unknown): FramingError {
+  return new FramingError('ERR_STREAM_CLOSED', message, { cause });
+}
