@@ -1,0 +1,27 @@
+/** PeerError: every failure of @netlab/peers carries a stable string `code`. */
+
+/** Stable codes thrown by @netlab/peers. */
+export type PeerErrorCode =
+  | 'ERR_PEER_NOT_INSTALLED'
+  | 'ERR_PEER_INSTALL_FAILED'
+  | 'ERR_PEER_START_FAILED'
+  | 'ERR_PEER_START_TIMEOUT'
+  | 'ERR_PEER_PORT_IN_USE'
+  | 'ERR_PEER_STOP_TIMEOUT'
+  | 'ERR_PEER_COMMAND_FAILED'
+  | 'ERR_PEER_INVALID_OPTION';
+
+/**
+ * Error thrown when a peer server cannot be installed, started or stopped.
+ * @example
+ * try { await startRedis(); } catch (err) { if (err instanceof PeerError) console.error(err.code); }
+ */
+export class PeerError extends Error {
+  readonly code: PeerErrorCode;
+
+  constructor(code: PeerErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'PeerError';
+    this.code = code;
+  }
+}

@@ -1,0 +1,144 @@
+/** The `peers` CLI: install every server up front (CI), or run one in the foreground (users). */
+import { readdirSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startDnsmasq } from './dnsmasq.ts';
+import { PeerError } from './errors.ts';
+import { ensure, REQUIREMENTS, type Requirement } from './install.ts';
+import { startRedis } from './redis.ts';
+import { startSshd } from './sshd.ts';
+
+const HELP = `usage: peers <command> [options]
+
+Commands:
+  install [all|${Object.keys(REQUIREMENTS).join('|')} ...]
+      Install the Debian packages of the named peers (default: all) in one apt-get run.
+      Needs root on Debian/Ubuntu; elsewhere prints the command to run.
+  start <redis|sshd|dnsmasq> [options]
+      Run one server on 127.0.0.1 in the foreground and print its ports; Ctrl-C stops it
+      and removes its state folder.
+
+Options:
+  --json                 print the server's details as JSON
+  --authorized-key FILE  sshd: public key to allow (repeatable; default ~/.ssh/id_*.pub)
+  --a NAME=IP            dnsmasq: an A record (repeatable)
+  -h, --help             show this help
+
+Examples:
+  pnpm --filter peers peers install all
+  pnpm --filter peers peers start redis
+  pnpm --filter peers peers start dnsmasq --a app.netlab.test=127.0.0.1`;
+
+class UsageError extends Error {}
+
+type Values = { json?: boolean; 'authorized-key'?: string[]; a?: string[] };
+interface Running {
+  stop(): Promise<void>;
+}
+
+function defaultPublicKeys(): string[] {
+  const dir = join(homedir(), '.ssh');
+  try {
+    return readdirSync(dir)
+      .filter((f) => /^id_.*\.pub$/.test(f))
+      .map((f) => join(dir, f));
+  } catch {
+    return [];
+  }
+}
+
+const starters: Record<string, (values: Values) => Promise<Running>> = {
+  redis: () => startRedis(),
+  sshd: (values) => {
+    const files = values['authorized-key'] ?? defaultPublicKeys();
+    return startSshd({ authorizedKeys: files.map((f) => readFileSync(f, 'utf8').trim()) });
+  },
+  dnsmasq: (values) => {
+    const a = (values.a ?? []).map((spec): [string, string] => {
+      const [name, ip] = spec.split('=');
+      if (!name || !ip) throw new UsageError(`--a wants NAME=IP, got ${JSON.stringify(spec)}`);
+      return [name, ip];
+    });
+    return startDnsmasq({ records: { a } });
+  },
+};
+
+/** The handle's data fields (not its methods), for printing. */
+function details(handle: object): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(handle).filter(([, v]) => typeof v !== 'function'));
+}
+
+async function install(names: string[]): Promise<void> {
+  const wanted = names.length === 0 || names.includes('all') ? Object.keys(REQUIREMENTS) : names;
+  for (const name of wanted) {
+    if (!(name in REQUIREMENTS)) throw new UsageError(`unknown peer ${JSON.stringify(name)}`);
+  }
+  const paths = await ensure(...(wanted as Requirement[]));
+  console.log(`installed: ${wanted.join(', ')}`);
+  for (const path of paths) console.log(`  ${path}`);
+}
+
+async function start(name: string | undefined, values: Values): Promise<void> {
+  const starter = name ? starters[name] : undefined;
+  if (!starter) throw new UsageError(`start needs one of: ${Object.keys(starters).join(', ')}`);
+  const peer = await starter(values);
+  const info = details(peer);
+  if (values.json) console.log(JSON.stringify({ name, ...info }));
+  else {
+    console.log(`${name} is running (Ctrl-C stops it)`);
+    for (const [key, value] of Object.entries(info)) console.log(`  ${key}: ${value}`);
+  }
+  const keepAlive = setInterval(() => {}, 1 << 30);
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(s, () => resolve(s));
+  });
+  clearInterval(keepAlive);
+  console.error(`${signal}: stopping ${name}`);
+  await peer.stop();
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      json: { type: 'boolean' },
+      'authorized-key': { type: 'string', multiple: true },
+      a: { type: 'string', multiple: true },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const [command, ...rest] = positionals;
+  if (values.help || !command) {
+    console.log(HELP);
+    return values.help ? 0 : 2;
+  }
+  if (command === 'install') await install(rest);
+  else if (command === 'start') await start(rest[0], values);
+  else throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    const trace = process.argv.includes('--trace') || !!process.env.NODE_DEBUG;
+    if (
+      err instanceof UsageError ||
+      (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+    ) {
+      console.error(`peers: ${(err as Error).message} (see peers --help)`);
+      process.exitCode = 2;
+    } else if (err instanceof PeerError) {
+      console.error(`peers: ${err.code} ${err.message}`);
+      if (trace) console.error(err);
+      process.exitCode = 1;
+    } else {
+      console.error(trace ? err : `peers: ${(err as Error).message}`);
+      process.exitCode = 1;
+    }
+  },
+);

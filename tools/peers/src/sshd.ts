@@ -1,0 +1,131 @@
+/** startSshd: OpenSSH sshd on 127.0.0.1:<free port> with its own host key and authorized_keys. */
+import { createHash } from 'node:crypto';
+import { mkdir, readFile } from 'node:fs/promises';
+import { userInfo } from 'node:os';
+import { join } from 'node:path';
+import { type Daemon, startDaemon, withFreshPorts } from './daemon.ts';
+import { PeerError } from './errors.ts';
+import { run } from './exec.ts';
+import { ensure } from './install.ts';
+import { HOST } from './ports.ts';
+import { makeStateDir, removeStateDir, writeStateFile } from './state.ts';
+
+export interface SshdOptions {
+  /** OpenSSH public key lines (`ssh-ed25519 AAAA... comment`) allowed to log in. */
+  authorizedKeys: string[];
+  /** Offer password authentication (default false). Root's password is never accepted. */
+  passwordAuthentication?: boolean;
+  /** sshd's MaxAuthTries (default 6). */
+  maxAuthTries?: number;
+}
+
+/** A running sshd. */
+export interface SshdPeer {
+  host: string;
+  port: number;
+  pid: number;
+  /** The user to log in as: the user running the tests (root here). */
+  user: string;
+  /** Private host key file (ed25519). */
+  hostKeyPath: string;
+  /** `ssh-ed25519 AAAA...` */
+  hostPublicKey: string;
+  /** `SHA256:...` as ssh-keygen -l prints it. */
+  hostKeyFingerprint: string;
+  /** `[127.0.0.1]:PORT ssh-ed25519 AAAA...`, one line for a known_hosts file. */
+  knownHostsLine: string;
+  stateDir: string;
+  stop(): Promise<void>;
+}
+
+/** OpenSSH's fingerprint: SHA-256 of the key blob, base64 without padding. */
+export function sshFingerprint(publicKeyLine: string): string {
+  const blob = publicKeyLine.trim().split(/\s+/)[1] ?? '';
+  const digest = createHash('sha256').update(Buffer.from(blob, 'base64')).digest('base64');
+  return `SHA256:${digest.replace(/=+$/, '')}`;
+}
+
+function sshdConfig(o: {
+  port: number;
+  dir: string;
+  hostKey: string;
+  options: SshdOptions;
+}): string {
+  const yesNo = (b: boolean) => (b ? 'yes' : 'no');
+  return [
+    `Port ${o.port}`,
+    `ListenAddress ${HOST}`,
+    `HostKey ${o.hostKey}`,
+    `PidFile ${join(o.dir, 'sshd.pid')}`,
+    `AuthorizedKeysFile ${join(o.dir, 'authorized_keys')}`,
+    // Not PAM (needs system config), not the ownership checks (the state dir is in /tmp).
+    'UsePAM no',
+    'StrictModes no',
+    'PermitRootLogin prohibit-password',
+    'PubkeyAuthentication yes',
+    `PasswordAuthentication ${yesNo(o.options.passwordAuthentication ?? false)}`,
+    'KbdInteractiveAuthentication no',
+    `MaxAuthTries ${o.options.maxAuthTries ?? 6}`,
+    // Parallel test files open many connections at once.
+    'MaxStartups 100:30:200',
+    'PrintMotd no',
+    'PrintLastLog no',
+    'LogLevel VERBOSE',
+    'Subsystem sftp internal-sftp',
+    '',
+  ].join('\n');
+}
+
+/**
+ * Starts sshd (installing openssh-server/openssh-client if missing) with a fresh ed25519 host key.
+ * @example
+ * const sshd = await startSshd({ authorizedKeys: [publicKeyLine] });
+ * // ssh -p sshd.port -o UserKnownHostsFile=... root@127.0.0.1 echo hi
+ */
+export async function startSshd(options: SshdOptions): Promise<SshdPeer> {
+  if (!Array.isArray(options?.authorizedKeys)) {
+    throw new PeerError('ERR_PEER_INVALID_OPTION', 'startSshd needs authorizedKeys: string[]');
+  }
+  const [sshd, sshKeygen] = await ensure('sshd');
+  // sshd refuses to start without its privilege separation directory.
+  await mkdir('/run/sshd', { recursive: true, mode: 0o755 }).catch(() => {});
+  const stateDir = await makeStateDir('sshd');
+  try {
+    const hostKey = join(stateDir, 'ssh_host_ed25519_key');
+    await run(sshKeygen!, ['-q', '-t', 'ed25519', '-N', '', '-C', 'netlab-peers', '-f', hostKey]);
+    const hostPublicKey = (await readFile(`${hostKey}.pub`, 'utf8')).trim().split(/\s+/);
+    const hostKeyLine = `${hostPublicKey[0]} ${hostPublicKey[1]}`;
+    const keys = options.authorizedKeys.map((k) => k.trim()).join('\n');
+    await writeStateFile(stateDir, 'authorized_keys', `${keys}\n`, 0o600);
+    const [daemon, port] = await withFreshPorts(1, async ([p]) => {
+      const config = sshdConfig({ port: p!, dir: stateDir, hostKey, options });
+      const file = await writeStateFile(stateDir, 'sshd_config', config, 0o600);
+      // -D: stay in the foreground; -e: log to stderr. sshd re-execs itself: absolute path.
+      const d = await startDaemon({
+        name: 'sshd',
+        command: sshd!,
+        args: ['-D', '-e', '-f', file],
+        ports: [p!],
+      });
+      return [d, p!] as [Daemon, number];
+    });
+    return {
+      host: HOST,
+      port,
+      pid: daemon.pid,
+      user: userInfo().username,
+      hostKeyPath: hostKey,
+      hostPublicKey: hostKeyLine,
+      hostKeyFingerprint: sshFingerprint(hostKeyLine),
+      knownHostsLine: `[${HOST}]:${port} ${hostKeyLine}`,
+      stateDir,
+      async stop() {
+        await daemon.stop();
+        await removeStateDir(stateDir);
+      },
+    };
+  } catch (err) {
+    await removeStateDir(stateDir);
+    throw err;
+  }
+}
