@@ -1,0 +1,35 @@
+/** @netlab/serialization: typed MessagePack messages, validated on decode, over framed streams. */
+import * as v from 'valibot';
+
+export {
+  SerializationError,
+  type SerializationErrorCode,
+  type SerializationErrorDetails,
+} from './errors.ts';
+export type { Handshake } from './handshake.ts';
+export { MessageStream, type MessageStreamOptions } from './message-stream.ts';
+export { formatPath } from './path.ts';
+export {
+  type AnyMessage,
+  defineProtocol,
+  type MessageDefinitions,
+  type MessageFrom,
+  type MessageOf,
+  type MessageOfType,
+  type Protocol,
+  type ProtocolOptions,
+} from './protocol.ts';
+export {
+  type FormatTraceOptions,
+  formatTrace,
+  type TraceDirection,
+  type TraceHook,
+} from './trace.ts';
+/**
+ * valibot, the schema library message fields are written with (chosen by measurement, see
+ * the README), re-exported so apps and this package always agree on its version.
+ * @example
+ * import { defineProtocol, v } from '@netlab/serialization';
+ * defineProtocol({ name: 'x', version: 1, messages: { ping: { seq: v.number() } } });
+ */
+export { v };

@@ -1,0 +1,93 @@
+/** MessageStream over a real loopback TCP connection: handshake, typed messages, trace, close. */
+import { once } from 'node:events';
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import * as v from 'valibot';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { SerializationError } from './errors.ts';
+import { MessageStream } from './message-stream.ts';
+import { defineProtocol } from './protocol.ts';
+import { formatTrace } from './trace.ts';
+
+const chat = defineProtocol({
+  name: 'tcp-chat',
+  version: 1,
+  messages: { hello: { nick: v.string() }, say: { room: v.string(), text: v.string() } },
+});
+
+const cleanup: Array<() => void> = [];
+afterEach(() => {
+  for (const fn of cleanup.splice(0)) fn();
+});
+
+async function socketPair(): Promise<[Socket, Socket]> {
+  const listener: Server = createServer();
+  listener.listen(0, '127.0.0.1');
+  await once(listener, 'listening');
+  const { port } = listener.address() as { port: number };
+  const accepted = once(listener, 'connection') as Promise<[Socket]>;
+  const client = connect(port, '127.0.0.1');
+  await once(client, 'connect');
+  const [server] = await accepted;
+  cleanup.push(() => {
+    client.destroy();
+    server.destroy();
+    listener.close();
+  });
+  return [client, server];
+}
+
+describe('MessageStream', () => {
+  it('handshakes, exchanges typed messages and traces them', async () => {
+    const [a, b] = await socketPair();
+    const lines: string[] = [];
+    const client = new MessageStream(a, chat, {
+      trace: (dir, msg, bytes) => lines.push(formatTrace(dir, msg, bytes)),
+    });
+    const server = new MessageStream(b, chat);
+    const [peerOfClient, peerOfServer] = await Promise.all([
+      client.handshake(),
+      server.handshake(),
+    ]);
+    expect(peerOfClient.version).toBe(1);
+    expect(peerOfServer.protocol).toBe('tcp-chat');
+
+    await client.send({ type: 'hello', nick: 'ada' });
+    await client.send({ type: 'say', room: 'lobby', text: 'hi' });
+    const closing = client.close();
+    const got = [];
+    for await (const message of server) got.push(message);
+    await closing;
+    expect(got).toEqual([
+      { type: 'hello', nick: 'ada' },
+      { type: 'say', room: 'lobby', text: 'hi' },
+    ]);
+    expect(lines[0]).toMatch(/^-> \$handshake \{ protocol: 'tcp-chat', version: 1 \} \(\d+ B\)$/);
+    expect(lines).toContain("-> say { room: 'lobby', text: 'hi' } (29 B)");
+  });
+
+  it('rejects a peer speaking another version', async () => {
+    const [a, b] = await socketPair();
+    const v2 = defineProtocol({ name: 'tcp-chat', version: 2, messages: {} });
+    const results = await Promise.allSettled([
+      new MessageStream(a, chat).handshake(),
+      new MessageStream(b, v2).handshake(),
+    ]);
+    for (const result of results) {
+      expect(result.status).toBe('rejected');
+      const error = (result as PromiseRejectedResult).reason as SerializationError;
+      expect(error.code).toBe('ERR_VERSION_MISMATCH');
+    }
+  });
+
+  it('reports an invalid message with its path and keeps reading', async () => {
+    const [a, b] = await socketPair();
+    const server = new MessageStream(b, chat);
+    const raw = new MessageStream(a, chat);
+    await raw.sendFrame(raw.codec.encode(chat.pack({ type: 'say', room: 1, text: 'x' })));
+    await raw.send({ type: 'say', room: 'r', text: 'ok' });
+    const error = await server.next().catch((err: SerializationError) => err);
+    expect((error as SerializationError).code).toBe('ERR_INVALID_MESSAGE');
+    expect((error as SerializationError).path).toBe('room');
+    expect(await server.next()).toEqual({ type: 'say', room: 'r', text: 'ok' });
+  });
+});

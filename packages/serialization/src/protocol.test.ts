@@ -1,0 +1,149 @@
+/** defineProtocol: round trips, typed unions, and every kind of invalid input. */
+import { Packr } from 'msgpackr';
+import * as v from 'valibot';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import type { SerializationError } from './errors.ts';
+import { defineProtocol, type MessageOf, type MessageOfType } from './protocol.ts';
+
+const chat = defineProtocol({
+  name: 'tcp-chat',
+  version: 1,
+  messages: {
+    hello: { nick: v.pipe(v.string(), v.minLength(1)) },
+    say: { room: v.string(), text: v.string() },
+    members: { room: v.string(), members: v.array(v.object({ nick: v.string() })) },
+  },
+});
+const standard = new Packr({ useRecords: false });
+
+function failure(fn: () => unknown): SerializationError {
+  try {
+    fn();
+  } catch (err) {
+    return err as SerializationError;
+  }
+  throw new Error('expected a SerializationError');
+}
+
+describe('defineProtocol', () => {
+  it('round-trips each message type', () => {
+    const messages: MessageOf<typeof chat>[] = [
+      { type: 'hello', nick: 'ada' },
+      { type: 'say', room: 'lobby', text: 'hi ☃' },
+      { type: 'members', room: 'lobby', members: [{ nick: 'ada' }, { nick: 'bob' }] },
+    ];
+    for (const message of messages) expect(chat.decode(chat.encode(message))).toEqual(message);
+  });
+
+  it('gives apps the union and per-type types', () => {
+    expectTypeOf<MessageOfType<typeof chat, 'say'>>().toEqualTypeOf<{
+      type: 'say';
+      room: string;
+      text: string;
+    }>();
+    const message = chat.decode(chat.encode({ type: 'hello', nick: 'x' }));
+    if (message.type === 'hello') expectTypeOf(message.nick).toBeString();
+  });
+
+  it('writes standard MessagePack (no record extension)', () => {
+    const bytes = chat.encode({ type: 'say', room: 'r', text: 't' });
+    expect(bytes[0]! & 0xf0).toBe(0x80); // a fixmap: plain MessagePack, no extension
+    expect(standard.unpack(bytes)).toEqual({ type: 'say', room: 'r', text: 't' });
+  });
+
+  it('strips unknown fields by default', () => {
+    const bytes = standard.pack({ type: 'say', room: 'r', text: 't', extra: 1 });
+    expect(chat.decode(bytes)).toEqual({ type: 'say', room: 'r', text: 't' });
+  });
+
+  it('rejects unknown fields with unknownKeys: reject', () => {
+    const strict = defineProtocol({
+      name: 's',
+      version: 1,
+      unknownKeys: 'reject',
+      messages: { ping: { seq: v.number() } },
+    });
+    const error = failure(() => strict.decode(standard.pack({ type: 'ping', seq: 1, x: 2 })));
+    expect(error.code).toBe('ERR_INVALID_MESSAGE');
+    expect(error.path).toBe('x');
+  });
+
+  it('reports the path of a wrong field', () => {
+    const error = failure(() => chat.decode(standard.pack({ type: 'say', room: 5, text: 't' })));
+    expect(error.code).toBe('ERR_INVALID_MESSAGE');
+    expect(error.path).toBe('room');
+    expect(error.messageType).toBe('say');
+    const nested = failure(() =>
+      chat.decode(
+        standard.pack({
+          type: 'members',
+          room: 'r',
+          members: [{ nick: 'a' }, { nick: 'b' }, { nick: 3 }],
+        }),
+      ),
+    );
+    expect(nested.path).toBe('members[2].nick');
+  });
+
+  it('reports a missing field and a failed check', () => {
+    expect(failure(() => chat.decode(standard.pack({ type: 'say', room: 'r' }))).path).toBe('text');
+    expect(failure(() => chat.decode(standard.pack({ type: 'hello', nick: '' }))).path).toBe(
+      'nick',
+    );
+  });
+
+  it('rejects an unknown type, a missing type and a non-map', () => {
+    for (const value of [{ type: 'nope' }, { room: 'r' }, [1, 2], 'say', null]) {
+      const error = failure(() => chat.decode(standard.pack(value)));
+      expect(error.code).toBe('ERR_INVALID_MESSAGE');
+      expect(['type', '']).toContain(error.path);
+    }
+  });
+
+  it('wraps bad MessagePack without leaking the library error', () => {
+    const good = chat.encode({ type: 'say', room: 'r', text: 't' });
+    for (const bytes of [
+      good.subarray(0, 5),
+      Buffer.concat([good, Buffer.from([1])]),
+      Buffer.alloc(0),
+    ]) {
+      const error = failure(() => chat.decode(bytes));
+      expect(error.name).toBe('SerializationError');
+      expect(error.code).toBe('ERR_INVALID_MESSAGE');
+      expect(error.path).toBe('');
+    }
+  });
+});
+
+describe('handshake', () => {
+  it('accepts the same protocol and version', () => {
+    expect(chat.checkHandshake(chat.handshake())).toEqual({
+      type: '$handshake',
+      protocol: 'tcp-chat',
+      version: 1,
+    });
+  });
+
+  it('rejects another version with both numbers in the message', () => {
+    const v2 = defineProtocol({ name: 'tcp-chat', version: 2, messages: {} });
+    const error = failure(() => chat.checkHandshake(v2.handshake()));
+    expect(error.code).toBe('ERR_VERSION_MISMATCH');
+    expect(error.message).toContain('version 2');
+    expect(error.message).toContain('version 1');
+    const tolerant = defineProtocol({
+      name: 'tcp-chat',
+      version: 2,
+      accepts: [1, 2],
+      messages: {},
+    });
+    expect(tolerant.checkHandshake(chat.handshake()).version).toBe(1);
+  });
+
+  it('rejects another protocol and a non-handshake', () => {
+    const other = defineProtocol({ name: 'udp-x', version: 1, messages: {} });
+    expect(failure(() => chat.checkHandshake(other.handshake())).code).toBe(
+      'ERR_PROTOCOL_MISMATCH',
+    );
+    expect(failure(() => chat.checkHandshake({ type: 'say' })).code).toBe('ERR_INVALID_MESSAGE');
+  });
+});
