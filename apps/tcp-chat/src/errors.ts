@@ -1,0 +1,37 @@
+/** ChatError: every tcp-chat failure, with a stable code; the same codes travel in error frames. */
+
+/** Stable codes, shared by thrown errors and `error` frames on the wire. */
+export type ChatErrorCode =
+  | 'ERR_PROTOCOL_VERSION'
+  | 'ERR_HELLO_REQUIRED'
+  | 'ERR_INVALID_MESSAGE'
+  | 'ERR_FRAME_TOO_LARGE'
+  | 'ERR_BAD_FRAME'
+  | 'ERR_NICK_IN_USE'
+  | 'ERR_NO_SUCH_NICK'
+  | 'ERR_NOT_IN_ROOM'
+  | 'ERR_TOO_MANY_ROOMS'
+  | 'ERR_RATE_LIMITED'
+  | 'ERR_FLOOD'
+  | 'ERR_SLOW_CONSUMER'
+  | 'ERR_TOO_MANY_CONNECTIONS'
+  | 'ERR_IDLE_TIMEOUT'
+  | 'ERR_SERVER_SHUTDOWN'
+  | 'ERR_CONNECT'
+  | 'ERR_TLS'
+  | 'ERR_CLOSED'
+  | 'ERR_TIMEOUT'
+  | 'ERR_TLS_DEV_CERT';
+
+/** An error with a stable `code`; wrapping keeps the original as `cause`. */
+export class ChatError extends Error {
+  override readonly name = 'ChatError';
+
+  constructor(
+    readonly code: ChatErrorCode | (string & {}),
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

@@ -1,0 +1,101 @@
+/** Rooms: members, a per-room sequence number and a bounded history of encoded frames. */
+
+/** What a room needs from a connection: a nick and a way to queue an encoded frame. */
+export interface Member {
+  readonly nick: string;
+  send(frame: Buffer): void;
+}
+
+/** One stored message: its sequence number and the exact frame every member received. */
+export interface HistoryEntry {
+  seq: number;
+  frame: Buffer;
+}
+
+/** A chat room. History is a ring of the last `historySize` frames, replayed byte for byte. */
+export class Room {
+  readonly members = new Set<Member>();
+  /** Sequence number of the last message said here; 0 before the first. */
+  seq = 0;
+  readonly #ring: (HistoryEntry | undefined)[];
+
+  constructor(
+    readonly name: string,
+    readonly historySize: number,
+  ) {
+    this.#ring = new Array(historySize);
+  }
+
+  /** Claims the next sequence number; the caller encodes the message with it. */
+  nextSeq(): number {
+    this.seq += 1;
+    return this.seq;
+  }
+
+  /** Stores an already-encoded message and queues it to every member (encoded once, shared). */
+  publish(seq: number, frame: Buffer): void {
+    if (this.historySize > 0) this.#ring[seq % this.historySize] = { seq, frame };
+    for (const m of this.members) m.send(frame);
+  }
+
+  /** Sends a frame to every member except `except` (presence events are not stored). */
+  broadcast(frame: Buffer, except?: Member): void {
+    for (const m of this.members) if (m !== except) m.send(frame);
+  }
+
+  /** Oldest sequence number still held in history (seq + 1 when history is empty). */
+  oldestSeq(): number {
+    return Math.max(1, this.seq - Math.min(this.historySize, this.seq) + 1);
+  }
+
+  /**
+   * Messages with a sequence number above `since`, oldest first, capped at `limit`.
+   * `complete` is false when some of them already fell out of the ring: the client has a gap
+   * it cannot fill, and says so rather than pretending nothing was missed.
+   */
+  since(since: number, limit = this.historySize): { entries: HistoryEntry[]; complete: boolean } {
+    const from = Math.max(since + 1, this.oldestSeq(), this.seq - limit + 1);
+    const entries: HistoryEntry[] = [];
+    for (let s = from; s <= this.seq; s++) {
+      const e = this.#ring[s % this.historySize];
+      if (e?.seq === s) entries.push(e);
+    }
+    return { entries, complete: from <= since + 1 };
+  }
+}
+
+/** All rooms on a server, capped so a client cannot create rooms without bound. */
+export class RoomRegistry {
+  readonly #rooms = new Map<string, Room>();
+
+  constructor(
+    readonly maxRooms: number,
+    readonly historySize: number,
+  ) {}
+
+  get size(): number {
+    return this.#rooms.size;
+  }
+
+  get(name: string): Room | undefined {
+    return this.#rooms.get(name);
+  }
+
+  /**
+   * Returns the room, creating it if there is room for one more; undefined when the cap is hit.
+   * Empty rooms are kept (with their sequence and history) so a client that reconnects after
+   * everyone left can still replay what it missed.
+   */
+  open(name: string): Room | undefined {
+    let room = this.#rooms.get(name);
+    if (room) return room;
+    if (this.#rooms.size >= this.maxRooms) return undefined;
+    room = new Room(name, this.historySize);
+    this.#rooms.set(name, room);
+    return room;
+  }
+
+  list(): Room[] {
+    return [...this.#rooms.values()];
+  }
+}
