@@ -6,7 +6,7 @@ export type FramingErrorCode =
   | 'ERR_FRAME_TOO_LARGE'
   /** The stream ended inside a frame. */
   | 'ERR_TRUNCATED'
-  /** A length header that can never be valid (a varint longer than 5 bytes). */
+  /** A varint length header longer than 5 bytes, or overlong (`0x80 0x00` for 0). */
   | 'ERR_INVALID_HEADER'
   /** A payload handed to a delimiter codec contains the delimiter. */
   | 'ERR_DELIMITER_IN_PAYLOAD'

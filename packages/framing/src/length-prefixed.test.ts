@@ -113,6 +113,7 @@ describe('lengthPrefixed varint', () => {
     expect(codeOf(() => codec.createDecoder().push(Buffer.alloc(6, 0x80)))).toBe(
       'ERR_INVALID_HEADER',
     );
+    expect(codeOf(() => codec.createDecoder().push(bytes(0x80, 0x00)))).toBe('ERR_INVALID_HEADER');
     const small = lengthPrefixed({ header: 'varint', maxFrameSize: 100 }).createDecoder();
     expect(codeOf(() => small.push(bytes(0xac, 0x02)))).toBe('ERR_FRAME_TOO_LARGE');
   });

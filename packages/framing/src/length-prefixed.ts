@@ -174,9 +174,13 @@ class LengthPrefixedDecoder implements FrameDecoder {
           }
           const byte = chunk[at++]!;
           length += (byte & 0x7f) * shift;
-          if (byte < 0x80) break;
+          if (byte < 0x80) {
+            // A last byte of 0 after others is an overlong encoding: one value, one form.
+            if (byte === 0 && at - offset > 1) throw invalidVarint('overlong');
+            break;
+          }
           shift *= 128;
-          if (at - offset === VARINT_MAX_BYTES) throw invalidVarint();
+          if (at - offset === VARINT_MAX_BYTES) throw invalidVarint('long');
         }
         payloadStart = at;
       } else {
@@ -214,8 +218,10 @@ class LengthPrefixedDecoder implements FrameDecoder {
     while (offset < chunk.length && length < 0) {
       buf[this.#headerBytes++] = chunk[offset++]!;
       if (this.#varint) {
-        if (buf[this.#headerBytes - 1]! < 0x80) length = readVarint(buf, this.#headerBytes);
-        else if (this.#headerBytes === VARINT_MAX_BYTES) throw invalidVarint();
+        const byte = buf[this.#headerBytes - 1]!;
+        if (byte === 0 && this.#headerBytes > 1) throw invalidVarint('overlong');
+        if (byte < 0x80) length = readVarint(buf, this.#headerBytes);
+        else if (this.#headerBytes === VARINT_MAX_BYTES) throw invalidVarint('long');
       } else if (this.#headerBytes === 4) {
         length = buf.readUInt32BE(0);
       }
@@ -280,9 +286,10 @@ function readVarint(buf: Buffer, size: number): number {
   return value;
 }
 
-function invalidVarint(): FramingError {
-  return new FramingError(
-    'ERR_INVALID_HEADER',
-    `varint length header longer than ${VARINT_MAX_BYTES} bytes`,
-  );
+function invalidVarint(kind: 'long' | 'overlong'): FramingError {
+  const message =
+    kind === 'long'
+      ? `varint length header longer than ${VARINT_MAX_BYTES} bytes`
+      : 'varint length header is overlong (ends in a 0x00 byte)';
+  return new FramingError('ERR_INVALID_HEADER', message);
 }

@@ -1,7 +1,9 @@
 /** readFrames + FrameWriter over a real loopback TCP socket pair. */
 import { once } from 'node:events';
 import { connect, createServer, type Server, type Socket } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
+import { delimited } from './delimited.ts';
 import type { FramingError } from './errors.ts';
 import { FrameWriter } from './frame-writer.ts';
 import { lengthPrefixed } from './length-prefixed.ts';
@@ -63,5 +65,72 @@ describe('stream adapters over loopback TCP', () => {
     expect(error?.code).toBe('ERR_TRUNCATED');
     expect(error?.received).toBe(7);
     expect(error?.expected).toBe(13);
+  });
+
+  it('honours backpressure against a slow reader and delivers every frame intact', async () => {
+    const { client, server } = await pair();
+    const codec = lengthPrefixed();
+    const frameSize = 64 * 1024;
+    const count = 256; // 16 MiB: more than the loopback socket buffers hold
+    let drains = 0;
+    client.on('drain', () => drains++);
+    const writer = new FrameWriter(client, codec);
+    const writing = (async () => {
+      for (let i = 0; i < count; i++) {
+        await writer.write(Buffer.alloc(frameSize, i & 0xff));
+        // After each resolved write, Node buffers at most the high-water mark plus one frame.
+        expect(client.writableLength).toBeLessThanOrEqual(
+          client.writableHighWaterMark + frameSize + 4,
+        );
+      }
+      await writer.end();
+    })();
+    await sleep(200); // the reader starts late...
+    let seen = 0;
+    for await (const frame of readFrames(server, codec, { highWaterFrames: 4 })) {
+      expect(frame.length).toBe(frameSize);
+      expect(frame[0]).toBe(seen & 0xff);
+      expect(frame[frameSize - 1]).toBe(seen & 0xff);
+      seen++;
+      if (seen % 32 === 0) await sleep(5); // ...and stays slow
+    }
+    await writing;
+    expect(seen).toBe(count);
+    expect(drains).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('rejects a write waiting for drain with ERR_STREAM_CLOSED when the peer goes away', async () => {
+    const { client, server } = await pair();
+    client.on('error', () => {}); // ECONNRESET/EPIPE also reach the socket itself
+    const writer = new FrameWriter(client, lengthPrefixed());
+    // Fill the socket buffers (ours and the kernel's) until a write stays pending.
+    let pending: Promise<void> | undefined;
+    for (let i = 0; i < 2000 && pending === undefined; i++) {
+      const write = writer.write(Buffer.alloc(64 * 1024));
+      const settled = await Promise.race([write.then(() => true), sleep(100).then(() => false)]);
+      if (!settled) pending = write;
+    }
+    expect(pending).toBeDefined();
+    server.destroy();
+    const error = (await pending!.catch((err: unknown) => err)) as FramingError;
+    expect(error.code).toBe('ERR_STREAM_CLOSED');
+    const again = (await writer
+      .write(Buffer.from('x'))
+      .catch((err: unknown) => err)) as FramingError;
+    expect(again.code).toBe('ERR_STREAM_CLOSED');
+  }, 60_000);
+
+  it('reads delimited frames and stops cleanly when the consumer breaks out', async () => {
+    const { client, server } = await pair();
+    const lines = delimited({ delimiter: '\r\n' });
+    client.write('one\r\ntwo\r\nthree\r\n');
+    const got: string[] = [];
+    for await (const frame of readFrames(server, lines)) {
+      got.push(frame.toString());
+      if (got.length === 2) break;
+    }
+    expect(got).toEqual(['one', 'two']);
+    expect(server.destroyed).toBe(false);
+    expect(server.isPaused()).toBe(true);
   });
 });
