@@ -1,0 +1,78 @@
+/** Aggregation per interval: totals, rates, gauges, sketch quantiles, sets, expiry. */
+import { describe, expect, it } from 'vitest';
+import { Aggregator } from './aggregator.ts';
+
+describe('Aggregator', () => {
+  it('sums counters scaled by sample rate and keeps lifetime totals', () => {
+    const agg = new Aggregator();
+    agg.record('hits', '', 'c', 1, 0.1);
+    agg.record('hits', '', 'c', 5, 1);
+    const first = agg.flush();
+    expect(first.counters[0]).toMatchObject({ name: 'hits', value: 15, total: 15 });
+    agg.record('hits', '', 'c', 2, 1);
+    expect(agg.flush().counters[0]).toMatchObject({ value: 2, total: 17 });
+  });
+
+  it('sets and moves gauges, and keeps them across intervals', () => {
+    const agg = new Aggregator();
+    agg.record('q', '', 'gd', 3, 1);
+    agg.record('q', '', 'gd', -1, 1);
+    expect(agg.flush().gauges[0]!.value).toBe(2);
+    agg.record('q', '', 'g', 10, 1);
+    agg.record('q', '', 'gd', 1, 1);
+    expect(agg.flush().gauges[0]!.value).toBe(11);
+    expect(agg.flush().gauges[0]!.value).toBe(11);
+  });
+
+  it('gives timer quantiles within the sketch accuracy and exact count/min/max/mean', () => {
+    const agg = new Aggregator();
+    for (let i = 1; i <= 1000; i++) agg.record('lat', 'env:a', 'ms', i, 1);
+    const t = agg.flush().timers[0]!;
+    expect(t).toMatchObject({
+      name: 'lat',
+      tags: ['env:a'],
+      count: 1000,
+      min: 1,
+      max: 1000,
+      mean: 500.5,
+    });
+    expect(Math.abs(t.p50 - 500) / 500).toBeLessThanOrEqual(0.011);
+    expect(Math.abs(t.p90 - 900) / 900).toBeLessThanOrEqual(0.011);
+    expect(Math.abs(t.p99 - 990) / 990).toBeLessThanOrEqual(0.011);
+  });
+
+  it('weights sampled timers and handles zero and negative histogram values', () => {
+    const agg = new Aggregator();
+    agg.record('h', '', 'h', -5, 1);
+    agg.record('h', '', 'h', 0, 1);
+    agg.record('h', '', 'h', 5, 0.5);
+    const t = agg.flush().timers[0]!;
+    expect(t).toMatchObject({ count: 4, min: -5, max: 5, totalCount: 4, totalSum: 5 });
+  });
+
+  it('counts distinct set members per interval', () => {
+    const agg = new Aggregator();
+    for (const m of ['a', 'b', 'a', 'c']) agg.record('u', '', 's', m, 1);
+    expect(agg.flush().sets[0]!.count).toBe(3);
+    expect(agg.flush().sets[0]!.count).toBe(0);
+  });
+
+  it('expires idle series after expireAfter intervals', () => {
+    const agg = new Aggregator({ expireAfter: 2 });
+    agg.record('c', '', 'c', 1, 1);
+    expect(agg.flush().counters).toHaveLength(1); // the interval with the sample
+    expect(agg.flush().counters).toHaveLength(1); // idle 1
+    expect(agg.flush().counters).toHaveLength(1); // idle 2, then forgotten
+    expect(agg.flush().counters).toHaveLength(0);
+    expect(agg.seriesCount).toBe(0);
+  });
+
+  it('refuses new series past maxSeries and counts them', () => {
+    const agg = new Aggregator({ maxSeries: 2 });
+    expect(agg.record('a', '', 'c', 1, 1)).toBe(true);
+    expect(agg.record('b', '', 'c', 1, 1)).toBe(true);
+    expect(agg.record('c', '', 'c', 1, 1)).toBe(false);
+    expect(agg.record('a', '', 'c', 1, 1)).toBe(true);
+    expect(agg.refused).toBe(1);
+  });
+});

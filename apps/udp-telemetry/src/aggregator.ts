@@ -1,0 +1,249 @@
+/** Per-interval aggregation of samples: counter totals, gauges, timer quantiles, set sizes. */
+import { LogCollapsingLowestDenseDDSketch } from '@datadog/sketches-js';
+import type { MetricType } from './protocol.ts';
+
+/** What one flush interval added up to; also what /api/metrics and /metrics serve. */
+export interface Snapshot {
+  /** End of the interval, ms since the epoch. */
+  at: number;
+  intervalMs: number;
+  counters: { name: string; tags: string[]; value: number; rate: number; total: number }[];
+  gauges: { name: string; tags: string[]; value: number }[];
+  timers: TimerStats[];
+  sets: { name: string; tags: string[]; count: number }[];
+}
+
+export interface TimerStats {
+  name: string;
+  tags: string[];
+  type: 'ms' | 'h' | 'd';
+  /** Samples this interval, scaled up by 1 / sample rate. */
+  count: number;
+  min: number;
+  max: number;
+  mean: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  /** Since the series appeared (for Prometheus summaries, which are cumulative). */
+  totalCount: number;
+  totalSum: number;
+}
+
+interface Series {
+  name: string;
+  tags: string[];
+  /** Index of the last interval that saw a sample: idle series expire after `expireAfter`. */
+  seen: number;
+}
+interface Counter extends Series {
+  value: number;
+  total: number;
+}
+interface Gauge extends Series {
+  value: number;
+}
+interface Timer extends Series {
+  type: 'ms' | 'h' | 'd';
+  sketch: LogCollapsingLowestDenseDDSketch | undefined;
+  totalCount: number;
+  totalSum: number;
+}
+interface UniqueSet extends Series {
+  members: Set<string>;
+}
+
+/** DDSketch with 1 % relative accuracy; 2048 bins bound memory per series (~16 KiB). */
+const newSketch = () =>
+  new LogCollapsingLowestDenseDDSketch({ relativeAccuracy: 0.01, binLimit: 2048 });
+
+export interface AggregatorOptions {
+  /** Intervals without a sample after which a series is forgotten (default 6). */
+  expireAfter?: number;
+  /** Most series kept per type; samples for new series beyond it are refused (default 100k). */
+  maxSeries?: number;
+}
+
+export class Aggregator {
+  readonly counters = new Map<string, Counter>();
+  readonly gauges = new Map<string, Gauge>();
+  readonly timers = new Map<string, Timer>();
+  readonly sets = new Map<string, UniqueSet>();
+  /** Samples accepted since start. */
+  samples = 0;
+  /** Samples refused because `maxSeries` was reached. */
+  refused = 0;
+  private interval = 0;
+  private started = Date.now();
+  private readonly expireAfter: number;
+  private readonly maxSeries: number;
+
+  constructor(options: AggregatorOptions = {}) {
+    this.expireAfter = options.expireAfter ?? 6;
+    this.maxSeries = options.maxSeries ?? 100_000;
+  }
+
+  /**
+   * Adds one sample. `tagKey` is the tags joined by `,` in sorted order ('' for none); the
+   * caller has checked that `value` is finite (or a string for sets) and 0 < rate <= 1.
+   * Returns false when the sample was refused.
+   */
+  record(name: string, tagKey: string, type: MetricType, value: number | string, rate: number) {
+    const key = tagKey === '' ? name : `${name}|#${tagKey}`;
+    switch (type) {
+      case 'c': {
+        const c =
+          this.counters.get(key) ??
+          this.create(this.counters, key, name, tagKey, { value: 0, total: 0 });
+        if (c === undefined) return false;
+        const v = (value as number) / rate;
+        c.value += v;
+        c.total += v;
+        c.seen = this.interval;
+        break;
+      }
+      case 'g':
+      case 'gd': {
+        const g = this.gauges.get(key) ?? this.create(this.gauges, key, name, tagKey, { value: 0 });
+        if (g === undefined) return false;
+        g.value = type === 'g' ? (value as number) : g.value + (value as number);
+        g.seen = this.interval;
+        break;
+      }
+      case 's': {
+        const s =
+          this.sets.get(key) ??
+          this.create(this.sets, key, name, tagKey, { members: new Set<string>() });
+        if (s === undefined) return false;
+        s.members.add(String(value));
+        s.seen = this.interval;
+        break;
+      }
+      default: {
+        const t =
+          this.timers.get(key) ??
+          this.create(this.timers, key, name, tagKey, {
+            type,
+            sketch: undefined,
+            totalCount: 0,
+            totalSum: 0,
+          });
+        if (t === undefined) return false;
+        t.sketch ??= newSketch();
+        // Sample rate r means each sample stands for 1/r: a weight, exactly as StatsD counts it.
+        t.sketch.accept(value as number, 1 / rate);
+        t.totalCount += 1 / rate;
+        t.totalSum += (value as number) / rate;
+        t.seen = this.interval;
+      }
+    }
+    this.samples++;
+    return true;
+  }
+
+  private create<S extends Series>(
+    map: Map<string, S>,
+    key: string,
+    name: string,
+    tagKey: string,
+    fields: Omit<S, keyof Series>,
+  ): S | undefined {
+    if (map.size >= this.maxSeries) {
+      this.refused++;
+      return undefined;
+    }
+    const tags = tagKey === '' ? [] : tagKey.split(',');
+    const series = { name, tags, seen: this.interval, ...fields } as S;
+    map.set(key, series);
+    return series;
+  }
+
+  /** Closes the interval: returns its snapshot, resets per-interval state, expires idle series. */
+  flush(now = Date.now()): Snapshot {
+    const intervalMs = Math.max(1, now - this.started);
+    const seconds = intervalMs / 1000;
+    const snap: Snapshot = { at: now, intervalMs, counters: [], gauges: [], timers: [], sets: [] };
+    for (const c of this.counters.values()) {
+      snap.counters.push({
+        name: c.name,
+        tags: c.tags,
+        value: c.value,
+        rate: c.value / seconds,
+        total: c.total,
+      });
+      c.value = 0;
+    }
+    for (const g of this.gauges.values())
+      snap.gauges.push({ name: g.name, tags: g.tags, value: g.value });
+    for (const t of this.timers.values()) {
+      snap.timers.push(timerStats(t));
+      t.sketch = undefined;
+    }
+    for (const s of this.sets.values()) {
+      snap.sets.push({ name: s.name, tags: s.tags, count: s.members.size });
+      s.members = new Set();
+    }
+    this.expire();
+    this.interval++;
+    this.started = now;
+    return snap;
+  }
+
+  private expire() {
+    const oldest = this.interval - this.expireAfter + 1;
+    for (const map of [this.counters, this.gauges, this.timers, this.sets] as Map<
+      string,
+      Series
+    >[]) {
+      for (const [key, series] of map) if (series.seen < oldest) map.delete(key);
+    }
+  }
+
+  /** Number of live series of every type. */
+  get seriesCount() {
+    return this.counters.size + this.gauges.size + this.timers.size + this.sets.size;
+  }
+}
+
+function timerStats(t: Timer): TimerStats {
+  const s = t.sketch;
+  const base = {
+    name: t.name,
+    tags: t.tags,
+    type: t.type,
+    totalCount: t.totalCount,
+    totalSum: t.totalSum,
+  };
+  if (s === undefined || s.count === 0) {
+    return {
+      ...base,
+      count: 0,
+      min: Number.NaN,
+      max: Number.NaN,
+      mean: Number.NaN,
+      p50: Number.NaN,
+      p90: Number.NaN,
+      p99: Number.NaN,
+    };
+  }
+  return {
+    ...base,
+    count: s.count,
+    min: s.min,
+    max: s.max,
+    mean: s.sum / s.count,
+    // The sketch answers within 1 % of the true quantile; clamp to the exact min/max it keeps.
+    p50: clamp(s.getValueAtQuantile(0.5), s.min, s.max),
+    p90: clamp(s.getValueAtQuantile(0.9), s.min, s.max),
+    p99: clamp(s.getValueAtQuantile(0.99), s.min, s.max),
+  };
+}
+
+const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
+
+/** Sorted, comma-joined tags: the same tags in any order make the same series. */
+export function tagKeyOf(tags: readonly string[]): string {
+  if (tags.length === 0) return '';
+  if (tags.length === 1) return tags[0]!;
+  return [...tags].sort().join(',');
+}

@@ -1,0 +1,108 @@
+/** `telemetry agent`: sample this host every interval and send it to a collector (or any StatsD). */
+import { parseCommandLine, parseInteger, UsageError } from '@netlab/cli';
+import { connect } from './client.ts';
+import { parseDuration, parseSize } from './duration.ts';
+import { hostOption, portOption } from './endpoints.ts';
+import { TelemetryError } from './errors.ts';
+import { DEFAULT_MTU, DEFAULT_PORT } from './protocol.ts';
+
+export const AGENT_HELP = `Usage: telemetry agent [options]
+
+Samples host metrics (CPU %, load, memory, network bytes from /proc/net/dev, event-loop lag)
+every interval and sends them over UDP, batched into datagrams within an MTU budget.
+
+Options:
+  --host HOST          collector address (default 127.0.0.1; ::1 for IPv6)
+  --port PORT          collector UDP port (default ${DEFAULT_PORT})
+  --format FORMAT      msgpack (default: source id + sequence number, loss is counted)
+                       or statsd (DogStatsD text any StatsD server reads)
+  --interval DURATION  sampling interval (default 10s)
+  --count N            stop after N samples (default: run until Ctrl-C)
+  --mtu BYTES          payload budget per datagram (default ${DEFAULT_MTU})
+  --prefix TEXT        metric name prefix (default host.)
+  --source ID          source id (default hostname/pid/random)
+  --json               print each interval's send totals as one JSON line
+  --trace              print each datagram sent
+  -h, --help           show this help
+
+Example:
+  telemetry agent --interval 1s --count 5 --format statsd --port 8125`;
+
+export async function agentCommand(argv: string[]): Promise<number> {
+  const { values } = parseCommandLine({
+    args: argv,
+    options: {
+      host: { type: 'string' },
+      port: { type: 'string' },
+      format: { type: 'string' },
+      interval: { type: 'string' },
+      count: { type: 'string' },
+      mtu: { type: 'string' },
+      prefix: { type: 'string' },
+      source: { type: 'string' },
+      json: { type: 'boolean' },
+      trace: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.log(AGENT_HELP);
+    return 0;
+  }
+  const format = values.format ?? 'msgpack';
+  if (format !== 'msgpack' && format !== 'statsd')
+    throw new UsageError(`--format is msgpack or statsd, not '${format}'`);
+  const intervalMs = parseDuration('--interval', values.interval ?? '10s', { min: 10 });
+  const count =
+    values.count === undefined
+      ? Number.POSITIVE_INFINITY
+      : parseInteger('--count', values.count, { min: 1 });
+  const agent = await connect({
+    host: hostOption(values.host, '127.0.0.1'),
+    port: portOption(values.port, DEFAULT_PORT),
+    format,
+    mtu: values.mtu ? parseSize('--mtu', values.mtu, { min: 64, max: 65_507 }) : DEFAULT_MTU,
+    source: values.source,
+    flushMs: 0,
+    hostMetrics: { intervalMs: 0, prefix: values.prefix ?? 'host.' },
+    onTrace: values.trace ? (line) => console.log(line) : undefined,
+  });
+  console.error(
+    `agent: source ${agent.source}, ${format} to port ${portOption(values.port, DEFAULT_PORT)} every ${intervalMs} ms`,
+  );
+  let stop = false;
+  const wake: { fn?: () => void } = {};
+  const onSignal = () => {
+    stop = true;
+    wake.fn?.();
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  for (let n = 0; n < count && !stop; n++) {
+    // The first sample at once; CPU % and network rates cover the time since the last one.
+    if (n > 0)
+      await new Promise<void>((resolve) => {
+        wake.fn = resolve;
+        setTimeout(resolve, intervalMs);
+      });
+    if (stop) break;
+    agent.sampleHost();
+    await agent.drained();
+    const s = agent.stats;
+    console.log(
+      values.json
+        ? JSON.stringify({ sample: n + 1, ...s })
+        : `sample ${n + 1}: ${s.samples} samples in ${s.datagrams} datagrams (${s.bytes} bytes), dropped ${s.dropped}, errors ${s.errors}`,
+    );
+  }
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+  await agent.close();
+  if (agent.stats.errors > 0) {
+    throw new TelemetryError(
+      'ERR_SEND_FAILED',
+      `${agent.stats.errors} sends failed (ICMP port unreachable: is a collector listening on port ${portOption(values.port, DEFAULT_PORT)}?)`,
+    );
+  }
+  return 0;
+}

@@ -1,0 +1,104 @@
+/** `telemetry collector`: listen for StatsD and our datagrams, print each flush, serve HTTP. */
+
+import { formatEndpoint } from '@netlab/addressing';
+import { parseCommandLine, parseInteger } from '@netlab/cli';
+import { parseDuration, parseSize } from './duration.ts';
+import { endpointOption, hostOption, portOption } from './endpoints.ts';
+import { DEFAULT_HTTP_PORT, DEFAULT_PORT, DEFAULT_RCVBUF } from './protocol.ts';
+import { renderView } from './render.ts';
+import { createServer } from './server.ts';
+
+export const COLLECTOR_HELP = `Usage: telemetry collector [options]
+
+Receives StatsD/DogStatsD lines and udp-telemetry MessagePack datagrams over UDP, aggregates
+them per interval, counts loss per source, and serves /metrics, /api/metrics and /healthz.
+
+Options:
+  --host HOST          UDP address to listen on (default 127.0.0.1; ::1 for IPv6)
+  --port PORT          UDP port (default ${DEFAULT_PORT}; 0 picks a free one)
+  --http HOST:PORT     HTTP address (default 127.0.0.1:${DEFAULT_HTTP_PORT}); 'off' for none
+  --interval DURATION  flush interval (default 10s)
+  --expire N           forget series idle for N intervals (default 6)
+  --rcvbuf SIZE        SO_RCVBUF to ask for (default 8MiB)
+  --queue N            datagrams queued for parsing before new ones are dropped (default 65536)
+  --forward HOST:PORT  send each flush's aggregates to another StatsD
+  --top N              metric rows printed per flush (default 20)
+  --json               print each flush as one JSON line
+  --trace              print each datagram decoded
+  -h, --help           show this help
+
+Example:
+  telemetry collector --port 8125 --interval 5s --forward 127.0.0.1:8126
+  echo 'api.requests:1|c|#env:prod' | nc -u -w0 127.0.0.1 8125`;
+
+export async function collectorCommand(argv: string[]): Promise<number> {
+  const { values } = parseCommandLine({
+    args: argv,
+    options: {
+      host: { type: 'string' },
+      port: { type: 'string' },
+      http: { type: 'string' },
+      interval: { type: 'string' },
+      expire: { type: 'string' },
+      rcvbuf: { type: 'string' },
+      queue: { type: 'string' },
+      forward: { type: 'string' },
+      top: { type: 'string' },
+      json: { type: 'boolean' },
+      trace: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.log(COLLECTOR_HELP);
+    return 0;
+  }
+  const http =
+    values.http === 'off'
+      ? false
+      : endpointOption(values.http ?? `127.0.0.1:${DEFAULT_HTTP_PORT}`, DEFAULT_HTTP_PORT);
+  const forward =
+    values.forward === undefined ? undefined : endpointOption(values.forward, DEFAULT_PORT);
+  const top = parseInteger('--top', values.top ?? '20', { min: 1, max: 10_000 });
+  const collector = createServer({
+    host: hostOption(values.host, '127.0.0.1'),
+    port: portOption(values.port, DEFAULT_PORT),
+    http: http && { host: http.socketHost, port: http.port },
+    intervalMs: parseDuration('--interval', values.interval ?? '10s', { min: 100 }),
+    expireAfter: parseInteger('--expire', values.expire ?? '6', { min: 1, max: 100_000 }),
+    receiveBuffer: values.rcvbuf
+      ? parseSize('--rcvbuf', values.rcvbuf, { min: 4096 })
+      : DEFAULT_RCVBUF,
+    queueSize: parseInteger('--queue', values.queue ?? '65536', { min: 1, max: 10_000_000 }),
+    forward: forward && { host: forward.socketHost, port: forward.port },
+    onTrace: values.trace ? (line) => console.log(line) : undefined,
+    onLog: (line) => console.error(line),
+    onFlush: (snapshot) => {
+      const view = { status: collector.status(), sources: collector.sources(), snapshot };
+      console.log(
+        values.json
+          ? JSON.stringify(view, (_k, v) =>
+              typeof v === 'number' && !Number.isFinite(v) ? null : v,
+            )
+          : renderView(view, top),
+      );
+    },
+  });
+  const { udp, http: web } = await collector.listen();
+  const where = formatEndpoint({
+    host: udp.address,
+    port: udp.port,
+    family: udp.family === 'IPv6' ? 'ipv6' : 'ipv4',
+  });
+  console.error(
+    `collector: udp ${where}${web ? `, http http://${formatEndpoint({ host: web.address, port: web.port, family: web.family === 'IPv6' ? 'ipv6' : 'ipv4' })}/metrics` : ''}`,
+  );
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  // One last flush, so nothing received before the signal goes unreported.
+  collector.flush();
+  await collector.close();
+  return 0;
+}

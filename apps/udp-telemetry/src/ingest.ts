@@ -1,0 +1,72 @@
+/** Turns one datagram (our MessagePack or StatsD text) into samples, loss accounting and counts. */
+import type { RemoteInfo } from 'node:dgram';
+import { type Aggregator, tagKeyOf } from './aggregator.ts';
+import { decodeDatagram, isPacked } from './codec.ts';
+import type { LossAccounting } from './loss.ts';
+import { formatStatsd, parseStatsd, type SampleSink } from './statsd.ts';
+
+export interface IngestOptions {
+  /** Prints each datagram decoded (`--trace`). */
+  trace?: (line: string) => void;
+  /** Told about each bad datagram or line; the caller rate-limits it. */
+  onBad?: (line: string) => void;
+}
+
+export class Ingest {
+  badDatagrams = 0;
+  badLines = 0;
+  private readonly sink: SampleSink;
+
+  constructor(
+    private readonly aggregator: Aggregator,
+    private readonly loss: LossAccounting,
+    private readonly options: IngestOptions = {},
+  ) {
+    this.sink = (name, tagKey, type, value, rate) =>
+      aggregator.record(name, tagKey, type, value, rate);
+  }
+
+  handle(msg: Buffer, rinfo: RemoteInfo) {
+    if (isPacked(msg)) this.packed(msg, rinfo);
+    else this.text(msg, rinfo);
+  }
+
+  private text(msg: Buffer, rinfo: RemoteInfo) {
+    const text = msg.toString('utf8');
+    const [, bad] = parseStatsd(text, this.sink, this.options.onBad && this.badLine(rinfo));
+    this.badLines += bad;
+    this.options.trace?.(`<- ${from(rinfo)} statsd ${JSON.stringify(text)}`);
+  }
+
+  private badLine = (rinfo: RemoteInfo) => (line: string, reason: string) =>
+    this.options.onBad?.(
+      `bad line from ${from(rinfo)}: ${reason}: ${JSON.stringify(line.slice(0, 200))}`,
+    );
+
+  private packed(msg: Buffer, rinfo: RemoteInfo) {
+    let datagram: ReturnType<typeof decodeDatagram>;
+    try {
+      datagram = decodeDatagram(msg);
+    } catch (error) {
+      this.badDatagrams++;
+      const code = (error as { code?: string }).code ?? 'ERR_BAD_DATAGRAM';
+      this.options.onBad?.(
+        `bad datagram from ${from(rinfo)} (${msg.length} bytes): ${code} ${(error as Error).message}`,
+      );
+      this.options.trace?.(`<- ${from(rinfo)} bad datagram ${msg.length} bytes: ${code}`);
+      return;
+    }
+    const fresh = this.loss.add(datagram.src, datagram.seq);
+    this.options.trace?.(
+      `<- ${from(rinfo)} src=${datagram.src} seq=${datagram.seq} ${msg.length} bytes${fresh ? '' : ' (duplicate, skipped)'} ` +
+        `${datagram.m.length} samples: ${datagram.m.map(formatStatsd).join(' ')}`,
+    );
+    if (!fresh) return;
+    for (const [name, type, value, rate, tags] of datagram.m) {
+      if (!this.aggregator.record(name, tagKeyOf(tags), type, value, rate)) this.badLines++;
+    }
+  }
+}
+
+const from = (rinfo: RemoteInfo) =>
+  rinfo.family === 'IPv6' ? `[${rinfo.address}]:${rinfo.port}` : `${rinfo.address}:${rinfo.port}`;

@@ -1,0 +1,142 @@
+/** The collector: UDP receive path, aggregation per interval, loss accounting, HTTP and forwarding. */
+import type http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Aggregator, type Snapshot } from './aggregator.ts';
+import type { CollectorCounters } from './exposition.ts';
+import { renderPrometheus } from './exposition.ts';
+import { Forwarder } from './forward.ts';
+import { createHttpServer, listenHttp } from './http.ts';
+import { Ingest } from './ingest.ts';
+import { LossAccounting, type SourceStats } from './loss.ts';
+import {
+  DEFAULT_HOST,
+  DEFAULT_HTTP_PORT,
+  DEFAULT_MTU,
+  DEFAULT_PORT,
+  DEFAULT_RCVBUF,
+} from './protocol.ts';
+import { RateLimitedLog } from './ratelog.ts';
+import { Receiver } from './receiver.ts';
+
+export interface CollectorOptions {
+  host?: string;
+  port?: number;
+  /** Where to serve HTTP, or false for none (default 127.0.0.1:9102). */
+  http?: { host: string; port: number } | false;
+  /** Flush interval, ms (default 10 000). 0 means flush only when `flush()` is called. */
+  intervalMs?: number;
+  /** Intervals without samples after which a series is forgotten (default 6). */
+  expireAfter?: number;
+  receiveBuffer?: number;
+  queueSize?: number;
+  forward?: { host: string; port: number };
+  mtu?: number;
+  onFlush?: (snapshot: Snapshot) => void;
+  /** Each datagram decoded (`--trace`). */
+  onTrace?: (line: string) => void;
+  /** Warnings and bad input (at most 5 lines per 10 s for bad input). */
+  onLog?: (line: string) => void;
+}
+
+export interface CollectorStatus extends CollectorCounters {
+  /** Datagrams the kernel dropped because the socket buffer was full (Linux /proc/net/udp). */
+  kernelDrops: number | undefined;
+}
+
+export interface Collector {
+  listen(): Promise<{ udp: AddressInfo; http: AddressInfo | undefined }>;
+  /** Parses everything queued, closes the interval and returns its snapshot. */
+  flush(): Snapshot;
+  status(): CollectorStatus;
+  sources(): SourceStats[];
+  readonly last: Snapshot | undefined;
+  close(): Promise<void>;
+}
+
+export function createServer(options: CollectorOptions = {}): Collector {
+  const log = options.onLog ?? (() => {});
+  const badLog = new RateLimitedLog(log);
+  const aggregator = new Aggregator({ expireAfter: options.expireAfter ?? 6 });
+  const loss = new LossAccounting();
+  const ingest = new Ingest(aggregator, loss, {
+    trace: options.onTrace,
+    onBad: (line) => badLog.log(line),
+  });
+  const receiver = new Receiver({
+    host: options.host ?? DEFAULT_HOST,
+    port: options.port ?? DEFAULT_PORT,
+    receiveBuffer: options.receiveBuffer ?? DEFAULT_RCVBUF,
+    queueSize: options.queueSize ?? 65_536,
+    onDatagram: (msg, rinfo) => ingest.handle(msg, rinfo),
+    onWarning: (message) => log(`warning: ${message}`),
+  });
+  const forwarder =
+    options.forward &&
+    new Forwarder(options.forward.host, options.forward.port, options.mtu ?? DEFAULT_MTU);
+  const intervalMs = options.intervalMs ?? 10_000;
+  let last: Snapshot | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let httpServer: http.Server | undefined;
+
+  const status = (): CollectorStatus => ({
+    datagrams: receiver.datagrams,
+    bytes: receiver.bytes,
+    samples: aggregator.samples,
+    badDatagrams: ingest.badDatagrams,
+    badLines: ingest.badLines,
+    queueDropped: receiver.queueDropped,
+    refused: aggregator.refused,
+    series: aggregator.seriesCount,
+    queueDepth: receiver.queueDepth,
+    receiveBuffer: receiver.receiveBuffer,
+    kernelDrops: receiver.kernelDrops(),
+  });
+
+  const flush = () => {
+    receiver.drainAll();
+    last = aggregator.flush();
+    // Sources silent for as long as series live are forgotten too.
+    loss.expire(Date.now() - Math.max(intervalMs, 1000) * (options.expireAfter ?? 6));
+    forwarder?.send(last);
+    options.onFlush?.(last);
+    return last;
+  };
+
+  return {
+    async listen() {
+      const udp = await receiver.listen();
+      let httpAddress: AddressInfo | undefined;
+      if (options.http !== false) {
+        const where = options.http ?? { host: DEFAULT_HOST, port: DEFAULT_HTTP_PORT };
+        httpServer = createHttpServer({
+          prometheus: () => renderPrometheus(last, status(), loss.list()),
+          json: () => ({ status: status(), sources: loss.list(), snapshot: last ?? null }),
+          healthy: () => true,
+        });
+        try {
+          httpAddress = await listenHttp(httpServer, where.host, where.port);
+        } catch (error) {
+          await receiver.close();
+          throw error;
+        }
+      }
+      if (intervalMs > 0) timer = setInterval(flush, intervalMs);
+      return { udp, http: httpAddress };
+    },
+    flush,
+    status,
+    sources: () => loss.list(),
+    get last() {
+      return last;
+    },
+    async close() {
+      if (timer) clearInterval(timer);
+      httpServer?.closeAllConnections();
+      await Promise.all([
+        receiver.close(),
+        httpServer && new Promise((resolve) => httpServer!.close(resolve)),
+        forwarder?.close(),
+      ]);
+    },
+  };
+}
