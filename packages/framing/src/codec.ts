@@ -64,6 +64,22 @@ export interface FrameCodec {
    * @throws {FramingError} ERR_FRAME_TOO_LARGE, ERR_DELIMITER_IN_PAYLOAD
    */
   encodeParts(payload: Uint8Array): Uint8Array[];
+  /**
+   * Bytes on the wire for a payload of `payloadLength` bytes (header or delimiter included).
+   * @param payloadLength - payload size in bytes
+   * @returns the frame size
+   */
+  frameLength(payloadLength: number): number;
+  /**
+   * Encode one frame into `target` at `offset` (which must have `frameLength` bytes free):
+   * how {@link FrameWriter.writeMany} packs many small frames into one buffer.
+   * @param payload - frame contents
+   * @param target - the buffer to write into
+   * @param offset - where the frame starts in `target`
+   * @returns the offset just after the frame
+   * @throws {FramingError} ERR_FRAME_TOO_LARGE, ERR_DELIMITER_IN_PAYLOAD
+   */
+  encodeInto(payload: Uint8Array, target: Buffer, offset: number): number;
   /** A fresh decoder for one stream. */
   createDecoder(): FrameDecoder;
 }

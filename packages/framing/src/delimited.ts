@@ -62,18 +62,26 @@ export function delimited(options: DelimitedOptions): DelimitedCodec {
     }
   }
 
+  function encodeInto(input: Uint8Array, target: Buffer, offset: number): number {
+    const payload = asBuffer(input);
+    check(payload);
+    target.set(payload, offset);
+    target.set(delimiter, offset + payload.length);
+    return offset + payload.length + delimiter.length;
+  }
+
   return {
     name,
     delimiter,
     maxFrameSize,
     encode(input) {
-      const payload = asBuffer(input);
-      check(payload);
-      const out = Buffer.allocUnsafe(payload.length + delimiter.length);
-      out.set(payload, 0);
-      out.set(delimiter, payload.length);
+      if (input.length > maxFrameSize) throw frameTooLarge(input.length, maxFrameSize, 'payload');
+      const out = Buffer.allocUnsafe(input.length + delimiter.length);
+      encodeInto(input, out, 0);
       return out;
     },
+    frameLength: (payloadLength) => payloadLength + delimiter.length,
+    encodeInto,
     encodeParts(input) {
       check(asBuffer(input));
       return [input, delimiter];

@@ -83,7 +83,8 @@ export class FrameWriter {
 
   /**
    * Write several frames in one corked batch: Node hands them to the socket as a single
-   * `writev`, with no concatenation copy.
+   * `writev`. Small frames are encoded side by side into one buffer (one copy of each
+   * payload, as `write` makes); large payloads are written as they are, never copied.
    * @param payloads - frame contents, written in order
    * @returns resolves when the stream can take more data
    * @throws {FramingError} ERR_FRAME_TOO_LARGE or ERR_DELIMITER_IN_PAYLOAD before anything
@@ -92,16 +93,45 @@ export class FrameWriter {
   writeMany(payloads: Iterable<Uint8Array>): Promise<void> {
     const closed = this.#closedError();
     if (closed) return Promise.reject(closed);
-    const parts: Uint8Array[] = [];
-    for (const payload of payloads) {
-      if (payload.length <= this.#copyThreshold) parts.push(this.#codec.encode(payload));
-      else parts.push(...this.#codec.encodeParts(payload));
-    }
+    const parts = this.#encodeBatch(payloads);
     const stream = this.#stream;
     stream.cork();
     for (const part of parts) stream.write(part);
     stream.uncork();
     return stream.writableNeedDrain ? this.#waitDrain() : Promise.resolve();
+  }
+
+  /**
+   * Small frames are packed side by side into shared buffers of up to 64 KiB (each payload
+   * copied once, as `encode` would); large payloads stay as their own parts, never copied.
+   */
+  #encodeBatch(payloads: Iterable<Uint8Array>): Uint8Array[] {
+    const codec = this.#codec;
+    const parts: Uint8Array[] = [];
+    let run: Uint8Array[] = [];
+    let runBytes = 0;
+    const flush = () => {
+      if (run.length === 0) return;
+      const packed = Buffer.allocUnsafe(runBytes);
+      let offset = 0;
+      for (const payload of run) offset = codec.encodeInto(payload, packed, offset);
+      parts.push(packed);
+      run = [];
+      runBytes = 0;
+    };
+    for (const payload of payloads) {
+      if (payload.length > this.#copyThreshold) {
+        flush();
+        parts.push(...codec.encodeParts(payload));
+        continue;
+      }
+      const size = codec.frameLength(payload.length);
+      if (runBytes + size > PACK_LIMIT) flush();
+      run.push(payload);
+      runBytes += size;
+    }
+    flush();
+    return parts;
   }
 
   /**
@@ -163,6 +193,9 @@ export class FrameWriter {
     return this.#drain;
   }
 }
+
+/** Largest buffer {@link FrameWriter.writeMany} packs small frames into. */
+const PACK_LIMIT = 64 * 1024;
 
 function closedError(message: string, cause?: unknown): FramingError {
   return new FramingError('ERR_STREAM_CLOSED', message, { cause });

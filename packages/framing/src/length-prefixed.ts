@@ -69,21 +69,36 @@ export function lengthPrefixed(options: LengthPrefixedOptions = {}): LengthPrefi
     return out;
   }
 
+  function frameLength(payloadLength: number): number {
+    return (varint ? varintSize(payloadLength) : 4) + payloadLength;
+  }
+
+  function encodeInto(payload: Uint8Array, target: Buffer, offset: number): number {
+    const length = payload.length;
+    if (length > maxFrameSize) throw frameTooLarge(length, maxFrameSize, 'payload');
+    let at = offset;
+    if (varint) at = writeVarint(target, at, length);
+    else at = target.writeUInt32BE(length, at);
+    target.set(payload, at);
+    return at + length;
+  }
+
   return {
     name: header,
     header,
     maxFrameSize,
     encodeHeader,
     encode(payload) {
-      const length = payload.length;
-      if (length > maxFrameSize) throw frameTooLarge(length, maxFrameSize, 'payload');
-      const headerSize = varint ? varintSize(length) : 4;
-      const out = Buffer.allocUnsafe(headerSize + length);
-      if (varint) writeVarint(out, 0, length);
-      else out.writeUInt32BE(length, 0);
-      out.set(payload, headerSize);
+      // Check before allocating: the size may be absurd.
+      if (payload.length > maxFrameSize) {
+        throw frameTooLarge(payload.length, maxFrameSize, 'payload');
+      }
+      const out = Buffer.allocUnsafe(frameLength(payload.length));
+      encodeInto(payload, out, 0);
       return out;
     },
+    frameLength,
+    encodeInto,
     encodeParts(payload) {
       return [encodeHeader(payload.length), payload];
     },
@@ -99,7 +114,8 @@ function varintSize(value: number): number {
   return size;
 }
 
-function writeVarint(out: Buffer, offset: number, value: number): void {
+/** Write `value` as an unsigned LEB128 varint; returns the offset after it. */
+function writeVarint(out: Buffer, offset: number, value: number): number {
   let at = offset;
   let v = value;
   while (v >= 0x80) {
@@ -107,6 +123,7 @@ function writeVarint(out: Buffer, offset: number, value: number): void {
     v = Math.floor(v / 128);
   }
   out[at] = v;
+  return at + 1;
 }
 
 /**

@@ -90,6 +90,10 @@ describe.each([...lengthCodecs, ...delimitedCodecs].map((c) => [c.name, c] as co
           const frames = list.filter((p) => encodable(codec, p));
           const wire = Buffer.concat(frames.map((p) => codec.encode(p)));
           expect(Buffer.concat(frames.flatMap((p) => codec.encodeParts(p)))).toEqual(wire);
+          const packed = Buffer.alloc(frames.reduce((n, p) => n + codec.frameLength(p.length), 0));
+          let offset = 0;
+          for (const p of frames) offset = codec.encodeInto(p, packed, offset);
+          expect(packed).toEqual(wire);
           const result = decodeAll(codec.createDecoder(), split(wire, cutList), bound(codec));
           expect(result.code).toBeUndefined();
           expect(result.frames).toEqual(frames.map((p) => Buffer.from(p)));

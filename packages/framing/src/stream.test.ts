@@ -43,7 +43,13 @@ describe('stream adapters over loopback TCP', () => {
     const { client, server } = await pair();
     const codec = lengthPrefixed();
     const writer = new FrameWriter(client, codec);
-    const payloads = [Buffer.from('one'), Buffer.alloc(0), Buffer.alloc(100_000, 1)];
+    const payloads = [
+      Buffer.from('one'),
+      Buffer.alloc(0),
+      Buffer.alloc(100_000, 1),
+      ...Array.from({ length: 300 }, (_, i) => Buffer.alloc(i * 7, i)),
+      Buffer.alloc(5000, 2),
+    ];
     await writer.write(payloads[0]!);
     await writer.writeMany(payloads.slice(1));
     await writer.end();

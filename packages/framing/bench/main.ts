@@ -1,0 +1,40 @@
+/** Framing benchmarks: decode vs a naive decoder, framed vs raw transfer; prints ratios. */
+import { benchDecode } from './decode.ts';
+import { type Receiver, transfer } from './transfer.ts';
+
+const quick = process.argv.includes('--quick');
+const MB = 1e6;
+const fmt = (n: number, digits = 1) => n.toFixed(digits);
+
+console.log(`# @netlab/framing bench (node ${process.version}, ${quick ? 'quick' : 'full'} run)`);
+for (const size of [32, 1024, 65536]) {
+  const total = quick ? 4 * 1024 * 1024 : 32 * 1024 * 1024;
+  const { count, chunks, framesPerSecond } = benchDecode(size, total, quick ? 3 : 7);
+  const naive = framesPerSecond.naive!;
+  console.log(
+    `decode ${size} B frames (${count} frames in ${chunks} random chunks of 1 B-64 KiB):`,
+  );
+  for (const [name, fps] of Object.entries(framesPerSecond)) {
+    const ratio = name === 'naive' ? '' : `  ${fmt(fps / naive, 2)}x naive`;
+    console.log(
+      `  ${name.padEnd(16)} ${fmt(fps / 1e6, 2).padStart(7)} M frames/s ${fmt((fps * size) / MB, 0).padStart(6)} MB/s${ratio}`,
+    );
+  }
+}
+
+for (const size of [1024, 65536]) {
+  const total = (quick ? 64 : 256) * 1024 * 1024;
+  const best: Record<Receiver, number> = { raw: 0, readFrames: 0, callback: 0 };
+  for (let round = 0; round < (quick ? 1 : 3); round++) {
+    for (const receiver of Object.keys(best) as Receiver[]) {
+      best[receiver] = Math.max(best[receiver], await transfer(receiver, size, total));
+    }
+  }
+  console.log(
+    `transfer ${size} B frames over loopback TCP (${total / 1024 / 1024} MiB, best of runs):`,
+  );
+  for (const [name, rate] of Object.entries(best)) {
+    const ratio = name === 'raw' ? '  (the limit)' : `  ${fmt((100 * rate) / best.raw, 0)}% of raw`;
+    console.log(`  ${name.padEnd(16)} ${fmt(rate / MB, 0).padStart(6)} MB/s${ratio}`);
+  }
+}
