@@ -1,0 +1,162 @@
+/** The `crawl` command line and config file, turned into CrawlOptions. */
+import fs from 'node:fs';
+import { parseEndpoint } from '@netlab/addressing';
+import { parseCommandLine, parseInteger, UsageError } from '@netlab/cli';
+import { type FieldSpec, parseFieldSpec } from './extract.ts';
+import type { CrawlOptions } from './options.ts';
+
+export const CRAWL_FLAGS = {
+  out: { type: 'string', short: 'o' },
+  format: { type: 'string' },
+  select: { type: 'string', short: 's', multiple: true },
+  config: { type: 'string', short: 'c' },
+  depth: { type: 'string' },
+  'max-pages': { type: 'string' },
+  'allow-domain': { type: 'string', multiple: true },
+  include: { type: 'string', multiple: true },
+  exclude: { type: 'string', multiple: true },
+  concurrency: { type: 'string' },
+  'per-host': { type: 'string' },
+  delay: { type: 'string' },
+  'no-robots': { type: 'boolean' },
+  'no-sitemaps': { type: 'boolean' },
+  'user-agent': { type: 'string' },
+  retries: { type: 'string' },
+  'max-redirects': { type: 'string' },
+  'connect-timeout': { type: 'string' },
+  'header-timeout': { type: 'string' },
+  'body-timeout': { type: 'string' },
+  'max-body': { type: 'string' },
+  accept: { type: 'string' },
+  cache: { type: 'string' },
+  offline: { type: 'boolean' },
+  fresh: { type: 'boolean' },
+  json: { type: 'boolean' },
+  quiet: { type: 'boolean', short: 'q' },
+  trace: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** `5mb`, `512k`, `1048576` as bytes. */
+export function parseSize(name: string, text: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*([kmg]i?b?|b)?$/i.exec(text.trim());
+  if (!match) throw new UsageError(`${name} takes a size such as 512k or 5mb, not '${text}'`);
+  const unit = (match[2] ?? 'b')[0]!.toLowerCase();
+  const scale = { b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[unit] ?? 1;
+  return Math.round(Number(match[1]) * scale);
+}
+
+type Config = Record<string, unknown>;
+
+function readConfig(file: string): Config {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read --config ${file}: ${(error as Error).message}`);
+  }
+  try {
+    const config = JSON.parse(text) as unknown;
+    if (config === null || typeof config !== 'object' || Array.isArray(config))
+      throw new Error('not an object');
+    return config as Config;
+  } catch (error) {
+    throw new UsageError(`--config ${file} is not a JSON object: ${(error as Error).message}`);
+  }
+}
+
+// Config values become the same strings the command line would carry; the flags win.
+function merge(values: Record<string, unknown>, config: Config): Record<string, unknown> {
+  const merged: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(config)) {
+    if (key === 'select' && value && typeof value === 'object' && !Array.isArray(value)) {
+      merged.select = Object.entries(value).map(([name, css]) => `${name}=${String(css)}`);
+    } else if (key === 'seeds' && Array.isArray(value)) {
+      merged.seeds = value.map(String);
+    } else if (!(key in CRAWL_FLAGS)) {
+      throw new UsageError(`unknown key '${key}' in --config (keys are the long option names)`);
+    } else
+      merged[key] = Array.isArray(value)
+        ? value.map(String)
+        : typeof value === 'boolean'
+          ? value
+          : String(value);
+  }
+  for (const [key, value] of Object.entries(values)) if (value !== undefined) merged[key] = value;
+  return merged;
+}
+
+/** Parses `crawl` arguments into options plus the CLI-only switches. */
+export function parseCrawlArgs(argv: string[]) {
+  const { values, positionals } = parseCommandLine({
+    args: argv,
+    options: CRAWL_FLAGS,
+    allowPositionals: true,
+  });
+  if (values.help) return { help: true as const };
+  const v = merge(values, values.config ? readConfig(values.config) : {});
+  const str = (key: string): string | undefined =>
+    v[key] === undefined ? undefined : String(v[key]);
+  const int = (key: string, min = 0): number | undefined =>
+    str(key) === undefined ? undefined : parseInteger(`--${key}`, str(key)!, { min });
+  const list = (key: string): string[] => (v[key] as string[] | undefined) ?? [];
+  const seeds = [...positionals, ...list('seeds')];
+  if (seeds.length === 0) throw new UsageError('give at least one URL to start from (try --help)');
+  const format = str('format') ?? 'jsonl';
+  if (format !== 'jsonl' && format !== 'csv')
+    throw new UsageError(`--format is jsonl or csv, not '${format}'`);
+  const select = list('select').map(toField);
+  const names = new Set<string>();
+  for (const field of select) {
+    if (['url', 'status', 'depth'].includes(field.name) || names.has(field.name)) {
+      throw new UsageError(`--select name '${field.name}' is reserved or repeated`);
+    }
+    names.add(field.name);
+  }
+  for (const domain of list('allow-domain')) parseEndpoint(domain, { defaultPort: 80 });
+  const options: Partial<CrawlOptions> & { seeds: string[] } = {
+    seeds,
+    format,
+    ...(str('out') ? { out: str('out')! } : {}),
+    ...(select.length > 0 ? { select } : {}),
+    depth: int('depth'),
+    maxPages: int('max-pages', 1),
+    allowDomains: list('allow-domain'),
+    include: list('include'),
+    exclude: list('exclude'),
+    concurrency: int('concurrency', 1),
+    perHost: int('per-host', 1),
+    delayMs: int('delay'),
+    robots: v['no-robots'] !== true,
+    sitemaps: v['no-sitemaps'] !== true,
+    userAgent: str('user-agent'),
+    retries: int('retries'),
+    maxRedirects: int('max-redirects'),
+    connectTimeoutMs: int('connect-timeout', 1),
+    headersTimeoutMs: int('header-timeout', 1),
+    bodyTimeoutMs: int('body-timeout', 1),
+    maxBodyBytes:
+      str('max-body') === undefined ? undefined : parseSize('--max-body', str('max-body')!),
+    accept: str('accept')?.split(','),
+    cacheDir: str('cache'),
+    offline: v.offline === true,
+    fresh: v.fresh === true,
+  };
+  if (options.offline && !options.cacheDir)
+    throw new UsageError('--offline needs --cache DIR to replay from');
+  return {
+    help: false as const,
+    options,
+    json: v.json === true,
+    quiet: v.quiet === true,
+    trace: v.trace === true,
+  };
+}
+
+function toField(text: string): FieldSpec {
+  try {
+    return parseFieldSpec(text);
+  } catch (error) {
+    throw new UsageError((error as Error).message, { cause: error });
+  }
+}

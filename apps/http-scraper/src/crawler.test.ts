@@ -1,0 +1,183 @@
+/** The crawler against the fixture site: every behaviour checked from the rows and the server's log. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { crawl } from './crawler.ts';
+import { parseFieldSpec } from './extract.ts';
+import { createFixtureServer, type FixtureServer, type LogEntry } from './fixture/server.ts';
+import { pagePrice } from './fixture/site.ts';
+import { DEFAULT_USER_AGENT } from './options.ts';
+
+const select = ['title=h1', 'price=.price'].map(parseFieldSpec);
+const dirs: string[] = [];
+const servers: FixtureServer[] = [];
+
+function tempDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'http-scraper-'));
+  dirs.push(dir);
+  return dir;
+}
+
+async function site(options: Parameters<typeof createFixtureServer>[0]) {
+  const fixture = createFixtureServer(options);
+  servers.push(fixture);
+  return { fixture, origin: await fixture.listen() };
+}
+
+type Row = Record<string, string | number | null>;
+const rows = (out: string): Row[] =>
+  fs
+    .readFileSync(path.join(out, 'results.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Row);
+const requests = (log: LogEntry[], p: string): LogEntry[] => log.filter((e) => e.path === p);
+
+afterAll(async () => {
+  for (const server of servers) await server.close();
+  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('a crawl of the whole fixture site', { timeout: 60_000 }, () => {
+  let fixture: FixtureServer;
+  let origin: string;
+  let out: string;
+  let summary: Awaited<ReturnType<typeof crawl>>;
+  let byUrl: Map<string, Row>;
+
+  beforeAll(async () => {
+    ({ fixture, origin } = await site({ pages: 40, slowMs: 50 }));
+    out = tempDir();
+    summary = await crawl({ seeds: [`${origin}/`], out, select, retryBaseMs: 20, concurrency: 8 });
+    byUrl = new Map(rows(out).map((row) => [row.url as string, row]));
+  }, 60_000);
+
+  it('writes every catalogue page exactly once with its fields', () => {
+    const all = rows(out);
+    expect(new Set(all.map((r) => r.url)).size).toBe(all.length);
+    for (let i = 0; i < 40; i++) {
+      expect(byUrl.get(`${origin}/page/${i}`)).toMatchObject({
+        title: `Product ${i}`,
+        price: pagePrice(i),
+      });
+    }
+    expect(summary.pages).toBe(all.length);
+  });
+
+  it('asks for robots.txt first, announces itself honestly and never fetches a disallowed path', () => {
+    expect(fixture.log[0]!.path).toBe('/robots.txt');
+    expect(new Set(fixture.log.map((e) => e.ua))).toEqual(new Set([DEFAULT_USER_AGENT]));
+    expect(fixture.log.filter((e) => e.path.startsWith('/private/'))).toEqual([]);
+    expect(summary.robotsExcluded).toBe(1);
+  });
+
+  it('finds pages only the sitemap lists', () => {
+    expect(requests(fixture.log, '/sitemap.xml')).toHaveLength(1);
+    for (const k of [0, 1, 2]) expect(byUrl.get(`${origin}/orphan/${k}`)?.depth).toBe(0);
+  });
+
+  it('requests no page twice except to retry it', () => {
+    const counts = new Map<string, number>();
+    for (const e of fixture.log) counts.set(e.path, (counts.get(e.path) ?? 0) + 1);
+    const repeated = [...counts].filter(([, n]) => n > 1).map(([p]) => p);
+    expect(repeated.sort()).toEqual(['/broken', '/flaky/1', '/limited']);
+  });
+
+  it('waits out Retry-After on 429, backs off on 500s, gives up after --retries', () => {
+    const limited = requests(fixture.log, '/limited');
+    expect(limited.map((e) => e.status)).toEqual([429, 200]);
+    expect(limited[1]!.t - limited[0]!.t).toBeGreaterThanOrEqual(950); // Retry-After: 1
+    expect(requests(fixture.log, '/flaky/1').map((e) => e.status)).toEqual([500, 500, 200]);
+    expect(requests(fixture.log, '/broken')).toHaveLength(4); // 1 + 3 retries
+    expect(summary.errors.HTTP_503).toBe(1);
+    expect(byUrl.get(`${origin}/flaky/1`)?.title).toBe('Third time');
+  });
+
+  it('follows redirects once, detects the loop, dedupes the targets', () => {
+    expect(summary.errors.ERR_REDIRECT_LOOP).toBe(1);
+    expect(requests(fixture.log, '/loop/a')).toHaveLength(1);
+    expect(byUrl.get(`${origin}/page/5`)?.title).toBe('Product 5'); // end of /redirect-chain/3
+    expect(byUrl.has(`${origin}/redirect/1`)).toBe(false);
+  });
+
+  it('cuts off the huge page, skips the image, counts the 404', () => {
+    expect(summary.errors.ERR_BODY_TOO_LARGE).toBe(1);
+    expect(summary.errors.HTTP_404).toBe(1);
+    expect(summary.skippedType).toBe(1);
+    expect(byUrl.has(`${origin}/image.png`)).toBe(false);
+  });
+
+  it('decodes Latin-1 (header), Shift_JIS (meta), gzip, and survives malformed HTML', () => {
+    expect(byUrl.get(`${origin}/latin1`)).toMatchObject({
+      title: 'Café crème brûlée',
+      price: '£4.50',
+    });
+    expect(byUrl.get(`${origin}/sjis`)).toMatchObject({ title: '日本語のページ', price: '￥980' });
+    expect(byUrl.get(`${origin}/gzip`)?.title).toBe('Squeezed');
+    expect(byUrl.get(`${origin}/malformed`)).toMatchObject({
+      title: 'Still parsed',
+      price: '$1.00',
+    });
+    expect(byUrl.get(`${origin}/slow`)?.title).toBe('Eventually');
+  });
+});
+
+describe('politeness, measured from the server log', { timeout: 60_000 }, () => {
+  it('keeps robots.txt Crawl-delay between request starts, whatever the concurrency', async () => {
+    const { fixture, origin } = await site({ pages: 8, extras: false, crawlDelay: 0.15 });
+    const out = tempDir();
+    await crawl({ seeds: [`${origin}/page/0`], out, concurrency: 8, perHost: 8 });
+    const times = fixture.log.map((e) => e.t);
+    expect(fixture.log.length).toBe(11); // robots.txt, sitemap.xml, / (from the sitemap), 8 pages
+    for (let i = 1; i < times.length; i++) {
+      // The rule is 150 ms between starts; 10% covers timer and loopback jitter, not speed.
+      expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(135);
+    }
+  });
+
+  it('never has more than --per-host requests open at once', async () => {
+    const { fixture, origin } = await site({ pages: 30, extras: false, latencyMs: 30 });
+    await crawl({ seeds: [`${origin}/page/0`], out: tempDir(), concurrency: 10, perHost: 2 });
+    const events = fixture.log.flatMap((e) => [
+      [e.t, 1],
+      [e.end, -1],
+    ]);
+    events.sort((a, b) => a[0]! - b[0]! || a[1]! - b[1]!);
+    let open = 0;
+    let most = 0;
+    for (const [, delta] of events) {
+      open += delta!;
+      most = Math.max(most, open);
+    }
+    expect(most).toBe(2);
+  });
+
+  it('uses the configured User-Agent, and robots.txt groups match its product token', async () => {
+    const { fixture, origin } = await site({ pages: 3, extras: false });
+    await crawl({
+      seeds: [`${origin}/page/0`],
+      out: tempDir(),
+      userAgent: 'TestBot/1.0 (+mailto:t@example.org)',
+    });
+    expect(new Set(fixture.log.map((e) => e.ua))).toEqual(
+      new Set(['TestBot/1.0 (+mailto:t@example.org)']),
+    );
+  });
+});
+
+describe('timeouts and limits', { timeout: 60_000 }, () => {
+  it('gives up on headers that do not come within --header-timeout, after retrying', async () => {
+    const { fixture, origin } = await site({ slowMs: 1000 });
+    const summary = await crawl({
+      seeds: [`${origin}/slow`],
+      out: tempDir(),
+      headersTimeoutMs: 100,
+      retries: 1,
+      retryBaseMs: 10,
+      sitemaps: false,
+    });
+    expect(summary.errors.ERR_HEADERS_TIMEOUT).toBe(1);
+    expect(requests(fixture.log, '/slow')).toHaveLength(2);
+  });
+});

@@ -1,0 +1,53 @@
+/** CrawlError: every failure the crawler reports, with a stable code. */
+
+/** The stable codes; tests and the summary's "errors by kind" use them. */
+export type CrawlErrorCode =
+  | 'ERR_BAD_URL'
+  | 'ERR_BAD_SELECTOR'
+  | 'ERR_BAD_CONFIG'
+  | 'ERR_STATE_MISMATCH'
+  | 'ERR_STATE_LOCKED'
+  | 'ERR_NETWORK'
+  | 'ERR_CONNECT_TIMEOUT'
+  | 'ERR_HEADERS_TIMEOUT'
+  | 'ERR_BODY_TIMEOUT'
+  | 'ERR_BODY_TOO_LARGE'
+  | 'ERR_DECOMPRESS'
+  | 'ERR_HTTP_STATUS'
+  | 'ERR_TOO_MANY_REDIRECTS'
+  | 'ERR_REDIRECT_LOOP'
+  | 'ERR_OFFLINE_MISS';
+
+export class CrawlError extends Error {
+  readonly code: CrawlErrorCode;
+
+  constructor(code: CrawlErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'CrawlError';
+    this.code = code;
+  }
+}
+
+/** Network-level failures worth another try (RFC 9110 §9.2.2: GET is idempotent). */
+export const RETRYABLE = new Set<string>([
+  'ERR_NETWORK',
+  'ERR_CONNECT_TIMEOUT',
+  'ERR_HEADERS_TIMEOUT',
+  'ERR_BODY_TIMEOUT',
+]);
+
+const UNDICI_CODES: Record<string, CrawlErrorCode> = {
+  UND_ERR_CONNECT_TIMEOUT: 'ERR_CONNECT_TIMEOUT',
+  UND_ERR_HEADERS_TIMEOUT: 'ERR_HEADERS_TIMEOUT',
+  UND_ERR_BODY_TIMEOUT: 'ERR_BODY_TIMEOUT',
+};
+
+/** Turns whatever undici or the socket threw into a CrawlError, keeping the original as cause. */
+export function toCrawlError(error: unknown, url: string): CrawlError {
+  if (error instanceof CrawlError) return error;
+  const code = (error as { code?: string }).code ?? '';
+  const message = error instanceof Error ? error.message : String(error);
+  return new CrawlError(UNDICI_CODES[code] ?? 'ERR_NETWORK', `${url}: ${code || message}`, {
+    cause: error,
+  });
+}

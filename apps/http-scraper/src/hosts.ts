@@ -1,0 +1,109 @@
+/** Per-host politeness: a slot count, a minimum gap between requests, and the host's robots.txt. */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { CrawlOptions } from './options.ts';
+import { getWithCache, type HttpContext } from './page.ts';
+import { ALLOW_ALL, type Robots, robotsFromResponse } from './robots.ts';
+import type { FrontierEntry } from './store.ts';
+
+export class HostState {
+  active = 0;
+  /** Earliest time (performance.now) the next request may start. */
+  nextAt = 0;
+  lastStart = Number.NEGATIVE_INFINITY;
+  delayMs: number;
+  robots: Robots | undefined;
+  loading = false;
+  /** Entries taken from the frontier, waiting for this host's next free slot. */
+  readonly queue: FrontierEntry[] = [];
+  head = 0;
+
+  constructor(
+    readonly key: string,
+    readonly origin: string,
+    delayMs: number,
+  ) {
+    this.delayMs = delayMs;
+  }
+
+  get waiting(): number {
+    return this.queue.length - this.head;
+  }
+
+  shift(): FrontierEntry | undefined {
+    if (this.head === this.queue.length) return undefined;
+    const entry = this.queue[this.head++]!;
+    if (this.head > 1024 && this.head * 2 > this.queue.length) {
+      this.queue.splice(0, this.head); // compact now and then, not on every shift
+      this.head = 0;
+    }
+    return entry;
+  }
+
+  /** Puts an entry back at the front (a retry whose backoff is over). */
+  unshift(entry: FrontierEntry): void {
+    if (this.head > 0) this.queue[--this.head] = entry;
+    else this.queue.unshift(entry);
+  }
+
+  /** Claims the next request start: the gap is measured between starts, as Crawl-delay is. */
+  claim(now: number): void {
+    this.lastStart = now;
+    this.nextAt = now + this.delayMs;
+  }
+
+  /** Raises the delay (robots.txt's Crawl-delay), counting from the last request's start. */
+  slowDown(delayMs: number): void {
+    if (delayMs <= this.delayMs) return;
+    this.delayMs = delayMs;
+    this.nextAt = Math.max(this.nextAt, this.lastStart + delayMs);
+  }
+
+  /** Waits for this host's next start time, then claims it (redirect hops, robots, sitemaps). */
+  async pace(signal?: AbortSignal): Promise<void> {
+    const wait = this.nextAt - performance.now();
+    if (wait > 0) await sleep(wait, undefined, signal ? { signal } : {});
+    this.claim(performance.now());
+  }
+}
+
+/**
+ * Reads a host's robots.txt (paced like any request to the host, following up to five
+ * redirects as RFC 9309 §2.3.1.2 asks) and applies its Crawl-delay.
+ */
+export async function loadRobots(
+  host: HostState,
+  ctx: HttpContext,
+  options: CrawlOptions,
+): Promise<Robots> {
+  if (!options.robots) return ALLOW_ALL;
+  let url = `${host.origin}/robots.txt`;
+  let robots: Robots | undefined;
+  try {
+    for (let hop = 0; hop <= 5 && robots === undefined; hop++) {
+      await host.pace(options.signal);
+      const res = await getWithCache(ctx, url, () => true);
+      const location = res.headers.location;
+      if (res.status >= 300 && res.status < 400 && typeof location === 'string') {
+        url = new URL(location, url).href;
+        continue;
+      }
+      robots = robotsFromResponse(
+        url,
+        res.status,
+        res.body?.toString('utf8') ?? '',
+        options.userAgent,
+      );
+    }
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ABORT_ERR') throw error;
+    // Offline without a cached copy: the cached pages were fetched under the rules of the time.
+    const offlineMiss = (error as { code?: string }).code === 'ERR_OFFLINE_MISS';
+    robots = offlineMiss
+      ? { ...ALLOW_ALL, source: 'missing' }
+      : robotsFromResponse(url, 'unreachable', '', '');
+  }
+  robots ??= robotsFromResponse(url, 'unreachable', '', '');
+  if (robots.crawlDelayMs !== undefined) host.slowDown(robots.crawlDelayMs);
+  ctx.trace?.(`robots ${host.origin}: ${robots.source}, delay ${host.delayMs} ms`);
+  return robots;
+}

@@ -1,0 +1,100 @@
+/** Append-only log files: buffered appends, line scans that survive a torn last line. */
+import fs from 'node:fs';
+
+/**
+ * An append-only file opened for reading and appending. Appends collect in memory and reach
+ * the file on `flush()` (one write); `sync()` makes what was flushed durable (fdatasync).
+ */
+export class LogFile {
+  readonly fd: number;
+  /** Bytes in the file (flushed). */
+  flushed: number;
+  #pending: string[] = [];
+  #pendingBytes = 0;
+
+  constructor(readonly path: string) {
+    this.fd = fs.openSync(
+      path,
+      fs.constants.O_RDWR | fs.constants.O_CREAT | fs.constants.O_APPEND,
+      0o644,
+    );
+    this.flushed = fs.fstatSync(this.fd).size;
+  }
+
+  /** Bytes in the file once everything appended so far is flushed. */
+  get size(): number {
+    return this.flushed + this.#pendingBytes;
+  }
+
+  get pendingBytes(): number {
+    return this.#pendingBytes;
+  }
+
+  append(text: string): void {
+    this.#pending.push(text);
+    this.#pendingBytes += Buffer.byteLength(text);
+  }
+
+  flush(): void {
+    if (this.#pending.length === 0) return;
+    const data = Buffer.from(this.#pending.join(''));
+    this.#pending = [];
+    this.#pendingBytes = 0;
+    // O_APPEND: each write lands at the end even if the position moved; loop on short writes.
+    for (let off = 0; off < data.length; ) off += fs.writeSync(this.fd, data, off);
+    this.flushed += data.length;
+  }
+
+  sync(): void {
+    fs.fdatasyncSync(this.fd);
+  }
+
+  /** Cuts the file to `size` bytes (drops a torn tail or uncommitted rows). */
+  truncate(size: number): void {
+    this.flush();
+    fs.ftruncateSync(this.fd, size);
+    this.flushed = size;
+  }
+
+  read(position: number, length: number): Buffer {
+    const buffer = Buffer.allocUnsafe(length);
+    const n = fs.readSync(this.fd, buffer, 0, length, position);
+    return buffer.subarray(0, n);
+  }
+
+  close(): void {
+    this.flush();
+    fs.closeSync(this.fd);
+  }
+}
+
+/**
+ * Calls `onLine(line, start, end)` for each complete line from `from`, in 1 MiB chunks, and
+ * returns the byte offset after the last complete line: anything beyond it is a torn write
+ * from a crash, for the caller to truncate.
+ */
+export function scanLines(
+  file: LogFile,
+  from: number,
+  onLine: (line: string, start: number, end: number) => void,
+): number {
+  const CHUNK = 1 << 20;
+  let position = from;
+  let carry = Buffer.alloc(0);
+  let complete = from;
+  while (position < file.flushed) {
+    const chunk = file.read(position, Math.min(CHUNK, file.flushed - position));
+    if (chunk.length === 0) break;
+    const data = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
+    const base = position - carry.length;
+    let start = 0;
+    for (let nl = data.indexOf(10); nl >= 0; nl = data.indexOf(10, start)) {
+      onLine(data.toString('utf8', start, nl), base + start, base + nl + 1);
+      start = nl + 1;
+      complete = base + start;
+    }
+    carry = Buffer.from(data.subarray(start));
+    position += chunk.length;
+  }
+  return complete;
+}

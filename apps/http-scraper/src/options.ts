@@ -1,0 +1,90 @@
+/** The crawl's options, their defaults, and the identity the crawler announces. */
+import type { FieldSpec } from './extract.ts';
+import type { Format } from './output.ts';
+
+export const VERSION = '0.1.0';
+/** Honest by default: who we are and where to read about us; robots.txt groups match `netlab-http-scraper`. */
+export const DEFAULT_USER_AGENT = `netlab-http-scraper/${VERSION} (+https://github.com/netlab/netlab/tree/main/apps/http-scraper)`;
+
+export interface CrawlOptions {
+  seeds: string[];
+  /** State and output folder; the same folder resumes the crawl. */
+  out: string;
+  format: Format;
+  select: FieldSpec[];
+  /** Links followed from the seeds (0: seeds only). */
+  depth: number;
+  /** Stop once this many URLs are finished (fetched, failed or excluded). */
+  maxPages: number;
+  allowDomains: string[];
+  include: string[];
+  exclude: string[];
+  concurrency: number;
+  perHost: number;
+  /** Minimum milliseconds between request starts to one host (robots' Crawl-delay can raise it). */
+  delayMs: number;
+  robots: boolean;
+  sitemaps: boolean;
+  userAgent: string;
+  retries: number;
+  retryBaseMs: number;
+  retryCapMs: number;
+  /** A Retry-After longer than this gives up on the URL instead of waiting. */
+  maxRetryAfterMs: number;
+  maxRedirects: number;
+  connectTimeoutMs: number;
+  headersTimeoutMs: number;
+  bodyTimeoutMs: number;
+  maxBodyBytes: number;
+  /** Content types to parse (`text/html`, `text/*`); others are counted and skipped. */
+  accept: string[];
+  cacheDir?: string;
+  offline: boolean;
+  /** Start over even if the folder holds an earlier crawl. */
+  fresh: boolean;
+  /** Milliseconds between fdatasync calls on the state files. */
+  syncMs: number;
+  signal?: AbortSignal;
+  /** Called about every 200 ms with the counts so far. */
+  onProgress?: (done: number, total: number) => void;
+  /** `--trace`: one line per request and response. */
+  trace?: (line: string) => void;
+}
+
+export const DEFAULTS: Omit<CrawlOptions, 'seeds'> = {
+  out: 'crawl-out',
+  format: 'jsonl',
+  select: [{ name: 'title', css: 'title' }],
+  depth: Number.POSITIVE_INFINITY,
+  maxPages: Number.POSITIVE_INFINITY,
+  allowDomains: [],
+  include: [],
+  exclude: [],
+  concurrency: 16,
+  perHost: 4,
+  delayMs: 0,
+  robots: true,
+  sitemaps: true,
+  userAgent: DEFAULT_USER_AGENT,
+  retries: 3,
+  retryBaseMs: 500,
+  retryCapMs: 30_000,
+  maxRetryAfterMs: 120_000,
+  maxRedirects: 5,
+  connectTimeoutMs: 10_000,
+  headersTimeoutMs: 30_000,
+  bodyTimeoutMs: 30_000,
+  maxBodyBytes: 5 * 1024 * 1024,
+  accept: ['text/html', 'application/xhtml+xml'],
+  offline: false,
+  fresh: false,
+  syncMs: 1000,
+};
+
+export function resolveOptions(options: Partial<CrawlOptions> & { seeds: string[] }): CrawlOptions {
+  const resolved = { ...DEFAULTS } as CrawlOptions;
+  for (const [key, value] of Object.entries(options)) {
+    if (value !== undefined) (resolved as unknown as Record<string, unknown>)[key] = value;
+  }
+  return resolved;
+}

@@ -1,0 +1,45 @@
+/** Sitemap discovery: the Sitemap lines of robots.txt, else /sitemap.xml; index files followed. */
+import type { HostState } from './hosts.ts';
+import type { CrawlOptions } from './options.ts';
+import { getWithCache, type HttpContext } from './page.ts';
+import { parseSitemap } from './sitemap.ts';
+import { normalizeUrl } from './url.ts';
+
+/** Sitemap files read per host at most; an index pointing at thousands is cut here. */
+const MAX_SITEMAPS = 50;
+
+/**
+ * Reads a host's sitemaps (paced like pages) and returns the page URLs they list, normalised.
+ * A sitemap that fails to load or parse is skipped: sitemaps are hints, the crawl goes on.
+ */
+export async function discoverSitemaps(
+  ctx: HttpContext,
+  host: HostState,
+  options: CrawlOptions,
+): Promise<string[]> {
+  const listed = host.robots?.sitemaps ?? [];
+  const queue = listed.length > 0 ? [...listed] : [`${host.origin}/sitemap.xml`];
+  const seen = new Set<string>();
+  const urls: string[] = [];
+  while (queue.length > 0 && seen.size < MAX_SITEMAPS) {
+    const sitemap = normalizeUrl(queue.shift()!);
+    if (sitemap === null || seen.has(sitemap)) continue;
+    seen.add(sitemap);
+    if (host.robots && !host.robots.isAllowed(sitemap)) continue;
+    try {
+      await host.pace(options.signal);
+      const res = await getWithCache(ctx, sitemap, () => true);
+      if (res.status !== 200 || res.body === null) continue;
+      const parsed = parseSitemap(res.body);
+      queue.push(...parsed.sitemaps);
+      for (const loc of parsed.urls) {
+        const url = normalizeUrl(loc);
+        if (url !== null) urls.push(url);
+      }
+    } catch (error) {
+      if ((error as { code?: string }).code === 'ABORT_ERR') throw error;
+      ctx.trace?.(`sitemap ${sitemap}: ${(error as Error).message}`);
+    }
+  }
+  return urls;
+}

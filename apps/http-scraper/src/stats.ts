@@ -1,0 +1,68 @@
+/** The crawl's counters and the summary printed at the end. */
+
+export interface Summary {
+  /** Rows written (pages fetched, parsed and extracted). */
+  pages: number;
+  /** Body bytes received (after decompression), cache revalidations excluded. */
+  bytes: number;
+  requests: number;
+  /** 304 Not Modified answers to conditional requests (the cache was fresh). */
+  notModified: number;
+  /** Pages served from the cache without a request (--offline). */
+  offline: number;
+  statuses: Record<string, number>;
+  errors: Record<string, number>;
+  robotsExcluded: number;
+  skippedType: number;
+  redirects: number;
+  retries: number;
+  /** URLs finished by earlier runs of this crawl. */
+  resumed: number;
+  pending: number;
+  interrupted: boolean;
+  seconds: number;
+}
+
+export function emptySummary(): Summary {
+  return {
+    pages: 0,
+    bytes: 0,
+    requests: 0,
+    notModified: 0,
+    offline: 0,
+    statuses: {},
+    errors: {},
+    robotsExcluded: 0,
+    skippedType: 0,
+    redirects: 0,
+    retries: 0,
+    resumed: 0,
+    pending: 0,
+    interrupted: false,
+    seconds: 0,
+  };
+}
+
+export function bump(counts: Record<string, number>, key: string | number): void {
+  counts[key] = (counts[key] ?? 0) + 1;
+}
+
+const list = (counts: Record<string, number>): string =>
+  Object.entries(counts)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, v]) => `${k}: ${v}`)
+    .join(', ') || 'none';
+
+/** The human summary, one fact per line. */
+export function formatSummary(s: Summary): string {
+  const rate = s.seconds > 0 ? (s.pages / s.seconds).toFixed(1) : '0';
+  const mib = (s.bytes / 1048576).toFixed(2);
+  return [
+    `pages      ${s.pages} in ${s.seconds.toFixed(2)} s (${rate}/s), ${mib} MiB`,
+    `requests   ${s.requests} (${s.notModified} not modified, ${s.offline} offline, ${s.retries} retries, ${s.redirects} redirects)`,
+    `statuses   ${list(s.statuses)}`,
+    `errors     ${list(s.errors)}`,
+    `excluded   ${s.robotsExcluded} by robots.txt, ${s.skippedType} by content type`,
+    `state      ${s.resumed} finished before this run, ${s.pending} pending${s.interrupted ? ' (interrupted: run the same command to resume)' : ''}`,
+  ].join('\n');
+}

@@ -1,0 +1,247 @@
+/** The crawl's on-disk state: frontier log, commit journal and output, resumable after kill -9. */
+import fs from 'node:fs';
+import path from 'node:path';
+import { debuglog } from 'node:util';
+import { CrawlError } from './errors.ts';
+import { LogFile, scanLines } from './logfile.ts';
+import { SeenSet } from './seen.ts';
+
+const debug = debuglog('http-scraper');
+
+/** A URL waiting in the frontier; `id` is its line number in frontier.log. */
+export interface FrontierEntry {
+  id: number;
+  depth: number;
+  url: string;
+}
+
+export interface StoreOptions {
+  /** Output file name inside the folder (`results.jsonl` or `results.csv`). */
+  output: string;
+  /** Written once at the start of a new output (the CSV header). */
+  header?: string;
+  /** URLs held in memory at most; the rest wait on disk (default 4096). */
+  window?: number;
+}
+
+/**
+ * Files in the state folder:
+ * - `frontier.log`: `depth TAB url` per discovered URL; the line number is the URL's id. Every
+ *   URL ever seen is here, so the seen set is rebuilt from it.
+ * - `journal.log`: `id TAB outputEnd TAB code` per finished URL. `outputEnd` is the output's
+ *   length once that page's row was written: on resume the output is cut back to the last
+ *   committed length, so a row is never written twice nor lost.
+ * Writes go in that order (frontier, output, journal): a journal line never refers to data
+ * that is not already in the page cache, which is all a kill -9 needs.
+ */
+export class CrawlStore {
+  readonly seen = new SeenSet();
+  /** URLs finished in earlier runs of this crawl (0 on a fresh start). */
+  readonly resumedDone: number;
+  readonly #frontier: LogFile;
+  readonly #journal: LogFile;
+  readonly #output: LogFile;
+  #done = new Uint8Array(1024);
+  #total = 0; // frontier lines (ids 0..total-1)
+  #doneCount = 0;
+  #queue: FrontierEntry[] = [];
+  #head = 0;
+  #readOffset: number; // frontier byte offset of id #nextRead
+  #nextRead: number;
+  readonly #window: number;
+  #lastSync = performance.now();
+
+  constructor(
+    readonly dir: string,
+    options: StoreOptions,
+  ) {
+    fs.mkdirSync(dir, { recursive: true });
+    this.#window = options.window ?? 4096;
+    this.#frontier = new LogFile(path.join(dir, 'frontier.log'));
+    this.#journal = new LogFile(path.join(dir, 'journal.log'));
+    this.#output = new LogFile(path.join(dir, options.output));
+    const outEnd = this.#loadJournal(options.header);
+    // Rows beyond the last commit belong to pages that will be fetched again.
+    if (this.#output.flushed > outEnd) this.#output.truncate(outEnd);
+    if (this.#output.flushed === 0 && options.header) this.#output.append(options.header);
+    const firstPending = this.#loadFrontier();
+    this.#readOffset = firstPending.offset;
+    this.#nextRead = firstPending.id;
+    this.resumedDone = this.#doneCount;
+    debug('store %s: %d urls, %d done', dir, this.#total, this.#doneCount);
+  }
+
+  /** URLs known but not finished (queued in memory, waiting on disk, or in flight). */
+  get pending(): number {
+    return this.#total - this.#doneCount;
+  }
+
+  get doneCount(): number {
+    return this.#doneCount;
+  }
+
+  #isDone(id: number): boolean {
+    return id < this.#done.length * 8 && (this.#done[id >> 3]! & (1 << (id & 7))) !== 0;
+  }
+
+  #markDone(id: number): void {
+    if (id >= this.#done.length * 8) {
+      const grown = new Uint8Array(Math.max(this.#done.length * 2, (id >> 3) + 1));
+      grown.set(this.#done);
+      this.#done = grown;
+    }
+    if (!this.#isDone(id)) this.#doneCount++;
+    this.#done[id >> 3]! |= 1 << (id & 7);
+  }
+
+  #loadJournal(header?: string): number {
+    const minimum = this.#output.flushed === 0 ? 0 : Buffer.byteLength(header ?? '');
+    let outEnd = minimum;
+    const entries: Array<[number, number]> = [];
+    const end = scanLines(this.#journal, 0, (line) => {
+      const [id, end] = line.split('\t');
+      entries.push([Number(id), Number(end)]);
+    });
+    if (end < this.#journal.flushed) this.#journal.truncate(end);
+    // After a power cut the journal may be durable ahead of the output: trust only what the
+    // output backs. (After kill -9 the page cache holds both, and every entry passes.)
+    for (const [id, end] of entries) {
+      if (end > this.#output.flushed) continue;
+      this.#markDone(id);
+      outEnd = Math.max(outEnd, end);
+    }
+    return outEnd;
+  }
+
+  #loadFrontier(): { offset: number; id: number } {
+    let first: { offset: number; id: number } | undefined;
+    const end = scanLines(this.#frontier, 0, (line, start) => {
+      const tab = line.indexOf('\t');
+      this.seen.add(line.slice(tab + 1));
+      if (first === undefined && !this.#isDone(this.#total))
+        first = { offset: start, id: this.#total };
+      this.#total++;
+    });
+    if (end < this.#frontier.flushed) this.#frontier.truncate(end);
+    return first ?? { offset: end, id: this.#total };
+  }
+
+  /** Adds a URL unless seen; returns whether it was new. */
+  add(url: string, depth: number): boolean {
+    if (!this.seen.add(url)) return false;
+    this.#appendFrontier(url, depth, false);
+    return true;
+  }
+
+  /**
+   * Records a URL that was reached and finished inside another page's fetch (a redirect
+   * target), so that later links to it are recognised as seen, on this run and after a resume.
+   */
+  addFinished(url: string, depth: number, code: string): void {
+    this.seen.add(url);
+    const id = this.#appendFrontier(url, depth, true);
+    this.commit(id, null, code);
+  }
+
+  #appendFrontier(url: string, depth: number, finished: boolean): number {
+    const line = `${depth}\t${url}\n`;
+    const id = this.#total++;
+    this.#frontier.append(line);
+    // Caught up with the disk: keep the entry in memory instead of reading it back later.
+    if (this.#nextRead === id && this.#queue.length - this.#head < this.#window) {
+      if (!finished) this.#queue.push({ id, depth, url });
+      this.#nextRead++;
+      this.#readOffset += Buffer.byteLength(line);
+    }
+    return id;
+  }
+
+  /** The next URL to crawl, or undefined when none is waiting. */
+  next(): FrontierEntry | undefined {
+    if (this.#head === this.#queue.length) this.#refill();
+    if (this.#head === this.#queue.length) return undefined;
+    const entry = this.#queue[this.#head++]!;
+    return entry;
+  }
+
+  /** Looks at up to `n` waiting URLs without taking them (for per-host scheduling). */
+  peek(n: number): FrontierEntry[] {
+    if (this.#head === this.#queue.length) this.#refill();
+    return this.#queue.slice(this.#head, this.#head + n);
+  }
+
+  /** Takes a specific waiting entry returned by `peek`. */
+  take(entry: FrontierEntry): void {
+    const at = this.#queue.indexOf(entry, this.#head);
+    if (at < 0) return;
+    this.#queue[at] = this.#queue[this.#head]!;
+    this.#queue[this.#head++] = entry;
+  }
+
+  #refill(): void {
+    this.#queue = [];
+    this.#head = 0;
+    if (this.#nextRead >= this.#total) return;
+    if (this.#readOffset >= this.#frontier.flushed) this.#frontier.flush();
+    const limit = Math.min(this.#frontier.flushed, this.#readOffset + (1 << 20));
+    const chunk = this.#frontier.read(this.#readOffset, limit - this.#readOffset);
+    let start = 0;
+    for (
+      let nl = chunk.indexOf(10);
+      nl >= 0 && this.#queue.length < this.#window;
+      nl = chunk.indexOf(10, start)
+    ) {
+      const line = chunk.toString('utf8', start, nl);
+      const id = this.#nextRead++;
+      start = nl + 1;
+      if (this.#isDone(id)) continue;
+      const tab = line.indexOf('\t');
+      this.#queue.push({ id, depth: Number(line.slice(0, tab)), url: line.slice(tab + 1) });
+    }
+    this.#readOffset += start;
+  }
+
+  /** Finishes a URL: its output row (or null) and its code, committed together. */
+  commit(id: number, row: string | null, code: string): void {
+    if (row !== null) this.#output.append(row);
+    this.#journal.append(`${id}\t${this.#output.size}\t${code}\n`);
+    this.#markDone(id);
+  }
+
+  /** Writes buffered appends in commit order; every `syncMs`, makes them durable too. */
+  flush(syncMs = 1000): void {
+    this.#frontier.flush();
+    this.#output.flush();
+    this.#journal.flush();
+    if (performance.now() - this.#lastSync >= syncMs) {
+      for (const file of [this.#frontier, this.#output, this.#journal]) file.sync();
+      this.#lastSync = performance.now();
+    }
+  }
+
+  get buffered(): number {
+    return this.#frontier.pendingBytes + this.#output.pendingBytes + this.#journal.pendingBytes;
+  }
+
+  close(): void {
+    this.flush(0);
+    for (const file of [this.#frontier, this.#output, this.#journal]) file.close();
+  }
+}
+
+/** Throws ERR_STATE_LOCKED when another live process owns the folder; else takes it. */
+export function lockState(dir: string): () => void {
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, 'lock');
+  try {
+    const pid = Number(fs.readFileSync(file, 'utf8'));
+    if (pid && pid !== process.pid) {
+      process.kill(pid, 0); // throws ESRCH when the owner is gone (e.g. after kill -9)
+      throw new CrawlError('ERR_STATE_LOCKED', `${dir} is in use by process ${pid}`);
+    }
+  } catch (error) {
+    if (error instanceof CrawlError) throw error;
+  }
+  fs.writeFileSync(file, String(process.pid));
+  return () => fs.rmSync(file, { force: true });
+}
