@@ -1,0 +1,125 @@
+/** connect(): one logged-in IMAP session for an account, plus its SMTP transport on demand. */
+import { readFileSync } from 'node:fs';
+import { rootCertificates } from 'node:tls';
+import { type Endpoint, formatEndpoint } from '@netlab/addressing';
+import { ImapFlow } from 'imapflow';
+import nodemailer from 'nodemailer';
+import type Mail from 'nodemailer/lib/mailer';
+import type { SMTPTransportOptions } from 'nodemailer/lib/smtp-transport';
+import type { Account } from './config.ts';
+import { MailError, toMailError } from './errors.ts';
+import { type Credentials, resolveCredentials } from './secrets.ts';
+import { createMasker, imapTraceLogger, smtpTraceLogger, type TraceSink } from './trace.ts';
+
+export interface ConnectOptions {
+  account: Account;
+  /** A CA file (PEM) to trust on top of the system CAs; overrides the account's `ca`. */
+  ca?: string;
+  /** Receives the protocol conversation, credentials masked (`--trace`). */
+  trace?: TraceSink;
+  env?: NodeJS.ProcessEnv;
+  /** Let imapflow start IDLE by itself (only `watch` wants it, and drives IDLE itself). */
+  autoIdle?: boolean;
+}
+
+export interface MailSession {
+  account: Account;
+  imap: ImapFlow;
+  /** Sends through the account's SMTP server (one connection per call, closed after). */
+  smtp(): Mail;
+  imapLabel: string;
+  smtpLabel: string;
+  /** A new session with the same account and options (for reconnecting after a drop). */
+  reconnect(): Promise<MailSession>;
+  close(): Promise<void>;
+}
+
+/** Node takes the host and the IPv6 zone together (`fe80::1%eth0`). */
+export function socketHost(endpoint: Endpoint): string {
+  return endpoint.zone ? `${endpoint.host}%${endpoint.zone}` : endpoint.host;
+}
+
+/** TLS options: verification always on; an extra CA adds to the system CAs, never replaces them. */
+export function tlsOptions(caPath: string | undefined) {
+  if (!caPath) return { rejectUnauthorized: true };
+  let pem: string;
+  try {
+    pem = readFileSync(caPath, 'utf8');
+  } catch (error) {
+    throw new MailError('ERR_FILE', `cannot read CA file ${caPath}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  return { rejectUnauthorized: true, ca: [...rootCertificates, pem] };
+}
+
+/** Builds an ImapFlow for an account (not yet connected). */
+export function createImap(
+  account: Account,
+  credentials: Credentials,
+  options: ConnectOptions,
+): ImapFlow {
+  const { endpoint, tls } = account.imap;
+  const mask = createMasker([credentials.pass ?? '', credentials.accessToken ?? '']);
+  const imap = new ImapFlow({
+    host: socketHost(endpoint),
+    port: endpoint.port,
+    secure: tls === 'implicit',
+    doSTARTTLS: tls === 'starttls' ? true : undefined,
+    auth: credentials,
+    tls: tlsOptions(options.ca ?? account.ca),
+    logger: options.trace ? imapTraceLogger(options.trace, mask) : false,
+    disableAutoIdle: !options.autoIdle,
+    clientInfo: { name: 'netlab-mail', version: '0.1.0', vendor: false, 'support-url': false },
+    connectionTimeout: 15_000,
+    greetingTimeout: 10_000,
+  });
+  // Errors also arrive as events after connect; the awaited calls report them, so this only
+  // keeps an unhandled 'error' event from crashing the process.
+  imap.on('error', () => {});
+  return imap;
+}
+
+/**
+ * Connects and logs in to an account's IMAP server.
+ * @throws {MailError} ERR_AUTH_FAILED, ERR_TLS_VERIFY, ERR_TLS, ERR_CONNECT, ERR_SECRET.
+ */
+export async function connect(options: ConnectOptions): Promise<MailSession> {
+  const { account } = options;
+  const credentials = await resolveCredentials(account, options.env);
+  const imapLabel = `IMAP ${formatEndpoint(account.imap.endpoint)}`;
+  const smtpLabel = `SMTP ${formatEndpoint(account.smtp.endpoint)}`;
+  const imap = createImap(account, credentials, options);
+  try {
+    await imap.connect();
+  } catch (error) {
+    imap.close();
+    throw toMailError(error, imapLabel);
+  }
+  const mask = createMasker([credentials.pass ?? '', credentials.accessToken ?? '']);
+  const smtp = () => {
+    const { endpoint, tls } = account.smtp;
+    const auth = credentials.accessToken
+      ? { type: 'OAuth2' as const, user: credentials.user, accessToken: credentials.accessToken }
+      : { user: credentials.user, pass: credentials.pass! };
+    return nodemailer.createTransport({
+      host: socketHost(endpoint),
+      port: endpoint.port,
+      secure: account.smtp.tls === 'implicit',
+      requireTLS: tls === 'starttls',
+      auth,
+      tls: tlsOptions(options.ca ?? account.ca),
+      logger: options.trace ? smtpTraceLogger(options.trace, mask) : false,
+      debug: Boolean(options.trace),
+      connectionTimeout: 15_000,
+    } as SMTPTransportOptions);
+  };
+  const close = async () => {
+    try {
+      await imap.logout();
+    } catch {
+      imap.close();
+    }
+  };
+  return { account, imap, smtp, imapLabel, smtpLabel, close, reconnect: () => connect(options) };
+}

@@ -1,0 +1,44 @@
+/** mail list: a folder's envelopes, newest first, one page at a time; never marks anything read. */
+import { parseInteger } from '@netlab/cli';
+import type { SearchObject } from 'imapflow';
+import { type Command, optString } from '../command.ts';
+import { listEnvelopes, parseDay, renderListing } from '../listing.ts';
+
+export const list: Command = {
+  name: 'list',
+  summary:
+    'List envelopes in a folder, newest first (fetched with BODY.PEEK: nothing is marked read).',
+  usage: 'list [--folder F] [--unseen] [--since YYYY-MM-DD] [--limit N] [--page P]',
+  details: [
+    '  -f, --folder F      folder to list (default INBOX)',
+    '      --unseen        only messages without \\Seen',
+    '      --since DAY     only messages received on or after DAY (YYYY-MM-DD)',
+    '  -n, --limit N       messages per page (default 20)',
+    '  -p, --page P        page number, 1 = newest (default 1)',
+  ],
+  example: '-- list --folder INBOX --unseen --limit 10',
+  options: {
+    folder: { type: 'string', short: 'f' },
+    unseen: { type: 'boolean' },
+    since: { type: 'string' },
+    limit: { type: 'string', short: 'n' },
+    page: { type: 'string', short: 'p' },
+  },
+  async run({ values, session, out }) {
+    const criteria: SearchObject = {};
+    if (values.unseen) criteria.seen = false;
+    const since = parseDay('--since', optString(values, 'since'));
+    if (since) criteria.since = since;
+    const limit = parseInteger('--limit', optString(values, 'limit') ?? '20', {
+      min: 1,
+      max: 100_000,
+    });
+    const page = parseInteger('--page', optString(values, 'page') ?? '1', { min: 1 });
+    const listing = await listEnvelopes(session, optString(values, 'folder') ?? 'INBOX', criteria, {
+      limit,
+      page,
+    });
+    out.result(listing, () => renderListing(listing));
+    return 0;
+  },
+};

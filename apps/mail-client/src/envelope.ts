@@ -1,0 +1,90 @@
+/** Envelopes: the summary 'list' prints, parsed from BODY.PEEK[HEADER.FIELDS (...)] and FLAGS. */
+import type { FetchMessageObject, FetchQueryObject } from 'imapflow';
+import libmime from 'libmime';
+import addressparser from 'nodemailer/lib/addressparser';
+
+export interface Address {
+  name: string;
+  address: string;
+}
+
+export interface Envelope {
+  folder: string;
+  uid: number;
+  /** Together with `uid`, the only stable name of a message (RFC 3501 §2.3.1.1). */
+  uidValidity: string;
+  date: string | null;
+  from: Address[];
+  to: Address[];
+  cc: Address[];
+  subject: string;
+  messageId: string | null;
+  flags: string[];
+  seen: boolean;
+  size: number;
+}
+
+/** The header fields an envelope needs; fetched with BODY.PEEK so \Seen is never set. */
+export const ENVELOPE_FIELDS = ['date', 'from', 'to', 'cc', 'subject', 'message-id'];
+
+/** The FETCH items for a listing: UID FLAGS RFC822.SIZE BODY.PEEK[HEADER.FIELDS (...)]. */
+export const ENVELOPE_QUERY: FetchQueryObject = {
+  uid: true,
+  flags: true,
+  size: true,
+  headers: ENVELOPE_FIELDS,
+};
+
+/** Splits a header block into lower-cased name -> unfolded raw value (first occurrence wins). */
+export function parseHeaderBlock(block: Buffer | string): Map<string, string> {
+  const text = typeof block === 'string' ? block : block.toString('utf8');
+  const fields = new Map<string, string>();
+  // RFC 5322 §2.2.3: a line starting with white space continues the previous field.
+  for (const line of text.replace(/\r?\n[ \t]+/g, ' ').split(/\r?\n/)) {
+    const colon = line.indexOf(':');
+    if (colon <= 0) continue;
+    const name = line.slice(0, colon).trim().toLowerCase();
+    if (!fields.has(name)) fields.set(name, line.slice(colon + 1).trim());
+  }
+  return fields;
+}
+
+/** Parses an address field (groups flattened), decoding encoded-word display names. */
+export function parseAddresses(value: string | undefined): Address[] {
+  if (!value) return [];
+  return addressparser(value, { flatten: true }).map((a) => ({
+    name: libmime.decodeWords(a.name ?? ''),
+    address: a.address ?? '',
+  }));
+}
+
+/** Builds an envelope from one FETCH response of {@link ENVELOPE_QUERY}. */
+export function toEnvelope(
+  message: FetchMessageObject,
+  folder: string,
+  uidValidity: bigint,
+): Envelope {
+  const fields = parseHeaderBlock(message.headers ?? '');
+  const date = fields.get('date');
+  const parsed = date ? new Date(date) : undefined;
+  const flags = [...(message.flags ?? [])].sort();
+  return {
+    folder,
+    uid: message.uid,
+    uidValidity: String(uidValidity),
+    date: parsed && !Number.isNaN(parsed.getTime()) ? parsed.toISOString() : null,
+    from: parseAddresses(fields.get('from')),
+    to: parseAddresses(fields.get('to')),
+    cc: parseAddresses(fields.get('cc')),
+    subject: libmime.decodeWords(fields.get('subject') ?? ''),
+    messageId: fields.get('message-id') ?? null,
+    flags,
+    seen: flags.includes('\\Seen'),
+    size: message.size ?? 0,
+  };
+}
+
+/** `Name <addr>` or just `addr`, for text output. */
+export function formatAddress(a: Address): string {
+  return a.name ? `${a.name} <${a.address}>` : a.address;
+}
