@@ -5,7 +5,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { debuglog } from 'node:util';
 import { forgetPid, trackPid } from './cleanup.ts';
 import { PeerError } from './errors.ts';
-import { canConnect, freePorts, listeningPortsOf } from './ports.ts';
+import { canConnect, freePorts } from './ports.ts';
+import { isRunning as alive, descendantsOf, listeningPortsOf } from './proc.ts';
 
 const debug = debuglog('peers');
 
@@ -89,6 +90,12 @@ export class Daemon {
    */
   async stop(graceMs = 10_000): Promise<void> {
     if (this.#done) return;
+    const descendants = descendantsOf(this.pid);
+    await this.#terminate(graceMs);
+    await reapOrphans(descendants, 3000);
+  }
+
+  async #terminate(graceMs: number): Promise<void> {
     this.#child.kill('SIGTERM');
     // The grace timer is cancelled on exit so it never holds the event loop open.
     const abort = new AbortController();
@@ -101,6 +108,39 @@ export class Daemon {
       debug('%s[%d] ignored SIGTERM for %d ms: SIGKILL', this.name, this.pid, graceMs);
       this.#child.kill('SIGKILL');
       await this.exited;
+    }
+  }
+}
+
+/**
+ * Ends processes the daemon left behind. Dovecot's master exits on SIGTERM within a second,
+ * but a login process with a client still connected (and the log, anvil, auth and config
+ * processes it keeps busy) would linger, holding an inherited listening socket, until the
+ * client leaves. We are shutting down for good: SIGTERM them, SIGKILL what remains after
+ * `graceMs`, and return once none runs.
+ */
+async function reapOrphans(pids: number[], graceMs: number): Promise<void> {
+  const signal = (list: number[], sig: NodeJS.Signals) => {
+    for (const pid of list) {
+      try {
+        process.kill(pid, sig);
+      } catch {}
+    }
+  };
+  let left = pids.filter(alive);
+  signal(left, 'SIGTERM');
+  for (const [bound, next] of [
+    [graceMs, 'SIGKILL'],
+    [2000, undefined],
+  ] as const) {
+    const deadline = Date.now() + bound;
+    while (left.length > 0 && Date.now() < deadline) {
+      await sleep(25);
+      left = left.filter(alive);
+    }
+    if (left.length > 0 && next) {
+      debug('pids %o outlived their daemon: %s', left, next);
+      signal(left, next);
     }
   }
 }

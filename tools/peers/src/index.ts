@@ -1,7 +1,22 @@
 /** @netlab/peers: real servers (Redis, sshd, dnsmasq, Dovecot, ngircd) on loopback for tests. */
 export { type DnsmasqOptions, type DnsmasqPeer, type DnsRecords, startDnsmasq } from './dnsmasq.ts';
+export {
+  type DovecotOptions,
+  type DovecotPeer,
+  type DovecotUser,
+  startDovecot,
+} from './dovecot.ts';
 export { PeerError, type PeerErrorCode } from './errors.ts';
-export { ensureInstalled, ensurePromtool, ensurePython, installCommand } from './install.ts';
+export {
+  ensure,
+  ensureInstalled,
+  ensurePromtool,
+  ensurePython,
+  installCommand,
+  REQUIREMENTS,
+  type Requirement,
+} from './install.ts';
 export { freePort, HOST } from './ports.ts';
+export { descendantsOf, isRunning } from './proc.ts';
 export { type RedisPeer, redisPing, startRedis } from './redis.ts';
 export { type SshdOptions, type SshdPeer, sshFingerprint, startSshd } from './sshd.ts';

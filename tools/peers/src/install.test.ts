@@ -2,7 +2,8 @@
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ensureInstalled, installCommand } from './install.ts';
-import { freePort, freePorts, listeningPortsOf } from './ports.ts';
+import { freePort, freePorts } from './ports.ts';
+import { listeningPortsOf } from './proc.ts';
 
 describe('ensureInstalled', () => {
   afterEach(() => {

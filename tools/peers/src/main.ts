@@ -1,9 +1,12 @@
 /** The `peers` CLI: install every server up front (CI), or run one in the foreground (users). */
+
+import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startDnsmasq } from './dnsmasq.ts';
+import { startDovecot } from './dovecot.ts';
 import { PeerError } from './errors.ts';
 import { ensure, REQUIREMENTS, type Requirement } from './install.ts';
 import { startRedis } from './redis.ts';
@@ -15,7 +18,7 @@ Commands:
   install [all|${Object.keys(REQUIREMENTS).join('|')} ...]
       Install the Debian packages of the named peers (default: all) in one apt-get run.
       Needs root on Debian/Ubuntu; elsewhere prints the command to run.
-  start <redis|sshd|dnsmasq> [options]
+  start <redis|sshd|dnsmasq|dovecot> [options]
       Run one server on 127.0.0.1 in the foreground and print its ports; Ctrl-C stops it
       and removes its state folder.
 
@@ -23,16 +26,19 @@ Options:
   --json                 print the server's details as JSON
   --authorized-key FILE  sshd: public key to allow (repeatable; default ~/.ssh/id_*.pub)
   --a NAME=IP            dnsmasq: an A record (repeatable)
+  --user NAME            dovecot: a mail user (repeatable; default alice@netlab.test); the
+                         password is $NETLAB_PEERS_PASSWORD, or a random one that is printed
   -h, --help             show this help
 
 Examples:
   pnpm --filter peers peers install all
   pnpm --filter peers peers start redis
-  pnpm --filter peers peers start dnsmasq --a app.netlab.test=127.0.0.1`;
+  pnpm --filter peers peers start dnsmasq --a app.netlab.test=127.0.0.1
+  pnpm --filter peers peers start dovecot --user alice@netlab.test --json`;
 
 class UsageError extends Error {}
 
-type Values = { json?: boolean; 'authorized-key'?: string[]; a?: string[] };
+type Values = { json?: boolean; 'authorized-key'?: string[]; a?: string[]; user?: string[] };
 interface Running {
   stop(): Promise<void>;
 }
@@ -62,6 +68,11 @@ const starters: Record<string, (values: Values) => Promise<Running>> = {
     });
     return startDnsmasq({ records: { a } });
   },
+  dovecot: (values) => {
+    const password = process.env.NETLAB_PEERS_PASSWORD || randomBytes(9).toString('base64url');
+    const names = values.user ?? ['alice@netlab.test'];
+    return startDovecot({ users: names.map((user) => ({ user, password })) });
+  },
 };
 
 /** The handle's data fields (not its methods), for printing. */
@@ -87,7 +98,9 @@ async function start(name: string | undefined, values: Values): Promise<void> {
   if (values.json) console.log(JSON.stringify({ name, ...info }));
   else {
     console.log(`${name} is running (Ctrl-C stops it)`);
-    for (const [key, value] of Object.entries(info)) console.log(`  ${key}: ${value}`);
+    for (const [key, value] of Object.entries(info)) {
+      console.log(`  ${key}: ${typeof value === 'object' ? JSON.stringify(value) : value}`);
+    }
   }
   const keepAlive = setInterval(() => {}, 1 << 30);
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
@@ -106,6 +119,7 @@ async function main(argv: string[]): Promise<number> {
       json: { type: 'boolean' },
       'authorized-key': { type: 'string', multiple: true },
       a: { type: 'string', multiple: true },
+      user: { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
     },
   });

@@ -1,0 +1,112 @@
+/** What Linux /proc tells about a daemon: the TCP ports it listens on, its descendants. */
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+
+/** Socket inodes of TCP sockets in LISTEN state, by local port, from /proc/net/tcp{,6}. */
+function listeningInodes(): Map<string, number> {
+  const byInode = new Map<string, number>();
+  for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const line of text.split('\n').slice(1)) {
+      const cols = line.trim().split(/\s+/);
+      // cols: sl local_address rem_address st ... inode (index 9); st 0A = LISTEN
+      if (cols.length < 10 || cols[3] !== '0A') continue;
+      const port = Number.parseInt(cols[1]!.split(':')[1]!, 16);
+      byInode.set(cols[9]!, port);
+    }
+  }
+  return byInode;
+}
+
+/**
+ * TCP ports that process `pid` itself holds open in LISTEN state, or undefined where /proc
+ * cannot tell (not Linux). This proves that the daemon WE started owns the port, not some
+ * other process that grabbed the same number in the free-port race.
+ */
+export function listeningPortsOf(pid: number): Set<number> | undefined {
+  let fds: string[];
+  try {
+    fds = readdirSync(`/proc/${pid}/fd`);
+  } catch {
+    return undefined;
+  }
+  const inodes = listeningInodes();
+  const ports = new Set<number>();
+  for (const fd of fds) {
+    let target: string;
+    try {
+      target = readlinkSync(`/proc/${pid}/fd/${fd}`);
+    } catch {
+      continue;
+    }
+    const match = /^socket:\[(\d+)\]$/.exec(target);
+    const port = match ? inodes.get(match[1]!) : undefined;
+    if (port !== undefined) ports.add(port);
+  }
+  return ports;
+}
+
+/** Parent pid of every process, from /proc/<pid>/stat (empty off Linux). */
+function parentPids(): Map<number, number> {
+  const parents = new Map<number, number>();
+  let names: string[];
+  try {
+    names = readdirSync('/proc');
+  } catch {
+    return parents;
+  }
+  for (const name of names) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      // Fields after "(comm)": state ppid ...; comm may contain spaces and parentheses.
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      parents.set(Number(name), ppid);
+    } catch {}
+  }
+  return parents;
+}
+
+/**
+ * Every process below `pid` (children, grandchildren, ...). Taken before stopping a daemon so
+ * that stop() can also wait for service processes that outlive their master for a moment
+ * (Dovecot's imap-login, auth, ...; sshd's per-connection processes).
+ */
+export function descendantsOf(pid: number): number[] {
+  const parents = parentPids();
+  const found: number[] = [];
+  const queue = [pid];
+  while (queue.length > 0) {
+    const parent = queue.shift()!;
+    for (const [child, ppid] of parents) {
+      if (ppid === parent && !found.includes(child)) {
+        found.push(child);
+        queue.push(child);
+      }
+    }
+  }
+  return found;
+}
+
+/**
+ * True while `pid` runs. A zombie (exited, not yet reaped by its new parent) counts as gone:
+ * orphans of a stopped daemon wait for init to reap them, which here can take seconds.
+ */
+export function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return state !== 'Z' && state !== 'X';
+  } catch {
+    return true;
+  }
+}
