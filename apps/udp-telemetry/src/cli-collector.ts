@@ -56,9 +56,15 @@ export async function collectorCommand(argv: string[]): Promise<number> {
   const http =
     values.http === 'off'
       ? false
-      : endpointOption(values.http ?? `127.0.0.1:${DEFAULT_HTTP_PORT}`, DEFAULT_HTTP_PORT);
+      : endpointOption(
+          '--http',
+          values.http ?? `127.0.0.1:${DEFAULT_HTTP_PORT}`,
+          DEFAULT_HTTP_PORT,
+        );
   const forward =
-    values.forward === undefined ? undefined : endpointOption(values.forward, DEFAULT_PORT);
+    values.forward === undefined
+      ? undefined
+      : endpointOption('--forward', values.forward, DEFAULT_PORT);
   const top = parseInteger('--top', values.top ?? '20', { min: 1, max: 10_000 });
   const collector = createServer({
     host: hostOption(values.host, '127.0.0.1'),

@@ -27,6 +27,11 @@ export class Ingest {
   }
 
   handle(msg: Buffer, rinfo: RemoteInfo) {
+    if (msg.length === 0) {
+      this.badDatagrams++;
+      this.options.onBad?.(`empty datagram from ${from(rinfo)}`);
+      return;
+    }
     if (isPacked(msg)) this.packed(msg, rinfo);
     else this.text(msg, rinfo);
   }

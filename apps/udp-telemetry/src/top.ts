@@ -57,6 +57,7 @@ export async function topCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const endpoint = endpointOption(
+    '--http',
     values.http ?? `127.0.0.1:${DEFAULT_HTTP_PORT}`,
     DEFAULT_HTTP_PORT,
   );
