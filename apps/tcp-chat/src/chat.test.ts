@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type ChatClient, connect } from './client.ts';
 import type { ChatLine } from './protocol.ts';
 import { type ChatServer, createServer } from './server.ts';
+import { until } from './test-helpers.ts';
 
 const T = { timeout: 60_000 };
 let server: ChatServer;
@@ -23,15 +24,10 @@ async function join(
   return c;
 }
 
-function collect(c: ChatClient, event = 'message'): ChatLine[] {
-  const seen: ChatLine[] = [];
+function collect(c: ChatClient, event = 'message'): (ChatLine & { history?: boolean })[] {
+  const seen: (ChatLine & { history?: boolean })[] = [];
   c.on(event, (m) => seen.push(m));
   return seen;
-}
-
-async function until(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 2000 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
-  if (!check()) throw new Error(`timed out waiting for ${what}`);
 }
 
 afterEach(async () => {
@@ -64,5 +60,90 @@ describe('conversation', () => {
       { name: '#rust', members: 2, seq: 2 },
       { name: '#go', members: 1, seq: 1 },
     ]);
+  });
+
+  it('whispers to one person, and says who does not exist', T, async () => {
+    await start();
+    const ann = await join('ann');
+    const bob = await join('bob');
+    const cy = await join('cy');
+    const bobGets = collect(bob, 'private');
+    const cyGets = collect(cy, 'private');
+    const echo = await ann.whisper('bob', 'psst');
+    expect(echo).toMatchObject({ from: 'ann', to: 'bob', text: 'psst' });
+    await until(() => bobGets.length === 1, 'whisper');
+    expect(bobGets[0]).toMatchObject({ from: 'ann', to: 'bob', text: 'psst' });
+    expect(cyGets).toEqual([]);
+    await expect(ann.whisper('nobody', 'hello?')).rejects.toMatchObject({
+      code: 'ERR_NO_SUCH_NICK',
+    });
+  });
+
+  it('keeps nicks unique, on hello and on /nick', T, async () => {
+    await start();
+    const ann = await join('ann');
+    await ann.join('#a');
+    await expect(join('ann')).rejects.toMatchObject({ code: 'ERR_NICK_IN_USE' });
+    const bob = await join('bob');
+    await bob.join('#a');
+    await expect(bob.rename('ann')).rejects.toMatchObject({ code: 'ERR_NICK_IN_USE' });
+    const seen = collect(ann, 'presence');
+    await bob.rename('robert');
+    expect(bob.nick).toBe('robert');
+    await until(() => seen.length === 1, 'nick presence');
+    expect(seen[0]).toMatchObject({ room: '#a', nick: 'bob', action: 'nick', to: 'robert' });
+    expect(await ann.who('#a')).toEqual(['ann', 'robert']);
+  });
+
+  it('shows recent history on join, marked as history', T, async () => {
+    await start({ historySize: 50, historyOnJoin: 5 });
+    const ann = await join('ann');
+    await ann.join('#a');
+    for (let i = 1; i <= 12; i++) await ann.say('#a', `line ${i}`);
+    const bob = await join('bob');
+    const seen = collect(bob);
+    const joined = await bob.join('#a');
+    expect(joined).toMatchObject({ seq: 12, history: 5, complete: true, members: ['ann', 'bob'] });
+    await until(() => seen.length === 5, 'history');
+    expect(seen.map((m) => [m.seq, m.text, m.history])).toEqual(
+      [8, 9, 10, 11, 12].map((n) => [n, `line ${n}`, true]),
+    );
+    await ann.say('#a', 'live');
+    await until(() => seen.length === 6, 'live line');
+    expect(seen[5]).toMatchObject({ seq: 13, history: false });
+  });
+
+  it('replays across a forced reconnect with no gaps and no duplicates', T, async () => {
+    await start({ historySize: 5000 });
+    const ann = await join('ann');
+    await ann.join('#a');
+    // Count what arrives on the wire, before the client's own de-duplication.
+    const wire: number[] = [];
+    const bob = await join('bob', {
+      reconnect: { baseMs: 20, capMs: 200 },
+      trace: (dir, _peer, _bytes, m) => {
+        const msg = m as { type?: string; seq?: number };
+        if (dir === 'in' && msg.type === 'msg') wire.push(msg.seq!);
+      },
+    });
+    await bob.join('#a');
+    const seen = collect(bob);
+    let reconnected = 0;
+    bob.on('reconnected', () => reconnected++);
+    const total = 600;
+    for (let i = 1; i <= total; i++) {
+      void ann.say('#a', `n${i}`);
+      if (i % 150 === 0) {
+        bob.drop(); // the network fails under bob; ann keeps talking
+        await new Promise((r) => setTimeout(r, 30));
+      }
+      if (i % 50 === 0) await ann.say('#a', `sync ${i}`);
+    }
+    const expected = total + total / 50;
+    await until(() => seen.length === expected, `${expected} lines at bob`);
+    expect(reconnected).toBe(4);
+    expect(seen.map((m) => m.seq)).toEqual(Array.from({ length: expected }, (_, i) => i + 1));
+    expect(new Set(wire).size).toBe(wire.length); // the server never sent a line twice
+    expect(await ann.who('#a')).toEqual(['ann', 'bob']);
   });
 });

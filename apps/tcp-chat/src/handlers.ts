@@ -125,7 +125,9 @@ function join(ctx: ServerContext, s: Session, msg: Req<'join'>): void {
       return;
     }
     ctx.counters.rooms = ctx.rooms.size;
-    room.broadcast(encodeFrame({ type: 'presence', room: room.name, nick: s.nick, event: 'join' }));
+    room.broadcast(
+      encodeFrame({ type: 'presence', room: room.name, nick: s.nick, action: 'join' }),
+    );
     room.members.add(s);
     s.rooms.set(room.name, room);
   }
@@ -183,17 +185,17 @@ function rename(ctx: ServerContext, s: Session, msg: Req<'nick'>): void {
   ctx.nicks.set(s.nick, s);
   for (const room of s.rooms.values()) {
     room.broadcast(
-      encodeFrame({ type: 'presence', room: room.name, nick: old, event: 'nick', to: s.nick }),
+      encodeFrame({ type: 'presence', room: room.name, nick: old, action: 'nick', to: s.nick }),
       s,
     );
   }
   s.reply({ type: 'renamed', re: msg.id, nick: s.nick });
 }
 
-function part(s: Session, room: Room, event: Msg<'presence'>['event']): void {
+function part(s: Session, room: Room, action: Msg<'presence'>['action']): void {
   room.members.delete(s);
   s.rooms.delete(room.name);
-  room.broadcast(encodeFrame({ type: 'presence', room: room.name, nick: s.nick, event }));
+  room.broadcast(encodeFrame({ type: 'presence', room: room.name, nick: s.nick, action }));
 }
 
 /** Removes a closed (or replaced) session from its rooms and the nick table. */

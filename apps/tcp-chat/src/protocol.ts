@@ -52,7 +52,7 @@ const replies = {
   presence: {
     room,
     nick,
-    event: v.picklist(['join', 'leave', 'quit', 'nick']),
+    action: v.picklist(['join', 'leave', 'quit', 'nick']),
     to: v.optional(nick),
   },
   renamed: { re, nick },

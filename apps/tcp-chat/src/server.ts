@@ -76,6 +76,7 @@ export function createServer(options: ServerOptions = {}): ChatServer {
     events,
     trace: options.trace,
     dispatch: (s, msg) => dispatch(ctx, s, msg),
+    release: (s) => release(ctx, s),
   };
   const perIp = new Map<string, number>();
   let nextId = 1;

@@ -29,6 +29,8 @@ export interface ServerContext {
   events: EventEmitter;
   trace: TraceHook | undefined;
   dispatch(session: Session, msg: ClientMessage): void;
+  /** Takes a session out of its rooms and the nick table (idempotent). */
+  release(session: Session): void;
 }
 
 export class Session {
@@ -95,6 +97,8 @@ export class Session {
     this.closing = true;
     debug('kick %s %s: %s %s', this.peer, this.nick, code, message);
     this.ctx.events.emit('kick', { nick: this.nick, peer: this.peer, code, message });
+    // Out of every room now, not when the socket finally closes: no more fan-out to it.
+    this.ctx.release(this);
     const frames = [
       encodeFrame({ type: 'error', code, message }),
       encodeFrame({ type: 'bye', code, reason: message }),

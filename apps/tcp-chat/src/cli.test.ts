@@ -1,0 +1,88 @@
+/** The real command line as a child process: help, usage errors, script mode, SIGTERM. */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { connect } from './client.ts';
+import { until } from './test-helpers.ts';
+
+const T = { timeout: 60_000 };
+const appDir = fileURLToPath(new URL('..', import.meta.url));
+const children: ChildProcess[] = [];
+
+function cli(...args: string[]): ChildProcess & { out: string; err: string } {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
+    cwd: appDir,
+    env: { ...process.env, NO_COLOR: '1' },
+  }) as ChildProcess & { out: string; err: string };
+  child.out = '';
+  child.err = '';
+  child.stdout!.on('data', (d) => (child.out += d));
+  child.stderr!.on('data', (d) => (child.err += d));
+  children.push(child);
+  return child;
+}
+
+async function exitCode(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null) return child.exitCode;
+  const [code] = await once(child, 'exit');
+  return code as number | null;
+}
+
+async function startServer(...args: string[]) {
+  const server = cli('server', '--port', '0', '--stats-interval', '0', ...args);
+  await until(() => /listening on /.test(server.out), 'the server to listen');
+  const port = Number(/listening on 127\.0\.0\.1:(\d+)/.exec(server.out)![1]);
+  return { server, port };
+}
+
+afterEach(() => {
+  for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
+});
+
+describe('tcp-chat CLI', () => {
+  it('prints help with an example, and exits 2 on a bad flag', T, async () => {
+    const help = cli('server', '--help');
+    expect(await exitCode(help)).toBe(0);
+    expect(help.out).toContain('example:');
+    const bad = cli('client', '--frobnicate');
+    expect(await exitCode(bad)).toBe(2);
+    expect(bad.err).toMatch(/^tcp-chat: /);
+  });
+
+  it('runs a script from stdin and prints JSON events', T, async () => {
+    const { server, port } = await startServer();
+    const client = cli('client', `127.0.0.1:${port}`, '--nick', 'bot', '--json');
+    client.stdin!.end('/join lobby\nhello from a pipe\n/who\n');
+    expect(await exitCode(client)).toBe(0);
+    const events = client.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(events.map((e) => e.event)).toEqual(['welcome', 'joined', 'message', 'who']);
+    expect(events[2]).toMatchObject({
+      room: '#lobby',
+      seq: 1,
+      from: 'bot',
+      text: 'hello from a pipe',
+    });
+    server.kill('SIGTERM');
+    expect(await exitCode(server)).toBe(0);
+  });
+
+  it('shuts down gracefully on SIGTERM: bye to every client, exit 0', T, async () => {
+    const { server, port } = await startServer();
+    const ann = await connect({ port, nick: 'ann', reconnect: false });
+    const bob = await connect({ port, nick: 'bob', reconnect: false });
+    await ann.join('#a');
+    const byes: string[] = [];
+    for (const c of [ann, bob]) c.on('bye', (b) => byes.push(b.code));
+    const closed = Promise.all([once(ann, 'close'), once(bob, 'close')]);
+    server.kill('SIGTERM');
+    expect(await exitCode(server)).toBe(0);
+    await closed;
+    expect(byes).toEqual(['ERR_SERVER_SHUTDOWN', 'ERR_SERVER_SHUTDOWN']);
+    expect(server.out).toContain('SIGTERM: saying bye to 2 client(s)');
+    expect(server.out).toContain('stopped');
+  });
+});

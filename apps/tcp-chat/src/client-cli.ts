@@ -1,0 +1,90 @@
+/** `tcp-chat client`: connects, then runs the terminal UI or script mode. */
+import { readFile } from 'node:fs/promises';
+import { formatEndpoint, parseEndpoint } from '@netlab/addressing';
+import { parseCommandLine, shouldColor, UsageError } from '@netlab/cli';
+import { connect } from './client.ts';
+import { parseCommand } from './commands.ts';
+import { DEFAULT_PORT } from './protocol.ts';
+import { runScript } from './script.ts';
+import { runTerminal } from './terminal.ts';
+import { printTrace } from './wire.ts';
+
+export const CLIENT_HELP = `usage: tcp-chat client [HOST:PORT] [options]
+
+Chats with a tcp-chat server (default 127.0.0.1:${DEFAULT_PORT}). Interactive in a terminal;
+with stdin from a pipe (or --script) each line is a command and events are printed per line.
+
+options:
+  --nick NAME      your nick (default $USER)
+  --join ROOM      join a room first (repeatable)
+  --tls            use TLS, verifying the server against the system CAs or --ca FILE
+  --ca FILE        trust this certificate (e.g. a --tls-dev server's cert.pem)
+  --insecure       TLS without verification (throwaway tests only)
+  --no-reconnect   exit when the connection drops instead of reconnecting
+  --script         script mode even on a terminal; --json prints events as JSON lines
+  --trace          print every frame in and out
+  -h, --help       this help
+
+commands: /join #room, /leave, /msg nick text, /nick name, /who, /rooms, /stats, /quit
+
+examples:
+  tcp-chat client --nick ann --join '#lobby'
+  printf '/join #lobby\\nhello\\n' | tcp-chat client --nick bot --json`;
+
+const options = {
+  nick: { type: 'string' },
+  join: { type: 'string', multiple: true },
+  tls: { type: 'boolean' },
+  ca: { type: 'string' },
+  insecure: { type: 'boolean' },
+  'no-reconnect': { type: 'boolean' },
+  script: { type: 'boolean' },
+  json: { type: 'boolean' },
+  trace: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export async function clientMain(argv: string[]): Promise<number> {
+  const { values: f, positionals } = parseCommandLine({
+    args: argv,
+    options,
+    allowPositionals: true,
+  });
+  if (f.help) {
+    console.log(CLIENT_HELP);
+    return 0;
+  }
+  if (positionals.length > 1)
+    throw new UsageError(`one HOST:PORT at most, got ${positionals.length}`);
+  const ep = parseEndpoint(positionals[0] ?? '127.0.0.1', { defaultPort: DEFAULT_PORT });
+  const host = ep.zone ? `${ep.host}%${ep.zone}` : ep.host;
+  const where = formatEndpoint(ep);
+  const secure = f.tls || f.ca !== undefined || f.insecure;
+  const tls = secure
+    ? { ca: f.ca ? await readFile(f.ca) : undefined, insecure: f.insecure }
+    : undefined;
+  const nick = f.nick ?? process.env.USER ?? 'guest';
+  const script = f.script || f.json || !process.stdin.isTTY;
+  const trace = f.trace ? printTrace((l) => process.stderr.write(`${l}\n`)) : undefined;
+  const client = await connect({
+    host,
+    port: ep.port,
+    nick,
+    tls,
+    trace,
+    reconnect: !f['no-reconnect'],
+  });
+  for (const room of f.join ?? []) {
+    const cmd = parseCommand(`/join ${room}`);
+    if (cmd?.kind === 'join') await client.join(cmd.room);
+  }
+  const colors = shouldColor(process.stdout);
+  if (!script) {
+    await runTerminal(client, where, colors);
+    await client.close();
+    return 0;
+  }
+  const failures = await runScript(client, where, { json: f.json === true, colors });
+  await client.close();
+  return failures > 0 ? 1 : 0;
+}

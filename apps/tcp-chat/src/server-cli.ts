@@ -1,0 +1,100 @@
+/** `tcp-chat server`: flags to ServerOptions, TLS set-up, signals, the periodic stats line. */
+import { readFile } from 'node:fs/promises';
+import { formatEndpoint, parseHost, parsePort } from '@netlab/addressing';
+import { color, parseCommandLine, parseInteger, UsageError } from '@netlab/cli';
+import { DEFAULT_PORT } from './protocol.ts';
+import { createServer, type ServerOptions } from './server.ts';
+import { devCertificate } from './tls-dev.ts';
+import { printTrace } from './wire.ts';
+
+export const SERVER_HELP = `usage: tcp-chat server [options]
+
+Runs the chat server (plain TCP, or TLS with --tls-cert/--tls-key or --tls-dev).
+
+options:
+  --host ADDR           address to listen on (default 127.0.0.1; ::1 for IPv6)
+  --port N              port (default ${DEFAULT_PORT}; 0 picks a free one)
+  --max-frame BYTES     largest frame a client may send (default 65536)
+  --max-connections N   connections at once (default 1000), --max-per-ip N (default 100)
+  --rate N --burst N    messages/s per client and burst (default 20 and 40; 0 = no limit)
+  --history N           messages kept per room for replay (default 200)
+  --max-queue BYTES     outbound bytes held per client before a slow-consumer kick (default 1 MiB)
+  --idle-timeout MS     disconnect after this much silence (default 90000; pings at a third)
+  --stats-interval MS   counters line on stderr (default 10000; 0 = off)
+  --tls-cert FILE --tls-key FILE   serve TLS with this certificate and key
+  --tls-dev             make a certificate for 127.0.0.1 in .state/tls-dev and print its fingerprint
+  --trace               print every frame in and out
+  -h, --help            this help
+
+example:
+  tcp-chat server --port 4040 --tls-dev`;
+
+const options = {
+  host: { type: 'string' },
+  port: { type: 'string' },
+  'max-frame': { type: 'string' },
+  'max-connections': { type: 'string' },
+  'max-per-ip': { type: 'string' },
+  rate: { type: 'string' },
+  burst: { type: 'string' },
+  history: { type: 'string' },
+  'max-queue': { type: 'string' },
+  'idle-timeout': { type: 'string' },
+  'stats-interval': { type: 'string' },
+  'tls-cert': { type: 'string' },
+  'tls-key': { type: 'string' },
+  'tls-dev': { type: 'boolean' },
+  trace: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export async function serverMain(argv: string[]): Promise<number> {
+  const { values: f } = parseCommandLine({ args: argv, options });
+  if (f.help) {
+    console.log(SERVER_HELP);
+    return 0;
+  }
+  const host = parseHost(f.host ?? '127.0.0.1');
+  const port = parsePort(f.port ?? String(DEFAULT_PORT));
+  const int = (name: keyof typeof f, fallback?: number) =>
+    f[name] === undefined ? fallback : parseInteger(`--${name}`, String(f[name]));
+  const idleTimeout = int('idle-timeout', 90_000)!;
+  const opts: ServerOptions = {
+    maxFrame: int('max-frame'),
+    maxConnections: int('max-connections'),
+    maxConnectionsPerIp: int('max-per-ip'),
+    rate: int('rate'),
+    burst: int('burst'),
+    historySize: int('history'),
+    maxQueueBytes: int('max-queue'),
+    idleTimeout,
+    pingInterval: Math.max(1000, Math.floor(idleTimeout / 3)),
+    statsInterval: int('stats-interval', 10_000),
+    log: (line) => process.stderr.write(`${color.dim(line)}\n`),
+    trace: f.trace ? printTrace((line) => process.stderr.write(`${line}\n`)) : undefined,
+  };
+  if (f['tls-dev']) {
+    const dev = await devCertificate('.state/tls-dev');
+    opts.tls = dev;
+    console.log(`TLS dev certificate ${dev.certPath}\n  SHA-256 ${dev.fingerprint}`);
+  } else if (f['tls-cert'] || f['tls-key']) {
+    if (!f['tls-cert'] || !f['tls-key'])
+      throw new UsageError('--tls-cert and --tls-key go together');
+    opts.tls = { cert: await readFile(f['tls-cert']), key: await readFile(f['tls-key']) };
+  }
+  const server = createServer(opts);
+  const bound = await server.listen(port, host.zone ? `${host.host}%${host.zone}` : host.host);
+  const where = formatEndpoint({ ...host, port: bound.port });
+  console.log(`tcp-chat ${opts.tls ? 'TLS ' : ''}server listening on ${where} (Ctrl-C to stop)`);
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      console.log(`${signal}: saying bye to ${server.counters().connections} client(s)`);
+      // Stop within 5 s whatever happens: 4 s for clients to go, then the rest are destroyed.
+      server.close(4000).then(resolve, resolve);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  console.log('stopped');
+  return 0;
+}

@@ -1,0 +1,67 @@
+/** Shared by the tests: a raw socket speaking frames by hand, and polling without sleeps. */
+import net from 'node:net';
+import { lengthPrefixed } from '@netlab/framing';
+import { chat, type Message } from './protocol.ts';
+
+const codec = lengthPrefixed({ maxFrameSize: 16 * 1024 * 1024 });
+
+/** Polls `check` every 10 ms for up to 20 s; throws naming `what` if it never holds. */
+export async function until(check: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 2000 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
+  if (!check()) throw new Error(`timed out waiting for ${what}`);
+}
+
+/** A client with no library in the way: write any bytes, read decoded frames. */
+export class RawClient {
+  readonly received: Message[] = [];
+  closed = false;
+  readonly #decoder = codec.createDecoder();
+
+  private constructor(readonly socket: net.Socket) {
+    socket.on('data', (chunk) => {
+      for (const f of this.#decoder.push(chunk)) this.received.push(chat.unpack(f) as Message);
+    });
+    socket.on('error', () => {});
+    socket.on('close', () => {
+      this.closed = true;
+    });
+  }
+
+  static connect(port: number, host = '127.0.0.1'): Promise<RawClient> {
+    return new Promise((resolve, reject) => {
+      const s = net.connect({ port, host }, () => resolve(new RawClient(s)));
+      s.once('error', reject);
+    });
+  }
+
+  send(msg: Record<string, unknown>): void {
+    this.socket.write(frame(msg));
+  }
+
+  write(bytes: Uint8Array): void {
+    this.socket.write(bytes);
+  }
+
+  /** Waits for a message of `type` (optionally matching `where`) and returns it. */
+  async next<T extends Message['type']>(
+    type: T,
+    where: (m: Extract<Message, { type: T }>) => boolean = () => true,
+  ) {
+    const find = () =>
+      this.received.find((m) => m.type === type && where(m as Extract<Message, { type: T }>)) as
+        | Extract<Message, { type: T }>
+        | undefined;
+    await until(() => find() !== undefined, `a ${type} frame`);
+    return find()!;
+  }
+
+  async hello(nick: string): Promise<void> {
+    this.send({ type: 'hello', v: 1, nick });
+    await this.next('welcome');
+  }
+}
+
+/** Encodes a message as a frame without validation (tests send invalid ones on purpose). */
+export function frame(msg: Record<string, unknown>): Buffer {
+  return codec.encode(chat.pack(msg));
+}
