@@ -16,6 +16,7 @@ export {
   REQUIREMENTS,
   type Requirement,
 } from './install.ts';
+export { type NgircdOptions, type NgircdPeer, startNgircd } from './ngircd.ts';
 export { freePort, HOST } from './ports.ts';
 export { descendantsOf, isRunning } from './proc.ts';
 export { type RedisPeer, redisPing, startRedis } from './redis.ts';

@@ -9,6 +9,7 @@ import { startDnsmasq } from './dnsmasq.ts';
 import { startDovecot } from './dovecot.ts';
 import { PeerError } from './errors.ts';
 import { ensure, REQUIREMENTS, type Requirement } from './install.ts';
+import { startNgircd } from './ngircd.ts';
 import { startRedis } from './redis.ts';
 import { startSshd } from './sshd.ts';
 
@@ -18,7 +19,7 @@ Commands:
   install [all|${Object.keys(REQUIREMENTS).join('|')} ...]
       Install the Debian packages of the named peers (default: all) in one apt-get run.
       Needs root on Debian/Ubuntu; elsewhere prints the command to run.
-  start <redis|sshd|dnsmasq|dovecot> [options]
+  start <redis|sshd|dnsmasq|dovecot|ngircd> [options]
       Run one server on 127.0.0.1 in the foreground and print its ports; Ctrl-C stops it
       and removes its state folder.
 
@@ -34,7 +35,8 @@ Examples:
   pnpm --filter peers peers install all
   pnpm --filter peers peers start redis
   pnpm --filter peers peers start dnsmasq --a app.netlab.test=127.0.0.1
-  pnpm --filter peers peers start dovecot --user alice@netlab.test --json`;
+  pnpm --filter peers peers start dovecot --user alice@netlab.test --json
+  pnpm --filter peers peers start ngircd`;
 
 class UsageError extends Error {}
 
@@ -73,6 +75,7 @@ const starters: Record<string, (values: Values) => Promise<Running>> = {
     const names = values.user ?? ['alice@netlab.test'];
     return startDovecot({ users: names.map((user) => ({ user, password })) });
   },
+  ngircd: () => startNgircd(),
 };
 
 /** The handle's data fields (not its methods), for printing. */
