@@ -1,6 +1,15 @@
 /** @netlab/addressing: IP addresses, networks, endpoints, DNS and interfaces. */
 
 export {
+  addressFromBigInt,
+  addressFromBytes,
+  type IPAddress,
+  IPv4Address,
+  IPv6Address,
+  parseAddress,
+} from './address.ts';
+export type { Classification } from './classify.ts';
+export {
   type Endpoint,
   type EndpointOptions,
   formatEndpoint,
@@ -12,3 +21,5 @@ export {
 } from './endpoint.ts';
 export { AddressError, type AddressErrorCode } from './errors.ts';
 export { isHostname } from './hostname.ts';
+export { IPNetwork, mask32, type NetworkOptions, parseNetwork, prefixOfMask32 } from './network.ts';
+export { addressExclude, collapse, summarizeRange } from './ranges.ts';
