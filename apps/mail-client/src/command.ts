@@ -47,8 +47,8 @@ export interface Command {
 
 export function createOutput(
   json: boolean,
-  stdout = process.stdout,
-  stderr = process.stderr,
+  stdout: NodeJS.WritableStream = process.stdout,
+  stderr: NodeJS.WritableStream = process.stderr,
 ): Output {
   return {
     json,

@@ -56,8 +56,3 @@ export function smtpTraceLogger(sink: TraceSink, mask: (line: string) => string)
     level: quiet,
   };
 }
-
-/** Writes trace lines to stderr (never stdout, which carries --json output). */
-export const stderrSink: TraceSink = (line) => {
-  process.stderr.write(`${line}\n`);
-};

@@ -1,5 +1,7 @@
 /** The command table: one entry per command family file. */
 import type { Command } from '../command.ts';
+import { demo } from './demo.ts';
+import { devServer } from './dev.ts';
 import { flag, unflag } from './flags.ts';
 import { folders } from './folders.ts';
 import { list } from './list.ts';
@@ -32,4 +34,4 @@ export const COMMANDS: Command[] = [
   remove,
   watch,
 ];
-export const LOCAL_COMMANDS: LocalCommand[] = [];
+export const LOCAL_COMMANDS: LocalCommand[] = [devServer, demo];
