@@ -1,5 +1,5 @@
 /** @netlab/serialization: typed MessagePack messages, validated on decode, over framed streams. */
-import * as v from 'valibot';
+import { z } from 'zod';
 
 export {
   SerializationError,
@@ -26,10 +26,10 @@ export {
   type TraceHook,
 } from './trace.ts';
 /**
- * valibot, the schema library message fields are written with (chosen by measurement, see
+ * zod 4, the schema library message fields are written with (chosen by measurement, see
  * the README), re-exported so apps and this package always agree on its version.
  * @example
- * import { defineProtocol, v } from '@netlab/serialization';
- * defineProtocol({ name: 'x', version: 1, messages: { ping: { seq: v.number() } } });
+ * import { defineProtocol, z } from '@netlab/serialization';
+ * defineProtocol({ name: 'x', version: 1, messages: { ping: { seq: z.number() } } });
  */
-export { v };
+export { z };

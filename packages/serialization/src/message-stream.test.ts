@@ -1,8 +1,8 @@
 /** MessageStream over a real loopback TCP connection: handshake, typed messages, trace, close. */
 import { once } from 'node:events';
 import { connect, createServer, type Server, type Socket } from 'node:net';
-import * as v from 'valibot';
 import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import type { SerializationError } from './errors.ts';
 import { MessageStream } from './message-stream.ts';
 import { defineProtocol } from './protocol.ts';
@@ -11,7 +11,7 @@ import { formatTrace } from './trace.ts';
 const chat = defineProtocol({
   name: 'tcp-chat',
   version: 1,
-  messages: { hello: { nick: v.string() }, say: { room: v.string(), text: v.string() } },
+  messages: { hello: { nick: z.string() }, say: { room: z.string(), text: z.string() } },
 });
 
 const cleanup: Array<() => void> = [];

@@ -38,7 +38,7 @@ export class MessageStream<M extends MessageDefinitions> implements AsyncIterabl
   /** The underlying socket. */
   readonly socket: Duplex;
   readonly #writer: FrameWriter;
-  readonly #frames: AsyncGenerator<Buffer, void, undefined>;
+  readonly #frames: AsyncIterableIterator<Buffer>;
   readonly #trace: TraceHook | undefined;
   readonly #closeTimeoutMs: number;
 

@@ -1,7 +1,7 @@
 /** defineProtocol: round trips, typed unions, and every kind of invalid input. */
 import { Packr } from 'msgpackr';
-import * as v from 'valibot';
 import { describe, expect, expectTypeOf, it } from 'vitest';
+import { z } from 'zod';
 import type { SerializationError } from './errors.ts';
 import { defineProtocol, type MessageOf, type MessageOfType } from './protocol.ts';
 
@@ -9,9 +9,9 @@ const chat = defineProtocol({
   name: 'tcp-chat',
   version: 1,
   messages: {
-    hello: { nick: v.pipe(v.string(), v.minLength(1)) },
-    say: { room: v.string(), text: v.string() },
-    members: { room: v.string(), members: v.array(v.object({ nick: v.string() })) },
+    hello: { nick: z.string().min(1) },
+    say: { room: z.string(), text: z.string() },
+    members: { room: z.string(), members: z.array(z.object({ nick: z.string() })) },
   },
 });
 const standard = new Packr({ useRecords: false });
@@ -61,7 +61,7 @@ describe('defineProtocol', () => {
       name: 's',
       version: 1,
       unknownKeys: 'reject',
-      messages: { ping: { seq: v.number() } },
+      messages: { ping: { seq: z.number() } },
     });
     const error = failure(() => strict.decode(standard.pack({ type: 'ping', seq: 1, x: 2 })));
     expect(error.code).toBe('ERR_INVALID_MESSAGE');

@@ -1,18 +1,18 @@
 /** defineProtocol: a set of typed messages (a union on `type`), MessagePack on the wire, validated on decode. */
 import { Packr } from 'msgpackr';
-import * as v from 'valibot';
+import { z } from 'zod';
 import { SerializationError } from './errors.ts';
 import { checkHandshake, type Handshake, makeHandshake } from './handshake.ts';
 import { formatPath } from './path.ts';
 
-/** Fields of each message type, as valibot entries: `{ say: { room: v.string(), text: v.string() } }`. */
-export type MessageDefinitions = Record<string, v.ObjectEntries>;
+/** Fields of each message type, as zod shapes: `{ say: { room: z.string(), text: z.string() } }`. */
+export type MessageDefinitions = Record<string, z.ZodRawShape>;
 
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
 
 /** The decoded shape of message type `K`: `{ type: K, ...fields }`. */
 export type MessageFrom<M extends MessageDefinitions, K extends keyof M & string> = Simplify<
-  { type: K } & v.InferOutput<v.ObjectSchema<M[K], undefined>>
+  { type: K } & z.output<z.ZodObject<M[K]>>
 >;
 
 /** The union of all messages of a definition set. */
@@ -108,8 +108,8 @@ export type MessageOfType<P, K extends string> = Extract<MessageOf<P>, { type: K
  *   name: 'tcp-chat',
  *   version: 1,
  *   messages: {
- *     hello: { nick: v.string() },
- *     say: { room: v.string(), text: v.string() },
+ *     hello: { nick: z.string() },
+ *     say: { room: z.string(), text: z.string() },
  *   },
  * });
  * type ChatMessage = MessageOf<typeof chat>;
@@ -125,11 +125,11 @@ export function defineProtocol<const M extends MessageDefinitions>(
   }
   const accepts = Object.freeze([...(options.accepts ?? [version])]);
   const strict = options.unknownKeys === 'reject';
-  const schemas = new Map<string, v.GenericSchema>();
+  const schemas = new Map<string, z.ZodType>();
   for (const [type, fields] of Object.entries(options.messages)) {
     if ('type' in fields) throw new TypeError(`message ${type} must not declare a 'type' field`);
-    const entries = { type: v.literal(type), ...fields };
-    schemas.set(type, strict ? v.strictObject(entries) : v.object(entries));
+    const shape = { type: z.literal(type), ...fields };
+    schemas.set(type, strict ? z.strictObject(shape) : z.object(shape));
   }
   const types = Object.freeze([...schemas.keys()]) as readonly (keyof M & string)[];
   const packr = new Packr({
@@ -157,15 +157,17 @@ export function defineProtocol<const M extends MessageDefinitions>(
         'type',
       );
     }
-    const result = v.safeParse(schema, value, PARSE_CONFIG);
-    if (result.success) return result.output as AnyMessage<M>;
-    const issue = result.issues[0];
-    const path = formatPath(issue.path);
+    const result = schema.safeParse(value);
+    if (result.success) return result.data as AnyMessage<M>;
+    const issue = result.error.issues[0]!;
+    // An unknown key (unknownKeys: 'reject') is reported on the object; name the key itself.
+    const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
+    const path = formatPath(keys.length > 0 ? [...issue.path, keys[0]!] : issue.path);
     throw invalid(
       `invalid ${name} ${type} message: ${path || '(message)'}: ${issue.message}`,
       path,
       type as string,
-      result.issues,
+      result.error,
     );
   }
 
@@ -216,9 +218,6 @@ export function defineProtocol<const M extends MessageDefinitions>(
   };
   return protocol;
 }
-
-/** Stop at the first issue: one clear path per error, and less work on bad input. */
-const PARSE_CONFIG = { abortEarly: true } as const;
 
 /** A short description of a value for error messages. */
 export function describe(value: unknown): string {

@@ -1,0 +1,71 @@
+/** Print the schema-library measurement (valibot vs zod vs TypeBox) behind the choice in the README. */
+import { execFileSync } from 'node:child_process';
+import { Packr } from 'msgpackr';
+import { candidates, coldStartMs, samples } from './schema-libraries.ts';
+
+const quick = process.argv.includes('--quick');
+const n = quick ? 50_000 : 200_000;
+const rounds = quick ? 3 : 7;
+
+function installedKiB(pkg: string): number {
+  const dir = new URL(`../node_modules/${pkg}/`, import.meta.url).pathname;
+  return Number(execFileSync('du', ['-sk', '-L', dir]).toString().split('\t')[0]);
+}
+
+const packr = new Packr({ useRecords: false, variableMapSize: true });
+const sayBytes = packr.pack(samples.say);
+const made = Object.fromEntries(Object.entries(candidates).map(([k, make]) => [k, make()]));
+for (const [name, c] of Object.entries(made)) {
+  if (!c.say(samples.say).ok || c.members(samples.badMembers).ok) {
+    throw new Error(`${name} misjudged a sample`);
+  }
+}
+
+/** name -> scenario -> calls/s, best of interleaved rounds (every library, then again). */
+const scenarios: Record<string, [number, (name: string) => () => unknown]> = {
+  'say (same object)': [n, (k) => () => made[k]!.say(samples.say)],
+  'say (fresh copy)': [n, (k) => () => made[k]!.say({ ...samples.say })],
+  'unpack+say': [n, (k) => () => made[k]!.say(packr.unpack(sayBytes))],
+  'members x20': [n / 4, (k) => () => made[k]!.members(samples.members)],
+  'invalid+path': [n / 20, (k) => () => made[k]!.members(samples.badMembers)],
+};
+const best: Record<string, Record<string, number>> = {};
+for (let round = 0; round < rounds; round++) {
+  for (const [scenario, [calls, make]] of Object.entries(scenarios)) {
+    for (const name of Object.keys(made)) {
+      const fn = make(name);
+      const start = process.hrtime.bigint();
+      for (let i = 0; i < calls; i++) fn();
+      const rate = calls / (Number(process.hrtime.bigint() - start) / 1e9);
+      best[name] ??= {};
+      best[name][scenario] = Math.max(best[name][scenario] ?? 0, rate);
+    }
+  }
+}
+const unpackAlone = (() => {
+  let top = 0;
+  for (let round = 0; round < rounds; round++) {
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < n; i++) packr.unpack(sayBytes);
+    top = Math.max(top, n / (Number(process.hrtime.bigint() - start) / 1e9));
+  }
+  return top;
+})();
+
+console.log(
+  `# schema libraries, node ${process.version}, calls/s (best of ${rounds} interleaved rounds)`,
+);
+console.log(`msgpackr unpack alone (say): ${(unpackAlone / 1e6).toFixed(2)} M/s`);
+const head = ['library', ...Object.keys(scenarios), 'cold start', 'installed', 'error path'];
+const rows = Object.entries(best).map(([name, r]) => {
+  const bad = made[name]!.members(samples.badMembers);
+  return [
+    name,
+    ...Object.keys(scenarios).map((s) => `${(r[s]! / 1e6).toFixed(3)} M`),
+    `${coldStartMs(candidates[name]!).toFixed(1)} ms`,
+    `${installedKiB(name)} KiB`,
+    bad.ok ? '-' : bad.path,
+  ];
+});
+const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+for (const row of [head, ...rows]) console.log(row.map((c, i) => c.padEnd(widths[i]!)).join('  '));
