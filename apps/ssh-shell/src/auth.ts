@@ -1,0 +1,55 @@
+/** Server-side authentication decisions (authorized_keys, scrypt passwords) and the login environment. */
+import type { AuthContext } from 'ssh2';
+import { findAuthorizedKey, loadAuthorizedKeys } from './authorized-keys.ts';
+import { type loadPasswordFile, verifyPassword } from './passwords.ts';
+
+export interface AuthOptions {
+  /** The one login name accepted. */
+  user: string;
+  authorizedKeysFile: string;
+  /** Present only when password authentication is enabled. */
+  passwords: ReturnType<typeof loadPasswordFile> | undefined;
+}
+
+/** 'none' = the free probe; a string = why it failed; otherwise accepted (or a key query). */
+export type AuthResult =
+  | 'none'
+  | string
+  | { ok: 'query' }
+  | { ok: true; noPty: boolean; command: string | undefined; detail?: string };
+
+export async function authenticate(ctx: AuthContext, o: AuthOptions): Promise<AuthResult> {
+  if (ctx.method === 'none') return 'none';
+  if (ctx.username !== o.user) return `unknown user ${ctx.username}`;
+  if (ctx.method === 'publickey') {
+    const entry = findAuthorizedKey(loadAuthorizedKeys(o.authorizedKeysFile), ctx.key.data);
+    if (!entry) return `key not authorized (${ctx.key.algo})`;
+    if (!ctx.signature || !ctx.blob) return { ok: 'query' };
+    if (entry.key.verify(ctx.blob, ctx.signature, ctx.hashAlgo) !== true) return 'bad signature';
+    return { ok: true, noPty: entry.noPty, command: entry.command, detail: entry.fingerprint };
+  }
+  if (ctx.method === 'password') {
+    if (!o.passwords) return 'password authentication disabled';
+    if (!(await verifyPassword(o.passwords, ctx.username, ctx.password))) return 'wrong password';
+    return { ok: true, noPty: false, command: undefined };
+  }
+  return `method ${ctx.method} not supported`;
+}
+
+/** Environment of every command: a clean login environment, not the server's own. */
+export function baseEnv(
+  home: string,
+  shell: string,
+  user: string,
+  from: string,
+): NodeJS.ProcessEnv {
+  const [ip, port] = [from.slice(0, from.lastIndexOf(':')), from.slice(from.lastIndexOf(':') + 1)];
+  return {
+    HOME: home,
+    USER: user,
+    LOGNAME: user,
+    SHELL: shell,
+    PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+    SSH_CLIENT: `${ip} ${port} 0`,
+  };
+}

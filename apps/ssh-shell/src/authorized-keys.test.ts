@@ -1,0 +1,34 @@
+/** authorized_keys parsing: options, quoting, comments, bad lines skipped with a warning. */
+import ssh2 from 'ssh2';
+import { describe, expect, it } from 'vitest';
+import { findAuthorizedKey, parseAuthorizedKeys } from './authorized-keys.ts';
+
+const pub = ssh2.utils.generateKeyPairSync('ed25519', { comment: 'alice@laptop' }).public;
+const other = ssh2.utils.generateKeyPairSync('ed25519').public;
+const blob = (line: string) => Buffer.from(line.split(' ')[1]!, 'base64');
+
+describe('authorized_keys', () => {
+  it('parses plain lines with comments and finds the offered key', () => {
+    const keys = parseAuthorizedKeys(`# mine\n\n${pub}\n`);
+    expect(keys).toHaveLength(1);
+    expect(keys[0]!.comment).toBe('alice@laptop');
+    expect(keys[0]!.line).toBe(3);
+    expect(findAuthorizedKey(keys, blob(pub))).toBe(keys[0]);
+    expect(findAuthorizedKey(keys, blob(other))).toBeUndefined();
+  });
+
+  it('honours no-pty and command="..." with quoted commas and spaces', () => {
+    const [k] = parseAuthorizedKeys(`no-pty,command="echo a, b \\"c\\"" ${pub}`);
+    expect(k!.noPty).toBe(true);
+    expect(k!.command).toBe('echo a, b "c"');
+  });
+
+  it('skips lines with options it does not implement, and garbage, with a warning', () => {
+    const warnings: string[] = [];
+    const keys = parseAuthorizedKeys(`from="10.*" ${pub}\nnot a key at all\n${other}`, (w) =>
+      warnings.push(w),
+    );
+    expect(keys.map((k) => k.line)).toEqual([3]);
+    expect(warnings).toHaveLength(2);
+  });
+});

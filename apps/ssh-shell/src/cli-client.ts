@@ -1,0 +1,202 @@
+/** Client commands: exec (one host or many), shell, put, get. */
+import { basename } from 'node:path';
+import { color, createProgress, parseCommandLine, parseInteger, UsageError } from '@netlab/cli';
+import {
+  CONNECTION_FLAGS,
+  CONNECTION_HELP,
+  connectionSettings,
+  parseTarget,
+  readTargets,
+} from './cli-common.ts';
+import { connect, type SshConnection } from './client.ts';
+import { execMany, summaryTable } from './multi.ts';
+import { signalNumber } from './processes.ts';
+import type { ExecResult } from './protocol.ts';
+import { get, put } from './transfer.ts';
+
+export const CLIENT_HELP = `Usage:
+  ssh-shell exec [options] HOST COMMAND...        run a command, exit with its status
+  ssh-shell exec [options] -H H1,H2 COMMAND...    many hosts (or --hosts-file FILE)
+  ssh-shell shell [options] HOST                  interactive shell with a PTY
+  ssh-shell put [options] HOST LOCAL REMOTE       upload over SFTP
+  ssh-shell get [options] HOST REMOTE LOCAL       download over SFTP
+HOST is [user@]host[:port], e.g. root@127.0.0.1:2222 or [::1]:2222.
+Many hosts: --concurrency N (default 10), --timeout SECONDS per host (default 60).
+--json prints results as JSON (exec captures output into it).
+
+${CONNECTION_HELP}
+
+Example:
+  ssh-shell exec --accept-new -i ~/.ssh/id_ed25519 root@127.0.0.1:2222 uname -a`;
+
+const FLAGS = {
+  ...CONNECTION_FLAGS,
+  hosts: { type: 'string', short: 'H' },
+  'hosts-file': { type: 'string' },
+  concurrency: { type: 'string' },
+  timeout: { type: 'string' },
+} as const;
+
+/** A shell's convention for a death by signal: 128 + its number. */
+function exitStatus(r: ExecResult): number {
+  return r.exitCode ?? (r.signal ? 128 + signalNumber(`SIG${r.signal}` as NodeJS.Signals) : 255);
+}
+
+export async function runClient(command: string, argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandLine({
+    args: argv,
+    options: FLAGS,
+    allowPositionals: true,
+  });
+  if (values.help) {
+    process.stdout.write(`${CLIENT_HELP}\n`);
+    return 0;
+  }
+  if (command === 'exec' && (values.hosts || values['hosts-file']))
+    return execOnMany(values, positionals);
+  const [host, ...rest] = positionals;
+  if (!host) throw new UsageError(`${command}: missing HOST (try --help)`);
+  const target = parseTarget(host, values);
+  const settings = connectionSettings(values);
+  const checkArgs = (n: number, what: string) => {
+    if (rest.length !== n) throw new UsageError(`${command}: expected ${what} (try --help)`);
+  };
+  if (command === 'exec' && rest.length === 0)
+    throw new UsageError('exec: missing COMMAND (try --help)');
+  if (command === 'shell') checkArgs(0, 'only HOST');
+  if (command === 'put') checkArgs(2, 'HOST LOCAL REMOTE');
+  if (command === 'get') checkArgs(2, 'HOST REMOTE LOCAL');
+  const conn = await connect({
+    ...settings,
+    host: target.host,
+    port: target.port,
+    username: target.username,
+  });
+  try {
+    if (command === 'exec') return await execOne(conn, rest.join(' '), values.json === true);
+    if (command === 'shell') return await shell(conn);
+    return await transfer(conn, command as 'put' | 'get', rest[0]!, rest[1]!, values.json === true);
+  } finally {
+    await conn.end();
+  }
+}
+
+async function execOne(conn: SshConnection, command: string, json: boolean): Promise<number> {
+  if (!json) {
+    const stdin = process.stdin.isTTY ? undefined : process.stdin;
+    const r = await conn.exec(command, {
+      stdout: process.stdout,
+      stderr: process.stderr,
+      ...(stdin ? { stdin } : {}),
+    });
+    process.stdin.destroy();
+    return exitStatus(r);
+  }
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  const { PassThrough } = await import('node:stream');
+  const stdout = new PassThrough().on('data', (c: Buffer) => out.push(c));
+  const stderr = new PassThrough().on('data', (c: Buffer) => err.push(c));
+  const r = await conn.exec(command, { stdout, stderr });
+  const result = {
+    ...r,
+    stdout: Buffer.concat(out).toString(),
+    stderr: Buffer.concat(err).toString(),
+  };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+  return exitStatus(r);
+}
+
+async function shell(conn: SshConnection): Promise<number> {
+  const stdin = process.stdin;
+  const raw = stdin.isTTY === true;
+  if (raw) stdin.setRawMode(true); // keys go to the remote PTY as typed (^C included)
+  const size = () => ({ cols: process.stdout.columns || 80, rows: process.stdout.rows || 24 });
+  let onWinch: (() => void) | undefined;
+  try {
+    const r = await conn.shell({
+      stdin,
+      stdout: process.stdout,
+      term: process.env.TERM || 'xterm-256color',
+      ...size(),
+      ...(process.env.LANG ? { env: { LANG: process.env.LANG } } : {}),
+      onResize: (resize) => {
+        onWinch = () => resize(size().cols, size().rows);
+        process.on('SIGWINCH', onWinch);
+      },
+    });
+    return exitStatus(r);
+  } finally {
+    if (onWinch) process.off('SIGWINCH', onWinch);
+    if (raw) stdin.setRawMode(false);
+    stdin.destroy();
+  }
+}
+
+async function transfer(
+  conn: SshConnection,
+  dir: 'put' | 'get',
+  from: string,
+  to: string,
+  json: boolean,
+) {
+  const sftp = await conn.sftp();
+  const progress = json
+    ? undefined
+    : createProgress({ label: `${dir} ${basename(from)}`, unit: 'bytes' });
+  const started = performance.now();
+  const onProgress = (done: number, total: number) => progress?.update(done, total);
+  const bytes =
+    dir === 'put'
+      ? await put(sftp, from, to, { onProgress })
+      : await get(sftp, from, to, { onProgress });
+  progress?.update(bytes, bytes);
+  progress?.done();
+  const ms = performance.now() - started;
+  if (json)
+    process.stdout.write(`${JSON.stringify({ [dir]: from, to, bytes, ms: Math.round(ms) })}\n`);
+  sftp.end();
+  return 0;
+}
+
+async function execOnMany(values: Record<string, unknown>, positionals: string[]): Promise<number> {
+  if (positionals.length === 0) throw new UsageError('exec: missing COMMAND (try --help)');
+  const targets = readTargets(
+    values.hosts as string | undefined,
+    values['hosts-file'] as string | undefined,
+    values,
+  );
+  if (targets.length === 0) throw new UsageError('exec: no hosts given');
+  const concurrency = parseInteger('--concurrency', (values.concurrency as string) ?? '10', {
+    min: 1,
+    max: 1000,
+  });
+  const timeoutMs =
+    parseInteger('--timeout', (values.timeout as string) ?? '60', { min: 1, max: 86_400 }) * 1000;
+  const json = values.json === true;
+  const captured = new Map<string, { stdout: string[]; stderr: string[] }>();
+  const results = await execMany(targets, positionals.join(' '), {
+    concurrency,
+    timeoutMs,
+    base: connectionSettings(values),
+    onLine: (t, stream, line) => {
+      if (json) {
+        const c = captured.get(t.label) ?? { stdout: [], stderr: [] };
+        captured.set(t.label, c);
+        c[stream].push(line);
+        return;
+      }
+      const prefix = stream === 'stderr' ? color.red(`${t.label} |`) : color.cyan(`${t.label} |`);
+      (stream === 'stderr' ? process.stderr : process.stdout).write(`${prefix} ${line}\n`);
+    },
+  });
+  if (json) {
+    const rows = results.map((r) => ({
+      ...r,
+      durationMs: Math.round(r.durationMs),
+      ...captured.get(r.host),
+    }));
+    process.stdout.write(`${JSON.stringify(rows)}\n`);
+  } else process.stdout.write(`${summaryTable(results)}\n`);
+  return results.every((r) => r.exitCode === 0) ? 0 : 1;
+}

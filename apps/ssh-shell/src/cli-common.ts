@@ -1,0 +1,106 @@
+/** Pieces shared by the client commands: targets (`[user@]host[:port]`) and connection flags. */
+import { readFileSync } from 'node:fs';
+import { homedir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { parseEndpoint, parsePort } from '@netlab/addressing';
+import { parseInteger, UsageError } from '@netlab/cli';
+import type { ConnectOptions } from './client.ts';
+import { SshShellError } from './errors.ts';
+import { agentSocket, loadIdentities } from './identity.ts';
+import type { Target } from './multi.ts';
+import { DEFAULT_CLIENT_PORT } from './protocol.ts';
+
+/** Flags every client command takes (util.parseArgs config). */
+export const CONNECTION_FLAGS = {
+  identity: { type: 'string', short: 'i', multiple: true },
+  port: { type: 'string', short: 'p' },
+  login: { type: 'string', short: 'l' },
+  'known-hosts': { type: 'string' },
+  'accept-new': { type: 'boolean' },
+  'hash-known-hosts': { type: 'boolean' },
+  'no-agent': { type: 'boolean' },
+  cipher: { type: 'string' },
+  keepalive: { type: 'string' },
+  'connect-timeout': { type: 'string' },
+  trace: { type: 'boolean' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export const CONNECTION_HELP = `Connection options:
+  -i FILE               identity file (repeatable); default ~/.ssh/id_ed25519, id_ecdsa, id_rsa
+  -p PORT               port when HOST has none (default ${DEFAULT_CLIENT_PORT})
+  -l USER               login name when HOST has no user@ (default: you)
+  --known-hosts FILE    default ~/.ssh/known_hosts (OpenSSH format, hashed entries read too)
+  --accept-new          record an unknown host's key (trust on first use); changed keys still fail
+  --hash-known-hosts    record new entries hashed (|1|salt|hmac)
+  --no-agent            do not use ssh-agent (SSH_AUTH_SOCK)
+  --cipher NAME         e.g. aes128-gcm@openssh.com (default: ssh2's preference list)
+  --keepalive SECONDS   keepalive interval (default 15, 0 = off)
+  --connect-timeout S   handshake + auth deadline (default 20)
+  --trace               print the protocol exchange (kex, auth methods, channel requests)
+Environment: NETLAB_SSH_PASSWORD enables password auth; SSH_KEY_PASSPHRASE decrypts -i keys.`;
+
+type Values = { [K in keyof typeof CONNECTION_FLAGS]?: unknown };
+
+/** `[user@]host[:port]` through @netlab/addressing's endpoint parser. */
+export function parseTarget(text: string, values: Values): Target {
+  const at = text.lastIndexOf('@');
+  const user = at >= 0 ? text.slice(0, at) : ((values.login as string) ?? userInfo().username);
+  const rest = at >= 0 ? text.slice(at + 1) : text;
+  if (user === '' || rest === '')
+    throw new UsageError(`bad target '${text}' (want [user@]host[:port])`);
+  const defaultPort = values.port ? parsePort(values.port as string) : DEFAULT_CLIENT_PORT;
+  const ep = parseEndpoint(rest, { defaultPort });
+  return { label: text, host: ep.host, port: ep.port, username: user };
+}
+
+/** Hosts from `-H a,b` and/or a hosts file (one target per line, `#` comments). */
+export function readTargets(list: string | undefined, file: string | undefined, values: Values) {
+  const names = (list ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (file) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new SshShellError('ERR_HOSTS_FILE', `cannot read hosts file ${file}`, { cause: err });
+    }
+    for (const line of text.split(/\r?\n/)) {
+      const t = line.replace(/#.*/, '').trim();
+      if (t) names.push(t);
+    }
+  }
+  return names.map((n) => parseTarget(n, values));
+}
+
+/** Connection settings (everything but the target) from the flags and environment. */
+export function connectionSettings(
+  values: Values,
+): Omit<ConnectOptions, 'host' | 'port' | 'username'> {
+  const identities = loadIdentities((values.identity as string[] | undefined) ?? []);
+  const agent = values['no-agent'] ? undefined : agentSocket();
+  const password = process.env.NETLAB_SSH_PASSWORD;
+  if (identities.length === 0 && !agent && password === undefined) {
+    throw new SshShellError(
+      'ERR_NO_IDENTITY',
+      'no identity: pass -i FILE, create ~/.ssh/id_ed25519 (ssh-keygen -t ed25519) or start ssh-agent',
+    );
+  }
+  const seconds = (name: string, v: unknown, dflt: number) =>
+    v === undefined ? dflt : parseInteger(name, v as string, { min: 0, max: 86_400 }) * 1000;
+  return {
+    knownHostsFile: (values['known-hosts'] as string) ?? join(homedir(), '.ssh', 'known_hosts'),
+    acceptNew: values['accept-new'] === true,
+    hashKnownHosts: values['hash-known-hosts'] === true,
+    identities,
+    ...(agent ? { agent } : {}),
+    ...(password !== undefined ? { password } : {}),
+    keepaliveIntervalMs: seconds('--keepalive', values.keepalive, 15_000),
+    readyTimeoutMs: seconds('--connect-timeout', values['connect-timeout'], 20_000),
+    ...(values.cipher ? { ciphers: [values.cipher as string] } : {}),
+    ...(values.trace ? { trace: (line: string) => process.stderr.write(`trace: ${line}\n`) } : {}),
+  };
+}

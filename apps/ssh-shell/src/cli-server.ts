@@ -1,0 +1,156 @@
+/** `server` and `hash-password` commands: run the SSH server, make password file lines. */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { formatEndpoint, parseEndpoint } from '@netlab/addressing';
+import { color, parseCommandLine, parseInteger, UsageError } from '@netlab/cli';
+import { loadOrCreateHostKey } from './keys.ts';
+import { hashPassword } from './passwords.ts';
+import {
+  DEFAULT_ENV_ALLOW,
+  DEFAULT_SERVER_HOST,
+  DEFAULT_SERVER_PORT,
+  DEFAULTS,
+  type LogEntry,
+} from './protocol.ts';
+import { createServer } from './server.ts';
+import { protocolTrace } from './trace.ts';
+
+export const SERVER_HELP = `Usage: ssh-shell server [options]
+  --listen HOST:PORT     address (default ${DEFAULT_SERVER_HOST}:${DEFAULT_SERVER_PORT}; loopback unless you say otherwise)
+  --state DIR            host key folder (default ~/.local/state/netlab-ssh-shell)
+  --authorized-keys FILE OpenSSH authorized_keys (default ~/.ssh/authorized_keys)
+  --password-file FILE   enable password auth with this scrypt file (see hash-password)
+  --sftp-root DIR        what SFTP clients see as / (default: home directory)
+  --accept-env LIST      env requests allowed (default ${DEFAULT_ENV_ALLOW.join(',')})
+  --max-auth-tries N     failed attempts before disconnect (default ${DEFAULTS.maxAuthTries})
+  --login-grace SECONDS  time to authenticate (default ${DEFAULTS.loginGraceMs / 1000})
+  --idle-timeout SECONDS no data this long ends a connection (default ${DEFAULTS.idleTimeoutMs / 1000}, 0 = off)
+  --keepalive SECONDS    keepalive interval (default ${DEFAULTS.keepaliveIntervalMs / 1000})
+  --json                 log lines as JSON
+  --trace                print the protocol exchange of every connection
+Usage: ssh-shell hash-password USER    (password from NETLAB_SSH_PASSWORD or the first stdin line)
+
+Example:
+  ssh-shell server --listen 127.0.0.1:2222 --authorized-keys ~/.ssh/id_ed25519.pub`;
+
+const FLAGS = {
+  listen: { type: 'string' },
+  state: { type: 'string' },
+  'authorized-keys': { type: 'string' },
+  'password-file': { type: 'string' },
+  'sftp-root': { type: 'string' },
+  'accept-env': { type: 'string' },
+  'max-auth-tries': { type: 'string' },
+  'login-grace': { type: 'string' },
+  'idle-timeout': { type: 'string' },
+  keepalive: { type: 'string' },
+  json: { type: 'boolean' },
+  trace: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** `2026-11-22T12:08:34Z session root@127.0.0.1:52980 exec "uname" exit=0 12ms` */
+export function formatLog(e: LogEntry): string {
+  const who = e.user ? `${e.user}@${e.from ?? '?'}` : (e.from ?? '');
+  const parts = [color.dim(e.time.replace(/\.\d+Z$/, 'Z')), e.event, who];
+  if (e.method) parts.push(e.method, e.ok ? color.green('accepted') : color.red('failed'));
+  if (e.kind) parts.push(e.pty ? `${e.kind}+pty` : e.kind);
+  if (e.command !== undefined) parts.push(JSON.stringify(e.command));
+  if (e.kind) parts.push(e.signal ? `signal=${e.signal}` : `exit=${e.exitCode}`);
+  if (e.durationMs !== undefined) parts.push(`${e.durationMs}ms`);
+  if (e.detail) parts.push(color.dim(e.detail));
+  return parts.filter(Boolean).join(' ');
+}
+
+export async function runServer(argv: string[]): Promise<number> {
+  const { values } = parseCommandLine({ args: argv, options: FLAGS });
+  if (values.help) {
+    process.stdout.write(`${SERVER_HELP}\n`);
+    return 0;
+  }
+  const ep = parseEndpoint(values.listen ?? `${DEFAULT_SERVER_HOST}:${DEFAULT_SERVER_PORT}`, {
+    defaultHost: DEFAULT_SERVER_HOST,
+    defaultPort: DEFAULT_SERVER_PORT,
+  });
+  const seconds = (name: string, v: string | undefined, dflt: number) =>
+    v === undefined ? dflt : parseInteger(name, v, { min: 0, max: 86_400 }) * 1000;
+  const stateDir =
+    values.state ??
+    join(process.env.XDG_STATE_HOME ?? join(homedir(), '.local', 'state'), 'netlab-ssh-shell');
+  const hostKey = loadOrCreateHostKey(stateDir);
+  const print = (line: string) => process.stdout.write(`${line}\n`);
+  const server = createServer({
+    hostKey: hostKey.privateKey,
+    authorizedKeysFile: values['authorized-keys'] ?? join(homedir(), '.ssh', 'authorized_keys'),
+    ...(values['password-file'] ? { passwordFile: values['password-file'] } : {}),
+    ...(values['sftp-root'] ? { sftpRoot: values['sftp-root'] } : {}),
+    ...(values['accept-env'] ? { envAllow: values['accept-env'].split(',').filter(Boolean) } : {}),
+    maxAuthTries: parseInteger(
+      '--max-auth-tries',
+      values['max-auth-tries'] ?? String(DEFAULTS.maxAuthTries),
+      { min: 1, max: 100 },
+    ),
+    loginGraceMs: seconds('--login-grace', values['login-grace'], DEFAULTS.loginGraceMs),
+    idleTimeoutMs: seconds('--idle-timeout', values['idle-timeout'], DEFAULTS.idleTimeoutMs),
+    keepaliveIntervalMs: seconds('--keepalive', values.keepalive, DEFAULTS.keepaliveIntervalMs),
+    onLog: (e) => print(values.json ? JSON.stringify(e) : formatLog(e)),
+    ...(values.trace ? { trace: protocolTrace((l) => process.stderr.write(`trace: ${l}\n`)) } : {}),
+  });
+  const addr = await server.listen(ep.port, ep.host);
+  const where = formatEndpoint({
+    host: addr.address,
+    port: addr.port,
+    family: addr.family === 'IPv6' ? 'ipv6' : 'ipv4',
+  });
+  const keyNote = hostKey.created ? `new host key in ${stateDir}` : `host key from ${stateDir}`;
+  if (values.json)
+    print(
+      JSON.stringify({
+        time: new Date().toISOString(),
+        event: 'listen',
+        address: where,
+        fingerprint: hostKey.fingerprint,
+        publicKey: hostKey.publicKey,
+      }),
+    );
+  else {
+    print(`ssh-shell: listening on ${where}`);
+    print(
+      `ssh-shell: ${keyNote}: ${hostKey.publicKey.split(' ')[0]} ${color.bold(hostKey.fingerprint)}`,
+    );
+    print(
+      `ssh-shell: known_hosts line: ${addr.port === 22 ? addr.address : `[${addr.address}]:${addr.port}`} ${hostKey.publicKey}`,
+    );
+  }
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await server.close();
+  return 0;
+}
+
+export async function runHashPassword(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandLine({
+    args: argv,
+    options: { help: { type: 'boolean', short: 'h' } },
+    allowPositionals: true,
+  });
+  if (values.help || positionals.length !== 1) {
+    if (!values.help) throw new UsageError('hash-password: expected USER (try --help)');
+    process.stdout.write(
+      'Usage: ssh-shell hash-password USER >> passwords\n  password from NETLAB_SSH_PASSWORD or the first line of stdin\n',
+    );
+    return 0;
+  }
+  let password = process.env.NETLAB_SSH_PASSWORD;
+  if (password === undefined) {
+    const chunks: Buffer[] = [];
+    for await (const c of process.stdin) chunks.push(c as Buffer);
+    password = Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0] ?? '';
+  }
+  if (password === '') throw new UsageError('hash-password: empty password');
+  process.stdout.write(`${await hashPassword(positionals[0]!, password)}\n`);
+  return 0;
+}

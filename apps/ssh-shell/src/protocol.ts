@@ -1,0 +1,51 @@
+/** What ssh-shell exchanges and records: SSH itself is the wire protocol (RFC 4251-4254, ssh2). */
+
+/** Our server's default address; the client defaults to SSH's own port 22 like `ssh`. */
+export const DEFAULT_SERVER_HOST = '127.0.0.1';
+export const DEFAULT_SERVER_PORT = 2222;
+export const DEFAULT_CLIENT_PORT = 22;
+
+/** env requests (RFC 4254 §6.4) accepted by default, like OpenSSH's `AcceptEnv LANG LC_*`. */
+export const DEFAULT_ENV_ALLOW = ['LANG', 'LC_*', 'TZ'];
+
+/** Server limits, OpenSSH's names in comments. */
+export const DEFAULTS = {
+  maxAuthTries: 6, // MaxAuthTries
+  loginGraceMs: 30_000, // LoginGraceTime
+  idleTimeoutMs: 15 * 60_000, // no channel data either way for this long ends the connection
+  keepaliveIntervalMs: 15_000, // ClientAliveInterval / ServerAliveInterval
+  keepaliveCountMax: 3, // ClientAliveCountMax / ServerAliveCountMax
+};
+
+/** One log record per session (plus auth and connection events), printed by the server CLI. */
+export interface LogEntry {
+  time: string;
+  event: 'listen' | 'connect' | 'auth' | 'session' | 'disconnect';
+  from?: string;
+  user?: string;
+  /** auth: method and outcome; session: exec/shell/sftp. */
+  method?: string;
+  ok?: boolean;
+  kind?: 'exec' | 'shell' | 'sftp';
+  command?: string;
+  pty?: boolean;
+  exitCode?: number | null;
+  signal?: string | null;
+  durationMs?: number;
+  detail?: string;
+}
+
+/** What a finished remote command reports back. */
+export interface ExecResult {
+  exitCode: number | null;
+  signal: string | null;
+}
+
+/** One row of the many-hosts summary table. */
+export interface HostResult {
+  host: string;
+  exitCode: number | null;
+  signal: string | null;
+  durationMs: number;
+  error?: { code: string; message: string };
+}

@@ -1,0 +1,216 @@
+/** SSH server: public-key (and optional password) auth, exec, PTY shells, SFTP; never listens on import. */
+import type { AddressInfo } from 'node:net';
+import { homedir, userInfo } from 'node:os';
+import { debuglog } from 'node:util';
+import type { Algorithms, AuthContext, AuthenticationType, Connection, ServerChannel } from 'ssh2';
+import ssh2 from 'ssh2';
+import { type AuthOptions, authenticate, baseEnv } from './auth.ts';
+import { loadPasswordFile } from './passwords.ts';
+import { endSession, sessionMembers } from './processes.ts';
+import { DEFAULT_ENV_ALLOW, DEFAULTS, type LogEntry } from './protocol.ts';
+import { handleSession } from './session.ts';
+
+const debug = debuglog('ssh-shell');
+
+export interface ServerOptions {
+  /** Host private key (OpenSSH format), e.g. from loadOrCreateHostKey(). */
+  hostKey: string;
+  /** OpenSSH authorized_keys file, re-read on every attempt as sshd does. */
+  authorizedKeysFile: string;
+  /** Enables password auth with this scrypt password file (see passwords.ts). Off when unset. */
+  passwordFile?: string;
+  /** The one login name accepted; commands run as the server's own user. Default: that user. */
+  user?: string;
+  shell?: string;
+  /** Working directory of commands. Default: home directory. */
+  home?: string;
+  /** What SFTP clients see as `/`. Default: `home`. */
+  sftpRoot?: string;
+  envAllow?: string[];
+  maxAuthTries?: number;
+  loginGraceMs?: number;
+  /** No channel data either way for this long ends the connection; 0 disables. */
+  idleTimeoutMs?: number;
+  keepaliveIntervalMs?: number;
+  keepaliveCountMax?: number;
+  algorithms?: Algorithms;
+  onLog?: (entry: LogEntry) => void;
+  /** Protocol trace lines (ssh2 debug output: kex, auth, channel requests). */
+  trace?: (line: string) => void;
+}
+
+export interface SshShellServer {
+  listen(port: number, host: string): Promise<AddressInfo>;
+  /** Stop listening, end every connection and every process they started. */
+  close(): Promise<void>;
+}
+
+export function createServer(options: ServerOptions): SshShellServer {
+  const me = userInfo();
+  const home = options.home ?? homedir();
+  const o = {
+    ...DEFAULTS,
+    ...options,
+    user: options.user ?? me.username,
+    shell: options.shell ?? (me.shell || '/bin/sh'),
+    home,
+    sftpRoot: options.sftpRoot ?? home,
+    envAllow: options.envAllow ?? DEFAULT_ENV_ALLOW,
+  };
+  const passwords = o.passwordFile ? loadPasswordFile(o.passwordFile) : undefined;
+  const log = (entry: Omit<LogEntry, 'time'>) =>
+    o.onLog?.({ time: new Date().toISOString(), ...entry });
+  const connections = new Set<{ conn: Connection; leaders: Set<number> }>();
+  const server = new ssh2.Server(
+    {
+      hostKeys: [o.hostKey],
+      ident: 'netlab-ssh-shell',
+      keepaliveInterval: o.keepaliveIntervalMs,
+      keepaliveCountMax: o.keepaliveCountMax,
+      ...(o.algorithms ? { algorithms: o.algorithms } : {}),
+      ...(o.trace ? { debug: o.trace } : {}),
+    },
+    (conn, info) => {
+      const state = { conn, leaders: new Set<number>() };
+      connections.add(state);
+      const from = `${info.ip}:${info.port}`;
+      log({ event: 'connect', from, detail: info.header.identRaw });
+      handleConnection(conn, from, state.leaders, { ...o, passwords, log });
+      conn.on('close', () => connections.delete(state));
+    },
+  );
+  server.on('error', (err: Error) => debug('server error %s', err.message));
+  return {
+    listen: (port, host) =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          resolve(server.address() as AddressInfo);
+        });
+      }),
+    close: async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const c of connections) c.conn.end();
+      });
+      await Promise.all([...connections].flatMap((c) => [...c.leaders].map((l) => endSession(l))));
+    },
+  };
+}
+
+type ConnOptions = AuthOptions &
+  Required<Pick<ServerOptions, 'maxAuthTries' | 'loginGraceMs' | 'idleTimeoutMs'>> & {
+    shell: string;
+    home: string;
+    sftpRoot: string;
+    envAllow: string[];
+    log: (entry: Omit<LogEntry, 'time'>) => void;
+  };
+
+/**
+ * Remember a session leader until nothing of its session is left. A channel closed while its
+ * command still runs ends that command; the connection's close ends whatever remains of all.
+ */
+function trackLeader(leaders: Set<number>, leader: number, channel: ServerChannel) {
+  leaders.add(leader);
+  let exited = false;
+  channel.once('close', () => {
+    if (!exited) void endSession(leader);
+  });
+  return () => {
+    exited = true;
+    // Background jobs of this session (`cmd &`) may still run; keep the leader until they end.
+    if (sessionMembers(leader).length === 0) leaders.delete(leader);
+  };
+}
+
+/** One client connection: the boundary that owns its errors, timers and processes. */
+function handleConnection(conn: Connection, from: string, leaders: Set<number>, o: ConnOptions) {
+  let failures = 0;
+  let user = '';
+  let keyOptions = { noPty: false, command: undefined as string | undefined };
+  const methods: AuthenticationType[] = o.passwords ? ['publickey', 'password'] : ['publickey'];
+  const grace = setTimeout(() => {
+    o.log({ event: 'disconnect', from, detail: `login grace time ${o.loginGraceMs} ms exceeded` });
+    conn.end();
+  }, o.loginGraceMs);
+  let idle: NodeJS.Timeout | undefined;
+  const activity = () => idle?.refresh();
+
+  const fail = (ctx: AuthContext, why: string) => {
+    failures++;
+    o.log({ event: 'auth', from, user: ctx.username, method: ctx.method, ok: false, detail: why });
+    ctx.reject(methods);
+    // MaxAuthTries: the connection is dropped once this many requests failed ('none' is free).
+    if (failures >= o.maxAuthTries) {
+      o.log({
+        event: 'disconnect',
+        from,
+        detail: `too many authentication failures (${failures})`,
+      });
+      conn.end();
+    }
+  };
+  conn.on('authentication', (ctx) => {
+    authenticate(ctx, o)
+      .then((result) => {
+        if (result === 'none') return ctx.reject(methods);
+        if (typeof result === 'string') return fail(ctx, result);
+        if (result.ok === 'query') return ctx.accept(); // PK_OK: "this key would do, now sign"
+        user = ctx.username;
+        keyOptions = result;
+        o.log({
+          event: 'auth',
+          from,
+          user,
+          method: ctx.method,
+          ok: true,
+          ...(result.detail ? { detail: result.detail } : {}),
+        });
+        ctx.accept();
+      })
+      .catch((err: Error) => fail(ctx, err.message));
+  });
+  conn.on('ready', () => {
+    clearTimeout(grace);
+    if (o.idleTimeoutMs > 0) {
+      idle = setTimeout(() => {
+        o.log({ event: 'disconnect', from, user, detail: `idle for ${o.idleTimeoutMs} ms` });
+        conn.end();
+      }, o.idleTimeoutMs);
+    }
+    conn.on('session', (accept) => {
+      handleSession(accept(), {
+        user,
+        from,
+        shell: o.shell,
+        home: o.home,
+        sftpRoot: o.sftpRoot,
+        envAllow: o.envAllow,
+        env: baseEnv(o.home, o.shell, user, from),
+        noPty: keyOptions.noPty,
+        ...(keyOptions.command ? { forcedCommand: keyOptions.command } : {}),
+        track: (leader, channel) => trackLeader(leaders, leader, channel),
+        activity,
+        log: o.log,
+      });
+    });
+  });
+  conn.on('error', (err: Error) => debug('%s: %s', from, err.message));
+  conn.on('close', () => {
+    clearTimeout(grace);
+    if (idle) clearTimeout(idle);
+    // The client is gone: end everything it started (no orphans), then log.
+    const pending = [...leaders].map((l) => endSession(l));
+    leaders.clear();
+    void Promise.all(pending).then(() =>
+      o.log({
+        event: 'disconnect',
+        from,
+        ...(user ? { user } : {}),
+        detail: `ended ${pending.length} running`,
+      }),
+    );
+  });
+}

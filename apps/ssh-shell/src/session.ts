@@ -1,0 +1,189 @@
+/** Server side of one SSH session channel: pty, env, window-change, signal, exec, shell, sftp. */
+import { spawn as spawnChild } from 'node:child_process';
+import type { IPty } from 'node-pty';
+import { spawn as spawnPty } from 'node-pty';
+import type { PseudoTtyInfo, ServerChannel, Session } from 'ssh2';
+import { forwardSignal, signalNumber, sshSignalName } from './processes.ts';
+import type { LogEntry } from './protocol.ts';
+import { serveSftp } from './sftp-server.ts';
+
+export interface SessionContext {
+  user: string;
+  from: string;
+  shell: string;
+  home: string;
+  sftpRoot: string;
+  env: NodeJS.ProcessEnv;
+  envAllow: string[];
+  noPty: boolean;
+  forcedCommand?: string;
+  /** Register a session leader started for `channel`; call the result when it has exited. */
+  track(leader: number, channel: ServerChannel): () => void;
+  activity(): void;
+  log(entry: Omit<LogEntry, 'time'>): void;
+}
+
+function allowed(name: string, patterns: string[]): boolean {
+  return patterns.some((p) => (p.endsWith('*') ? name.startsWith(p.slice(0, -1)) : p === name));
+}
+
+export function handleSession(session: Session, ctx: SessionContext): void {
+  let pty: PseudoTtyInfo | undefined;
+  let term: IPty | undefined;
+  let leader: number | undefined;
+  const env: Record<string, string> = {};
+
+  session.on('pty', (accept, reject, info) => {
+    if (ctx.noPty || pty) return reject?.();
+    pty = info;
+    accept?.();
+  });
+  session.on('window-change', (accept, _reject, info) => {
+    if (pty) pty = { ...pty, cols: info.cols, rows: info.rows };
+    if (term && info.cols > 0 && info.rows > 0) term.resize(info.cols, info.rows);
+    accept?.();
+  });
+  session.on('env', (accept, reject, info) => {
+    if (!allowed(info.key, ctx.envAllow)) return reject?.();
+    env[info.key] = info.val;
+    accept?.();
+  });
+  session.on('signal', (accept, reject, info) => {
+    if (leader !== undefined && forwardSignal(leader, info.name)) accept?.();
+    else reject?.();
+  });
+  const start = (command: string | undefined, channel: ServerChannel) => {
+    const run = ctx.forcedCommand ?? command;
+    const kind = command === undefined ? 'shell' : 'exec';
+    const began = Date.now();
+    const childEnv: NodeJS.ProcessEnv = { ...ctx.env, ...env };
+    if (ctx.forcedCommand && command !== undefined) childEnv.SSH_ORIGINAL_COMMAND = command;
+    const finish = (exitCode: number | null, signal: string | null) =>
+      ctx.log({
+        event: 'session',
+        kind,
+        user: ctx.user,
+        from: ctx.from,
+        pty: pty !== undefined,
+        ...(run !== undefined ? { command: run } : {}),
+        exitCode,
+        signal,
+        durationMs: Date.now() - began,
+      });
+    try {
+      if (pty) term = runPty(run, pty, childEnv, ctx, channel, finish, (pid) => (leader = pid));
+      else runPipes(run, childEnv, ctx, channel, finish, (pid) => (leader = pid));
+    } catch (err) {
+      channel.stderr.write(`ssh-shell: cannot start ${ctx.shell}: ${(err as Error).message}\r\n`);
+      channel.exit(127);
+      channel.end();
+      finish(127, null);
+    }
+  };
+  session.on('exec', (accept, _reject, info) => start(info.command, accept()));
+  session.on('shell', (accept) => start(undefined, accept()));
+  session.on('sftp', (accept) => {
+    const began = Date.now();
+    const sftp = accept();
+    serveSftp(sftp, ctx.sftpRoot, ctx.activity);
+    sftp.on('close', () =>
+      ctx.log({
+        event: 'session',
+        kind: 'sftp',
+        user: ctx.user,
+        from: ctx.from,
+        exitCode: 0,
+        signal: null,
+        durationMs: Date.now() - began,
+      }),
+    );
+  });
+  session.on('subsystem', (_accept, reject) => reject?.());
+}
+
+type Finish = (exitCode: number | null, signal: string | null) => void;
+
+/** Report how the process ended: exit-status, or exit-signal when SSH can name the signal. */
+function sendExit(
+  channel: ServerChannel,
+  code: number | null,
+  signal: NodeJS.Signals | number | null,
+) {
+  const name = sshSignalName(signal);
+  if (name) channel.exit(name, false, '');
+  else channel.exit(code ?? (signal ? 128 + signalNumber(signal) : 255));
+  channel.end();
+  return name ?? null;
+}
+
+/** exec/shell without a terminal: separate stdout and stderr pipes, stdin from the channel. */
+function runPipes(
+  command: string | undefined,
+  env: NodeJS.ProcessEnv,
+  ctx: SessionContext,
+  channel: ServerChannel,
+  finish: Finish,
+  onLeader: (pid: number) => void,
+) {
+  const args = command === undefined ? [] : ['-c', command];
+  // detached: the child calls setsid(), so it leads a session we can end as a whole.
+  const child = spawnChild(ctx.shell, args, { cwd: ctx.home, env, detached: true, stdio: 'pipe' });
+  if (child.pid === undefined) throw new Error('spawn failed');
+  onLeader(child.pid);
+  const untrack = ctx.track(child.pid, channel);
+  child.stdout.pipe(channel, { end: false });
+  child.stderr.pipe(channel.stderr, { end: false });
+  child.stdout.on('data', ctx.activity);
+  channel.pipe(child.stdin);
+  channel.on('data', ctx.activity);
+  child.stdin.on('error', () => {}); // EPIPE when the command exits before reading its input
+  child.on('error', () => {});
+  // 'close' waits for stdout/stderr EOF, so every byte is queued on the channel before exit.
+  child.on('close', (code, signal) => {
+    untrack();
+    const sig = sendExit(channel, code, signal);
+    finish(sig ? null : (code ?? null), sig);
+  });
+}
+
+/** exec/shell with a PTY (node-pty: forkpty + setsid); output is one stream, as with sshd. */
+function runPty(
+  command: string | undefined,
+  info: PseudoTtyInfo,
+  env: NodeJS.ProcessEnv,
+  ctx: SessionContext,
+  channel: ServerChannel,
+  finish: Finish,
+  onLeader: (pid: number) => void,
+): IPty {
+  const termName = (info as PseudoTtyInfo & { term?: string }).term || 'vt100';
+  const args = command === undefined ? ['-l'] : ['-c', command];
+  const term = spawnPty(ctx.shell, args, {
+    name: termName,
+    cols: info.cols || 80,
+    rows: info.rows || 24,
+    cwd: ctx.home,
+    env: { ...env, TERM: termName } as Record<string, string>,
+    encoding: null,
+  });
+  onLeader(term.pid);
+  const untrack = ctx.track(term.pid, channel);
+  term.onData((data) => {
+    ctx.activity();
+    // Backpressure: stop reading the terminal until the SSH window has room again.
+    if (!channel.write(data)) {
+      term.pause();
+      channel.once('drain', () => term.resume());
+    }
+  });
+  channel.on('data', (data: Buffer) => {
+    ctx.activity();
+    term.write(data);
+  });
+  term.onExit(({ exitCode, signal }) => {
+    untrack();
+    const sig = sendExit(channel, signal ? null : exitCode, signal || null);
+    finish(sig ? null : exitCode, sig);
+  });
+  return term;
+}

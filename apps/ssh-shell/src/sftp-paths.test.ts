@@ -1,0 +1,35 @@
+/** SFTP root scoping: `..` and symlinks cannot leave the root. */
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { realPathInside, virtualPath } from './sftp-paths.ts';
+
+const root = realpathSync(mkdtempSync(join(tmpdir(), 'ssh-shell-sftp-')));
+mkdirSync(join(root, 'docs'));
+symlinkSync('/etc', join(root, 'escape'));
+symlinkSync('docs', join(root, 'inside'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe('sftp paths', () => {
+  it('normalises client paths under a virtual /', () => {
+    expect(virtualPath('.')).toBe('/');
+    expect(virtualPath('../../etc/passwd')).toBe('/etc/passwd');
+    expect(virtualPath('docs/./a/../b')).toBe('/docs/b');
+  });
+
+  it('maps into the root, also for files that do not exist yet', async () => {
+    expect(await realPathInside(root, '/docs/new.txt')).toBe(join(root, 'docs/new.txt'));
+    expect(await realPathInside(root, '../../../etc/passwd')).toBe(join(root, 'etc/passwd'));
+    expect(await realPathInside(root, 'inside/x')).toBe(join(root, 'inside/x'));
+  });
+
+  it('refuses paths through a symlink that leaves the root', async () => {
+    await expect(realPathInside(root, '/escape/passwd')).rejects.toMatchObject({
+      code: 'ERR_PATH_OUTSIDE_ROOT',
+    });
+    await expect(realPathInside(root, '/escape/newfile')).rejects.toMatchObject({
+      code: 'ERR_PATH_OUTSIDE_ROOT',
+    });
+  });
+});
