@@ -13,6 +13,7 @@ export type AddressErrorCode =
   | 'ERR_HOST_BITS_SET'
   | 'ERR_DNS_TIMEOUT'
   | 'ERR_DNS_NOT_FOUND'
+  | 'ERR_DNS_NO_DATA'
   | 'ERR_DNS_FAILED'
   | 'ERR_CONNECT_TIMEOUT'
   | 'ERR_CONNECT_FAILED';

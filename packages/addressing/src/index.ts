@@ -9,6 +9,22 @@ export {
   parseAddress,
 } from './address.ts';
 export type { Classification } from './classify.ts';
+export { type ConnectOptions, connectTcp } from './connect.ts';
+export {
+  createResolver,
+  type DnsOptions,
+  type LookupAddress,
+  lookupAll,
+  type MxRecord,
+  orderSrv,
+  resolveA,
+  resolveAAAA,
+  resolveMx,
+  resolvePtr,
+  resolveSrv,
+  resolveTxt,
+  type SrvRecord,
+} from './dns.ts';
 export {
   type Endpoint,
   type EndpointOptions,

@@ -1,0 +1,126 @@
+/** connectTcp against real sockets: Happy Eyeballs past a black-holed ::1, timeouts, refusals. */
+import { type ChildProcess, spawn } from 'node:child_process';
+import net from 'node:net';
+import { type DnsmasqPeer, startDnsmasq } from '@netlab/peers';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectTcp } from './connect.ts';
+import { AddressError } from './errors.ts';
+
+// A listener on [::1]:port that never accepts, with a backlog of 0: once one connection
+// waits in its queue, the kernel drops further SYNs, so a connect there hangs like a
+// firewalled host. Python does this in two lines; Node's net.Server always accepts.
+const BLACK_HOLE = `
+import socket, sys, time
+s = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+s.bind(('::1', int(sys.argv[1])))
+s.listen(0)
+print('ready', flush=True)
+sys.stdin.read()
+`;
+
+let dns: DnsmasqPeer;
+let server: net.Server;
+let port: number;
+let hole: ChildProcess;
+const fillers: net.Socket[] = [];
+
+beforeAll(async () => {
+  server = net.createServer((socket) => {
+    socket.on('error', () => {}); // a client that resets is not this test's concern
+    socket.end('hello\n');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  port = (server.address() as net.AddressInfo).port;
+  hole = spawn('/usr/bin/python3', ['-c', BLACK_HOLE, String(port)], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  await new Promise((resolve) => hole.stdout!.once('data', resolve));
+  for (let i = 0; i < 2; i++) {
+    const filler = net.connect({ host: '::1', port });
+    filler.on('error', () => {});
+    fillers.push(filler);
+  }
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  dns = await startDnsmasq({
+    records: {
+      a: [['dual.netlab.test', '127.0.0.1']],
+      aaaa: [
+        ['dual.netlab.test', '::1'],
+        ['hole.netlab.test', '::1'],
+      ],
+    },
+  });
+}, 120_000);
+
+afterAll(async () => {
+  for (const filler of fillers) filler.destroy();
+  hole?.stdin?.end(); // python exits when stdin closes
+  hole?.kill();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await dns?.stop();
+});
+
+function codeOf(promise: Promise<unknown>): Promise<string> {
+  return promise.then(
+    (socket) => {
+      (socket as net.Socket).destroy();
+      return 'connected';
+    },
+    (err) => {
+      expect(err).toBeInstanceOf(AddressError);
+      return (err as AddressError).code;
+    },
+  );
+}
+
+describe('connectTcp', () => {
+  it('connects to an IP literal endpoint', async () => {
+    const socket = await connectTcp(`127.0.0.1:${port}`);
+    expect(socket.remoteAddress).toBe('127.0.0.1');
+    socket.destroy();
+  });
+
+  it('falls back from a black-holed ::1 to 127.0.0.1 after the attempt timeout', {
+    timeout: 30_000,
+  }, async () => {
+    const socket = await connectTcp(`dual.netlab.test:${port}`, {
+      servers: [dns.server],
+      attemptTimeout: 100,
+      connectTimeout: 5000,
+    });
+    expect(socket.remoteAddress).toBe('127.0.0.1');
+    const greeting = await new Promise<string>((resolve) =>
+      socket.once('data', (d) => resolve(String(d))),
+    );
+    expect(greeting).toBe('hello\n');
+    socket.destroy();
+  });
+
+  it('gives up after connectTimeout when the only address is black-holed', {
+    timeout: 30_000,
+  }, async () => {
+    const attempt = connectTcp(`hole.netlab.test:${port}`, {
+      servers: [dns.server],
+      connectTimeout: 300,
+    });
+    expect(await codeOf(attempt)).toBe('ERR_CONNECT_TIMEOUT');
+  });
+
+  it('reports a refused connection with the address it tried', async () => {
+    const closed = net.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const freePort = (closed.address() as net.AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const err = await connectTcp(`127.0.0.1:${freePort}`).catch((e: AddressError) => e);
+    expect((err as AddressError).code).toBe('ERR_CONNECT_FAILED');
+    expect((err as AddressError).message).toContain(`127.0.0.1:${freePort}`);
+  });
+
+  it('passes DNS and endpoint errors through', async () => {
+    expect(await codeOf(connectTcp(`missing.netlab.test:${port}`, { servers: [dns.server] }))).toBe(
+      'ERR_DNS_NOT_FOUND',
+    );
+    expect(() => connectTcp('1.2.3.4')).toThrow(AddressError);
+  });
+});
