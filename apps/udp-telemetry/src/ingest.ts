@@ -38,14 +38,16 @@ export class Ingest {
 
   private text(msg: Buffer, rinfo: RemoteInfo) {
     const text = msg.toString('utf8');
-    const [, bad] = parseStatsd(text, this.sink, this.options.onBad && this.badLine(rinfo));
+    this.rinfo = rinfo; // for onBadLine, which is bound once rather than a closure per datagram
+    const [, bad] = parseStatsd(text, this.sink, this.onBadLine);
     this.badLines += bad;
     this.options.trace?.(`<- ${from(rinfo)} statsd ${JSON.stringify(text)}`);
   }
 
-  private badLine = (rinfo: RemoteInfo) => (line: string, reason: string) =>
+  private rinfo: RemoteInfo | undefined;
+  private readonly onBadLine = (line: string, reason: string) =>
     this.options.onBad?.(
-      `bad line from ${from(rinfo)}: ${reason}: ${JSON.stringify(line.slice(0, 200))}`,
+      `bad line from ${this.rinfo ? from(this.rinfo) : '?'}: ${reason}: ${JSON.stringify(line.slice(0, 200))}`,
     );
 
   private packed(msg: Buffer, rinfo: RemoteInfo) {

@@ -1,13 +1,13 @@
 /** The metric types, defaults and wire shapes shared by the agent and the collector. */
-import { defineProtocol, type MessageOfType, v } from '@netlab/serialization';
+import { defineProtocol, type MessageOfType, z } from '@netlab/serialization';
 
 /**
  * Metric type codes. The StatsD/DogStatsD ones as written after the `|`, plus `gd`: a gauge
  * delta, which StatsD text spells as a gauge whose value carries a leading sign (`x:+3|g`).
  */
-export type MetricType = 'c' | 'g' | 'gd' | 'ms' | 'h' | 'd' | 's';
+export type MetricType = (typeof METRIC_TYPES)[number];
 
-export const METRIC_TYPES: readonly MetricType[] = ['c', 'g', 'gd', 'ms', 'h', 'd', 's'];
+export const METRIC_TYPES = ['c', 'g', 'gd', 'ms', 'h', 'd', 's'] as const;
 
 /** One metric sample as the agent sends it: [name, type, value, sampleRate, tags]. */
 export type MetricTuple = [
@@ -18,19 +18,19 @@ export type MetricTuple = [
   tags: string[],
 ];
 
-const sample = v.pipe(
-  v.tuple([
-    v.pipe(v.string(), v.minLength(1), v.maxLength(200)),
-    v.picklist(METRIC_TYPES),
-    v.union([v.pipe(v.number(), v.finite()), v.pipe(v.string(), v.minLength(1), v.maxLength(200))]),
-    v.pipe(v.number(), v.gtValue(0), v.maxValue(1)),
-    v.pipe(v.array(v.pipe(v.string(), v.maxLength(200))), v.maxLength(50)),
-  ]),
-  v.check(
+const text = z.string().min(1).max(200);
+const sample = z
+  .tuple([
+    text,
+    z.enum(METRIC_TYPES),
+    z.union([z.number(), text]), // zod 4's number() refuses NaN and the infinities
+    z.number().gt(0).lte(1),
+    z.array(z.string().max(200)).max(50),
+  ])
+  .refine(
     ([, type, value]) => (type === 's') === (typeof value === 'string'),
     'a set member is a string; every other value is a number',
-  ),
-);
+  );
 
 /**
  * Our datagram, one MessagePack map: who sent it (`src`, stable for one agent process), its
@@ -42,10 +42,10 @@ export const telemetry = defineProtocol({
   version: 1,
   messages: {
     metrics: {
-      src: v.pipe(v.string(), v.minLength(1), v.maxLength(200)),
-      seq: v.pipe(v.number(), v.safeInteger(), v.minValue(0)),
-      ts: v.pipe(v.number(), v.finite()),
-      m: v.pipe(v.array(sample), v.maxLength(1000)),
+      src: text,
+      seq: z.number().int().min(0),
+      ts: z.number(),
+      m: z.array(sample).max(1000),
     },
   },
 });

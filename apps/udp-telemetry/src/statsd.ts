@@ -14,18 +14,10 @@ export type SampleSink = (
 /** Told about each bad line, with why. */
 export type BadLineHandler = (line: string, reason: string) => void;
 
-const TYPES: Record<string, MetricType | undefined> = {
-  c: 'c',
-  g: 'g',
-  ms: 'ms',
-  h: 'h',
-  d: 'd',
-  s: 's',
-};
-
 /**
  * Parses one datagram of newline-separated lines and hands each sample to `sink`.
  * Returns [good, bad]: samples accepted and lines refused. Never throws.
+ * Works on offsets into the datagram's text: the hot path slices only the name (and tags).
  */
 export function parseStatsd(
   text: string,
@@ -39,14 +31,13 @@ export function parseStatsd(
     let end = text.indexOf('\n', start);
     if (end === -1) end = text.length;
     // Several clients end lines with \r\n; an empty line (trailing newline) is no metric.
-    const stop = text.charCodeAt(end - 1) === 13 ? end - 1 : end;
+    const stop = end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
     if (stop > start) {
-      const line = text.slice(start, stop);
-      const result = parseLine(line, sink);
+      const result = parseLine(text, start, stop, sink);
       if (typeof result === 'number') good += result;
       else {
         bad++;
-        onBad?.(line, result);
+        onBad?.(text.slice(start, stop), result);
       }
     }
     start = end + 1;
@@ -54,53 +45,115 @@ export function parseStatsd(
   return [good, bad];
 }
 
-/** Returns the number of samples taken from the line, or why it is bad. */
-function parseLine(line: string, sink: SampleSink): number | string {
-  const colon = line.indexOf(':');
-  if (colon <= 0) return colon === 0 ? 'empty metric name' : 'no ":" after the metric name';
-  const pipe = line.indexOf('|', colon + 1);
-  if (pipe === -1) return 'no "|type" after the value';
-  const name = line.slice(0, colon);
-  if (name.includes('|') || name.includes('#')) return 'metric name contains "|" or "#"';
-  let typeEnd = line.indexOf('|', pipe + 1);
-  if (typeEnd === -1) typeEnd = line.length;
-  let type = TYPES[line.slice(pipe + 1, typeEnd)];
-  if (type === undefined) return `unknown metric type "${line.slice(pipe + 1, typeEnd)}"`;
+/** The type between `from` and `to`, by character codes (no slice, no lookup by string). */
+function typeAt(text: string, from: number, to: number): MetricType | undefined {
+  const c = text.charCodeAt(from);
+  if (to - from === 1) {
+    return c === 99
+      ? 'c'
+      : c === 103
+        ? 'g'
+        : c === 104
+          ? 'h'
+          : c === 100
+            ? 'd'
+            : c === 115
+              ? 's'
+              : undefined;
+  }
+  return to - from === 2 && c === 109 && text.charCodeAt(from + 1) === 115 ? 'ms' : undefined;
+}
+
+/** Returns the number of samples taken from text[start, stop), or why the line is bad. */
+function parseLine(text: string, start: number, stop: number, sink: SampleSink): number | string {
+  const colon = text.indexOf(':', start);
+  if (colon === start) return 'empty metric name';
+  if (colon === -1 || colon >= stop) return 'no ":" after the metric name';
+  const pipe = text.indexOf('|', start);
+  if (pipe === -1 || pipe >= stop) return 'no "|type" after the value';
+  if (pipe < colon) return 'metric name contains "|"';
+  let typeEnd = text.indexOf('|', pipe + 1);
+  if (typeEnd === -1 || typeEnd > stop) typeEnd = stop;
+  let type = typeAt(text, pipe + 1, typeEnd);
+  if (type === undefined) return `unknown metric type "${text.slice(pipe + 1, typeEnd)}"`;
   let rate = 1;
   let tagKey = '';
-  for (let at = typeEnd; at < line.length; ) {
-    let next = line.indexOf('|', at + 1);
-    if (next === -1) next = line.length;
-    const first = line.charCodeAt(at + 1);
+  for (let at = typeEnd; at < stop; ) {
+    let next = text.indexOf('|', at + 1);
+    if (next === -1 || next > stop) next = stop;
+    const first = text.charCodeAt(at + 1);
     if (first === 64 /* @ */) {
-      rate = strictNumber(line.slice(at + 2, next));
+      rate = strictNumber(text.slice(at + 2, next));
       if (!(rate > 0 && rate <= 1))
-        return `sample rate must be in (0, 1], not "${line.slice(at + 2, next)}"`;
+        return `sample rate must be in (0, 1], not "${text.slice(at + 2, next)}"`;
     } else if (first === 35 /* # */) {
-      tagKey = tagKeyOf(next > at + 2 ? line.slice(at + 2, next).split(',') : []);
+      tagKey = normalizeTags(text.slice(at + 2, next));
     }
     // Other DogStatsD fields (c:container id, T timestamp, e:external data) are accepted and ignored.
     at = next;
   }
-  const valueText = line.slice(colon + 1, pipe);
+  const name = text.slice(start, colon);
   if (type === 's') {
-    if (valueText === '') return 'empty set member';
-    return sink(name, tagKey, type, valueText, rate) ? 1 : 'refused: too many series';
+    if (pipe === colon + 1) return 'empty set member';
+    return sink(name, tagKey, type, text.slice(colon + 1, pipe), rate)
+      ? 1
+      : 'refused: too many series';
   }
   // A gauge value with a sign is a delta (StatsD's rule; set a negative gauge via 0 first).
-  const c0 = valueText.charCodeAt(0);
+  const c0 = text.charCodeAt(colon + 1);
   if (type === 'g' && (c0 === 43 || c0 === 45)) type = 'gd';
-  if (valueText.indexOf(':') === -1) {
-    const value = strictNumber(valueText);
+  let value = plainInteger(text, colon + 1, pipe);
+  if (Number.isNaN(value)) {
+    const valueText = text.slice(colon + 1, pipe);
+    if (valueText.includes(':')) return packed(name, tagKey, type, valueText, rate, sink);
+    value = strictNumber(valueText);
     if (Number.isNaN(value)) return `value "${valueText}" is not a number`;
-    return sink(name, tagKey, type, value, rate) ? 1 : 'refused: too many series';
   }
-  // DogStatsD packs several values of one metric: `latency:12:15:9|ms`.
+  return sink(name, tagKey, type, value, rate) ? 1 : 'refused: too many series';
+}
+
+/** DogStatsD packs several values of one metric: `latency:12:15:9|ms`. */
+function packed(
+  name: string,
+  tagKey: string,
+  type: MetricType,
+  valueText: string,
+  rate: number,
+  sink: SampleSink,
+) {
   const values = valueText.split(':').map(strictNumber);
   if (values.some(Number.isNaN)) return `value "${valueText}" is not a number`;
   for (const value of values)
     if (!sink(name, tagKey, type, value, rate)) return 'refused: too many series';
   return values.length;
+}
+
+/** The common case, an optionally signed integer of up to 15 digits, read in place; NaN otherwise. */
+function plainInteger(text: string, from: number, to: number): number {
+  let i = from;
+  const sign = text.charCodeAt(i);
+  if (sign === 43 || sign === 45) i++;
+  if (i === to || to - i > 15) return Number.NaN;
+  let value = 0;
+  for (; i < to; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return Number.NaN;
+    value = value * 10 + digit;
+  }
+  return sign === 45 ? -value : value;
+}
+
+/** Tags sorted, so the same tags in any order are one series; cached, clients repeat them. */
+const tagCache = new Map<string, string>();
+function normalizeTags(raw: string): string {
+  if (raw.indexOf(',') === -1) return raw;
+  let key = tagCache.get(raw);
+  if (key === undefined) {
+    if (tagCache.size >= 10_000) tagCache.clear(); // bounded: high-cardinality tags just miss
+    key = tagKeyOf(raw.split(','));
+    tagCache.set(raw, key);
+  }
+  return key;
 }
 
 /**

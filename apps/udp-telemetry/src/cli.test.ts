@@ -1,0 +1,166 @@
+/** The command line as a user runs it: collector, agent and top as real processes, exit codes, --forward. */
+import { type ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type Running, startCollector, waitUntil } from './test-helpers.ts';
+
+const main = path.join(import.meta.dirname, 'main.ts');
+const children: ChildProcess[] = [];
+let running: Running | undefined;
+
+afterEach(async () => {
+  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+  await running?.collector.close();
+  running = undefined;
+});
+
+function start(args: string[]) {
+  const child = spawn(process.execPath, ['--import', 'tsx', main, ...args], {
+    env: { ...process.env, NO_COLOR: '1' },
+  });
+  children.push(child);
+  const out = { stdout: '', stderr: '' };
+  child.stdout.on('data', (c) => (out.stdout += c));
+  child.stderr.on('data', (c) => (out.stderr += c));
+  const exited = new Promise<number>((resolve) =>
+    child.once('exit', (code) => resolve(code ?? -1)),
+  );
+  return { child, out, exited };
+}
+
+async function run(args: string[]) {
+  const { out, exited } = start(args);
+  const code = await exited;
+  return { code, ...out };
+}
+
+describe('telemetry command line', { timeout: 120_000 }, () => {
+  it('runs collector, agent and top together, and stops cleanly on SIGTERM', async () => {
+    const collector = start([
+      'collector',
+      '--port',
+      '0',
+      '--http',
+      '127.0.0.1:0',
+      '--interval',
+      '300ms',
+      '--json',
+    ]);
+    expect(
+      await waitUntil(() => /udp 127\.0\.0\.1:\d+, http/.test(collector.out.stderr), 30_000),
+    ).toBe(true);
+    const [, udp, http] = /udp 127\.0\.0\.1:(\d+), http http:\/\/127\.0\.0\.1:(\d+)/.exec(
+      collector.out.stderr,
+    )!;
+    const agent = await run([
+      'agent',
+      '--port',
+      udp!,
+      '--interval',
+      '100ms',
+      '--count',
+      '3',
+      '--json',
+      '--source',
+      'cli-agent',
+    ]);
+    expect(agent.code).toBe(0);
+    const sends = agent.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(sends).toHaveLength(3);
+    const datagrams = sends[2].datagrams as number;
+    expect(
+      await waitUntil(() => collector.out.stdout.includes('"source":"cli-agent"'), 30_000),
+    ).toBe(true);
+    const top = await run(['top', '--http', `127.0.0.1:${http}`, '--count', '1']);
+    expect(top.code).toBe(0);
+    expect(top.stdout).toMatch(/source\s+cli-agent\s+received \d+\s+lost 0/);
+    collector.child.kill('SIGTERM');
+    expect(await collector.exited).toBe(0);
+    const flushes = collector.out.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    const last = flushes.at(-1);
+    expect(last.sources).toEqual([
+      expect.objectContaining({ source: 'cli-agent', received: datagrams, lost: 0 }),
+    ]);
+    expect(
+      flushes.some((f) =>
+        f.snapshot.gauges.some((g: { name: string }) => g.name === 'host.cpu.percent'),
+      ),
+    ).toBe(true);
+  });
+
+  it('prints each datagram with --trace', async () => {
+    running = await startCollector();
+    const agent = await run([
+      'agent',
+      '--port',
+      String(running.port),
+      '--count',
+      '1',
+      '--format',
+      'statsd',
+      '--trace',
+    ]);
+    expect(agent.code).toBe(0);
+    expect(agent.stdout).toMatch(/^-> seq=- \d+ bytes \d+ samples: host\.cpu\.percent:/m);
+  });
+
+  it('forwards aggregates to another StatsD with --forward', async () => {
+    running = await startCollector();
+    const collector = start([
+      'collector',
+      '--port',
+      '0',
+      '--http',
+      'off',
+      '--interval',
+      '200ms',
+      '--forward',
+      `127.0.0.1:${running.port}`,
+    ]);
+    expect(await waitUntil(() => /udp 127\.0\.0\.1:\d+/.test(collector.out.stderr), 30_000)).toBe(
+      true,
+    );
+    const [, udp] = /udp 127\.0\.0\.1:(\d+)/.exec(collector.out.stderr)!;
+    expect((await run(['agent', '--port', udp!, '--count', '1'])).code).toBe(0);
+    const downstream = running.collector;
+    expect(
+      await waitUntil(
+        () => downstream.flush().gauges.some((g) => g.name === 'host.memory.total_bytes'),
+        30_000,
+      ),
+    ).toBe(true);
+    collector.child.kill('SIGTERM');
+    expect(await collector.exited).toBe(0);
+  });
+
+  it('answers --help with an example, and bad usage with exit 2', async () => {
+    for (const command of ['collector', 'agent', 'top', 'demo']) {
+      const help = await run([command, '--help']);
+      expect(help.code).toBe(0);
+      expect(help.stdout).toContain('Example');
+    }
+    const unknown = await run(['collector', '--bogus']);
+    expect(unknown.code).toBe(2);
+    const port = await run(['agent', '--port', '99999']);
+    expect(port.code).toBe(2);
+    expect(port.stderr).toContain('ERR_INVALID_PORT');
+    const format = await run(['agent', '--format', 'xml']);
+    expect(format.code).toBe(2);
+    expect((await run(['frobnicate'])).code).toBe(2);
+  });
+
+  it('fails with one clear line and exit 1 when top finds no collector', async () => {
+    const top = await run(['top', '--http', '127.0.0.1:1', '--count', '1']);
+    expect(top.code).toBe(1);
+    expect(top.stderr.trim()).toMatch(
+      /^telemetry: ERR_HTTP cannot reach the collector at http:\/\/127\.0\.0\.1:1\/api\/metrics/,
+    );
+    expect(top.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
