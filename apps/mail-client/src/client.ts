@@ -80,6 +80,31 @@ export function createImap(
   return imap;
 }
 
+/** An SMTP transport for an account: AUTH PLAIN/LOGIN with the password, or XOAUTH2 with the token. */
+export function createSmtp(
+  account: Account,
+  credentials: Credentials,
+  options: ConnectOptions,
+): Mail {
+  const { endpoint, tls } = account.smtp;
+  const mask = createMasker([credentials.pass ?? '', credentials.accessToken ?? '']);
+  const auth = credentials.accessToken
+    ? { type: 'OAuth2' as const, user: credentials.user, accessToken: credentials.accessToken }
+    : { user: credentials.user, pass: credentials.pass! };
+  return nodemailer.createTransport({
+    host: socketHost(endpoint),
+    port: endpoint.port,
+    secure: tls === 'implicit',
+    // STARTTLS is required, never optional: no silent fall-back to plain text.
+    requireTLS: tls === 'starttls',
+    auth,
+    tls: tlsOptions(options.ca ?? account.ca),
+    logger: options.trace ? smtpTraceLogger(options.trace, mask) : false,
+    debug: Boolean(options.trace),
+    connectionTimeout: 15_000,
+  } as SMTPTransportOptions);
+}
+
 /**
  * Connects and logs in to an account's IMAP server.
  * @throws {MailError} ERR_AUTH_FAILED, ERR_TLS_VERIFY, ERR_TLS, ERR_CONNECT, ERR_SECRET.
@@ -96,24 +121,7 @@ export async function connect(options: ConnectOptions): Promise<MailSession> {
     imap.close();
     throw toMailError(error, imapLabel);
   }
-  const mask = createMasker([credentials.pass ?? '', credentials.accessToken ?? '']);
-  const smtp = () => {
-    const { endpoint, tls } = account.smtp;
-    const auth = credentials.accessToken
-      ? { type: 'OAuth2' as const, user: credentials.user, accessToken: credentials.accessToken }
-      : { user: credentials.user, pass: credentials.pass! };
-    return nodemailer.createTransport({
-      host: socketHost(endpoint),
-      port: endpoint.port,
-      secure: account.smtp.tls === 'implicit',
-      requireTLS: tls === 'starttls',
-      auth,
-      tls: tlsOptions(options.ca ?? account.ca),
-      logger: options.trace ? smtpTraceLogger(options.trace, mask) : false,
-      debug: Boolean(options.trace),
-      connectionTimeout: 15_000,
-    } as SMTPTransportOptions);
-  };
+  const smtp = () => createSmtp(account, credentials, options);
   const close = async () => {
     try {
       await imap.logout();

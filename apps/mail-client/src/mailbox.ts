@@ -1,4 +1,5 @@
 /** Folder and message lookups shared by the commands: open a folder, find a UID, or fail clearly. */
+import { UsageError } from '@netlab/cli';
 import type { FetchMessageObject, FetchQueryObject, MailboxObject } from 'imapflow';
 import type { MailSession } from './client.ts';
 import { MailError, toMailError } from './errors.ts';
@@ -37,8 +38,7 @@ export async function openFolder(
 export function parseUid(text: string | undefined): number {
   const uid = /^\d{1,10}$/.test(text ?? '') ? Number(text) : 0;
   if (uid < 1 || uid > 0xffff_ffff)
-    throw new MailError(
-      'ERR_UNKNOWN_UID',
+    throw new UsageError(
       `'${text ?? ''}' is not a UID (a whole number from 1, as 'mail list' prints)`,
     );
   return uid;

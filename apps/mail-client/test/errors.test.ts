@@ -1,0 +1,276 @@
+/** Failures end-to-end: the real CLI as a child process for exit codes, plus trace masking and UIDVALIDITY. */
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { SMTPServer } from 'smtp-server';
+import { describe, expect, it } from 'vitest';
+import { connect, createSmtp } from '../src/client.ts';
+import { loadConfig, selectAccount } from '../src/config.ts';
+import type { Listing } from '../src/listing.ts';
+import type { ReadMessage } from '../src/message.ts';
+import { runMail } from '../src/spawn-cli.ts';
+import { stackConfig } from '../src/stack.ts';
+import { mail, mailJson, useStack } from './helpers.ts';
+
+const stack = useStack();
+const T = { timeout: 90_000 };
+
+/** Writes a variant of the stack's config and returns its path. */
+async function configVariant(edit: (text: string) => string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'mail-cfg-'));
+  const path = join(dir, 'config.toml');
+  await writeFile(path, edit(stack().configText));
+  return path;
+}
+
+describe('clear one-line errors with exit code 1 (real CLI, child processes)', () => {
+  it(
+    'wrong password, refused TLS verification, unknown folder, unknown UID, usage',
+    T,
+    async () => {
+      const wrongPassword = await configVariant((t) =>
+        t.replace(
+          /password_cmd = "cat '[^']*alice.password'"/,
+          'password_cmd = "echo not-the-password"',
+        ),
+      );
+      const noCa = await configVariant((t) => t.replace(/^ca = .*$/gm, ''));
+      const noCaStarttls = await configVariant(() =>
+        stackConfig(stack(), 'starttls').replace(/^ca = .*$/gm, ''),
+      );
+      const good = stack().configPath;
+      const cases: [string[], number, string][] = [
+        [['list', '--config', wrongPassword], 1, 'ERR_AUTH_FAILED'],
+        [['list', '--config', noCa], 1, 'ERR_TLS_VERIFY'],
+        [['list', '--config', noCaStarttls], 1, 'ERR_TLS_VERIFY'],
+        [['list', '--config', good, '--folder', 'No/Such'], 1, 'ERR_UNKNOWN_FOLDER'],
+        [['read', '4000000', '--config', good], 1, 'ERR_UNKNOWN_UID'],
+        [['list', '--config', join(tmpdir(), 'missing', 'config.toml')], 1, 'ERR_CONFIG'],
+        [['list', '--bogus', '--config', good], 2, 'ERR_USAGE'],
+      ];
+      const results = await Promise.all(cases.map(([args]) => runMail(args)));
+      for (const [i, [args, code, errorCode]] of cases.entries()) {
+        const result = results[i]!;
+        expect({ args, code: result.code }).toEqual({ args, code });
+        expect(result.stdout).toBe('');
+        const lines = result.stderr.trim().split('\n');
+        expect(lines).toHaveLength(1);
+        expect(lines[0]).toMatch(new RegExp(`^mail: ${errorCode} `));
+      }
+      // The refused-certificate message says what to do.
+      expect(results[1]!.stderr).toContain('--ca');
+    },
+  );
+
+  it('--ca FILE makes a config without ca work', T, async () => {
+    const noCa = await configVariant((t) => t.replace(/^ca = .*$/gm, ''));
+    const result = await mail(stack(), [
+      'folders',
+      '--config',
+      noCa,
+      '--ca',
+      stack().dovecot.caPath,
+      '--json',
+    ]);
+    expect(result.code).toBe(0);
+    expect((JSON.parse(result.stdout) as { path: string }[]).map((f) => f.path)).toContain('Trash');
+  });
+});
+
+describe('--trace', () => {
+  it('prints the IMAP and SMTP conversation with credentials masked', T, async () => {
+    const result = await mail(stack(), [
+      'send',
+      '-a',
+      'alice',
+      '--to',
+      'bob@netlab.test',
+      '--subject',
+      'traced',
+      '--body',
+      'x',
+      '--trace',
+    ]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/^IMAP C: \d+ AUTHENTICATE PLAIN/m);
+    expect(result.stderr).toMatch(/^SMTP C: AUTH PLAIN \*\*\*\*/m);
+    expect(result.stderr).toMatch(/^SMTP S: 250 /m);
+    expect(result.stderr).toMatch(/^IMAP C: \d+ APPEND Sent/m);
+    const { password, email } = stack().users[0]!;
+    const b64 = (s: string) => Buffer.from(s).toString('base64');
+    for (const secret of [
+      password,
+      b64(password),
+      b64(`\0${email}\0${password}`),
+      b64(`${email}\0${email}\0${password}`),
+    ]) {
+      expect(result.stderr).not.toContain(secret);
+    }
+  });
+});
+
+describe('UIDVALIDITY', () => {
+  it(
+    'refuses a UID once the folder was recreated (UIDVALIDITY changed), and an explicit mismatch',
+    T,
+    async () => {
+      const account = selectAccount(loadConfig(stack().configPath), 'bob');
+      const session = await connect({ account });
+      const raw = (s: string) => Buffer.from(`From: a@x.test\r\nSubject: ${s}\r\n\r\nbody\r\n`);
+      try {
+        await session.imap.mailboxCreate('Projects');
+        await session.imap.append('Projects', raw('old'));
+        const listing = await mailJson<Listing>(stack(), [
+          'list',
+          '-a',
+          'bob',
+          '--folder',
+          'Projects',
+        ]);
+        const uid = listing.messages[0]!.uid;
+        expect(
+          (
+            await mail(stack(), [
+              'read',
+              String(uid),
+              '-a',
+              'bob',
+              '--folder',
+              'Projects',
+              '--uidvalidity',
+              '1',
+            ])
+          ).error?.code,
+        ).toBe('ERR_UIDVALIDITY_CHANGED');
+        await session.imap.mailboxDelete('Projects');
+        await session.imap.mailboxCreate('Projects');
+        await session.imap.append('Projects', raw('new'));
+        const stale = await mail(stack(), [
+          'read',
+          String(uid),
+          '-a',
+          'bob',
+          '--folder',
+          'Projects',
+        ]);
+        expect(stale.error?.code).toBe('ERR_UIDVALIDITY_CHANGED');
+        // Listing again records the new UIDVALIDITY, and the UID works again.
+        const fresh = await mailJson<Listing>(stack(), [
+          'list',
+          '-a',
+          'bob',
+          '--folder',
+          'Projects',
+        ]);
+        expect(fresh.uidValidity).not.toBe(listing.uidValidity);
+        const read = await mailJson<ReadMessage>(stack(), [
+          'read',
+          String(fresh.messages[0]!.uid),
+          '-a',
+          'bob',
+          '--folder',
+          'Projects',
+        ]);
+        expect(read.subject).toBe('new');
+      } finally {
+        await session.close();
+      }
+    },
+  );
+});
+
+describe('read', () => {
+  it('renders HTML to text when there is no text part', T, async () => {
+    const account = selectAccount(loadConfig(stack().configPath), 'alice');
+    const session = await connect({ account });
+    const html =
+      '<html><body><h1>Weekly news</h1><p>Read <a href="https://example.test/a">the story</a> &amp; more.</p><ul><li>one</li><li>two</li></ul></body></html>';
+    try {
+      await session.imap.append(
+        'INBOX',
+        Buffer.from(
+          `From: News <news@x.test>\r\nSubject: html only\r\nMIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n\r\n${html}\r\n`,
+        ),
+      );
+    } finally {
+      await session.close();
+    }
+    const listing = await mailJson<Listing>(stack(), [
+      'search',
+      '-a',
+      'alice',
+      '--subject',
+      'html only',
+    ]);
+    const message = await mailJson<ReadMessage>(stack(), [
+      'read',
+      String(listing.messages[0]!.uid),
+      '-a',
+      'alice',
+    ]);
+    expect(message.renderedFromHtml).toBe(true);
+    expect(message.text).toContain('WEEKLY NEWS');
+    expect(message.text).toContain('Read the story [https://example.test/a] & more.');
+    expect(message.text).toMatch(/\* one\n \* two/);
+  });
+});
+
+describe('XOAUTH2', () => {
+  it(
+    'sends the token from token_cmd with SMTP AUTH XOAUTH2 (smtp-server as the peer)',
+    T,
+    async () => {
+      const tls = dirname(stack().dovecot.caPath);
+      const seen: { method: string; user: string | undefined; token: string | undefined }[] = [];
+      const server = new SMTPServer({
+        secure: true,
+        key: await readFile(join(tls, 'server.key')),
+        cert: await readFile(join(tls, 'server.pem')),
+        authMethods: ['XOAUTH2'],
+        logger: false,
+        onAuth(auth, _session, callback) {
+          seen.push({ method: auth.method, user: auth.username, token: auth.accessToken });
+          if (auth.accessToken === 'tok-123') return callback(null, { user: auth.username });
+          callback(null, { data: { status: '401' } });
+        },
+        onData(stream, _session, callback) {
+          stream.resume();
+          stream.on('end', () => callback());
+        },
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const port = (server.server.address() as { port: number }).port;
+      try {
+        const account = selectAccount(
+          loadConfig(
+            await configVariant(() =>
+              [
+                '[accounts.oauth]',
+                'email = "ann@netlab.test"',
+                'auth = "xoauth2"',
+                'token_cmd = "echo tok-123"',
+                `ca = "${stack().dovecot.caPath}"`,
+                'imap = { host = "127.0.0.1:1" }',
+                `smtp = { host = "127.0.0.1:${port}", tls = "implicit" }`,
+              ].join('\n'),
+            ),
+          ),
+        );
+        const transport = createSmtp(
+          account,
+          { user: account.user, accessToken: 'tok-123' },
+          { account },
+        );
+        const info = await transport.sendMail({
+          envelope: { from: account.email, to: ['x@netlab.test'] },
+          raw: 'Subject: t\r\n\r\nx\r\n',
+        });
+        transport.close();
+        expect(info.accepted).toEqual(['x@netlab.test']);
+        expect(seen).toEqual([{ method: 'XOAUTH2', user: 'ann@netlab.test', token: 'tok-123' }]);
+      } finally {
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      }
+    },
+  );
+});
