@@ -37,5 +37,6 @@ export {
 } from './endpoint.ts';
 export { AddressError, type AddressErrorCode } from './errors.ts';
 export { isHostname } from './hostname.ts';
+export { type InterfaceAddress, listInterfaces } from './interfaces.ts';
 export { IPNetwork, mask32, type NetworkOptions, parseNetwork, prefixOfMask32 } from './network.ts';
 export { addressExclude, collapse, summarizeRange } from './ranges.ts';
