@@ -51,6 +51,20 @@ describe('defineProtocol', () => {
     expect(standard.unpack(bytes)).toEqual({ type: 'say', room: 'r', text: 't' });
   });
 
+  it('decodes 64-bit integers as numbers while exact, BigInt beyond', () => {
+    const sample = defineProtocol({
+      name: 'n',
+      version: 1,
+      messages: { n: { value: z.number() }, any: { value: z.unknown() } },
+    });
+    // uint64 2^40 (0xcf), as Python and Go send it.
+    const u64 = Buffer.from('82a474797065a16ea576616c7565cf0000010000000000', 'hex');
+    expect(sample.decode(u64)).toEqual({ type: 'n', value: 2 ** 40 });
+    const huge = Buffer.from('82a474797065a3616e79a576616c7565cfffffffffffffffff', 'hex');
+    expect(sample.decode(huge)).toEqual({ type: 'any', value: 2n ** 64n - 1n });
+    expect(sample.encode({ type: 'n', value: -0 })).toEqual(sample.encode({ type: 'n', value: 0 }));
+  });
+
   it('strips unknown fields by default', () => {
     const bytes = standard.pack({ type: 'say', room: 'r', text: 't', extra: 1 });
     expect(chat.decode(bytes)).toEqual({ type: 'say', room: 'r', text: 't' });

@@ -136,6 +136,10 @@ export function defineProtocol<const M extends MessageDefinitions>(
     useRecords: options.records === true,
     mapsAsObjects: true,
     variableMapSize: true,
+    // Other implementations send large integers as uint64/int64 (Python does from 2^32):
+    // numbers while exact, BigInt beyond 2^53 (which a z.number() field then rejects).
+    // ('auto' is implemented by msgpackr 2.1 but missing from its type declarations.)
+    int64AsType: 'auto' as unknown as 'number',
   });
 
   function invalid(message: string, path: string, messageType?: string, cause?: unknown) {

@@ -1,0 +1,64 @@
+/** Round-trip benchmark: protocol.encode + decode (validated) vs JSON with the same validation. */
+import { defineProtocol, type MessageOf, z } from '../src/index.ts';
+
+/** A chat protocol like apps/tcp-chat's, and a typical line of chat. */
+export function chatProtocol(records = false) {
+  return defineProtocol({
+    name: 'bench-chat',
+    version: 1,
+    records,
+    messages: {
+      msg: {
+        room: z.string(),
+        seq: z.number().int(),
+        ts: z.number(),
+        from: z.string(),
+        text: z.string(),
+      },
+      members: { room: z.string(), nicks: z.array(z.string()) },
+    },
+  });
+}
+
+export const typicalMessage = {
+  type: 'msg',
+  room: '#lobby',
+  seq: 1042,
+  ts: 1763812345678,
+  from: 'ada',
+  text: 'has anyone tried the new build? the tests pass for me',
+} as const;
+
+type Chat = ReturnType<typeof chatProtocol>;
+
+/** Each contender turns a message into bytes and back, validating on the way in. */
+export function contenders(): Record<string, (m: MessageOf<Chat>) => unknown> {
+  const chat = chatProtocol();
+  const withRecords = chatProtocol(true);
+  return {
+    'netlab (msgpack+zod)': (m) => chat.decode(chat.encode(m)),
+    'JSON + same zod': (m) => chat.validate(JSON.parse(Buffer.from(JSON.stringify(m)).toString())),
+    'msgpack, no validation': (m) => chat.unpack(chat.encode(m)),
+    'JSON, no validation': (m) => JSON.parse(Buffer.from(JSON.stringify(m)).toString()),
+    'netlab records (opt-in)': (m) => withRecords.decode(withRecords.encode(m)),
+  };
+}
+
+/** Round trips per second for each contender, best of `rounds` interleaved runs. */
+export function benchRoundTrip(n: number, rounds: number): Record<string, number> {
+  const all = contenders();
+  const best: Record<string, number> = {};
+  for (const [name, fn] of Object.entries(all)) {
+    const out = fn(typicalMessage) as { text?: string };
+    if (out.text !== typicalMessage.text) throw new Error(`${name} lost the message`);
+  }
+  for (let round = 0; round < rounds; round++) {
+    for (const [name, fn] of Object.entries(all)) {
+      const start = process.hrtime.bigint();
+      for (let i = 0; i < n; i++) fn(typicalMessage);
+      const rate = n / (Number(process.hrtime.bigint() - start) / 1e9);
+      best[name] = Math.max(best[name] ?? 0, rate);
+    }
+  }
+  return best;
+}
