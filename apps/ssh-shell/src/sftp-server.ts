@@ -69,6 +69,8 @@ async function applyAttrs(target: string | FileHandle, attrs: Partial<Attributes
 /** Answer every request of one SFTP session; each reply is a status, handle, data, name or attrs. */
 export function serveSftp(sftp: SFTPWrapper, rootDir: string, activity: () => void): void {
   const handles = new Map<number, Handle>();
+  let inFlight = 0;
+  let ended = false;
   let nextId = 1;
   const rootReady = fs.realpath(rootDir);
   const resolve = async (p: string) => realPathInside(await rootReady, p);
@@ -84,9 +86,13 @@ export function serveSftp(sftp: SFTPWrapper, rootDir: string, activity: () => vo
   const on = (event: string, fn: (reqId: number, ...args: never[]) => Promise<void>) => {
     sftp.on(event, (reqId: number, ...args: never[]) => {
       activity();
-      fn(reqId, ...args).catch((err) =>
-        sftp.status(reqId, statusFor(err), String(err.message ?? err)),
-      );
+      inFlight++;
+      fn(reqId, ...args)
+        .finally(() => {
+          inFlight--;
+          if (ended && inFlight === 0) sftp.end();
+        })
+        .catch((err) => sftp.status(reqId, statusFor(err), String(err.message ?? err)));
     });
   };
   const badHandle = (reqId: number) => sftp.status(reqId, STATUS_CODE.FAILURE, 'invalid handle');
@@ -197,6 +203,11 @@ export function serveSftp(sftp: SFTPWrapper, rootDir: string, activity: () => vo
   // Links could point outside the root; refuse to create or reveal them.
   on('READLINK', async (reqId) => sftp.status(reqId, STATUS_CODE.OP_UNSUPPORTED));
   on('SYMLINK', async (reqId) => sftp.status(reqId, STATUS_CODE.OP_UNSUPPORTED));
+  // The client sent EOF: answer what is still running, then close the channel.
+  sftp.on('end', () => {
+    ended = true;
+    if (inFlight === 0) sftp.end();
+  });
   sftp.on('close', () => {
     for (const h of handles.values()) if (h.kind === 'file') h.file.close().catch(() => {});
     handles.clear();
