@@ -129,11 +129,13 @@ describe('politeness, measured from the server log', { timeout: 60_000 }, () => 
     const out = tempDir();
     await crawl({ seeds: [`${origin}/page/0`], out, concurrency: 8, perHost: 8 });
     const times = fixture.log.map((e) => e.t);
-    expect(fixture.log.length).toBe(11); // robots.txt, sitemap.xml, / (from the sitemap), 8 pages
-    for (let i = 1; i < times.length; i++) {
-      // The rule is 150 ms between starts; 10% covers timer and loopback jitter, not speed.
-      expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(135);
-    }
+    expect(times).toHaveLength(11); // robots.txt, sitemap.xml, / (from the sitemap), 8 pages
+    // The crawler spaces request starts 150 ms apart. The server stamps arrivals, which a
+    // loaded machine delays by a few tens of ms: each gap may lose that jitter, but the whole
+    // span must hold all ten gaps, so an average below 150 ms cannot pass.
+    for (let i = 1; i < times.length; i++)
+      expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(100);
+    expect(times.at(-1)! - times[0]!).toBeGreaterThanOrEqual(10 * 150 - 50);
   });
 
   it('never has more than --per-host requests open at once', async () => {
@@ -175,9 +177,10 @@ describe('timeouts and limits', { timeout: 60_000 }, () => {
       headersTimeoutMs: 100,
       retries: 1,
       retryBaseMs: 10,
+      robots: false, // only /slow is under test: its robots.txt must not time out first
       sitemaps: false,
     });
-    expect(summary.errors.ERR_HEADERS_TIMEOUT).toBe(1);
+    expect(summary.errors).toEqual({ ERR_HEADERS_TIMEOUT: 1 });
     expect(requests(fixture.log, '/slow')).toHaveLength(2);
   });
 });

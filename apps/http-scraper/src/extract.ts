@@ -47,10 +47,13 @@ export function parseFieldSpec(text: string): FieldSpec {
 
 const squash = (text: string): string => text.replace(/\s+/g, ' ').trim();
 
-/** Builds the extractor: streaming when every selector allows it, else a DOM per page. */
-export function createExtractor(specs: FieldSpec[]): Extractor {
+/**
+ * Builds the extractor: streaming when every selector allows it (no tree is kept: memory stays
+ * flat however big the page), else a DOM per page. `dom` forces the DOM path (tests compare).
+ */
+export function createExtractor(specs: FieldSpec[], mode: 'auto' | 'dom' = 'auto'): Extractor {
   const compiled = specs.map((spec) => compileStreaming(spec.css));
-  if (compiled.every((c) => c !== null))
+  if (mode === 'auto' && compiled.every((c) => c !== null))
     return streamingExtractor(specs, compiled as StreamingSelector[]);
   return domExtractor(specs);
 }

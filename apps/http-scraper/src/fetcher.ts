@@ -60,10 +60,15 @@ export class Fetcher {
   /** GETs one URL without following redirects; network failures become CrawlErrors. */
   async get(url: string, accept: Accept, headers: Record<string, string> = {}): Promise<Response> {
     let res: Awaited<ReturnType<typeof request>>;
+    // undici's own timeouts tick on a coarse ~0.5 s clock (cheap for thousands of sockets); a
+    // crawler that promises --header-timeout 100 needs its own timer, cleared once headers come.
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), this.#options.headersTimeoutMs);
     try {
       res = await request(url, {
         dispatcher: this.#agent,
         method: 'GET',
+        signal: controller.signal,
         headers: {
           'user-agent': this.#options.userAgent,
           'accept-encoding': ACCEPT_ENCODING,
@@ -71,7 +76,15 @@ export class Fetcher {
         },
       });
     } catch (error) {
+      if (controller.signal.aborted) {
+        const ms = this.#options.headersTimeoutMs;
+        throw new CrawlError('ERR_HEADERS_TIMEOUT', `${url}: no response headers within ${ms} ms`, {
+          cause: error,
+        });
+      }
       throw toCrawlError(error, url);
+    } finally {
+      clearTimeout(timer);
     }
     const contentType = String(res.headers['content-type'] ?? '');
     const base = { url, status: res.statusCode, headers: res.headers, contentType };

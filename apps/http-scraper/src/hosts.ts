@@ -2,6 +2,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CrawlOptions } from './options.ts';
 import { getWithCache, type HttpContext } from './page.ts';
+import { backoffMs } from './retry.ts';
 import { ALLOW_ALL, type Robots, robotsFromResponse } from './robots.ts';
 import type { FrontierEntry } from './store.ts';
 
@@ -67,8 +68,9 @@ export class HostState {
 }
 
 /**
- * Reads a host's robots.txt (paced like any request to the host, following up to five
- * redirects as RFC 9309 §2.3.1.2 asks) and applies its Crawl-delay.
+ * Reads a host's robots.txt (paced like any request to the host) and applies its Crawl-delay.
+ * An unreachable file (5xx, network error) is tried again with backoff before the RFC's
+ * "complete disallow" applies.
  */
 export async function loadRobots(
   host: HostState,
@@ -76,34 +78,46 @@ export async function loadRobots(
   options: CrawlOptions,
 ): Promise<Robots> {
   if (!options.robots) return ALLOW_ALL;
-  let url = `${host.origin}/robots.txt`;
-  let robots: Robots | undefined;
-  try {
-    for (let hop = 0; hop <= 5 && robots === undefined; hop++) {
-      await host.pace(options.signal);
-      const res = await getWithCache(ctx, url, () => true);
-      const location = res.headers.location;
-      if (res.status >= 300 && res.status < 400 && typeof location === 'string') {
-        url = new URL(location, url).href;
-        continue;
-      }
-      robots = robotsFromResponse(
-        url,
-        res.status,
-        res.body?.toString('utf8') ?? '',
-        options.userAgent,
-      );
-    }
-  } catch (error) {
-    if ((error as { code?: string }).code === 'ABORT_ERR') throw error;
-    // Offline without a cached copy: the cached pages were fetched under the rules of the time.
-    const offlineMiss = (error as { code?: string }).code === 'ERR_OFFLINE_MISS';
-    robots = offlineMiss
-      ? { ...ALLOW_ALL, source: 'missing' }
-      : robotsFromResponse(url, 'unreachable', '', '');
+  let robots = await readRobots(host, ctx, options);
+  for (let attempt = 0; robots.source === 'unreachable' && attempt < options.retries; attempt++) {
+    await sleep(backoffMs(attempt, options.retryBaseMs, options.retryCapMs), undefined, {
+      signal: options.signal,
+    });
+    robots = await readRobots(host, ctx, options);
   }
-  robots ??= robotsFromResponse(url, 'unreachable', '', '');
   if (robots.crawlDelayMs !== undefined) host.slowDown(robots.crawlDelayMs);
   ctx.trace?.(`robots ${host.origin}: ${robots.source}, delay ${host.delayMs} ms`);
   return robots;
+}
+
+// One attempt, following up to five redirects (RFC 9309 §2.3.1.2).
+async function readRobots(
+  host: HostState,
+  ctx: HttpContext,
+  options: CrawlOptions,
+): Promise<Robots> {
+  let url = `${host.origin}/robots.txt`;
+  try {
+    for (let hop = 0; hop <= 5; hop++) {
+      await host.pace(options.signal);
+      const res = await getWithCache(ctx, url, () => true);
+      const location = res.headers.location;
+      if (res.status < 300 || res.status >= 400 || typeof location !== 'string') {
+        return robotsFromResponse(
+          url,
+          res.status,
+          res.body?.toString('utf8') ?? '',
+          options.userAgent,
+        );
+      }
+      url = new URL(location, url).href;
+    }
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'ABORT_ERR') throw error;
+    // Offline without a cached copy: the cached pages were fetched under the rules of the time.
+    if (code === 'ERR_OFFLINE_MISS') return { ...ALLOW_ALL, source: 'missing' };
+    ctx.trace?.(`robots ${url}: ${(error as Error).message}`);
+  }
+  return robotsFromResponse(url, 'unreachable', '', '');
 }

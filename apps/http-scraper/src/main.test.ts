@@ -1,0 +1,88 @@
+/** The command line as a user runs it: exit codes, one-line errors, --help, CSV and config files. */
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFixtureServer, type FixtureServer } from './fixture/server.ts';
+
+const app = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const root = fs.mkdtempSync(path.join(os.tmpdir(), 'http-scraper-cli-'));
+const run = async (...args: string[]) => {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', 'src/main.ts', ...args],
+      { cwd: app, env: { ...process.env, NO_COLOR: '1' } },
+    );
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+};
+
+let fixture: FixtureServer;
+let origin: string;
+beforeAll(async () => {
+  fixture = createFixtureServer({ pages: 12, extras: false });
+  origin = await fixture.listen();
+});
+afterAll(async () => {
+  await fixture.close();
+  fs.rmSync(root, { recursive: true, force: true });
+});
+
+describe('http-scraper command line', { timeout: 60_000 }, () => {
+  it('explains itself with an example', async () => {
+    for (const cmd of ['crawl', 'fixture']) {
+      const { code, stdout } = await run(cmd, '--help');
+      expect(code).toBe(0);
+      expect(stdout).toContain('Example:');
+    }
+  });
+
+  it('exits 2 on usage mistakes and 1 on bad input, with one line and a code', async () => {
+    expect((await run('crawl', '--bogus')).code).toBe(2);
+    expect((await run('crawl')).code).toBe(2);
+    const badUrl = await run('crawl', 'ftp://127.0.0.1/', '--out', path.join(root, 'x'));
+    expect(badUrl).toMatchObject({
+      code: 1,
+      stderr: "http-scraper: ERR_BAD_URL not an http(s) URL: 'ftp://127.0.0.1/'\n",
+    });
+    const badHost = await run('fixture', '--host', '300.1.1.1', '--port', '0');
+    expect(badHost.code).toBe(1);
+    expect(badHost.stderr).toMatch(/^http-scraper: ERR_INVALID_ADDRESS /);
+    expect((await run('crawl', `${origin}/`, '--select', 'x=h1[')).code).toBe(2);
+  });
+
+  it('writes CSV with fields from a config file, and a JSON summary', async () => {
+    const config = path.join(root, 'crawl.json');
+    fs.writeFileSync(
+      config,
+      JSON.stringify({ select: { title: 'h1', price: '.price' }, depth: 1 }),
+    );
+    const out = path.join(root, 'csv');
+    const { code, stdout } = await run(
+      'crawl',
+      '--',
+      `${origin}/page/0`,
+      '-c',
+      config,
+      '--format',
+      'csv',
+      '--out',
+      out,
+      '--json',
+    );
+    expect(code).toBe(0);
+    const summary = JSON.parse(stdout);
+    // / (from the sitemap), page 0, and its links to pages 1, 2 and 3
+    expect(summary).toMatchObject({ pages: 5, robotsExcluded: 0, interrupted: false });
+    const lines = fs.readFileSync(path.join(out, 'results.csv'), 'utf8').trimEnd().split('\r\n');
+    expect(lines[0]).toBe('url,status,depth,title,price');
+    expect(lines).toContain(`${origin}/page/1,200,1,Product 1,$37.99`);
+  });
+});

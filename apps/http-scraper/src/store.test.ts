@@ -1,0 +1,87 @@
+/** The state folder: torn writes, uncommitted rows and a frontier bigger than memory. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CrawlStore, lockState } from './store.ts';
+
+const root = fs.mkdtempSync(path.join(os.tmpdir(), 'http-scraper-store-'));
+afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+let n = 0;
+const fresh = (): string => path.join(root, String(n++));
+const drain = (store: CrawlStore): string[] => {
+  const urls: string[] = [];
+  for (let e = store.next(); e; e = store.next()) urls.push(e.url);
+  return urls;
+};
+
+describe('CrawlStore', () => {
+  it('resumes: finished URLs stay finished, the rest come back in order', () => {
+    const dir = fresh();
+    const a = new CrawlStore(dir, { output: 'out.jsonl' });
+    for (let i = 0; i < 5; i++) a.add(`http://h/${i}`, 0);
+    const first = a.next()!;
+    a.commit(first.id, '{"row":0}\n', '200');
+    a.next(); // taken but never committed: it was in flight when the process died
+    a.flush(0);
+    // No close(): the process is gone. A new store reads what reached the files.
+    const b = new CrawlStore(dir, { output: 'out.jsonl' });
+    expect(b.resumedDone).toBe(1);
+    expect(drain(b)).toEqual(['http://h/1', 'http://h/2', 'http://h/3', 'http://h/4']);
+    expect(b.add('http://h/0', 1)).toBe(false); // still seen
+    b.close();
+  });
+
+  it('drops torn last lines and rows that no journal line committed', () => {
+    const dir = fresh();
+    const a = new CrawlStore(dir, { output: 'out.csv', header: 'url\r\n' });
+    a.add('http://h/0', 0);
+    a.add('http://h/1', 0);
+    a.commit(a.next()!.id, 'http://h/0\r\n', '200');
+    a.close();
+    fs.appendFileSync(path.join(dir, 'out.csv'), 'http://h/1\r\n'); // written, never committed
+    fs.appendFileSync(path.join(dir, 'journal.log'), '1\t9'); // torn journal line
+    fs.appendFileSync(path.join(dir, 'frontier.log'), '0\thttp://h/tor'); // torn frontier line
+    const b = new CrawlStore(dir, { output: 'out.csv', header: 'url\r\n' });
+    expect(fs.readFileSync(path.join(dir, 'out.csv'), 'utf8')).toBe('url\r\nhttp://h/0\r\n');
+    expect(drain(b)).toEqual(['http://h/1']);
+    expect(b.seen.has('http://h/tor')).toBe(false);
+    b.close();
+    expect(fs.readFileSync(path.join(dir, 'journal.log'), 'utf8').endsWith('\n')).toBe(true);
+  });
+
+  it('keeps only a window of the frontier in memory and reads the rest back from disk', () => {
+    const dir = fresh();
+    const store = new CrawlStore(dir, { output: 'out.jsonl', window: 16 });
+    for (let i = 0; i < 1000; i++) store.add(`http://h/${i}`, 2);
+    expect(store.peek(100)).toHaveLength(16);
+    const urls = drain(store);
+    expect(urls).toHaveLength(1000);
+    expect(urls[999]).toBe('http://h/999');
+    expect(store.pending).toBe(1000);
+    store.close();
+  });
+
+  it('records redirect targets as seen and finished', () => {
+    const dir = fresh();
+    const a = new CrawlStore(dir, { output: 'out.jsonl' });
+    a.add('http://h/r', 0);
+    a.addFinished('http://h/target', 0, 'redirect-target');
+    a.close();
+    const b = new CrawlStore(dir, { output: 'out.jsonl' });
+    expect(b.add('http://h/target', 1)).toBe(false);
+    expect(drain(b)).toEqual(['http://h/r']);
+    b.close();
+  });
+
+  it('refuses a folder another live process holds, takes over a dead one', () => {
+    const dir = fresh();
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, 'lock'), String(process.ppid));
+    expect(() => lockState(dir)).toThrow(expect.objectContaining({ code: 'ERR_STATE_LOCKED' }));
+    fs.writeFileSync(path.join(dir, 'lock'), '999999999'); // no such process
+    const unlock = lockState(dir);
+    unlock();
+    expect(fs.existsSync(path.join(dir, 'lock'))).toBe(false);
+  });
+});
