@@ -1,7 +1,8 @@
 /** Benchmark: parse + contains + format, @netlab/addressing vs ipaddr.js and ip-address, same run. */
+import type { BlockList } from 'node:net';
 import { Address4, Address6 } from 'ip-address';
 import ipaddr from 'ipaddr.js';
-import { parseAddress, parseNetwork } from '../src/index.ts';
+import { parseAddress, parseNetwork, toBlockList } from '../src/index.ts';
 
 const ROUND_MS = Number(process.env.BENCH_MS ?? 300);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -94,3 +95,30 @@ console.log(
 );
 run('ipv4 (10.0.0.0/8)', '10.0.0.0/8', 4);
 run('ipv6 (2001:db8::/32)', '2001:db8::/32', 6);
+
+/** Membership of address text: our parse + contains against node:net's BlockList.check (C++). */
+function runBlockList(label: string, cidr: string, version: 4 | 6): void {
+  const texts = inputs(version);
+  const ours = parseNetwork(cidr);
+  const list: BlockList = toBlockList([ours]);
+  const type = version === 4 ? 'ipv4' : 'ipv6';
+  const ops: Record<string, Op> = {
+    '@netlab/addressing': (text) => (ours.contains(parseAddress(text)) ? 1 : 0),
+    'net.BlockList': (text) => (list.check(text, type) ? 1 : 0),
+  };
+  const a = texts.map((t) => ops['@netlab/addressing']!(t)).join();
+  if (a !== texts.map((t) => ops['net.BlockList']!(t)).join())
+    throw new Error(`${label}: disagree`);
+  let [mine, node] = [0, 0];
+  for (let round = 0; round < ROUNDS; round++) {
+    mine = Math.max(mine, measure(ops['@netlab/addressing']!, texts));
+    node = Math.max(node, measure(ops['net.BlockList']!, texts));
+  }
+  const show = (v: number) => `${(v / 1e6).toFixed(2)}M ops/s`;
+  console.log(
+    `${label}: @netlab/addressing ${show(mine)} | net.BlockList ${show(node)} | ratio ${(mine / node).toFixed(2)}x`,
+  );
+}
+
+runBlockList('contains(text) ipv4', '10.0.0.0/8', 4);
+runBlockList('contains(text) ipv6', '2001:db8::/32', 6);

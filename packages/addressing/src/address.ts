@@ -208,22 +208,21 @@ export class IPv6Address {
   }
 
   /** The eight 16-bit groups, most significant first. */
-  toWords(): Uint16Array {
+  toWords(into: Uint16Array = new Uint16Array(8)): Uint16Array {
     const { w0, w1, w2, w3 } = this;
-    return Uint16Array.of(
-      w0 >>> 16,
-      w0 & 0xffff,
-      w1 >>> 16,
-      w1 & 0xffff,
-      w2 >>> 16,
-      w2 & 0xffff,
-      w3 >>> 16,
-      w3 & 0xffff,
-    );
+    into[0] = w0 >>> 16;
+    into[1] = w0;
+    into[2] = w1 >>> 16;
+    into[3] = w1;
+    into[4] = w2 >>> 16;
+    into[5] = w2;
+    into[6] = w3 >>> 16;
+    into[7] = w3;
+    return into;
   }
   /** RFC 5952 text (`2001:db8::1`, `::ffff:192.0.2.1`), then `%zone` if any. */
   toString(): string {
-    const text = formatIPv6(this.toWords());
+    const text = formatIPv6(this.toWords(words));
     return this.zone === undefined ? text : `${text}%${this.zone}`;
   }
   /** Eight groups of four hex digits (Python's `exploded`), then `%zone` if any. */

@@ -10,6 +10,7 @@ export {
 } from './address.ts';
 export type { Classification } from './classify.ts';
 export { type ConnectOptions, connectTcp } from './connect.ts';
+export { describeNetwork, type NetworkDescription } from './describe.ts';
 export {
   createResolver,
   type DnsOptions,
@@ -39,4 +40,5 @@ export { AddressError, type AddressErrorCode } from './errors.ts';
 export { isHostname } from './hostname.ts';
 export { type InterfaceAddress, listInterfaces } from './interfaces.ts';
 export { IPNetwork, mask32, type NetworkOptions, parseNetwork, prefixOfMask32 } from './network.ts';
+export { endpointOf, toBlockList, toSocketAddress } from './node-net.ts';
 export { addressExclude, collapse, summarizeRange } from './ranges.ts';

@@ -51,7 +51,10 @@ export function ipv4Problem(text: string): string {
   return 'not a valid IPv4 address';
 }
 
+// The 256 octet strings, so formatting is four lookups and a join, no number conversion.
+const OCTET = Array.from({ length: 256 }, (_, i) => String(i));
+
 /** Formats an unsigned 32-bit integer as dotted-quad text. */
 export function formatIPv4(value: number): string {
-  return `${value >>> 24}.${(value >>> 16) & 255}.${(value >>> 8) & 255}.${value & 255}`;
+  return `${OCTET[value >>> 24]}.${OCTET[(value >>> 16) & 255]}.${OCTET[(value >>> 8) & 255]}.${OCTET[value & 255]}`;
 }

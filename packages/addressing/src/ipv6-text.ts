@@ -3,6 +3,15 @@ import { ipv4Value } from './ipv4-text.ts';
 
 const scratch = new Uint16Array(8);
 
+// Number#toString(16) is slow in V8; two 256-entry tables make a group's hex in one lookup or two.
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16));
+const HEX_PADDED = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/** One group as lowercase hex without leading zeros. */
+function hexWord(word: number): string {
+  return word < 256 ? HEX[word]! : HEX[word >>> 8]! + HEX_PADDED[word & 255]!;
+}
+
 function hexDigit(c: number): number {
   if (c >= 48 && c <= 57) return c - 48;
   if (c >= 97 && c <= 102) return c - 87;
@@ -139,7 +148,7 @@ export function formatIPv6(words: ArrayLike<number>): string {
       k += length - 1;
       continue;
     }
-    out += words[k]!.toString(16);
+    out += hexWord(words[k]!);
     if (k < 7) out += ':';
   }
   return out;
