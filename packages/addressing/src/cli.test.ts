@@ -116,6 +116,23 @@ describe('netlab-ip lookup against dnsmasq', () => {
       code: 'ERR_DNS_NOT_FOUND',
     });
   });
+
+  it('traces each question and answer with --trace', async () => {
+    const traced = await run(
+      'lookup',
+      'netlab.test',
+      '--type',
+      'mx',
+      '--trace',
+      '--server',
+      dns.server,
+    );
+    const lines = traced.err.split('\n');
+    expect(lines[0]).toBe(`> MX netlab.test via ${dns.server}`);
+    expect(lines[1]).toMatch(
+      /^< \[\{"exchange":"mail\.netlab\.test","priority":10,"implicit":false\}\] \([0-9.]+ ms\)$/,
+    );
+  });
 });
 
 describe('netlab-ip as a process', () => {

@@ -29,6 +29,7 @@ Usage:
 
 Options:
   --json      print data as JSON
+  --trace     print each DNS question and answer (lookup), and stacks on errors
   --help      this text
 
 Examples:
@@ -94,7 +95,7 @@ export async function main(argv: string[], io: Output): Promise<number> {
       return 0;
     }
     case 'lookup':
-      return lookup(rest, values, print);
+      return lookup(rest, values, print, io);
     case 'interfaces': {
       need(rest, 0, 'interfaces', 0);
       const rows = listInterfaces().map((i) => ({
@@ -175,6 +176,7 @@ async function lookup(
   args: string[],
   values: Values,
   print: (d: unknown, t: string) => void,
+  io: Output,
 ): Promise<number> {
   need(args, 1, 'lookup NAME [--server HOST:PORT] [--type T]', 1);
   const name = args[0]!;
@@ -190,27 +192,46 @@ async function lookup(
   })();
   const type = (values.type ?? (isAddress ? 'ptr' : 'addresses')).toLowerCase();
   const rows: { type: string; value: string }[] = [];
+  // --trace: each question and its answer (or failure) on stderr, the dig-like view.
+  const via = values.server?.join(', ') ?? 'the system resolver';
+  const traced = async <T>(question: string, query: () => Promise<T>): Promise<T> => {
+    if (!values.trace) return query();
+    const started = performance.now();
+    io.err(`> ${question} via ${via}\n`);
+    try {
+      const answer = await query();
+      io.err(`< ${JSON.stringify(answer)} (${(performance.now() - started).toFixed(1)} ms)\n`);
+      return answer;
+    } catch (err) {
+      io.err(
+        `< ${(err as { code?: string }).code ?? 'error'} (${(performance.now() - started).toFixed(1)} ms)\n`,
+      );
+      throw err;
+    }
+  };
   const add = (t: string, items: string[]) =>
     rows.push(...items.map((value) => ({ type: t, value })));
   if (type === 'addresses') {
-    for (const a of await lookupAll(name, options)) add(a.family === 6 ? 'AAAA' : 'A', [a.address]);
-  } else if (type === 'a') add('A', await resolveA(name, options));
-  else if (type === 'aaaa') add('AAAA', await resolveAAAA(name, options));
+    for (const a of await traced(`A+AAAA ${name}`, () => lookupAll(name, options)))
+      add(a.family === 6 ? 'AAAA' : 'A', [a.address]);
+  } else if (type === 'a') add('A', await traced(`A ${name}`, () => resolveA(name, options)));
+  else if (type === 'aaaa')
+    add('AAAA', await traced(`AAAA ${name}`, () => resolveAAAA(name, options)));
   else if (type === 'mx') {
-    for (const mx of await resolveMx(name, options)) {
+    for (const mx of await traced(`MX ${name}`, () => resolveMx(name, options))) {
       add('MX', [
         `${mx.priority} ${mx.exchange}${mx.implicit ? ' (implicit: no MX, the name has an address)' : ''}`,
       ]);
     }
   } else if (type === 'srv') {
-    for (const s of await resolveSrv(name, options))
+    for (const s of await traced(`SRV ${name}`, () => resolveSrv(name, options)))
       add('SRV', [`${s.priority} ${s.weight} ${s.port} ${s.name}`]);
   } else if (type === 'txt')
     add(
       'TXT',
-      (await resolveTxt(name, options)).map((t) => JSON.stringify(t)),
+      (await traced(`TXT ${name}`, () => resolveTxt(name, options))).map((t) => JSON.stringify(t)),
     );
-  else if (type === 'ptr') add('PTR', await resolvePtr(name, options));
+  else if (type === 'ptr') add('PTR', await traced(`PTR ${name}`, () => resolvePtr(name, options)));
   else throw new UsageError(`--type takes addresses, a, aaaa, mx, srv, txt or ptr, not '${type}'`);
   print(
     { name, records: rows },

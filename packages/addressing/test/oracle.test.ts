@@ -1,26 +1,26 @@
 /** Differential test: thousands of seeded cases through this package and Python's ipaddress. */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { ensurePython } from '@netlab/peers';
 import { describe, expect, it } from 'vitest';
 import { buildCases, type Case } from './cases.ts';
 import { answer } from './ours.ts';
 
-const PYTHON = '/usr/bin/python3';
 const ORACLE = fileURLToPath(new URL('./oracle.py', import.meta.url));
 const SEED = Number(process.env.ORACLE_SEED ?? 20240601);
 const COUNT = Number(process.env.ORACLE_CASES ?? 6000);
 
 /** Runs one Python process for the whole batch: JSON lines in, JSON lines out. */
-function askPython(cases: Case[]): Promise<unknown[]> {
+function askPython(python: string, cases: Case[]): Promise<unknown[]> {
   return new Promise((resolve, reject) => {
     // The timeout kills Python if a case ever makes it enumerate too much; no process outlives us.
-    const child = spawn(PYTHON, [ORACLE], { stdio: ['pipe', 'pipe', 'inherit'], timeout: 90_000 });
+    const child = spawn(python, [ORACLE], { stdio: ['pipe', 'pipe', 'inherit'], timeout: 90_000 });
     const chunks: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
     child.on('error', reject);
     child.stdin.on('error', reject);
     child.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`${PYTHON} ${ORACLE} exited with ${code}`));
+      if (code !== 0) return reject(new Error(`${python} ${ORACLE} exited with ${code}`));
       const lines = Buffer.concat(chunks).toString('utf8').trimEnd().split('\n');
       resolve(lines.map((line) => JSON.parse(line)));
     });
@@ -31,7 +31,8 @@ function askPython(cases: Case[]): Promise<unknown[]> {
 describe(`differential test against Python ipaddress (seed ${SEED}, ORACLE_SEED to change)`, () => {
   it(`agrees on ${COUNT} random and edge cases`, { timeout: 120_000 }, async () => {
     const cases = buildCases(SEED, COUNT);
-    const expected = await askPython(cases);
+    // Debian's /usr/bin/python3 (3.11), installed by @netlab/peers when missing.
+    const expected = await askPython(await ensurePython(), cases);
     expect(expected).toHaveLength(cases.length);
     const failures: string[] = [];
     const ops = new Map<string, number>();
