@@ -79,6 +79,8 @@ interface Step {
   gen: Generated;
   lost: number;
   processed: number;
+  /** How long the receiver took to catch up after the generator stopped. */
+  drainMs: number;
   throughput: number;
   /** CPU share of one core the receiver used over the step. */
   cpu: number;
@@ -100,6 +102,7 @@ async function step(target: Target, rate: number, per: number): Promise<Step> {
   child.stdout.on('data', (chunk) => (out += chunk));
   await new Promise((resolve) => child.once('exit', resolve));
   const gen = JSON.parse(out) as Generated;
+  const sendEnd = performance.now();
   // Drained: nothing waits in the socket nor in the receiver's own queue (bounded wait).
   for (let i = 0; i < 500; i++) {
     const { queued } = await target.backlog();
@@ -107,6 +110,7 @@ async function step(target: Target, rate: number, per: number): Promise<Step> {
     await sleep(20);
   }
   const elapsed = (performance.now() - t0) / 1000;
+  const drainMs = performance.now() - sendEnd;
   const after = udpSocket(target.port)!;
   const queueAfter = await target.backlog();
   const lost = after.drops - before.drops + queueAfter.queueDropped - queueBefore.queueDropped;
@@ -117,6 +121,7 @@ async function step(target: Target, rate: number, per: number): Promise<Step> {
     gen,
     lost,
     processed,
+    drainMs,
     throughput: processed / elapsed,
     cpu: cpu / elapsed,
     usPerDatagram: (cpu * 1e6) / processed,
@@ -148,7 +153,8 @@ async function measure(kind: Kind, per: number, onStep: () => void): Promise<Res
       onStep();
       const reached = s.gen.rate >= rate * 0.97;
       if (!reached) generatorLimited = true;
-      if (s.lost === 0 && reached) {
+      // Sustained, not just buffered: no loss, and caught up within 10 % of the step after it.
+      if (s.lost === 0 && reached && s.drainMs <= duration * 100) {
         lo = rate;
         zeroLoss = s;
       } else hi = rate;

@@ -1,6 +1,7 @@
 /** Per-interval aggregation of samples: counter totals, gauges, timer quantiles, set sizes. */
 import { LogCollapsingLowestDenseDDSketch } from '@datadog/sketches-js';
 import type { MetricType } from './protocol.ts';
+import { SeriesTable } from './series-table.ts';
 
 /** What one flush interval added up to; also what /api/metrics and /metrics serve. */
 export interface Snapshot {
@@ -65,10 +66,10 @@ export interface AggregatorOptions {
 }
 
 export class Aggregator {
-  readonly counters = new Map<string, Counter>();
-  readonly gauges = new Map<string, Gauge>();
-  readonly timers = new Map<string, Timer>();
-  readonly sets = new Map<string, UniqueSet>();
+  readonly counters = new SeriesTable<Counter>();
+  readonly gauges = new SeriesTable<Gauge>();
+  readonly timers = new SeriesTable<Timer>();
+  readonly sets = new SeriesTable<UniqueSet>();
   /** Samples accepted since start. */
   samples = 0;
   /** Samples refused because `maxSeries` was reached. */
@@ -89,12 +90,11 @@ export class Aggregator {
    * Returns false when the sample was refused.
    */
   record(name: string, tagKey: string, type: MetricType, value: number | string, rate: number) {
-    const key = tagKey === '' ? name : `${name}|#${tagKey}`;
     switch (type) {
       case 'c': {
         const c =
-          this.counters.get(key) ??
-          this.create(this.counters, key, name, tagKey, { value: 0, total: 0 });
+          this.counters.get(name, tagKey) ??
+          this.create(this.counters, name, tagKey, { value: 0, total: 0 });
         if (c === undefined) return false;
         const v = (value as number) / rate;
         c.value += v;
@@ -104,7 +104,8 @@ export class Aggregator {
       }
       case 'g':
       case 'gd': {
-        const g = this.gauges.get(key) ?? this.create(this.gauges, key, name, tagKey, { value: 0 });
+        const g =
+          this.gauges.get(name, tagKey) ?? this.create(this.gauges, name, tagKey, { value: 0 });
         if (g === undefined) return false;
         g.value = type === 'g' ? (value as number) : g.value + (value as number);
         g.seen = this.interval;
@@ -112,8 +113,8 @@ export class Aggregator {
       }
       case 's': {
         const s =
-          this.sets.get(key) ??
-          this.create(this.sets, key, name, tagKey, { members: new Set<string>() });
+          this.sets.get(name, tagKey) ??
+          this.create(this.sets, name, tagKey, { members: new Set<string>() });
         if (s === undefined) return false;
         s.members.add(String(value));
         s.seen = this.interval;
@@ -121,8 +122,8 @@ export class Aggregator {
       }
       default: {
         const t =
-          this.timers.get(key) ??
-          this.create(this.timers, key, name, tagKey, {
+          this.timers.get(name, tagKey) ??
+          this.create(this.timers, name, tagKey, {
             type,
             sketch: undefined,
             totalCount: 0,
@@ -142,19 +143,18 @@ export class Aggregator {
   }
 
   private create<S extends Series>(
-    map: Map<string, S>,
-    key: string,
+    table: SeriesTable<S>,
     name: string,
     tagKey: string,
     fields: Omit<S, keyof Series>,
   ): S | undefined {
-    if (map.size >= this.maxSeries) {
+    if (table.size >= this.maxSeries) {
       this.refused++;
       return undefined;
     }
     const tags = tagKey === '' ? [] : tagKey.split(',');
     const series = { name, tags, seen: this.interval, ...fields } as S;
-    map.set(key, series);
+    table.set(name, tagKey, series);
     return series;
   }
 
@@ -191,12 +191,11 @@ export class Aggregator {
 
   private expire() {
     const oldest = this.interval - this.expireAfter + 1;
-    for (const map of [this.counters, this.gauges, this.timers, this.sets] as Map<
-      string,
-      Series
-    >[]) {
-      for (const [key, series] of map) if (series.seen < oldest) map.delete(key);
-    }
+    const idle = (series: Series) => series.seen < oldest;
+    this.counters.deleteWhere(idle);
+    this.gauges.deleteWhere(idle);
+    this.timers.deleteWhere(idle);
+    this.sets.deleteWhere(idle);
   }
 
   /** Number of live series of every type. */

@@ -13,7 +13,11 @@ export interface View {
 const series = (name: string, tags: string[]) =>
   tags.length === 0 ? name : `${name}{${tags.join(',')}}`;
 const fmt = (v: number | null) =>
-  v === null || !Number.isFinite(v) ? '-' : Number(v.toPrecision(6)).toString();
+  v === null || !Number.isFinite(v)
+    ? '-'
+    : Number.isInteger(v)
+      ? String(v)
+      : Number(v.toPrecision(6)).toString();
 const pad = (s: string, n: number) => (s.length >= n ? `${s.slice(0, n - 1)}…` : s.padEnd(n));
 
 /** One line of totals: what came in, what was refused, what was lost on the way. */
@@ -38,7 +42,7 @@ export function renderView(view: View, limit = 20): string {
     const rows: [number, string][] = [];
     for (const c of snap.counters)
       rows.push([
-        c.rate,
+        c.value === 0 ? -2 : c.rate, // idle counters after gauges and sets
         `${pad('counter', 8)} ${pad(series(c.name, c.tags), 44)} ${fmt(c.value).padStart(10)}  ${fmt(c.rate)}/s`,
       ]);
     for (const t of snap.timers) {

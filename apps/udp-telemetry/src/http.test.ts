@@ -1,0 +1,58 @@
+/** The collector's HTTP endpoints: /api/metrics JSON, /healthz, errors, and the receive-buffer warning. */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { View } from './render.ts';
+import { type Running, sendRaw, startCollector, waitUntil } from './test-helpers.ts';
+
+let running: Running | undefined;
+afterEach(async () => {
+  await running?.collector.close();
+  running = undefined;
+});
+
+describe('HTTP endpoints', { timeout: 60_000 }, () => {
+  it('serves the last flush as JSON, quantiles of idle timers as null', async () => {
+    running = await startCollector();
+    await sendRaw(running.port, ['j.hits:2|c|#a:b', 'j.lat:5|ms', 'j.lat:7|ms']);
+    const { collector } = running;
+    expect(await waitUntil(() => collector.status().samples === 3)).toBe(true);
+    collector.flush();
+    const url = `http://127.0.0.1:${running.httpPort}/api/metrics`;
+    const first = (await (await fetch(url)).json()) as View;
+    expect(first.status).toMatchObject({ datagrams: 3, samples: 3, badLines: 0 });
+    expect(first.snapshot?.counters).toEqual([
+      expect.objectContaining({ name: 'j.hits', tags: ['a:b'], value: 2, total: 2 }),
+    ]);
+    expect(first.snapshot?.timers[0]).toMatchObject({
+      name: 'j.lat',
+      count: 2,
+      min: 5,
+      max: 7,
+      mean: 6,
+    });
+    collector.flush();
+    const second = (await (await fetch(url)).json()) as View;
+    expect(second.snapshot?.timers[0]).toMatchObject({ count: 0, p50: null, totalCount: 2 });
+  });
+
+  it('answers /healthz, 404 for other paths and 405 for other methods', async () => {
+    running = await startCollector();
+    const base = `http://127.0.0.1:${running.httpPort}`;
+    const health = await fetch(`${base}/healthz`);
+    expect([health.status, await health.text()]).toEqual([200, 'ok\n']);
+    expect((await fetch(`${base}/nope`)).status).toBe(404);
+    const post = await fetch(`${base}/metrics`, { method: 'POST', body: 'x' });
+    expect(post.status).toBe(405);
+    expect(post.headers.get('allow')).toBe('GET, HEAD');
+    const metrics = await fetch(`${base}/metrics`);
+    expect(metrics.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
+  });
+
+  it('warns when net.core.rmem_max caps the receive buffer', async () => {
+    running = await startCollector({ receiveBuffer: 1024 * 1024 * 1024 });
+    const warning = running.logs.find((l) => l.startsWith('warning: receive buffer capped'));
+    expect(warning).toMatch(
+      /asked for 1073741824 bytes, the kernel granted \d+ \(net\.core\.rmem_max is \d+\)/,
+    );
+    expect(running.collector.status().receiveBuffer).toBeLessThan(1024 * 1024 * 1024);
+  });
+});
