@@ -87,9 +87,28 @@ export function connect(o: ConnectOptions): Promise<SshConnection> {
     const methods = authMethods(o);
     const tried: string[] = [];
     let refusal: unknown;
-    client.once('ready', () => resolve(wrap(client)));
-    client.once('error', (err: Error & { level?: string }) => {
+    let settled = false;
+    client.once('ready', () => {
+      settled = true;
+      resolve(wrap(client));
+    });
+    // The server may also just hang up (MaxAuthTries, grace time): that must settle too.
+    client.once('close', () => {
+      if (settled) return;
+      settled = true;
+      reject(
+        refusal ??
+          new SshShellError(
+            'ERR_DISCONNECTED',
+            `${o.host}:${o.port} closed the connection during login (tried ${tried.join(', ') || 'nothing'})`,
+          ),
+      );
+    });
+    // `on`, not `once`: a reset can follow the first error, and must not go unhandled.
+    client.on('error', (err: Error & { level?: string }) => {
       client.end();
+      if (settled) return;
+      settled = true;
       if (refusal) return reject(refusal);
       const where = `${o.username}@${o.host}:${o.port}`;
       if (err.level === 'client-authentication') {
@@ -161,7 +180,7 @@ function awaitExit(client: ssh2.Client, stream: ClientChannel): Promise<ExecResu
     client.once('close', lost);
     stream.on('exit', (code: number | null, signal?: string) => {
       if (typeof code === 'number') result.exitCode = code;
-      else result.signal = signal ?? null;
+      else result.signal = signal ? signal.replace(/^SIG/, '') : null; // RFC 4254 names: TERM
     });
     stream.once('close', () => {
       client.off('close', lost);

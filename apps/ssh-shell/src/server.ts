@@ -1,5 +1,6 @@
 /** SSH server: public-key (and optional password) auth, exec, PTY shells, SFTP; never listens on import. */
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
+import net from 'node:net';
 import { homedir, userInfo } from 'node:os';
 import { debuglog } from 'node:util';
 import type { Algorithms, AuthContext, AuthenticationType, Connection, ServerChannel } from 'ssh2';
@@ -61,7 +62,9 @@ export function createServer(options: ServerOptions): SshShellServer {
   const log = (entry: Omit<LogEntry, 'time'>) =>
     o.onLog?.({ time: new Date().toISOString(), ...entry });
   const connections = new Set<{ conn: Connection; leaders: Set<number> }>();
-  const server = new ssh2.Server(
+  const sockets = new Set<Socket>();
+  const graceTimers = new Map<string, NodeJS.Timeout>();
+  const ssh = new ssh2.Server(
     {
       hostKeys: [o.hostKey],
       ident: 'netlab-ssh-shell',
@@ -75,26 +78,45 @@ export function createServer(options: ServerOptions): SshShellServer {
       connections.add(state);
       const from = `${info.ip}:${info.port}`;
       log({ event: 'connect', from, detail: info.header.identRaw });
-      handleConnection(conn, from, state.leaders, { ...o, passwords, log });
+      const authenticated = () => clearTimeout(graceTimers.get(from));
+      handleConnection(conn, from, state.leaders, { ...o, passwords, log, authenticated });
       conn.on('close', () => connections.delete(state));
     },
   );
-  server.on('error', (err: Error) => debug('server error %s', err.message));
+  // We own the TCP listener and hand sockets to ssh2, so LoginGraceTime starts at accept:
+  // a peer that never even sends its version line is cut off too.
+  const tcp = net.createServer((socket) => {
+    const from = `${socket.remoteAddress}:${socket.remotePort}`;
+    sockets.add(socket);
+    const timer = setTimeout(() => {
+      log({ event: 'disconnect', from, detail: `login grace time ${o.loginGraceMs} ms exceeded` });
+      socket.destroy();
+    }, o.loginGraceMs);
+    graceTimers.set(from, timer);
+    socket.on('close', () => {
+      clearTimeout(timer);
+      graceTimers.delete(from);
+      sockets.delete(socket);
+    });
+    socket.on('error', (err) => debug('%s: %s', from, err.message));
+    ssh.injectSocket(socket);
+  });
   return {
     listen: (port, host) =>
       new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => {
-          server.off('error', reject);
-          resolve(server.address() as AddressInfo);
+        tcp.once('error', reject);
+        tcp.listen(port, host, () => {
+          tcp.off('error', reject);
+          resolve(tcp.address() as AddressInfo);
         });
       }),
     close: async () => {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const c of connections) c.conn.end();
-      });
-      await Promise.all([...connections].flatMap((c) => [...c.leaders].map((l) => endSession(l))));
+      const closed = new Promise<void>((resolve) => tcp.close(() => resolve()));
+      const leaders = [...connections].flatMap((c) => [...c.leaders]);
+      for (const c of connections) c.conn.end();
+      for (const socket of sockets) socket.destroy();
+      await Promise.all(leaders.map((l) => endSession(l)));
+      await closed;
     },
   };
 }
@@ -106,6 +128,8 @@ type ConnOptions = AuthOptions &
     sftpRoot: string;
     envAllow: string[];
     log: (entry: Omit<LogEntry, 'time'>) => void;
+    /** Stops the login grace timer. */
+    authenticated: () => void;
   };
 
 /**
@@ -131,14 +155,11 @@ function handleConnection(conn: Connection, from: string, leaders: Set<number>, 
   let user = '';
   let keyOptions = { noPty: false, command: undefined as string | undefined };
   const methods: AuthenticationType[] = o.passwords ? ['publickey', 'password'] : ['publickey'];
-  const grace = setTimeout(() => {
-    o.log({ event: 'disconnect', from, detail: `login grace time ${o.loginGraceMs} ms exceeded` });
-    conn.end();
-  }, o.loginGraceMs);
   let idle: NodeJS.Timeout | undefined;
   const activity = () => idle?.refresh();
 
   const fail = (ctx: AuthContext, why: string) => {
+    if (failures >= o.maxAuthTries) return;
     failures++;
     o.log({ event: 'auth', from, user: ctx.username, method: ctx.method, ok: false, detail: why });
     ctx.reject(methods);
@@ -153,6 +174,7 @@ function handleConnection(conn: Connection, from: string, leaders: Set<number>, 
     }
   };
   conn.on('authentication', (ctx) => {
+    if (failures >= o.maxAuthTries) return; // already hanging up; requests in flight get nothing
     authenticate(ctx, o)
       .then((result) => {
         if (result === 'none') return ctx.reject(methods);
@@ -173,7 +195,7 @@ function handleConnection(conn: Connection, from: string, leaders: Set<number>, 
       .catch((err: Error) => fail(ctx, err.message));
   });
   conn.on('ready', () => {
-    clearTimeout(grace);
+    o.authenticated();
     if (o.idleTimeoutMs > 0) {
       idle = setTimeout(() => {
         o.log({ event: 'disconnect', from, user, detail: `idle for ${o.idleTimeoutMs} ms` });
@@ -199,7 +221,6 @@ function handleConnection(conn: Connection, from: string, leaders: Set<number>, 
   });
   conn.on('error', (err: Error) => debug('%s: %s', from, err.message));
   conn.on('close', () => {
-    clearTimeout(grace);
     if (idle) clearTimeout(idle);
     // The client is gone: end everything it started (no orphans), then log.
     const pending = [...leaders].map((l) => endSession(l));

@@ -80,10 +80,11 @@ export async function startOurServer(
 }
 
 /** Options that make OpenSSH's ssh/sftp strict and self-contained (no ~/.ssh, no agent). */
-export function opensshOptions(knownHosts: string, identity: string): string[] {
+export function opensshOptions(knownHosts: string, identity: string, batch = true): string[] {
+  // ssh takes the FIRST value given for an option, so callers cannot override these later.
   return [
     '-o',
-    'BatchMode=yes',
+    `BatchMode=${batch ? 'yes' : 'no'}`,
     '-o',
     'StrictHostKeyChecking=yes',
     '-o',
