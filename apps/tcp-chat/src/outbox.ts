@@ -9,10 +9,32 @@ import type { Socket } from 'node:net';
  */
 export class Flusher {
   readonly #dirty = new Set<Outbox>();
+  readonly #paused = new Set<Socket>();
   #scheduled = false;
+  /** Frames queued since the last flush. */
+  queued = 0;
+
+  /**
+   * @param budget frames one tick may queue before readers are paused until the flush: under
+   *   overload the server then reads input only as fast as it can fan it out, and TCP pushes
+   *   back on the senders, instead of buffering millions of frames and collapsing in GC.
+   */
+  constructor(readonly budget = 20_000) {}
 
   mark(box: Outbox): void {
     this.#dirty.add(box);
+    this.#schedule();
+  }
+
+  /** Called after each chunk a session reads: pauses that socket if this tick is over budget. */
+  throttle(socket: Socket): void {
+    if (this.queued < this.budget) return;
+    socket.pause();
+    this.#paused.add(socket);
+    this.#schedule();
+  }
+
+  #schedule(): void {
     if (!this.#scheduled) {
       this.#scheduled = true;
       setImmediate(this.#flush);
@@ -21,9 +43,13 @@ export class Flusher {
 
   readonly #flush = (): void => {
     this.#scheduled = false;
+    this.queued = 0;
     const boxes = [...this.#dirty];
     this.#dirty.clear();
     for (const box of boxes) box.flush();
+    const paused = [...this.#paused];
+    this.#paused.clear();
+    for (const socket of paused) if (!socket.destroyed) socket.resume();
   };
 }
 
@@ -67,6 +93,7 @@ export class Outbox {
     }
     if (queued > this.highWater) this.highWater = queued;
     if (this.#frames.length === 0) this.flusher.mark(this);
+    this.flusher.queued++;
     this.#frames.push(frame);
     this.#bytes += frame.length;
     return true;

@@ -1,28 +1,22 @@
-/** The tcp-chat wire protocol: message fields (valibot), both directions, and the version. */
-import { defineProtocol, type MessageOf, v } from '@netlab/serialization';
+/** The tcp-chat wire protocol: message fields (zod), both directions, and the version. */
+import { defineProtocol, type MessageOf, z } from '@netlab/serialization';
 
 /** Bumped on any incompatible change; the server accepts `hello.v` only in `accepts`. */
 export const PROTOCOL_VERSION = 1;
 export const DEFAULT_PORT = 4040;
 
-const nick = v.pipe(
-  v.string(),
-  v.regex(/^[A-Za-z0-9_-]{1,24}$/, 'a nick is 1-24 of A-Z a-z 0-9 _ -'),
-);
-const room = v.pipe(
-  v.string(),
-  v.regex(/^#[A-Za-z0-9_-]{1,32}$/, 'a room is # then 1-32 of A-Z a-z 0-9 _ -'),
-);
-const text = v.pipe(v.string(), v.minLength(1), v.maxLength(4000));
-const count = v.pipe(v.number(), v.integer(), v.minValue(0));
+const nick = z.string().regex(/^[A-Za-z0-9_-]{1,24}$/, 'a nick is 1-24 of A-Z a-z 0-9 _ -');
+const room = z.string().regex(/^#[A-Za-z0-9_-]{1,32}$/, 'a room is # then 1-32 of A-Z a-z 0-9 _ -');
+const text = z.string().min(1).max(4000);
+const count = z.number().int().min(0);
 /** Requests may carry an `id`; the reply (or error) echoes it as `re`. */
-const id = v.optional(v.pipe(v.number(), v.integer()));
+const id = z.number().int().optional();
 const re = id;
 
 /** Client to server. */
 const requests = {
-  hello: { v: v.number(), nick, token: v.optional(v.string()), id },
-  join: { room, since: v.optional(count), id },
+  hello: { v: z.number(), nick, token: z.string().optional(), id },
+  join: { room, since: count.optional(), id },
   leave: { room, id },
   say: { room, text, id },
   whisper: { to: nick, text, id },
@@ -32,41 +26,41 @@ const requests = {
   stats: { id },
 };
 
-const limits = v.object({
-  maxFrame: v.number(),
-  rate: v.number(),
-  burst: v.number(),
-  history: v.number(),
-  pingInterval: v.number(),
-  idleTimeout: v.number(),
+const limits = z.object({
+  maxFrame: z.number(),
+  rate: z.number(),
+  burst: z.number(),
+  history: z.number(),
+  pingInterval: z.number(),
+  idleTimeout: z.number(),
 });
 
 /** Server to client. */
 const replies = {
-  welcome: { re, session: v.string(), nick, token: v.string(), limits },
+  welcome: { re, session: z.string(), nick, token: z.string(), limits },
   /** `seq`: last sequence number in the room; the `history` msg frames that follow have seq <= it. */
-  joined: { re, room, seq: count, history: count, complete: v.boolean(), members: v.array(nick) },
+  joined: { re, room, seq: count, history: count, complete: z.boolean(), members: z.array(nick) },
   left: { re, room },
-  msg: { room, seq: count, ts: v.number(), from: nick, text },
-  private: { from: nick, to: nick, ts: v.number(), text },
+  msg: { room, seq: count, ts: z.number(), from: nick, text },
+  private: { from: nick, to: nick, ts: z.number(), text },
   presence: {
     room,
     nick,
-    action: v.picklist(['join', 'leave', 'quit', 'nick']),
-    to: v.optional(nick),
+    action: z.enum(['join', 'leave', 'quit', 'nick']),
+    to: nick.optional(),
   },
   renamed: { re, nick },
-  'room-list': { re, rooms: v.array(v.object({ name: room, members: count, seq: count })) },
-  members: { re, room, nicks: v.array(nick) },
-  counters: { re, counters: v.record(v.string(), v.number()) },
-  error: { re, code: v.string(), message: v.string() },
+  'room-list': { re, rooms: z.array(z.object({ name: room, members: count, seq: count })) },
+  members: { re, room, nicks: z.array(nick) },
+  counters: { re, counters: z.record(z.string(), z.number()) },
+  error: { re, code: z.string(), message: z.string() },
 };
 
 /** Either direction: keepalive and goodbye. */
 const shared = {
-  ping: { t: v.optional(v.number()) },
-  pong: { t: v.optional(v.number()) },
-  bye: { code: v.optional(v.string()), reason: v.optional(v.string()) },
+  ping: { t: z.number().optional() },
+  pong: { t: z.number().optional() },
+  bye: { code: z.string().optional(), reason: z.string().optional() },
 };
 
 /** Everything, for the client (it sends requests and reads replies on one stream). */

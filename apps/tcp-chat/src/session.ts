@@ -126,6 +126,7 @@ export class Session {
       this.pinged = false;
       try {
         decoder.write(chunk, onFrame);
+        this.ctx.flusher.throttle(this.socket);
       } catch (err) {
         // The connection boundary owns errors: this peer goes, the server stays.
         if (err instanceof FramingError) {

@@ -1,0 +1,113 @@
+/** Load generator (its own process): N clients in rooms, each sending at a fixed rate; prints JSON. */
+import { parseArgs } from 'node:util';
+import { type BenchClient, chatClient, ircClient, type Tally } from './peers.ts';
+import { percentile, Reservoir } from './stats.ts';
+
+const { values: a } = parseArgs({
+  options: {
+    mode: { type: 'string', default: 'chat' }, // chat | irc
+    port: { type: 'string' },
+    clients: { type: 'string', default: '100' },
+    rooms: { type: 'string', default: '1' },
+    rate: { type: 'string', default: '10000' }, // messages sent per second, all clients together
+    seconds: { type: 'string', default: '3' },
+    observers: { type: 'string', default: '10' },
+    'wait-go': { type: 'boolean', default: false },
+  },
+});
+const port = Number(a.port);
+const n = Number(a.clients);
+const roomCount = Number(a.rooms);
+const rate = Number(a.rate);
+const observers = Number(a.observers);
+const tally: Tally & { echoes: number } = {
+  delivered: 0,
+  counting: false,
+  timing: false,
+  latency: new Reservoir(),
+  echoes: 0,
+};
+const roomOf = (i: number) => `#bench${i % roomCount}`;
+
+async function connectAll(): Promise<BenchClient[]> {
+  const clients: BenchClient[] = [];
+  // Observers spread over rooms: the first `observers` clients, i % rooms picks their room.
+  for (let start = 0; start < n; start += 500) {
+    const batch = [];
+    for (let i = start; i < Math.min(n, start + 500); i++) {
+      const observer = i < observers;
+      batch.push(
+        a.mode === 'irc'
+          ? ircClient(port, `b${i}`, roomOf(i), observer, tally)
+          : chatClient(port, `b${i}`, [roomOf(i)], observer, tally),
+      );
+    }
+    clients.push(...(await Promise.all(batch)));
+  }
+  return clients;
+}
+
+/** Sends `rate` lines/s in 5 ms ticks, round-robin over clients; counts what it could not send. */
+function drive(clients: BenchClient[], ms: number): Promise<{ sent: number; skipped: number }> {
+  return new Promise((resolve) => {
+    let sent = 0;
+    let skipped = 0;
+    let next = 0;
+    const t0 = performance.now();
+    const timer = setInterval(() => {
+      const now = performance.now();
+      const due = Math.floor(((now - t0) / 1000) * rate) - sent - skipped;
+      for (let k = 0; k < due; k++) {
+        const i = next++ % clients.length;
+        if (clients[i]!.send(roomOf(i), performance.now())) sent++;
+        else skipped++;
+        if (tally.counting && i >= observers && a.mode !== 'irc') tally.echoes++;
+      }
+      if (now - t0 >= ms) {
+        clearInterval(timer);
+        resolve({ sent, skipped });
+      }
+    }, 5);
+  });
+}
+
+async function main(): Promise<void> {
+  const clients = await connectAll();
+  console.log(JSON.stringify({ connected: clients.length }));
+  if (a['wait-go']) {
+    await new Promise((r) => process.stdin.once('data', r));
+    process.stdin.destroy(); // or the open pipe keeps this process alive
+  }
+  const seconds = Number(a.seconds);
+  const warm = drive(clients, 1000 + seconds * 1000);
+  await new Promise((r) => setTimeout(r, 1000)); // warm-up: not measured
+  tally.counting = true;
+  tally.timing = true;
+  const t0 = performance.now();
+  const { sent, skipped } = await warm;
+  tally.counting = false;
+  const elapsed = (performance.now() - t0) / 1000;
+  await new Promise((r) => setTimeout(r, 1000)); // lines still in flight get timed
+  tally.timing = false;
+  const delivered = tally.delivered - tally.echoes;
+  const lat = tally.latency.samples;
+  console.log(
+    JSON.stringify({
+      mode: a.mode,
+      clients: n,
+      rate,
+      sentPerSec: Math.round(sent / (elapsed + 1)),
+      skipped,
+      deliveredPerSec: Math.round(delivered / elapsed),
+      p50: percentile(lat, 50),
+      p99: percentile(lat, 99),
+      samples: lat.length,
+    }),
+  );
+  for (const c of clients) c.socket.destroy();
+}
+
+main().catch((err) => {
+  console.error(`loadgen: ${err.message}`);
+  process.exit(1);
+});

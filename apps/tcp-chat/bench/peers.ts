@@ -1,0 +1,126 @@
+/** Bench clients for both servers: tcp-chat frames and IRC lines, counting and timing deliveries. */
+import net from 'node:net';
+import { lengthPrefixed } from '@netlab/framing';
+import { chat } from '../src/protocol.ts';
+import { encodeFrame } from '../src/wire.ts';
+import type { Reservoir } from './stats.ts';
+
+/** What every bench client shares: counters, and latency samples from observers. */
+export interface Tally {
+  delivered: number;
+  /** Deliveries are counted inside the measuring window only (set by the driver)... */
+  counting: boolean;
+  /** ...and timed a little longer, so late lines of a saturated server are not left out. */
+  timing: boolean;
+  latency: Reservoir;
+}
+
+export interface BenchClient {
+  socket: net.Socket;
+  /** Sends one timestamped line to the room; returns false if the socket is backed up. */
+  send(room: string, now: number): boolean;
+}
+
+const codec = lengthPrefixed({ maxFrameSize: 1024 * 1024 });
+
+/**
+ * A tcp-chat client. Non-observers only count frames (the framing decoder walks headers,
+ * no MessagePack decode), so the load generator is not what saturates; observers decode and
+ * time every line that is not their own echo. Echoes are not counted as deliveries, to match
+ * IRC, where a sender never gets its own line back.
+ */
+export function chatClient(
+  port: number,
+  nick: string,
+  rooms: string[],
+  observer: boolean,
+  tally: Tally,
+): Promise<BenchClient> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ port, host: '127.0.0.1' });
+    socket.setNoDelay(true);
+    const decoder = codec.createDecoder();
+    let joined = 0;
+    const onFrame = (payload: Buffer) => {
+      if (joined < rooms.length) {
+        const m = chat.unpack(payload) as { type: string };
+        if (m.type === 'joined' && ++joined === rooms.length) resolve(client);
+        if (m.type === 'error') reject(new Error(`${nick}: ${JSON.stringify(m)}`));
+        return;
+      }
+      if (!observer) {
+        if (tally.counting) tally.delivered++;
+        return;
+      }
+      if (!tally.timing) return;
+      const m = chat.unpack(payload) as { type: string; from: string; text: string };
+      if (m.type !== 'msg' || m.from === nick) return;
+      if (tally.counting) tally.delivered++;
+      tally.latency.add(performance.now() - Number(m.text));
+    };
+    socket.on('data', (chunk) => decoder.write(chunk, onFrame));
+    socket.on('error', reject);
+    socket.write(encodeFrame({ type: 'hello', v: 1, nick }));
+    for (const room of rooms) socket.write(encodeFrame({ type: 'join', room }));
+    const client: BenchClient = {
+      socket,
+      send(room, now) {
+        socket.write(encodeFrame({ type: 'say', room, text: now.toFixed(3) }));
+        return socket.writableLength < 1 << 20;
+      },
+    };
+  });
+}
+
+/** An IRC client (RFC 2812: NICK/USER, JOIN, PRIVMSG). Counts lines; observers time them. */
+export function ircClient(
+  port: number,
+  nick: string,
+  room: string,
+  observer: boolean,
+  tally: Tally,
+): Promise<BenchClient> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ port, host: '127.0.0.1' });
+    socket.setNoDelay(true);
+    socket.setEncoding('latin1');
+    let ready = false;
+    let partial = '';
+    socket.on('data', (text: string) => {
+      if (!ready) {
+        if (text.includes(' 366 ')) {
+          ready = true; // RPL_ENDOFNAMES: the JOIN is complete
+          resolve(client);
+        }
+        if (text.includes('PING ')) socket.write(text.replace(/.*PING /s, 'PONG '));
+        return;
+      }
+      if (!observer) {
+        if (!tally.counting) return;
+        let n = 0;
+        for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+        tally.delivered += n;
+        return;
+      }
+      if (!tally.timing) return;
+      const lines = (partial + text).split('\r\n');
+      partial = lines.pop() ?? '';
+      const now = performance.now();
+      for (const line of lines) {
+        const at = line.indexOf(' PRIVMSG ');
+        if (at < 0) continue;
+        if (tally.counting) tally.delivered++;
+        tally.latency.add(now - Number(line.slice(line.indexOf(' :', at) + 2)));
+      }
+    });
+    socket.on('error', reject);
+    socket.write(`NICK ${nick}\r\nUSER ${nick} 0 * :bench\r\nJOIN ${room}\r\n`);
+    const client: BenchClient = {
+      socket,
+      send(target, now) {
+        socket.write(`PRIVMSG ${target} :${now.toFixed(3)}\r\n`);
+        return socket.writableLength < 1 << 20;
+      },
+    };
+  });
+}

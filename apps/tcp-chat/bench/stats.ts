@@ -1,0 +1,34 @@
+/** Latency percentiles and process memory for the benches. */
+import { readFileSync } from 'node:fs';
+
+/** Percentile (0-100) of `samples`, which it sorts in place. */
+export function percentile(samples: number[], p: number): number {
+  if (samples.length === 0) return Number.NaN;
+  samples.sort((a, b) => a - b);
+  const i = Math.min(samples.length - 1, Math.max(0, Math.ceil((p / 100) * samples.length) - 1));
+  return samples[i]!;
+}
+
+/** Resident set size of a process in bytes, from /proc (Linux). */
+export function rssOf(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
+  return Number(kb ?? 0) * 1024;
+}
+
+/** A bounded reservoir: keeps at most `max` samples, uniformly chosen, so memory stays flat. */
+export class Reservoir {
+  readonly samples: number[] = [];
+  #seen = 0;
+
+  constructor(readonly max = 200_000) {}
+
+  add(x: number): void {
+    this.#seen++;
+    if (this.samples.length < this.max) this.samples.push(x);
+    else {
+      const j = Math.floor(Math.random() * this.#seen);
+      if (j < this.max) this.samples[j] = x;
+    }
+  }
+}
