@@ -2,6 +2,7 @@
 import { runMain, UsageError } from '@netlab/cli';
 import { CLIENT_HELP, runClient } from './cli-client.ts';
 import { runHashPassword, runServer, SERVER_HELP } from './cli-server.ts';
+import { runDemo } from './demo.ts';
 
 const HELP = `ssh-shell: an SSH server and client that interoperate with OpenSSH.
 
@@ -15,6 +16,8 @@ runMain(
     switch (command) {
       case 'server':
         return runServer(rest);
+      case 'demo':
+        return runDemo();
       case 'hash-password':
         return runHashPassword(rest);
       case 'exec':
