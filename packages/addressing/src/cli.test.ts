@@ -33,6 +33,12 @@ describe('netlab-ip commands', () => {
     expect(shared.classification).toEqual(['shared (neither private nor global)']);
   });
 
+  it('ignores the -- that pnpm passes on', async () => {
+    expect((await run('--', 'subnets', '10.0.0.0/23', '--prefix', '24')).out).toBe(
+      '10.0.0.0/24\n10.0.1.0/24\n',
+    );
+  });
+
   it('lists subnets, limited, with the total on stderr', async () => {
     expect((await run('subnets', '10.0.0.0/22', '--prefix', '24')).out).toBe(
       '10.0.0.0/24\n10.0.1.0/24\n10.0.2.0/24\n10.0.3.0/24\n',

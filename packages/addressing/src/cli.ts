@@ -62,8 +62,10 @@ type Values = ReturnType<
 
 /** Runs one command line; resolves to the exit code. */
 export async function main(argv: string[], io: Output): Promise<number> {
+  // `pnpm --filter addressing ip -- ARGS` hands the `--` on to us: it ended pnpm's options,
+  // not ours, so drop it rather than let parseArgs read every later flag as a positional.
   const { values, positionals } = parseCommandLine({
-    args: argv,
+    args: argv[0] === '--' ? argv.slice(1) : argv,
     options: OPTIONS,
     allowPositionals: true,
   });
