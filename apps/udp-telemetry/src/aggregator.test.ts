@@ -41,6 +41,19 @@ describe('Aggregator', () => {
     expect(Math.abs(t.p99 - 990) / 990).toBeLessThanOrEqual(0.011);
   });
 
+  it('uses nearest-rank quantiles, as StatsD does', () => {
+    const agg = new Aggregator();
+    agg.record('two', '', 'ms', 42, 1);
+    agg.record('two', '', 'ms', 57, 1);
+    for (let i = 1; i <= 10; i++) agg.record('ten', '', 'ms', i * 100, 1);
+    const [two, ten] = agg.flush().timers;
+    expect(two).toMatchObject({ p50: 42, p99: 57 });
+    // 10 values: p50 is the 5th (500), p90 the 9th (900), each within the sketch's 1 %.
+    expect(Math.abs(ten!.p50 - 500) / 500).toBeLessThanOrEqual(0.01);
+    expect(Math.abs(ten!.p90 - 900) / 900).toBeLessThanOrEqual(0.01);
+    expect(ten!.p99).toBe(1000);
+  });
+
   it('weights sampled timers and handles zero and negative histogram values', () => {
     const agg = new Aggregator();
     agg.record('h', '', 'h', -5, 1);

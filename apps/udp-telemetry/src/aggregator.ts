@@ -231,11 +231,22 @@ function timerStats(t: Timer): TimerStats {
     min: s.min,
     max: s.max,
     mean: s.sum / s.count,
-    // The sketch answers within 1 % of the true quantile; clamp to the exact min/max it keeps.
-    p50: clamp(s.getValueAtQuantile(0.5), s.min, s.max),
-    p90: clamp(s.getValueAtQuantile(0.9), s.min, s.max),
-    p99: clamp(s.getValueAtQuantile(0.99), s.min, s.max),
+    p50: quantile(s, 0.5),
+    p90: quantile(s, 0.9),
+    p99: quantile(s, 0.99),
   };
+}
+
+/**
+ * The nearest-rank quantile, as StatsD computes its percentiles: the ceil(q * n)-th smallest
+ * value (of 42 and 57, p90 is 57). DDSketch indexes rank q * (n - 1), so ask it for the rank we
+ * mean. It answers within 1 % of that value; clamp to the exact min and max it keeps.
+ */
+function quantile(s: LogCollapsingLowestDenseDDSketch, q: number): number {
+  const n = s.count;
+  // +1e-6: a rank like 498.9999 from float division must not select the value before.
+  const rank = n <= 1 ? 0 : Math.min(1, Math.max(0, (Math.ceil(q * n) - 1 + 1e-6) / (n - 1)));
+  return clamp(s.getValueAtQuantile(rank), s.min, s.max);
 }
 
 const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));

@@ -42,7 +42,11 @@ export async function demoCommand(argv: string[]): Promise<number> {
     console.log(
       `statsd agent: ${text.stats.samples} samples in ${text.stats.datagrams} text datagrams\n`,
     );
-    await settle(200); // loopback delivery is immediate; the socket read is one turn of the loop away
+    // Loopback does not lose datagrams at this rate, but a busy machine may take a moment to
+    // schedule the reads: wait (at most 10 s) until every datagram sent has been read.
+    const sent = ours.stats.datagrams + text.stats.datagrams;
+    for (let waited = 0; collector.status().datagrams < sent && waited < 10_000; waited += 20)
+      await settle(20);
     const snapshot = collector.flush();
     const view = { status: collector.status(), sources: collector.sources(), snapshot };
     console.log(renderView(view, 12));
