@@ -88,6 +88,7 @@ export function createServer(options: ServerOptions): SshShellServer {
   const tcp = net.createServer((socket) => {
     const from = `${socket.remoteAddress}:${socket.remotePort}`;
     sockets.add(socket);
+    socket.setNoDelay(true);
     const timer = setTimeout(() => {
       log({ event: 'disconnect', from, detail: `login grace time ${o.loginGraceMs} ms exceeded` });
       socket.destroy();

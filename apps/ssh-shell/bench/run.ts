@@ -1,0 +1,179 @@
+/**
+ * ssh-shell benchmark, side by side with OpenSSH in one run:
+ *  1. 200 MB of exec output from sshd: our client vs OpenSSH `ssh` (default algorithms, then aes128-gcm)
+ *  2. OpenSSH `ssh` against our server vs against sshd (same two cipher settings)
+ *  3. connect + auth + `true` latency
+ *  4. `exec -H` across 50 sessions vs one
+ * Streaming rates subtract each client's own connect+`true` time, so process start-up (Node's
+ * is ~10x ssh's) does not count against the data path; the latency section shows start-up apart.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough, Writable } from 'node:stream';
+import { startSshd } from '@netlab/peers';
+import { connect } from '../src/client.ts';
+import { loadIdentities } from '../src/identity.ts';
+import { execMany, type Target } from '../src/multi.ts';
+import { MAIN, median, repeat, startOurServerProcess, TSX, timeProcess } from './procs.ts';
+
+const MB = 1_000_000;
+const SIZE = Number(process.env.NETLAB_BENCH_MB ?? 200) * MB;
+const RUNS = Number(process.env.NETLAB_BENCH_RUNS ?? 3);
+const GCM = 'aes128-gcm@openssh.com';
+const STREAM = `head -c ${SIZE} /dev/zero`;
+
+const dir = mkdtempSync(join(tmpdir(), 'ssh-shell-bench-'));
+const key = join(dir, 'id_ed25519');
+execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key]);
+const publicLine = readFileSync(`${key}.pub`, 'utf8').trim();
+writeFileSync(join(dir, 'authorized_keys'), `${publicLine}\n`);
+const knownHosts = join(dir, 'known_hosts');
+
+const sshd = await startSshd({ authorizedKeys: [publicLine] });
+const ours = await startOurServerProcess([
+  '--state',
+  join(dir, 'state'),
+  '--authorized-keys',
+  join(dir, 'authorized_keys'),
+  '--sftp-root',
+  dir,
+]);
+writeFileSync(knownHosts, `${sshd.knownHostsLine}\n${ours.knownHostsLine}\n`);
+
+const sshArgs = (port: number, cipher: string | undefined, cmd: string) => [
+  '-F',
+  '/dev/null',
+  '-o',
+  'BatchMode=yes',
+  '-o',
+  'StrictHostKeyChecking=yes',
+  '-o',
+  `UserKnownHostsFile=${knownHosts}`,
+  '-o',
+  'IdentitiesOnly=yes',
+  '-o',
+  'IdentityAgent=none',
+  '-i',
+  key,
+  '-p',
+  String(port),
+  ...(cipher ? ['-c', cipher] : []),
+  `${sshd.user}@127.0.0.1`,
+  cmd,
+];
+const ourArgs = (port: number, cipher: string | undefined, cmd: string) => [
+  MAIN,
+  'exec',
+  '--no-agent',
+  '-i',
+  key,
+  '--known-hosts',
+  knownHosts,
+  ...(cipher ? ['--cipher', cipher] : []),
+  `${sshd.user}@127.0.0.1:${port}`,
+  cmd,
+];
+/** MB/s of the data path: best of RUNS streaming runs minus the median connect+true time. */
+async function rate(cmd: string, args: (c: string) => string[]): Promise<number> {
+  const base = median(await repeat(RUNS, () => timeProcess(cmd, args('true'))));
+  const best = Math.min(...(await repeat(RUNS, () => timeProcess(cmd, args(STREAM)))));
+  return SIZE / MB / ((best - base) / 1000);
+}
+const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
+const line = (text: string) => process.stdout.write(`${text}\n`);
+const results: Record<string, number> = {};
+
+try {
+  line(
+    `ssh-shell bench: ${SIZE / MB} MB streams, best of ${RUNS}; OpenSSH ${execFileSync('ssh', ['-V'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim() || 'ssh'}`,
+  );
+  for (const cipher of [undefined, GCM]) {
+    const label = cipher ? 'aes128-gcm' : 'default algorithms';
+    const oursClient = await rate(TSX, (c) => ourArgs(sshd.port, cipher, c));
+    const opensshClient = await rate('ssh', (c) => sshArgs(sshd.port, cipher, c));
+    line(
+      `client stream from sshd, ${label}: ours ${oursClient.toFixed(0)} MB/s, OpenSSH ssh ${opensshClient.toFixed(0)} MB/s, ratio ${ratio(oursClient, opensshClient)} (goal >= ${cipher ? '0.8' : '1.0'}x)`,
+    );
+    const toOurs = await rate('ssh', (c) => sshArgs(ours.port, cipher, c));
+    const toSshd = await rate('ssh', (c) => sshArgs(sshd.port, cipher, c));
+    line(
+      `server stream to OpenSSH ssh, ${label}: ours ${toOurs.toFixed(0)} MB/s, sshd ${toSshd.toFixed(0)} MB/s, ratio ${ratio(toOurs, toSshd)} (goal >= ${cipher ? '0.8' : '1.0'}x)`,
+    );
+    results[`client ${label}`] = oursClient / opensshClient;
+    results[`server ${label}`] = toOurs / toSshd;
+  }
+
+  // Latency: connect + kex + auth + exec `true` + close.
+  const N = 10;
+  const identities = loadIdentities([key]);
+  const base = {
+    host: '127.0.0.1',
+    username: sshd.user,
+    knownHostsFile: knownHosts,
+    identities,
+    keepaliveIntervalMs: 0,
+  };
+  const sink = () => new Writable({ write: (_c, _e, cb) => cb() });
+  const oursLib = median(
+    await repeat(N, async () => {
+      const t0 = performance.now();
+      const conn = await connect({ ...base, port: sshd.port });
+      await conn.exec('true', { stdout: sink(), stderr: sink() });
+      await conn.end();
+      return performance.now() - t0;
+    }),
+  );
+  const opensshLat = median(
+    await repeat(N, () => timeProcess('ssh', sshArgs(sshd.port, undefined, 'true'))),
+  );
+  const oursCli = median(
+    await repeat(3, () => timeProcess(TSX, ourArgs(sshd.port, undefined, 'true'))),
+  );
+  line(
+    `latency connect+auth+true to sshd: ours ${oursLib.toFixed(1)} ms (library, in a running process), OpenSSH ssh ${opensshLat.toFixed(1)} ms, ratio ${ratio(oursLib, opensshLat)} (goal <= 1.5x); our CLI incl. Node+tsx start ${oursCli.toFixed(0)} ms`,
+  );
+  const srvOurs = median(
+    await repeat(N, () => timeProcess('ssh', sshArgs(ours.port, undefined, 'true'))),
+  );
+  line(
+    `latency OpenSSH ssh -> server, connect+auth+true: ours ${srvOurs.toFixed(1)} ms, sshd ${opensshLat.toFixed(1)} ms, ratio ${ratio(srvOurs, opensshLat)}`,
+  );
+  results['latency client'] = oursLib / opensshLat;
+
+  // Many hosts: 50 sessions at once vs one, each `sleep 0.2; echo`, against sshd.
+  const target = (i: number): Target => ({
+    label: `s${i}`,
+    host: '127.0.0.1',
+    port: sshd.port,
+    username: sshd.user,
+  });
+  const many = async (n: number) => {
+    const t0 = performance.now();
+    const rs = await execMany(
+      Array.from({ length: n }, (_, i) => target(i)),
+      'sleep 0.2; echo ok',
+      {
+        concurrency: 50,
+        timeoutMs: 60_000,
+        base,
+        onLine: () => {},
+      },
+    );
+    if (!rs.every((r) => r.exitCode === 0))
+      throw new Error(`exec -H failed: ${JSON.stringify(rs.find((r) => r.exitCode !== 0))}`);
+    return performance.now() - t0;
+  };
+  const one = median(await repeat(3, () => many(1)));
+  const fifty = median(await repeat(3, () => many(50)));
+  line(
+    `exec -H: 50 sessions ${fifty.toFixed(0)} ms vs 1 session ${one.toFixed(0)} ms, ratio ${ratio(fifty, one)} (goal <= 3x)`,
+  );
+  results['exec -H 50/1'] = fifty / one;
+  void PassThrough;
+} finally {
+  await ours.stop();
+  await sshd.stop();
+  rmSync(dir, { recursive: true, force: true });
+}
