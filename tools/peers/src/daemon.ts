@@ -5,8 +5,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { debuglog } from 'node:util';
 import { forgetPid, trackPid } from './cleanup.ts';
 import { PeerError } from './errors.ts';
-import { canConnect, freePorts } from './ports.ts';
-import { isRunning as alive, descendantsOf, listeningPortsOf } from './proc.ts';
+import { canConnect } from './ports.ts';
+import { descendantsOf, listeningPortsOf, reapOrphans } from './proc.ts';
 
 const debug = debuglog('peers');
 
@@ -112,39 +112,6 @@ export class Daemon {
   }
 }
 
-/**
- * Ends processes the daemon left behind. Dovecot's master exits on SIGTERM within a second,
- * but a login process with a client still connected (and the log, anvil, auth and config
- * processes it keeps busy) would linger, holding an inherited listening socket, until the
- * client leaves. We are shutting down for good: SIGTERM them, SIGKILL what remains after
- * `graceMs`, and return once none runs.
- */
-async function reapOrphans(pids: number[], graceMs: number): Promise<void> {
-  const signal = (list: number[], sig: NodeJS.Signals) => {
-    for (const pid of list) {
-      try {
-        process.kill(pid, sig);
-      } catch {}
-    }
-  };
-  let left = pids.filter(alive);
-  signal(left, 'SIGTERM');
-  for (const [bound, next] of [
-    [graceMs, 'SIGKILL'],
-    [2000, undefined],
-  ] as const) {
-    const deadline = Date.now() + bound;
-    while (left.length > 0 && Date.now() < deadline) {
-      await sleep(25);
-      left = left.filter(alive);
-    }
-    if (left.length > 0 && next) {
-      debug('pids %o outlived their daemon: %s', left, next);
-      signal(left, next);
-    }
-  }
-}
-
 async function isReady(spec: DaemonSpec, daemon: Daemon): Promise<boolean> {
   const owned = listeningPortsOf(daemon.pid);
   if (owned) {
@@ -194,26 +161,5 @@ export async function startDaemon(spec: DaemonSpec): Promise<Daemon> {
       );
     }
     await sleep(50);
-  }
-}
-
-/**
- * Runs `attempt` with `count` fresh free ports, again with new ports (up to 4 tries) when the
- * daemon lost the race for one of them.
- */
-export async function withFreshPorts<T>(
-  count: number,
-  attempt: (ports: number[]) => Promise<T>,
-): Promise<T> {
-  for (let tries = 1; ; tries++) {
-    const ports = await freePorts(count);
-    try {
-      return await attempt(ports);
-    } catch (err) {
-      if (!(err instanceof PeerError && err.code === 'ERR_PEER_PORT_IN_USE') || tries >= 4) {
-        throw err;
-      }
-      debug('port race lost on %o, retrying', ports);
-    }
   }
 }

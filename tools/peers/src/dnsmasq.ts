@@ -1,8 +1,8 @@
 /** startDnsmasq: an authoritative-only DNS server on 127.0.0.1:<port> (UDP+TCP) with given records. */
-import { type Daemon, startDaemon, withFreshPorts } from './daemon.ts';
+import { type Daemon, startDaemon } from './daemon.ts';
 import { PeerError } from './errors.ts';
 import { ensure } from './install.ts';
-import { HOST } from './ports.ts';
+import { HOST, withFreshPorts } from './ports.ts';
 import { makeStateDir, removeStateDir, writeStateFile } from './state.ts';
 
 /** Records to serve. Names are fully qualified without the trailing dot. */

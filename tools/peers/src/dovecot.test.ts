@@ -1,10 +1,11 @@
 /** startDovecot against real clients: IMAP STARTTLS + LOGIN, LMTP delivery, SELECT, restart. */
-import { type AddressInfo, createServer, type Server } from 'node:net';
+import type { AddressInfo, Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DovecotPeer, startDovecot } from './dovecot.ts';
 import { descendantsOf } from './proc.ts';
 import { LineClient } from './test-client.ts';
 import { expectStopped, isAlive } from './test-helpers.ts';
+import { startSmtpSink } from './test-smtp-sink.ts';
 
 const alice = { user: 'alice@netlab.test', password: 'correct horse: battery' };
 
@@ -186,33 +187,3 @@ describe('startDovecot with a submission relay', { timeout: 60_000 }, () => {
     expect(received.join('\n')).toMatch(/RCPT TO:<carol@netlab\.test>[\s\S]*Subject: relayed/);
   });
 });
-
-/** A minimal SMTP sink that accepts everything and records the lines it receives. */
-function startSmtpSink(received: string[]): Promise<Server> {
-  const server = createServer((socket) => {
-    let inData = false;
-    let buffer = '';
-    socket.on('error', () => {});
-    socket.write('220 sink.netlab.test ESMTP\r\n');
-    socket.setEncoding('utf8').on('data', (chunk: string) => {
-      buffer += chunk;
-      for (let end = buffer.indexOf('\r\n'); end >= 0; end = buffer.indexOf('\r\n')) {
-        const line = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        received.push(line);
-        if (inData) {
-          if (line === '.') {
-            inData = false;
-            socket.write('250 queued\r\n');
-          }
-        } else if (/^DATA/i.test(line)) {
-          inData = true;
-          socket.write('354 go on\r\n');
-        } else if (/^QUIT/i.test(line)) socket.end('221 bye\r\n');
-        else if (/^EHLO/i.test(line)) socket.write('250-sink.netlab.test\r\n250 8BITMIME\r\n');
-        else socket.write('250 ok\r\n');
-      }
-    });
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}

@@ -3,11 +3,11 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { chown, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Daemon, startDaemon, withFreshPorts } from './daemon.ts';
+import { type Daemon, startDaemon } from './daemon.ts';
 import { type DovecotPorts, dovecotConfig } from './dovecot-config.ts';
 import { PeerError } from './errors.ts';
 import { ensure } from './install.ts';
-import { freePort, HOST } from './ports.ts';
+import { freePort, HOST, withFreshPorts } from './ports.ts';
 import { makeStateDir, removeStateDir, writeStateFile } from './state.ts';
 import { makeDevCertificates } from './tls.ts';
 

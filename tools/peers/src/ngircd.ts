@@ -1,8 +1,8 @@
 /** startNgircd: the ngIRCd IRC server on 127.0.0.1:<free port>, limits opened for load tests. */
-import { type Daemon, startDaemon, withFreshPorts } from './daemon.ts';
+import { type Daemon, startDaemon } from './daemon.ts';
 import { PeerError } from './errors.ts';
 import { ensure } from './install.ts';
-import { HOST } from './ports.ts';
+import { HOST, withFreshPorts } from './ports.ts';
 import { makeStateDir, removeStateDir, writeStateFile } from './state.ts';
 
 export interface NgircdOptions {

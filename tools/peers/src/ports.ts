@@ -1,5 +1,9 @@
-/** Free loopback ports and a TCP connect probe. */
+/** Free loopback ports, the retry that handles losing one in a race, a TCP connect probe. */
 import { connect, createServer } from 'node:net';
+import { debuglog } from 'node:util';
+import { PeerError } from './errors.ts';
+
+const debug = debuglog('peers');
 
 /** The loopback address every peer binds to. */
 export const HOST = '127.0.0.1';
@@ -44,4 +48,25 @@ export function canConnect(port: number, host = HOST): Promise<boolean> {
     });
     socket.once('error', () => resolve(false));
   });
+}
+
+/**
+ * Runs `attempt` with `count` fresh free ports, again with new ports (up to 4 tries) when the
+ * daemon lost the race for one of them.
+ */
+export async function withFreshPorts<T>(
+  count: number,
+  attempt: (ports: number[]) => Promise<T>,
+): Promise<T> {
+  for (let tries = 1; ; tries++) {
+    const ports = await freePorts(count);
+    try {
+      return await attempt(ports);
+    } catch (err) {
+      if (!(err instanceof PeerError && err.code === 'ERR_PEER_PORT_IN_USE') || tries >= 4) {
+        throw err;
+      }
+      debug('port race lost on %o, retrying', ports);
+    }
+  }
 }

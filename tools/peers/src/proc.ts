@@ -1,5 +1,9 @@
 /** What Linux /proc tells about a daemon: the TCP ports it listens on, its descendants. */
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { debuglog } from 'node:util';
+
+const debug = debuglog('peers');
 
 /** Socket inodes of TCP sockets in LISTEN state, by local port, from /proc/net/tcp{,6}. */
 function listeningInodes(): Map<string, number> {
@@ -108,5 +112,38 @@ export function isRunning(pid: number): boolean {
     return state !== 'Z' && state !== 'X';
   } catch {
     return true;
+  }
+}
+
+/**
+ * Ends processes the daemon left behind. Dovecot's master exits on SIGTERM within a second,
+ * but a login process with a client still connected (and the log, anvil, auth and config
+ * processes it keeps busy) would linger, holding an inherited listening socket, until the
+ * client leaves. We are shutting down for good: SIGTERM them, SIGKILL what remains after
+ * `graceMs`, and return once none runs.
+ */
+export async function reapOrphans(pids: number[], graceMs: number): Promise<void> {
+  const signal = (list: number[], sig: NodeJS.Signals) => {
+    for (const pid of list) {
+      try {
+        process.kill(pid, sig);
+      } catch {}
+    }
+  };
+  let left = pids.filter(isRunning);
+  signal(left, 'SIGTERM');
+  for (const [bound, next] of [
+    [graceMs, 'SIGKILL'],
+    [2000, undefined],
+  ] as const) {
+    const deadline = Date.now() + bound;
+    while (left.length > 0 && Date.now() < deadline) {
+      await sleep(25);
+      left = left.filter(isRunning);
+    }
+    if (left.length > 0 && next) {
+      debug('pids %o outlived their daemon: %s', left, next);
+      signal(left, next);
+    }
   }
 }

@@ -1,8 +1,8 @@
 /** startRedis: redis-server on 127.0.0.1:<free port>, no persistence, state in a temp folder. */
 import { connect } from 'node:net';
-import { type Daemon, startDaemon, withFreshPorts } from './daemon.ts';
+import { type Daemon, startDaemon } from './daemon.ts';
 import { ensure } from './install.ts';
-import { HOST } from './ports.ts';
+import { HOST, withFreshPorts } from './ports.ts';
 import { makeStateDir, removeStateDir, writeStateFile } from './state.ts';
 
 /** A running redis-server. */

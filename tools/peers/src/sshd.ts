@@ -3,11 +3,11 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import { type Daemon, startDaemon, withFreshPorts } from './daemon.ts';
+import { type Daemon, startDaemon } from './daemon.ts';
 import { PeerError } from './errors.ts';
 import { run } from './exec.ts';
 import { ensure } from './install.ts';
-import { HOST } from './ports.ts';
+import { HOST, withFreshPorts } from './ports.ts';
 import { makeStateDir, removeStateDir, writeStateFile } from './state.ts';
 
 export interface SshdOptions {
