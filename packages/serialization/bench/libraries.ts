@@ -1,7 +1,9 @@
 /** Print the schema-library measurement (valibot vs zod vs TypeBox) behind the choice in the README. */
 import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { Packr } from 'msgpackr';
-import { candidates, coldStartMs, samples } from './schema-libraries.ts';
+import { cpuRates } from './measure.ts';
+import { candidates, samples } from './schema-libraries.ts';
 
 const quick = process.argv.includes('--quick');
 const n = quick ? 50_000 : 200_000;
@@ -10,6 +12,17 @@ const rounds = quick ? 3 : 7;
 function installedKiB(pkg: string): number {
   const dir = new URL(`../node_modules/${pkg}/`, import.meta.url).pathname;
   return Number(execFileSync('du', ['-sk', '-L', dir]).toString().split('\t')[0]);
+}
+
+/** Import + build + first validation in a fresh process, best of 3, in ms. */
+function coldStartMs(name: string): number {
+  const script = fileURLToPath(new URL('./cold.ts', import.meta.url));
+  let top = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < 3; i++) {
+    const out = execFileSync(process.execPath, ['--import', 'tsx', script, name]);
+    top = Math.min(top, Number(out.toString().trim()));
+  }
+  return top;
 }
 
 const packr = new Packr({ useRecords: false, variableMapSize: true });
@@ -21,7 +34,7 @@ for (const [name, c] of Object.entries(made)) {
   }
 }
 
-/** name -> scenario -> calls/s, best of interleaved rounds (every library, then again). */
+/** scenario -> [calls per round, library name -> function to time]. */
 const scenarios: Record<string, [number, (name: string) => () => unknown]> = {
   'say (same object)': [n, (k) => () => made[k]!.say(samples.say)],
   'say (fresh copy)': [n, (k) => () => made[k]!.say({ ...samples.say })],
@@ -30,30 +43,17 @@ const scenarios: Record<string, [number, (name: string) => () => unknown]> = {
   'invalid+path': [n / 20, (k) => () => made[k]!.members(samples.badMembers)],
 };
 const best: Record<string, Record<string, number>> = {};
-for (let round = 0; round < rounds; round++) {
-  for (const [scenario, [calls, make]] of Object.entries(scenarios)) {
-    for (const name of Object.keys(made)) {
-      const fn = make(name);
-      const start = process.hrtime.bigint();
-      for (let i = 0; i < calls; i++) fn();
-      const rate = calls / (Number(process.hrtime.bigint() - start) / 1e9);
-      best[name] ??= {};
-      best[name][scenario] = Math.max(best[name][scenario] ?? 0, rate);
-    }
+for (const [scenario, [calls, make]] of Object.entries(scenarios)) {
+  const fns = Object.fromEntries(Object.keys(made).map((name) => [name, make(name)]));
+  for (const [name, rate] of Object.entries(cpuRates(fns, calls, rounds))) {
+    best[name] ??= {};
+    best[name][scenario] = rate;
   }
 }
-const unpackAlone = (() => {
-  let top = 0;
-  for (let round = 0; round < rounds; round++) {
-    const start = process.hrtime.bigint();
-    for (let i = 0; i < n; i++) packr.unpack(sayBytes);
-    top = Math.max(top, n / (Number(process.hrtime.bigint() - start) / 1e9));
-  }
-  return top;
-})();
+const unpackAlone = cpuRates({ unpack: () => packr.unpack(sayBytes) }, n, rounds).unpack!;
 
 console.log(
-  `# schema libraries, node ${process.version}, calls/s (best of ${rounds} interleaved rounds)`,
+  `# schema libraries, node ${process.version}, calls per CPU-second (best of ${rounds} interleaved rounds)`,
 );
 console.log(`msgpackr unpack alone (say): ${(unpackAlone / 1e6).toFixed(2)} M/s`);
 const head = ['library', ...Object.keys(scenarios), 'cold start', 'installed', 'error path'];
@@ -62,7 +62,7 @@ const rows = Object.entries(best).map(([name, r]) => {
   return [
     name,
     ...Object.keys(scenarios).map((s) => `${(r[s]! / 1e6).toFixed(3)} M`),
-    `${coldStartMs(candidates[name]!).toFixed(1)} ms`,
+    `${coldStartMs(name).toFixed(1)} ms`,
     `${installedKiB(name)} KiB`,
     bad.ok ? '-' : bad.path,
   ];

@@ -14,7 +14,7 @@ console.log(
 console.log(`typical chat message: ${msgpackBytes} B as MessagePack, ${jsonBytes} B as JSON`);
 const rates = benchRoundTrip(quick ? 50_000 : 300_000, quick ? 3 : 9);
 const json = rates['JSON + same zod']!;
-console.log('encode + decode + validate round trips (best of interleaved runs):');
+console.log('encode + decode + validate round trips per CPU-second (best of interleaved runs):');
 for (const [name, rate] of Object.entries(rates)) {
   const ratio = name === 'JSON + same zod' ? '  (baseline)' : `  ${(rate / json).toFixed(2)}x JSON`;
   console.log(`  ${name.padEnd(24)} ${(rate / 1e6).toFixed(3).padStart(6)} M/s${ratio}`);

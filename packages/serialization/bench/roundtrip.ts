@@ -1,5 +1,6 @@
 /** Round-trip benchmark: protocol.encode + decode (validated) vs JSON with the same validation. */
 import { defineProtocol, type MessageOf, z } from '../src/index.ts';
+import { cpuRates } from './measure.ts';
 
 /** A chat protocol like apps/tcp-chat's, and a typical line of chat. */
 export function chatProtocol(records = false) {
@@ -44,21 +45,15 @@ export function contenders(): Record<string, (m: MessageOf<Chat>) => unknown> {
   };
 }
 
-/** Round trips per second for each contender, best of `rounds` interleaved runs. */
+/** Round trips per CPU-second for each contender, best of `rounds` interleaved runs. */
 export function benchRoundTrip(n: number, rounds: number): Record<string, number> {
   const all = contenders();
-  const best: Record<string, number> = {};
   for (const [name, fn] of Object.entries(all)) {
     const out = fn(typicalMessage) as { text?: string };
     if (out.text !== typicalMessage.text) throw new Error(`${name} lost the message`);
   }
-  for (let round = 0; round < rounds; round++) {
-    for (const [name, fn] of Object.entries(all)) {
-      const start = process.hrtime.bigint();
-      for (let i = 0; i < n; i++) fn(typicalMessage);
-      const rate = n / (Number(process.hrtime.bigint() - start) / 1e9);
-      best[name] = Math.max(best[name] ?? 0, rate);
-    }
-  }
-  return best;
+  const calls = Object.fromEntries(
+    Object.entries(all).map(([name, fn]) => [name, () => fn(typicalMessage)]),
+  );
+  return cpuRates(calls, n, rounds);
 }

@@ -124,12 +124,3 @@ export function opsPerSecond(fn: () => unknown, n: number, rounds: number): numb
   }
   return best;
 }
-
-/** Time to build the schemas and validate once (what a CLI pays at start-up), in ms. */
-export function coldStartMs(make: () => Candidate): number {
-  const start = process.hrtime.bigint();
-  const candidate = make();
-  candidate.say(samples.say);
-  candidate.members(samples.members);
-  return Number(process.hrtime.bigint() - start) / 1e6;
-}

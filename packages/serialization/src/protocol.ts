@@ -3,6 +3,8 @@ import { Packr } from 'msgpackr';
 import { z } from 'zod';
 import { SerializationError } from './errors.ts';
 import { checkHandshake, type Handshake, makeHandshake } from './handshake.ts';
+import { Decoder } from './msgpack/decode.ts';
+import { Encoder } from './msgpack/encode.ts';
 import { formatPath } from './path.ts';
 
 /** Fields of each message type, as zod shapes: `{ say: { room: z.string(), text: z.string() } }`. */
@@ -141,6 +143,10 @@ export function defineProtocol<const M extends MessageDefinitions>(
     // ('auto' is implemented by msgpackr 2.1 but missing from its type declarations.)
     int64AsType: 'auto' as unknown as 'number',
   });
+  // The fast path for message-shaped values; msgpackr handles records and extension types.
+  const records = options.records === true;
+  const encoder = new Encoder(packr);
+  const decoder = new Decoder(packr);
 
   function invalid(message: string, path: string, messageType?: string, cause?: unknown) {
     return new SerializationError('ERR_INVALID_MESSAGE', message, { path, messageType, cause });
@@ -177,7 +183,7 @@ export function defineProtocol<const M extends MessageDefinitions>(
 
   function unpack(bytes: Uint8Array): unknown {
     try {
-      return packr.unpack(bytes);
+      return records ? packr.unpack(bytes) : decoder.decode(bytes);
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
       throw invalid(
@@ -191,7 +197,7 @@ export function defineProtocol<const M extends MessageDefinitions>(
 
   function pack(value: unknown): Buffer {
     try {
-      return packr.pack(value);
+      return records ? packr.pack(value) : encoder.encode(value);
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
       throw new SerializationError(
