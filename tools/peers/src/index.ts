@@ -12,6 +12,7 @@ export {
   ensureInstalled,
   ensurePromtool,
   ensurePython,
+  ensureScrapy,
   installCommand,
   REQUIREMENTS,
   type Requirement,

@@ -149,9 +149,13 @@ export const REQUIREMENTS = {
     paths: ['/usr/bin/python3', '/usr/lib/python3/dist-packages/msgpack/__init__.py'],
   },
   promtool: { packages: ['prometheus'], paths: ['/usr/bin/promtool'] },
+  scrapy: {
+    packages: ['python3', 'python3-scrapy'],
+    paths: ['/usr/bin/python3', '/usr/lib/python3/dist-packages/scrapy/__init__.py'],
+  },
 } as const satisfies Record<string, { packages: readonly string[]; paths: readonly string[] }>;
 
-/** A name of REQUIREMENTS: 'redis', 'sshd', 'dovecot', 'dnsmasq', 'ngircd', 'python', 'promtool'. */
+/** A name of REQUIREMENTS: 'redis', 'sshd', 'dovecot', 'dnsmasq', 'ngircd', 'python', 'promtool', 'scrapy'. */
 export type Requirement = keyof typeof REQUIREMENTS;
 
 /**
@@ -176,4 +180,10 @@ export async function ensurePython(): Promise<string> {
 export async function ensurePromtool(): Promise<string> {
   const [promtool] = await ensure('promtool');
   return promtool!;
+}
+
+/** Debian's /usr/bin/python3 with python3-scrapy (Scrapy 2.8, a crawler to compare with). @returns its path. */
+export async function ensureScrapy(): Promise<string> {
+  const [python] = await ensure('scrapy');
+  return python!;
 }

@@ -24,7 +24,7 @@ Commands:
       and removes its state folder.
 
 Options:
-  --json                 print the server's details as JSON
+  --json                 print the result (installed paths, the server's details) as JSON
   --authorized-key FILE  sshd: public key to allow (repeatable; default ~/.ssh/id_*.pub)
   --a NAME=IP            dnsmasq: an A record (repeatable)
   --user NAME            dovecot: a mail user (repeatable; default alice@netlab.test); the
@@ -83,12 +83,13 @@ function details(handle: object): Record<string, unknown> {
   return Object.fromEntries(Object.entries(handle).filter(([, v]) => typeof v !== 'function'));
 }
 
-async function install(names: string[]): Promise<void> {
+async function install(names: string[], json: boolean): Promise<void> {
   const wanted = names.length === 0 || names.includes('all') ? Object.keys(REQUIREMENTS) : names;
   for (const name of wanted) {
     if (!(name in REQUIREMENTS)) throw new UsageError(`unknown peer ${JSON.stringify(name)}`);
   }
-  const paths = await ensure(...(wanted as Requirement[]));
+  const paths = [...new Set(await ensure(...(wanted as Requirement[])))];
+  if (json) return console.log(JSON.stringify({ installed: wanted, paths }));
   console.log(`installed: ${wanted.join(', ')}`);
   for (const path of paths) console.log(`  ${path}`);
 }
@@ -131,7 +132,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(HELP);
     return values.help ? 0 : 2;
   }
-  if (command === 'install') await install(rest);
+  if (command === 'install') await install(rest, values.json ?? false);
   else if (command === 'start') await start(rest[0], values);
   else throw new UsageError(`unknown command ${JSON.stringify(command)}`);
   return 0;
