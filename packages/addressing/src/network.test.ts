@@ -3,7 +3,8 @@ import { BlockList } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { parseAddress } from './address.ts';
 import { AddressError } from './errors.ts';
-import { IPNetwork, parseNetwork, prefixOfMask32 } from './network.ts';
+import { prefixOfMask32 } from './masks.ts';
+import { IPNetwork, parseNetwork } from './network.ts';
 import { addressExclude, collapse, summarizeRange } from './ranges.ts';
 
 function codeOf(fn: () => unknown): string | undefined {
