@@ -250,10 +250,7 @@ export class IPNetwork {
    * @throws {AddressError} `ERR_INVALID_ARGUMENT` when `newPrefix` is shorter or too long
    */
   subnets(newPrefix = this.prefix + 1): Generator<IPNetwork> {
-    if (this.prefix === this.bits)
-      return (function* (n: IPNetwork) {
-        yield n;
-      })(this);
+    if (this.prefix === this.bits) return only(this);
     if (!Number.isInteger(newPrefix) || newPrefix < this.prefix || newPrefix > this.bits) {
       throw new AddressError(
         'ERR_INVALID_ARGUMENT',
@@ -277,6 +274,10 @@ export class IPNetwork {
     }
     return new IPNetwork(this.networkAddress, newPrefix, false);
   }
+}
+
+function* only<T>(item: T): Generator<T> {
+  yield item;
 }
 
 function* subnetsOf(network: IPNetwork, newPrefix: number): Generator<IPNetwork> {

@@ -54,6 +54,7 @@ def net_info(n):
     if n.num_addresses <= 1024:
         hosts = list(n.hosts())
         out['hosts_all'] = [text(h) for h in hosts]
+        out['addresses_all'] = [text(a) for a in n]
     return out
 
 

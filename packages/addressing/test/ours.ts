@@ -79,6 +79,7 @@ function networkInfo(n: IPNetwork): unknown {
     if (BigInt(all.length) !== n.numHosts)
       throw new Error(`numHosts ${n.numHosts} != ${all.length}`);
     out.hosts_all = all.map(text);
+    out.addresses_all = [...n].map(text);
   }
   return out;
 }
