@@ -38,7 +38,10 @@ const PROCESS_IO: CliIo = { stdout: process.stdout, stderr: process.stderr, env:
  * `runMain` to print (UsageError: exit 2, coded errors: exit 1).
  */
 export async function runCli(argv: string[], io: CliIo = PROCESS_IO): Promise<number> {
-  const [name, ...rest] = argv;
+  // `pnpm mail -- list ...` and `pnpm dev-server -- --for 9` pass pnpm's `--` along: drop it.
+  const drop = (args: string[]) => (args[0] === '--' ? args.slice(1) : args);
+  const [name, ...more] = drop(argv);
+  const rest = drop(more);
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.stdout.write(`${usage(io.env)}\n`);
     return name === undefined ? 2 : 0;

@@ -49,11 +49,16 @@ export function parseHeaderBlock(block: Buffer | string): Map<string, string> {
   return fields;
 }
 
+/** RFC 2047 decoding, skipped for the common case of a value without any encoded-word. */
+function decodeWords(value: string): string {
+  return value.includes('=?') ? libmime.decodeWords(value) : value;
+}
+
 /** Parses an address field (groups flattened), decoding encoded-word display names. */
 export function parseAddresses(value: string | undefined): Address[] {
   if (!value) return [];
   return addressparser(value, { flatten: true }).map((a) => ({
-    name: libmime.decodeWords(a.name ?? ''),
+    name: decodeWords(a.name ?? ''),
     address: a.address ?? '',
   }));
 }
@@ -67,7 +72,7 @@ export function toEnvelope(
   const fields = parseHeaderBlock(message.headers ?? '');
   const date = fields.get('date');
   const parsed = date ? new Date(date) : undefined;
-  const flags = [...(message.flags ?? [])].sort();
+  const flags = flagList(message.flags);
   return {
     folder,
     uid: message.uid,
@@ -76,12 +81,20 @@ export function toEnvelope(
     from: parseAddresses(fields.get('from')),
     to: parseAddresses(fields.get('to')),
     cc: parseAddresses(fields.get('cc')),
-    subject: libmime.decodeWords(fields.get('subject') ?? ''),
+    subject: decodeWords(fields.get('subject') ?? ''),
     messageId: fields.get('message-id') ?? null,
     flags,
     seen: flags.includes('\\Seen'),
     size: message.size ?? 0,
   };
+}
+
+/**
+ * A message's flags, sorted, without \Recent: that one is per-session, says nothing stable about
+ * the message, and IMAP4rev2 (RFC 9051) dropped it.
+ */
+export function flagList(flags: Set<string> | undefined): string[] {
+  return [...(flags ?? [])].filter((f) => f !== '\\Recent').sort();
 }
 
 /** `Name <addr>` or just `addr`, for text output. */

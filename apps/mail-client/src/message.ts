@@ -2,7 +2,7 @@
 import { convert } from 'html-to-text';
 import { type AddressObject, type ParsedMail, simpleParser } from 'mailparser';
 import type { MailSession } from './client.ts';
-import type { Address } from './envelope.ts';
+import { type Address, flagList } from './envelope.ts';
 import { toMailError } from './errors.ts';
 import { openMessage } from './mailbox.ts';
 
@@ -96,7 +96,7 @@ export async function fetchMessage(
     subject: parsed.subject ?? '',
     inReplyTo: parsed.inReplyTo ?? null,
     references,
-    flags: [...(message.flags ?? [])].sort(),
+    flags: flagList(message.flags),
     text,
     renderedFromHtml,
     attachments: parsed.attachments.map((a, index) => ({

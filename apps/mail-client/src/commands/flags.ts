@@ -1,6 +1,7 @@
 /** mail flag / mail unflag: add or remove a flag (\Seen, \Flagged, ... or a keyword) by UID. */
 import { UsageError } from '@netlab/cli';
 import { type Command, optString, type RunContext } from '../command.ts';
+import { flagList } from '../envelope.ts';
 import { toMailError } from '../errors.ts';
 import { openMessage, parseUid } from '../mailbox.ts';
 import { UID_HELP, UID_OPTIONS } from './read.ts';
@@ -60,7 +61,7 @@ function flagCommand(name: 'flag' | 'unflag'): Command {
           { uid: true, flags: true },
           { uid: true },
         );
-        flags = after ? [...(after.flags ?? [])].sort() : [];
+        flags = after ? flagList(after.flags) : [];
       } catch (error) {
         throw toMailError(error, session.imapLabel);
       }
