@@ -123,3 +123,37 @@ describe('parsers never crash', () => {
     );
   });
 });
+
+describe('classification getters', () => {
+  it('agree with classify() (which the Python oracle checks) for any address', () => {
+    const v4 = fc.integer({ min: 0, max: 0xffffffff }).map((v) => new IPv4Address(v));
+    const v6 = fc
+      .tuple(fc.constantFrom(0, 0xfe80, 0xfec0, 0xff02, 0x2001, 0xfc00), words)
+      .map(([top, ws]) => IPv6Address.parse(formatIPv6([top || ws[0]!, ...ws.slice(1)])));
+    fc.assert(
+      fc.property(fc.oneof(v4, v6), (a) => {
+        const c = a.classify();
+        const got = [
+          a.isPrivate,
+          a.isGlobal,
+          a.isLoopback,
+          a.isLinkLocal,
+          a.isMulticast,
+          a.isReserved,
+          a.isUnspecified,
+        ];
+        expect(got).toEqual([
+          c.private,
+          c.global,
+          c.loopback,
+          c.linkLocal,
+          c.multicast,
+          c.reserved,
+          c.unspecified,
+        ]);
+        if (a.version === 6) expect(a.isSiteLocal).toBe(c.siteLocal);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
