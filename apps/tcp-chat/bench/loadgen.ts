@@ -25,9 +25,12 @@ const tally: Tally & { echoes: number } = {
   counting: false,
   timing: false,
   latency: new Reservoir(),
+  lost: 0,
   echoes: 0,
 };
 const roomOf = (i: number) => `#bench${i % roomCount}`;
+/** Nicks unique per run: a server may still be cleaning up the previous run's clients. */
+const nickOf = (i: number) => `b${process.pid % 100_000}_${i}`;
 
 async function connectAll(): Promise<BenchClient[]> {
   const clients: BenchClient[] = [];
@@ -38,8 +41,8 @@ async function connectAll(): Promise<BenchClient[]> {
       const observer = i < observers;
       batch.push(
         a.mode === 'irc'
-          ? ircClient(port, `b${i}`, roomOf(i), observer, tally)
-          : chatClient(port, `b${i}`, [roomOf(i)], observer, tally),
+          ? ircClient(port, nickOf(i), roomOf(i), observer, tally)
+          : chatClient(port, nickOf(i), [roomOf(i)], observer, tally),
       );
     }
     clients.push(...(await Promise.all(batch)));
@@ -102,6 +105,7 @@ async function main(): Promise<void> {
       p50: percentile(lat, 50),
       p99: percentile(lat, 99),
       samples: lat.length,
+      lost: tally.lost,
     }),
   );
   for (const c of clients) c.socket.destroy();

@@ -13,6 +13,21 @@ export interface Tally {
   /** ...and timed a little longer, so late lines of a saturated server are not left out. */
   timing: boolean;
   latency: Reservoir;
+  /** Clients the server disconnected during the run (slow-consumer policies differ). */
+  lost: number;
+}
+
+/** After set-up, a dropped connection is counted, not fatal: the report says how many. */
+function watch(
+  socket: net.Socket,
+  tally: Tally,
+  settle: { done: boolean },
+  reject: (e: Error) => void,
+): void {
+  socket.on('error', (err) => (settle.done ? undefined : reject(err)));
+  socket.on('close', () => {
+    if (settle.done && tally.counting) tally.lost++;
+  });
 }
 
 export interface BenchClient {
@@ -44,7 +59,10 @@ export function chatClient(
     const onFrame = (payload: Buffer) => {
       if (joined < rooms.length) {
         const m = chat.unpack(payload) as { type: string };
-        if (m.type === 'joined' && ++joined === rooms.length) resolve(client);
+        if (m.type === 'joined' && ++joined === rooms.length) {
+          settle.done = true;
+          resolve(client);
+        }
         if (m.type === 'error') reject(new Error(`${nick}: ${JSON.stringify(m)}`));
         return;
       }
@@ -58,8 +76,9 @@ export function chatClient(
       if (tally.counting) tally.delivered++;
       tally.latency.add(performance.now() - Number(m.text));
     };
+    const settle = { done: false };
+    watch(socket, tally, settle, reject);
     socket.on('data', (chunk) => decoder.write(chunk, onFrame));
-    socket.on('error', reject);
     socket.write(encodeFrame({ type: 'hello', v: 1, nick }));
     for (const room of rooms) socket.write(encodeFrame({ type: 'join', room }));
     const client: BenchClient = {
@@ -86,10 +105,13 @@ export function ircClient(
     socket.setEncoding('latin1');
     let ready = false;
     let partial = '';
+    const settle = { done: false };
+    watch(socket, tally, settle, reject);
     socket.on('data', (text: string) => {
       if (!ready) {
         if (text.includes(' 366 ')) {
           ready = true; // RPL_ENDOFNAMES: the JOIN is complete
+          settle.done = true;
           resolve(client);
         }
         if (text.includes('PING ')) socket.write(text.replace(/.*PING /s, 'PONG '));
@@ -113,7 +135,6 @@ export function ircClient(
         tally.latency.add(now - Number(line.slice(line.indexOf(' :', at) + 2)));
       }
     });
-    socket.on('error', reject);
     socket.write(`NICK ${nick}\r\nUSER ${nick} 0 * :bench\r\nJOIN ${room}\r\n`);
     const client: BenchClient = {
       socket,

@@ -146,4 +146,25 @@ describe('conversation', () => {
     expect(new Set(wire).size).toBe(wire.length); // the server never sent a line twice
     expect(await ann.who('#a')).toEqual(['ann', 'bob']);
   });
+
+  it('reconnects to a restarted server and follows the room as it starts over', T, async () => {
+    await start();
+    const ann = await join('ann', { reconnect: { baseMs: 20, capMs: 100 } });
+    await ann.join('#a');
+    for (let i = 1; i <= 3; i++) await ann.say('#a', `before ${i}`);
+    const seen = collect(ann);
+    const resets: unknown[] = [];
+    ann.on('reset', (r) => resets.push(r));
+    const reconnected = new Promise((r) => ann.once('reconnected', r));
+    await server.close(500);
+    server = createServer({ rate: 0 });
+    await server.listen(port);
+    await reconnected;
+    expect(resets).toEqual([{ room: '#a' }]);
+    const bob = await join('bob');
+    await bob.join('#a');
+    await bob.say('#a', 'after the restart');
+    await until(() => seen.length === 1, 'the first line after the restart');
+    expect(seen[0]).toMatchObject({ seq: 1, from: 'bob', text: 'after the restart' });
+  });
 });

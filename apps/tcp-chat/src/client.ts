@@ -50,7 +50,8 @@ export async function connect(options: ClientOptions): Promise<ChatClient> {
 
 /**
  * Events: `message` (ChatLine & { history }), `private`, `presence`, `server-error`
- * (error frames no request is waiting for), `gap` ({ room, from, to }), `disconnected`
+ * (error frames no request is waiting for), `gap` ({ room, from, to }), `reset` ({ room }: the
+ * server restarted and the room started over), `disconnected`
  * ({ code, reason }), `reconnecting` ({ attempt, delayMs }), `reconnected`, `close`.
  */
 export class ChatClient extends EventEmitter {
@@ -225,8 +226,13 @@ export class ChatClient extends EventEmitter {
   #onJoined(msg: Msg<'joined'>): void {
     const state = this.rooms.get(msg.room) ?? { lastSeq: 0, historyTo: 0 };
     state.historyTo = msg.seq;
-    if (!msg.complete)
+    if (msg.seq < state.lastSeq) {
+      // The room is younger than what we saw: the server restarted. Count from its start.
+      state.lastSeq = 0;
+      this.emit('reset', { room: msg.room });
+    } else if (!msg.complete) {
       this.emit('gap', { room: msg.room, from: state.lastSeq + 1, to: msg.seq - msg.history });
+    }
     this.rooms.set(msg.room, state);
     this.emit('joined', msg);
   }

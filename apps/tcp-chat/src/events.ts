@@ -14,6 +14,7 @@ export type UiEvent =
   | { event: 'rooms'; rooms: { name: string; members: number; seq: number }[] }
   | { event: 'stats'; counters: Record<string, number> }
   | { event: 'gap'; room: string; from: number; to: number }
+  | { event: 'reset'; room: string }
   | { event: 'disconnected'; code: string; reason: string }
   | { event: 'reconnecting'; attempt: number; delayMs: number }
   | { event: 'reconnected' }
@@ -29,6 +30,7 @@ export function forwardEvents(client: ChatClient, emit: (e: UiEvent) => void): v
     emit({ event: 'joined', room: m.room, members: m.members, history: m.history, seq: m.seq }),
   );
   client.on('gap', (g) => emit({ event: 'gap', ...g }));
+  client.on('reset', (r) => emit({ event: 'reset', ...r }));
   client.on('server-error', (e) => emit({ event: 'error', code: e.code, message: e.message }));
   client.on('disconnected', (d) => emit({ event: 'disconnected', ...d }));
   client.on('reconnecting', (r) => emit({ event: 'reconnecting', ...r }));

@@ -59,6 +59,8 @@ export function formatEvent(e: UiEvent, me: string, colors: boolean): string {
       );
     case 'gap':
       return c.yellow(`-- ${e.room}: messages ${e.from}..${e.to} were lost (older than history)`);
+    case 'reset':
+      return c.yellow(`-- ${e.room}: the server restarted; the room's history starts over`);
     case 'disconnected':
       return c.yellow(`-- disconnected: ${e.code} ${e.reason}`);
     case 'reconnecting':

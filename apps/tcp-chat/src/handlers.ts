@@ -132,7 +132,9 @@ function join(ctx: ServerContext, s: Session, msg: Req<'join'>): void {
     s.rooms.set(room.name, room);
   }
   // `since` replays exactly what a reconnecting client missed; without it, recent history.
-  const fresh = msg.since === undefined;
+  // A `since` beyond the room's last message means the server restarted and the room began
+  // again: the client gets recent history, flagged incomplete, and starts counting afresh.
+  const fresh = msg.since === undefined || msg.since > room.seq;
   const { entries, complete } = fresh ? room.since(0, ctx.historyOnJoin) : room.since(msg.since!);
   const members = [...room.members].map((m) => m.nick);
   s.reply({
@@ -141,7 +143,7 @@ function join(ctx: ServerContext, s: Session, msg: Req<'join'>): void {
     room: room.name,
     seq: room.seq,
     history: entries.length,
-    complete: fresh || complete,
+    complete: msg.since === undefined || (complete && msg.since <= room.seq),
     members,
   });
   for (const e of entries) s.send(e.frame);

@@ -26,11 +26,10 @@ export async function runTerminal(
     out.write(`${formatEvent(e, client.nick, colors)}\n`);
     rl.prompt(true);
   };
+  setPrompt();
   forwardEvents(client, show);
   client.on('close', () => rl.close());
   show({ event: 'welcome', nick: client.nick, server });
-  setPrompt();
-  rl.prompt();
   for await (const line of rl) {
     const cmd = parseCommand(line);
     if (cmd && !(await runCommand(client, cmd, state, show))) break;
