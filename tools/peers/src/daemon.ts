@@ -55,6 +55,8 @@ export class Daemon {
       // and the process 'exit' hook kills the daemon.
       (stream as unknown as Socket | null)?.unref?.();
     }
+    // After a successful spawn, 'error' only reports a failed kill(); never let it throw.
+    child.on('error', (err) => debug('%s[%d] %s', name, this.pid, err.message));
     child.unref();
   }
 
