@@ -68,6 +68,28 @@ describe('startSshd', { timeout: 60_000 }, () => {
     });
   });
 
+  it('offers password authentication only when asked', async () => {
+    const methods = async (peer: SshdPeer) => {
+      const attempt = exec('ssh', [
+        ...['-F', '/dev/null', '-p', String(peer.port), '-o', 'BatchMode=yes'],
+        ...['-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null'],
+        ...['-o', 'PubkeyAuthentication=no', `${peer.user}@${peer.host}`, 'true'],
+      ]);
+      const err = await attempt.then(
+        () => undefined,
+        (e: { stderr: string }) => e,
+      );
+      return /Permission denied \(([^)]*)\)/.exec(err?.stderr ?? '')?.[1];
+    };
+    expect(await methods(sshd)).toBe('publickey');
+    const withPasswords = await startSshd({ authorizedKeys: [], passwordAuthentication: true });
+    try {
+      expect(await methods(withPasswords)).toBe('publickey,password');
+    } finally {
+      await withPasswords.stop();
+    }
+  });
+
   it('stop() kills sshd and removes its state folder', async () => {
     const other = await startSshd({ authorizedKeys: [] });
     await other.stop();
