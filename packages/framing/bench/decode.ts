@@ -72,15 +72,17 @@ const runners: Record<string, Run> = {
   },
 };
 
-/** Frames per second of each decoder, best of `rounds` interleaved runs. */
+/** Frames per CPU-second of each decoder, best of `rounds` interleaved runs. */
 export function benchDecode(size: number, totalBytes: number, rounds: number) {
   const { count, chunks } = workload(size, totalBytes);
   const best: Record<string, number> = {};
   for (let round = 0; round < rounds; round++) {
     for (const [name, run] of Object.entries(runners)) {
-      const start = process.hrtime.bigint();
+      // CPU time, not wall time: other processes on a shared machine distort it less.
+      const before = process.cpuUsage();
       const frames = run(chunks);
-      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+      const used = process.cpuUsage(before);
+      const seconds = (used.user + used.system) / 1e6;
       if (frames !== count) throw new Error(`${name} decoded ${frames} of ${count} frames`);
       best[name] = Math.max(best[name] ?? 0, count / seconds);
     }

@@ -14,6 +14,7 @@ const socket = connect(Number(portText), '127.0.0.1');
 await once(socket, 'connect');
 socket.setNoDelay(true);
 const writer = new FrameWriter(socket, lengthPrefixed());
+const cpuBefore = process.cpuUsage();
 for (let sent = 0; sent < count; sent += batch) {
   const n = Math.min(batch, count - sent);
   const slice = n === batch ? payloads : payloads.slice(0, n);
@@ -27,4 +28,7 @@ for (let sent = 0; sent < count; sent += batch) {
   }
 }
 await writer.end();
+const cpu = process.cpuUsage(cpuBefore);
+// The receiver reads our CPU time from stdout.
+process.stdout.write(`${(cpu.user + cpu.system) / 1e6}\n`);
 socket.destroy();

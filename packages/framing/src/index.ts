@@ -13,4 +13,4 @@ export {
   type LengthPrefixedOptions,
   lengthPrefixed,
 } from './length-prefixed.ts';
-export { type ReadFramesOptions, readFrames } from './read-frames.ts';
+export { type ReadFramesOptions, readFrameBatches, readFrames } from './read-frames.ts';

@@ -7,7 +7,7 @@ import { delimited } from './delimited.ts';
 import type { FramingError } from './errors.ts';
 import { FrameWriter } from './frame-writer.ts';
 import { lengthPrefixed } from './length-prefixed.ts';
-import { readFrames } from './read-frames.ts';
+import { readFrameBatches, readFrames } from './read-frames.ts';
 
 /** A connected client/server socket pair on 127.0.0.1, closed after each test. */
 async function socketPair(): Promise<{ client: Socket; server: Socket; listener: Server }> {
@@ -138,5 +138,21 @@ describe('stream adapters over loopback TCP', () => {
     expect(got).toEqual(['one', 'two']);
     expect(server.destroyed).toBe(false);
     expect(server.isPaused()).toBe(true);
+  });
+
+  it('yields frames in batches, each batch non-empty and in order', async () => {
+    const { client, server } = await pair();
+    const codec = lengthPrefixed({ header: 'varint' });
+    const writer = new FrameWriter(client, codec);
+    const payloads = Array.from({ length: 2000 }, (_, i) => Buffer.from(`frame ${i}`));
+    await writer.writeMany(payloads.slice(0, 1000));
+    for (const p of payloads.slice(1000)) await writer.write(p);
+    await writer.end();
+    const got: Buffer[] = [];
+    for await (const batch of readFrameBatches(server, codec)) {
+      expect(batch.length).toBeGreaterThan(0);
+      got.push(...batch);
+    }
+    expect(got).toEqual(payloads);
   });
 });
