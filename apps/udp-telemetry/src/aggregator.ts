@@ -1,7 +1,7 @@
 /** Per-interval aggregation of samples: counter totals, gauges, timer quantiles, set sizes. */
-import { LogCollapsingLowestDenseDDSketch } from '@datadog/sketches-js';
 import type { MetricType } from './protocol.ts';
 import { SeriesTable } from './series-table.ts';
+import { newSketch, type Sketch, sketchStats } from './sketch.ts';
 
 /** What one flush interval added up to; also what /api/metrics and /metrics serve. */
 export interface Snapshot {
@@ -46,17 +46,13 @@ interface Gauge extends Series {
 }
 interface Timer extends Series {
   type: 'ms' | 'h' | 'd';
-  sketch: LogCollapsingLowestDenseDDSketch | undefined;
+  sketch: Sketch | undefined;
   totalCount: number;
   totalSum: number;
 }
 interface UniqueSet extends Series {
   members: Set<string>;
 }
-
-/** DDSketch with 1 % relative accuracy; 2048 bins bound memory per series (~16 KiB). */
-const newSketch = () =>
-  new LogCollapsingLowestDenseDDSketch({ relativeAccuracy: 0.01, binLimit: 2048 });
 
 export interface AggregatorOptions {
   /** Intervals without a sample after which a series is forgotten (default 6). */
@@ -205,51 +201,9 @@ export class Aggregator {
 }
 
 function timerStats(t: Timer): TimerStats {
-  const s = t.sketch;
-  const base = {
-    name: t.name,
-    tags: t.tags,
-    type: t.type,
-    totalCount: t.totalCount,
-    totalSum: t.totalSum,
-  };
-  if (s === undefined || s.count === 0) {
-    return {
-      ...base,
-      count: 0,
-      min: Number.NaN,
-      max: Number.NaN,
-      mean: Number.NaN,
-      p50: Number.NaN,
-      p90: Number.NaN,
-      p99: Number.NaN,
-    };
-  }
-  return {
-    ...base,
-    count: s.count,
-    min: s.min,
-    max: s.max,
-    mean: s.sum / s.count,
-    p50: quantile(s, 0.5),
-    p90: quantile(s, 0.9),
-    p99: quantile(s, 0.99),
-  };
+  const { name, tags, type, totalCount, totalSum } = t;
+  return { name, tags, type, totalCount, totalSum, ...sketchStats(t.sketch) };
 }
-
-/**
- * The nearest-rank quantile, as StatsD computes its percentiles: the ceil(q * n)-th smallest
- * value (of 42 and 57, p90 is 57). DDSketch indexes rank q * (n - 1), so ask it for the rank we
- * mean. It answers within 1 % of that value; clamp to the exact min and max it keeps.
- */
-function quantile(s: LogCollapsingLowestDenseDDSketch, q: number): number {
-  const n = s.count;
-  // +1e-6: a rank like 498.9999 from float division must not select the value before.
-  const rank = n <= 1 ? 0 : Math.min(1, Math.max(0, (Math.ceil(q * n) - 1 + 1e-6) / (n - 1)));
-  return clamp(s.getValueAtQuantile(rank), s.min, s.max);
-}
-
-const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
 
 /** Sorted, comma-joined tags: the same tags in any order make the same series. */
 export function tagKeyOf(tags: readonly string[]): string {

@@ -2,18 +2,10 @@
 import { randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
 import os from 'node:os';
-import { headerSize, tupleSize } from './batch.ts';
-import { encodeDatagram } from './codec.ts';
 import { TelemetryError } from './errors.ts';
 import { HostSampler } from './host-metrics.ts';
-import {
-  DEFAULT_HOST,
-  DEFAULT_MTU,
-  DEFAULT_PORT,
-  type MetricTuple,
-  type MetricType,
-} from './protocol.ts';
-import { formatStatsd } from './statsd.ts';
+import { DEFAULT_HOST, DEFAULT_MTU, DEFAULT_PORT, type MetricType } from './protocol.ts';
+import { Sender, type SenderStats } from './sender.ts';
 
 export interface AgentOptions {
   host?: string;
@@ -40,48 +32,35 @@ export interface SampleOptions {
   sampleRate?: number;
 }
 
-export interface AgentStats {
-  samples: number;
-  datagrams: number;
-  bytes: number;
-  /** Datagrams dropped locally: too many in flight, or a sample bigger than the MTU. */
-  dropped: number;
-  /** Send errors, e.g. ECONNREFUSED when nothing listens (ICMP port unreachable). */
-  errors: number;
-  /** The next sequence number. */
-  seq: number;
-}
+export type AgentStats = SenderStats;
 
 export class Agent {
   readonly source: string;
-  readonly stats: AgentStats = {
-    samples: 0,
-    datagrams: 0,
-    bytes: 0,
-    dropped: 0,
-    errors: 0,
-    seq: 0,
-  };
-  private pending: MetricTuple[] = [];
-  private pendingSize: number;
-  private readonly budget: number;
-  private readonly format: 'msgpack' | 'statsd';
-  private inFlight = 0;
+  private readonly sender: Sender;
   private readonly timers: NodeJS.Timeout[] = [];
   private sampler: HostSampler | undefined;
-  private readonly idle = new Set<() => void>();
 
   constructor(
-    private readonly socket: dgram.Socket,
+    socket: dgram.Socket,
     private readonly options: AgentOptions,
   ) {
-    this.format = options.format ?? 'msgpack';
-    this.budget = options.mtu ?? DEFAULT_MTU;
+    const budget = options.mtu ?? DEFAULT_MTU;
+    if (budget < 64)
+      throw new TelemetryError('ERR_INVALID_OPTION', `mtu ${budget} is below 64 bytes`);
     this.source =
       options.source ?? `${os.hostname()}/${process.pid}/${randomBytes(2).toString('hex')}`;
-    this.pendingSize = this.emptySize();
-    if (this.budget < 64)
-      throw new TelemetryError('ERR_INVALID_OPTION', `mtu ${this.budget} is below 64 bytes`);
+    this.sender = new Sender(socket, {
+      format: options.format ?? 'msgpack',
+      budget,
+      source: this.source,
+      maxInFlight: options.maxInFlight ?? 1024,
+      onTrace: options.onTrace,
+    });
+  }
+
+  /** Samples, datagrams, bytes, drops, errors and the next sequence number. */
+  get stats(): AgentStats {
+    return this.sender.stats;
   }
 
   /** Starts the flush timer and host sampling (connect() calls it once the socket is ready). */
@@ -127,7 +106,7 @@ export class Agent {
     this.sampler ??= new HostSampler(
       this.options.hostMetrics ? this.options.hostMetrics.prefix : undefined,
     );
-    for (const tuple of this.sampler.sample()) this.add(tuple);
+    for (const tuple of this.sampler.sample()) this.sender.add(tuple);
     this.flush();
   }
 
@@ -142,99 +121,24 @@ export class Agent {
       );
     }
     if (rate < 1 && Math.random() >= rate) return;
-    this.add([name, type, value, rate, options?.tags ?? []]);
-  }
-
-  private add(tuple: MetricTuple) {
-    this.stats.samples++;
-    const size = this.sizeOf(tuple);
-    if (this.emptySize() + size > this.budget) {
-      this.stats.dropped++; // Alone it would not fit one datagram; fragmenting is what the MTU budget avoids.
-      return;
-    }
-    if (this.pendingSize + size > this.budget) this.flush();
-    this.pending.push(tuple);
-    this.pendingSize += size;
-  }
-
-  private sizeOf(tuple: MetricTuple) {
-    return this.format === 'msgpack'
-      ? tupleSize(tuple)
-      : Buffer.byteLength(formatStatsd(tuple)) + 1;
-  }
-
-  private emptySize() {
-    return this.format === 'msgpack' ? headerSize(this.source) : -1; // n lines need n-1 newlines
+    this.sender.add([name, type, value, rate, options?.tags ?? []]);
   }
 
   /** Sends everything pending now as one datagram. */
   flush() {
-    if (this.pending.length === 0) return;
-    const samples = this.pending;
-    this.pending = [];
-    this.pendingSize = this.emptySize();
-    this.sendBatch(samples);
-  }
-
-  private sendBatch(samples: MetricTuple[]) {
-    const seq = this.stats.seq;
-    const payload =
-      this.format === 'msgpack'
-        ? encodeDatagram({ src: this.source, seq, ts: Date.now(), m: samples })
-        : Buffer.from(samples.map(formatStatsd).join('\n'));
-    if (payload.length > this.budget && samples.length > 1) {
-      // The size estimate was short (an encoder choice we did not predict): split, never fragment.
-      const half = samples.length >> 1;
-      this.sendBatch(samples.slice(0, half));
-      this.sendBatch(samples.slice(half));
-      return;
-    }
-    this.stats.seq++;
-    this.send(payload, seq, samples);
-  }
-
-  private send(payload: Buffer, seq: number, samples: MetricTuple[]) {
-    const { maxInFlight = 1024 } = this.options;
-    if (this.inFlight >= maxInFlight) {
-      // The socket is not keeping up: drop this datagram (its seq is used, so the collector
-      // counts it lost) instead of queueing without bound.
-      this.stats.dropped++;
-      return;
-    }
-    this.inFlight++;
-    this.options.onTrace?.(
-      `-> seq=${this.format === 'msgpack' ? seq : '-'} ${payload.length} bytes ${samples.length} samples: ${samples.map(formatStatsd).join(' ')}`,
-    );
-    this.socket.send(payload, (error) => {
-      this.inFlight--;
-      if (error) this.stats.errors++;
-      else {
-        this.stats.datagrams++;
-        this.stats.bytes += payload.length;
-      }
-      if (this.inFlight === 0) for (const resolve of this.idle) resolve();
-    });
+    this.sender.flush();
   }
 
   /** Resolves once every datagram handed to the socket has been sent. */
   drained(): Promise<void> {
-    if (this.inFlight === 0) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = () => {
-        this.idle.delete(done);
-        resolve();
-      };
-      this.idle.add(done);
-    });
+    return this.sender.drained();
   }
 
   /** Flushes, waits for the sends, closes the socket. */
   async close() {
     for (const timer of this.timers) clearInterval(timer);
     this.sampler?.stop();
-    this.flush();
-    await this.drained();
-    await new Promise<void>((resolve) => this.socket.close(() => resolve()));
+    await this.sender.close();
   }
 }
 
@@ -244,7 +148,9 @@ export async function connect(options: AgentOptions = {}): Promise<Agent> {
   const socket = dgram.createSocket(host.includes(':') ? 'udp6' : 'udp4');
   const agent = new Agent(socket, options);
   // ECONNREFUSED from an earlier datagram surfaces as an 'error' event: count it, keep going.
-  socket.on('error', () => agent.stats.errors++);
+  socket.on('error', () => {
+    agent.stats.errors++;
+  });
   try {
     await new Promise<void>((resolve, reject) => {
       socket.once('error', reject);

@@ -1,0 +1,142 @@
+/** The agent's sending half: samples packed into datagrams within the MTU budget, sent with a bound. */
+import type dgram from 'node:dgram';
+import { headerSize, tupleSize } from './batch.ts';
+import { encodeDatagram } from './codec.ts';
+import type { MetricTuple } from './protocol.ts';
+import { formatStatsd } from './statsd.ts';
+
+export interface SenderStats {
+  samples: number;
+  datagrams: number;
+  bytes: number;
+  /** Datagrams dropped locally: too many in flight, or a sample bigger than the MTU. */
+  dropped: number;
+  /** Send errors, e.g. ECONNREFUSED when nothing listens (ICMP port unreachable). */
+  errors: number;
+  /** The next sequence number. */
+  seq: number;
+}
+
+export interface SenderOptions {
+  format: 'msgpack' | 'statsd';
+  /** Payload budget per datagram, bytes. */
+  budget: number;
+  source: string;
+  maxInFlight: number;
+  onTrace?: ((line: string) => void) | undefined;
+}
+
+export class Sender {
+  readonly stats: SenderStats = {
+    samples: 0,
+    datagrams: 0,
+    bytes: 0,
+    dropped: 0,
+    errors: 0,
+    seq: 0,
+  };
+  private pending: MetricTuple[] = [];
+  private pendingSize: number;
+  private inFlight = 0;
+  private readonly idle = new Set<() => void>();
+  private readonly format: 'msgpack' | 'statsd';
+  private readonly budget: number;
+  private readonly source: string;
+
+  constructor(
+    private readonly socket: dgram.Socket,
+    private readonly options: SenderOptions,
+  ) {
+    ({ format: this.format, budget: this.budget, source: this.source } = options);
+    this.pendingSize = this.emptySize();
+  }
+
+  add(tuple: MetricTuple) {
+    this.stats.samples++;
+    const size = this.sizeOf(tuple);
+    if (this.emptySize() + size > this.budget) {
+      this.stats.dropped++; // Alone it would not fit one datagram; fragmenting is what the MTU budget avoids.
+      return;
+    }
+    if (this.pendingSize + size > this.budget) this.flush();
+    this.pending.push(tuple);
+    this.pendingSize += size;
+  }
+
+  private sizeOf(tuple: MetricTuple) {
+    return this.format === 'msgpack'
+      ? tupleSize(tuple)
+      : Buffer.byteLength(formatStatsd(tuple)) + 1;
+  }
+
+  private emptySize() {
+    return this.format === 'msgpack' ? headerSize(this.source) : -1; // n lines need n-1 newlines
+  }
+
+  /** Sends everything pending now as one datagram. */
+  flush() {
+    if (this.pending.length === 0) return;
+    const samples = this.pending;
+    this.pending = [];
+    this.pendingSize = this.emptySize();
+    this.sendBatch(samples);
+  }
+
+  private sendBatch(samples: MetricTuple[]) {
+    const seq = this.stats.seq;
+    const payload =
+      this.format === 'msgpack'
+        ? encodeDatagram({ src: this.source, seq, ts: Date.now(), m: samples })
+        : Buffer.from(samples.map(formatStatsd).join('\n'));
+    if (payload.length > this.budget && samples.length > 1) {
+      // The size estimate was short (an encoder choice we did not predict): split, never fragment.
+      const half = samples.length >> 1;
+      this.sendBatch(samples.slice(0, half));
+      this.sendBatch(samples.slice(half));
+      return;
+    }
+    this.stats.seq++;
+    this.send(payload, seq, samples);
+  }
+
+  private send(payload: Buffer, seq: number, samples: MetricTuple[]) {
+    if (this.inFlight >= this.options.maxInFlight) {
+      // The socket is not keeping up: drop this datagram (its seq is used, so the collector
+      // counts it lost) instead of queueing without bound.
+      this.stats.dropped++;
+      return;
+    }
+    this.inFlight++;
+    this.options.onTrace?.(
+      `-> seq=${this.format === 'msgpack' ? seq : '-'} ${payload.length} bytes ${samples.length} samples: ${samples.map(formatStatsd).join(' ')}`,
+    );
+    this.socket.send(payload, (error) => {
+      this.inFlight--;
+      if (error) this.stats.errors++;
+      else {
+        this.stats.datagrams++;
+        this.stats.bytes += payload.length;
+      }
+      if (this.inFlight === 0) for (const resolve of this.idle) resolve();
+    });
+  }
+
+  /** Resolves once every datagram handed to the socket has been sent. */
+  drained(): Promise<void> {
+    if (this.inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        this.idle.delete(done);
+        resolve();
+      };
+      this.idle.add(done);
+    });
+  }
+
+  close(): Promise<void> {
+    this.flush();
+    return this.drained().then(
+      () => new Promise<void>((resolve) => this.socket.close(() => resolve())),
+    );
+  }
+}
