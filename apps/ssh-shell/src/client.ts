@@ -1,11 +1,11 @@
 /** SSH client: host keys checked against known_hosts, key/agent/password auth, exec, shell, SFTP. */
-import type { Readable, Writable } from 'node:stream';
-import type { AuthenticationType, ClientChannel, SFTPWrapper } from 'ssh2';
+import type { AuthenticationType } from 'ssh2';
 import ssh2 from 'ssh2';
+import { type SshConnection, wrap } from './client-session.ts';
 import { SshShellError } from './errors.ts';
 import { type HostKeyPolicy, preferredHostKeyAlgorithms, verifyHostKey } from './host-verify.ts';
 import type { Identity } from './identity.ts';
-import { DEFAULTS, type ExecResult } from './protocol.ts';
+import { DEFAULTS } from './protocol.ts';
 import { protocolTrace } from './trace.ts';
 
 export interface ConnectOptions extends HostKeyPolicy {
@@ -23,33 +23,6 @@ export interface ConnectOptions extends HostKeyPolicy {
   /** Cipher preference, e.g. ['aes128-gcm@openssh.com']; ssh2's defaults otherwise. */
   ciphers?: string[];
   trace?: (line: string) => void;
-}
-
-export interface ExecIO {
-  stdout: Writable;
-  stderr: Writable;
-  /** Sent as the command's input; without it the command sees EOF at once (like ssh -n). */
-  stdin?: Readable;
-  env?: Record<string, string>;
-}
-
-export interface ShellIO {
-  stdin: Readable;
-  stdout: Writable;
-  term: string;
-  cols: number;
-  rows: number;
-  env?: Record<string, string>;
-  /** Called with a function that sends window-change; wire it to SIGWINCH. */
-  onResize?: (resize: (cols: number, rows: number) => void) => void;
-}
-
-export interface SshConnection {
-  client: ssh2.Client;
-  exec(command: string, io: ExecIO): Promise<ExecResult>;
-  shell(io: ShellIO): Promise<ExecResult>;
-  sftp(): Promise<SFTPWrapper>;
-  end(): Promise<void>;
 }
 
 type Method = { label: string; type: AuthenticationType; method: ssh2.AuthenticationType | object };
@@ -171,69 +144,4 @@ export function connect(o: ConnectOptions): Promise<SshConnection> {
   });
 }
 
-/** Resolve with the exit status once the channel closes; a lost connection rejects. */
-function awaitExit(client: ssh2.Client, stream: ClientChannel): Promise<ExecResult> {
-  return new Promise((resolve, reject) => {
-    const result: ExecResult = { exitCode: null, signal: null };
-    const lost = () =>
-      reject(new SshShellError('ERR_DISCONNECTED', 'connection closed before the command ended'));
-    client.once('close', lost);
-    stream.on('exit', (code: number | null, signal?: string) => {
-      if (typeof code === 'number') result.exitCode = code;
-      else result.signal = signal ? signal.replace(/^SIG/, '') : null; // RFC 4254 names: TERM
-    });
-    stream.once('close', () => {
-      client.off('close', lost);
-      resolve(result);
-    });
-  });
-}
-
-function wrap(client: ssh2.Client): SshConnection {
-  const channelError = (err: Error) =>
-    new SshShellError('ERR_CHANNEL', err.message, { cause: err });
-  let closed = false;
-  client.once('close', () => {
-    closed = true;
-  });
-  return {
-    client,
-    exec: (command, io) =>
-      new Promise((resolve, reject) => {
-        client.exec(command, io.env ? { env: io.env } : {}, (err, stream) => {
-          if (err) return reject(channelError(err));
-          stream.pipe(io.stdout, { end: false });
-          stream.stderr.pipe(io.stderr, { end: false });
-          if (io.stdin) io.stdin.pipe(stream);
-          else stream.end();
-          awaitExit(client, stream).then(resolve, reject);
-        });
-      }),
-    shell: (io) =>
-      new Promise((resolve, reject) => {
-        const win = { term: io.term, cols: io.cols, rows: io.rows };
-        client.shell(win, io.env ? { env: io.env } : {}, (err, stream) => {
-          if (err) return reject(channelError(err));
-          io.onResize?.((cols, rows) => stream.setWindow(rows, cols, 0, 0));
-          io.stdin.pipe(stream);
-          stream.pipe(io.stdout, { end: false });
-          awaitExit(client, stream).then((r) => {
-            io.stdin.unpipe(stream);
-            resolve(r);
-          }, reject);
-        });
-      }),
-    sftp: () =>
-      new Promise((resolve, reject) =>
-        client.sftp((err, sftp) =>
-          err ? reject(new SshShellError('ERR_SFTP', err.message, { cause: err })) : resolve(sftp),
-        ),
-      ),
-    end: () =>
-      new Promise((resolve) => {
-        if (closed) return resolve();
-        client.once('close', () => resolve());
-        client.end();
-      }),
-  };
-}
+export type { ExecIO, ShellIO, SshConnection } from './client-session.ts';

@@ -17,6 +17,13 @@ export const DEFAULTS = {
   keepaliveCountMax: 3, // ClientAliveCountMax / ServerAliveCountMax
 };
 
+/** The limits a connection enforces (see DEFAULTS). */
+export interface ServerOptionsLimits {
+  maxAuthTries: number;
+  loginGraceMs: number;
+  idleTimeoutMs: number;
+}
+
 /** One log record per session (plus auth and connection events), printed by the server CLI. */
 export interface LogEntry {
   time: string;

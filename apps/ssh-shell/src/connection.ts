@@ -1,0 +1,129 @@
+/** One SSH connection on the server: authentication, limits, idle timer, sessions, cleanup. */
+import { debuglog } from 'node:util';
+import type { AuthContext, AuthenticationType, Connection, ServerChannel } from 'ssh2';
+import { type AuthOptions, authenticate, baseEnv } from './auth.ts';
+import { endSession, sessionMembers } from './processes.ts';
+import type { LogEntry, ServerOptionsLimits } from './protocol.ts';
+import { handleSession } from './session.ts';
+
+const debug = debuglog('ssh-shell');
+
+export type ConnOptions = AuthOptions &
+  ServerOptionsLimits & {
+    shell: string;
+    home: string;
+    sftpRoot: string;
+    envAllow: string[];
+    log: (entry: Omit<LogEntry, 'time'>) => void;
+    /** Stops the login grace timer. */
+    authenticated: () => void;
+  };
+
+/**
+ * Remember a session leader until nothing of its session is left. A channel closed while its
+ * command still runs ends that command; the connection's close ends whatever remains of all.
+ */
+function trackLeader(leaders: Set<number>, leader: number, channel: ServerChannel) {
+  leaders.add(leader);
+  let exited = false;
+  channel.once('close', () => {
+    if (!exited) void endSession(leader);
+  });
+  return () => {
+    exited = true;
+    // Background jobs of this session (`cmd &`) may still run; keep the leader until they end.
+    if (sessionMembers(leader).length === 0) leaders.delete(leader);
+  };
+}
+
+/** One client connection: the boundary that owns its errors, timers and processes. */
+export function handleConnection(
+  conn: Connection,
+  from: string,
+  leaders: Set<number>,
+  o: ConnOptions,
+) {
+  let failures = 0;
+  let user = '';
+  let keyOptions = { noPty: false, command: undefined as string | undefined };
+  const methods: AuthenticationType[] = o.passwords ? ['publickey', 'password'] : ['publickey'];
+  let idle: NodeJS.Timeout | undefined;
+  const activity = () => idle?.refresh();
+
+  const fail = (ctx: AuthContext, why: string) => {
+    if (failures >= o.maxAuthTries) return;
+    failures++;
+    o.log({ event: 'auth', from, user: ctx.username, method: ctx.method, ok: false, detail: why });
+    ctx.reject(methods);
+    // MaxAuthTries: the connection is dropped once this many requests failed ('none' is free).
+    if (failures >= o.maxAuthTries) {
+      o.log({
+        event: 'disconnect',
+        from,
+        detail: `too many authentication failures (${failures})`,
+      });
+      conn.end();
+    }
+  };
+  conn.on('authentication', (ctx) => {
+    if (failures >= o.maxAuthTries) return; // already hanging up; requests in flight get nothing
+    authenticate(ctx, o)
+      .then((result) => {
+        if (result === 'none') return ctx.reject(methods);
+        if (typeof result === 'string') return fail(ctx, result);
+        if (result.ok === 'query') return ctx.accept(); // PK_OK: "this key would do, now sign"
+        user = ctx.username;
+        keyOptions = result;
+        o.log({
+          event: 'auth',
+          from,
+          user,
+          method: ctx.method,
+          ok: true,
+          ...(result.detail ? { detail: result.detail } : {}),
+        });
+        ctx.accept();
+      })
+      .catch((err: Error) => fail(ctx, err.message));
+  });
+  conn.on('ready', () => {
+    o.authenticated();
+    if (o.idleTimeoutMs > 0) {
+      idle = setTimeout(() => {
+        o.log({ event: 'disconnect', from, user, detail: `idle for ${o.idleTimeoutMs} ms` });
+        conn.end();
+      }, o.idleTimeoutMs);
+    }
+    conn.on('session', (accept) => {
+      handleSession(accept(), {
+        user,
+        from,
+        shell: o.shell,
+        home: o.home,
+        sftpRoot: o.sftpRoot,
+        envAllow: o.envAllow,
+        env: baseEnv(o.home, o.shell, user, from),
+        noPty: keyOptions.noPty,
+        ...(keyOptions.command ? { forcedCommand: keyOptions.command } : {}),
+        track: (leader, channel) => trackLeader(leaders, leader, channel),
+        activity,
+        log: o.log,
+      });
+    });
+  });
+  conn.on('error', (err: Error) => debug('%s: %s', from, err.message));
+  conn.on('close', () => {
+    if (idle) clearTimeout(idle);
+    // The client is gone: end everything it started (no orphans), then log.
+    const pending = [...leaders].map((l) => endSession(l));
+    leaders.clear();
+    void Promise.all(pending).then(() =>
+      o.log({
+        event: 'disconnect',
+        from,
+        ...(user ? { user } : {}),
+        ...(pending.length > 0 ? { detail: `ended ${pending.length} running session(s)` } : {}),
+      }),
+    );
+  });
+}
