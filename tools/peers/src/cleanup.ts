@@ -1,13 +1,18 @@
 /** Last-resort cleanup: kill our daemons and remove their state folders when the process exits. */
 import { rmSync } from 'node:fs';
+import { descendantsOf } from './proc.ts';
 
 const livePids = new Set<number>();
 const stateDirs = new Set<string>();
 let installed = false;
 
-/** Synchronous: the 'exit' event allows no waiting, so SIGKILL and rm -rf. */
+/**
+ * Synchronous: the 'exit' event allows no waiting, so SIGKILL and rm -rf. The daemons'
+ * descendants (Dovecot's service processes, sshd's sessions) go too, found before the kill.
+ */
 function cleanupNow(): void {
-  for (const pid of livePids) {
+  const doomed = [...livePids].flatMap((pid) => [pid, ...descendantsOf(pid)]);
+  for (const pid of doomed) {
     try {
       process.kill(pid, 'SIGKILL');
     } catch {}

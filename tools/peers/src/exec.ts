@@ -24,15 +24,15 @@ export function run(file: string, args: string[], options: RunOptions = {}): Pro
   return new Promise((resolve, reject) => {
     const child = spawn(file, args, {
       env: { ...process.env, ...options.env },
-      stdio: ['pipe', 'pipe', 'pipe'],
+      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
       stdout += chunk;
       if (options.echo) process.stderr.write(chunk);
     });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
       stderr += chunk;
       if (options.echo) process.stderr.write(chunk);
     });
@@ -54,6 +54,10 @@ export function run(file: string, args: string[], options: RunOptions = {}): Pro
         ),
       );
     });
-    child.stdin.end(options.input ?? '');
+    if (child.stdin) {
+      // A command may exit without reading its input: EPIPE here is not our failure to report.
+      child.stdin.on('error', () => {});
+      child.stdin.end(options.input);
+    }
   });
 }
