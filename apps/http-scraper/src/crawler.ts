@@ -1,6 +1,7 @@
 /** The crawl loop: takes URLs from the store, keeps every host's limits, commits each result. */
 import fs from 'node:fs';
 import path from 'node:path';
+import { debuglog } from 'node:util';
 import { HttpCache } from './cache.ts';
 import { decodeHtml } from './charset.ts';
 import { CrawlError } from './errors.ts';
@@ -16,6 +17,8 @@ import { bump, emptySummary, type Summary } from './stats.ts';
 import { CrawlStore, type FrontierEntry, lockState } from './store.ts';
 import { createScope, hostKey, normalizeUrl } from './url.ts';
 
+const debug = debuglog('http-scraper');
+
 interface Retry {
   entry: FrontierEntry;
   attempt: number;
@@ -23,7 +26,7 @@ interface Retry {
 }
 
 /** Hosts' waiting entries held in memory at most; the rest of the frontier stays on disk. */
-const PARKED_MAX = 8192;
+const PARKED_MAX = 2048;
 /** Longest a finished page waits in memory before its commit is written. */
 const FLUSH_MS = 10;
 
@@ -108,7 +111,7 @@ class Crawler {
       if (this.#store)
         this.#o.onProgress?.(this.#store.doneCount, this.#store.doneCount + this.#store.pending);
       this.stats.interrupted = this.#o.signal?.aborted === true;
-      this.#store?.close();
+      await this.#store?.close();
       await fetcher.close();
       unlock();
     }
@@ -130,6 +133,13 @@ class Crawler {
   }
 
   #tick(): void {
+    debug(
+      'in flight %d, parked %d, done %d, pending %d',
+      this.#inflight,
+      this.#parked,
+      this.#store.doneCount,
+      this.#store.pending,
+    );
     this.#store.flush(this.#o.syncMs);
     this.#o.onProgress?.(this.#store.doneCount, this.#store.doneCount + this.#store.pending);
   }

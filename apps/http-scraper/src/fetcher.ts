@@ -111,21 +111,21 @@ export class Fetcher {
         `${url}: Content-Length ${declared} exceeds --max-body ${max}`,
       );
     }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    try {
-      for await (const chunk of res.body) {
-        size += (chunk as Buffer).length;
-        if (size > max) {
-          res.body.destroy(); // stop the transfer: the connection is closed, not drained
-          throw new CrawlError('ERR_BODY_TOO_LARGE', `${url}: body passed --max-body ${max} bytes`);
-        }
-        chunks.push(chunk as Buffer);
-      }
-    } catch (error) {
-      throw toCrawlError(error, url);
-    }
-    return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+    // Events rather than `for await`: one promise per body instead of one per chunk.
+    return new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.body.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size <= max) return void chunks.push(chunk);
+        res.body.destroy(); // stop the transfer: the connection is closed, not drained
+        reject(new CrawlError('ERR_BODY_TOO_LARGE', `${url}: body passed --max-body ${max} bytes`));
+      });
+      res.body.on('end', () =>
+        resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)),
+      );
+      res.body.on('error', (error) => reject(toCrawlError(error, url)));
+    });
   }
 
   async close(): Promise<void> {

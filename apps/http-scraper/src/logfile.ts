@@ -49,6 +49,12 @@ export class LogFile {
     fs.fdatasyncSync(this.fd);
   }
 
+  syncAsync(): Promise<void> {
+    return new Promise((resolve, reject) =>
+      fs.fdatasync(this.fd, (error) => (error ? reject(error) : resolve())),
+    );
+  }
+
   /** Cuts the file to `size` bytes (drops a torn tail or uncommitted rows). */
   truncate(size: number): void {
     this.flush();

@@ -104,6 +104,7 @@ export async function fetchPage(
       res = await getWithCache(ctx, current, accept);
     } catch (error) {
       const code = (error as { code?: string }).code ?? 'ERR_NETWORK';
+      ctx.trace?.(`! ${code} ${current}`);
       if (RETRYABLE.has(code)) return { kind: 'retry', code, retryAfterMs: undefined };
       return { kind: 'fail', code };
     }

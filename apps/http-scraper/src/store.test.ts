@@ -16,7 +16,7 @@ const drain = (store: CrawlStore): string[] => {
 };
 
 describe('CrawlStore', () => {
-  it('resumes: finished URLs stay finished, the rest come back in order', () => {
+  it('resumes: finished URLs stay finished, the rest come back in order', async () => {
     const dir = fresh();
     const a = new CrawlStore(dir, { output: 'out.jsonl' });
     for (let i = 0; i < 5; i++) a.add(`http://h/${i}`, 0);
@@ -29,16 +29,16 @@ describe('CrawlStore', () => {
     expect(b.resumedDone).toBe(1);
     expect(drain(b)).toEqual(['http://h/1', 'http://h/2', 'http://h/3', 'http://h/4']);
     expect(b.add('http://h/0', 1)).toBe(false); // still seen
-    b.close();
+    await b.close();
   });
 
-  it('drops torn last lines and rows that no journal line committed', () => {
+  it('drops torn last lines and rows that no journal line committed', async () => {
     const dir = fresh();
     const a = new CrawlStore(dir, { output: 'out.csv', header: 'url\r\n' });
     a.add('http://h/0', 0);
     a.add('http://h/1', 0);
     a.commit(a.next()!.id, 'http://h/0\r\n', '200');
-    a.close();
+    await a.close();
     fs.appendFileSync(path.join(dir, 'out.csv'), 'http://h/1\r\n'); // written, never committed
     fs.appendFileSync(path.join(dir, 'journal.log'), '1\t9'); // torn journal line
     fs.appendFileSync(path.join(dir, 'frontier.log'), '0\thttp://h/tor'); // torn frontier line
@@ -46,11 +46,11 @@ describe('CrawlStore', () => {
     expect(fs.readFileSync(path.join(dir, 'out.csv'), 'utf8')).toBe('url\r\nhttp://h/0\r\n');
     expect(drain(b)).toEqual(['http://h/1']);
     expect(b.seen.has('http://h/tor')).toBe(false);
-    b.close();
+    await b.close();
     expect(fs.readFileSync(path.join(dir, 'journal.log'), 'utf8').endsWith('\n')).toBe(true);
   });
 
-  it('keeps only a window of the frontier in memory and reads the rest back from disk', () => {
+  it('keeps only a window of the frontier in memory and reads the rest back from disk', async () => {
     const dir = fresh();
     const store = new CrawlStore(dir, { output: 'out.jsonl', window: 16 });
     for (let i = 0; i < 1000; i++) store.add(`http://h/${i}`, 2);
@@ -59,19 +59,19 @@ describe('CrawlStore', () => {
     expect(urls).toHaveLength(1000);
     expect(urls[999]).toBe('http://h/999');
     expect(store.pending).toBe(1000);
-    store.close();
+    await store.close();
   });
 
-  it('records redirect targets as seen and finished', () => {
+  it('records redirect targets as seen and finished', async () => {
     const dir = fresh();
     const a = new CrawlStore(dir, { output: 'out.jsonl' });
     a.add('http://h/r', 0);
     a.addFinished('http://h/target', 0, 'redirect-target');
-    a.close();
+    await a.close();
     const b = new CrawlStore(dir, { output: 'out.jsonl' });
     expect(b.add('http://h/target', 1)).toBe(false);
     expect(drain(b)).toEqual(['http://h/r']);
-    b.close();
+    await b.close();
   });
 
   it('refuses a folder another live process holds, takes over a dead one', () => {

@@ -20,7 +20,7 @@ export interface StoreOptions {
   output: string;
   /** Written once at the start of a new output (the CSV header). */
   header?: string;
-  /** URLs held in memory at most; the rest wait on disk (default 4096). */
+  /** URLs held in memory at most; the rest wait on disk (default 2048). */
   window?: number;
 }
 
@@ -50,13 +50,14 @@ export class CrawlStore {
   #nextRead: number;
   readonly #window: number;
   #lastSync = performance.now();
+  #syncing: Promise<void> | undefined;
 
   constructor(
     readonly dir: string,
     options: StoreOptions,
   ) {
     fs.mkdirSync(dir, { recursive: true });
-    this.#window = options.window ?? 4096;
+    this.#window = options.window ?? 2048;
     this.#frontier = new LogFile(path.join(dir, 'frontier.log'));
     this.#journal = new LogFile(path.join(dir, 'journal.log'));
     this.#output = new LogFile(path.join(dir, options.output));
@@ -161,6 +162,12 @@ export class CrawlStore {
     if (this.#head === this.#queue.length) this.#refill();
     if (this.#head === this.#queue.length) return undefined;
     const entry = this.#queue[this.#head++]!;
+    // New links keep arriving at the tail while the head advances: drop the taken prefix now
+    // and then, or the array would hold every entry ever queued.
+    if (this.#head >= 1024 && this.#head * 2 >= this.#queue.length) {
+      this.#queue = this.#queue.slice(this.#head);
+      this.#head = 0;
+    }
     return entry;
   }
 
@@ -168,14 +175,6 @@ export class CrawlStore {
   peek(n: number): FrontierEntry[] {
     if (this.#head === this.#queue.length) this.#refill();
     return this.#queue.slice(this.#head, this.#head + n);
-  }
-
-  /** Takes a specific waiting entry returned by `peek`. */
-  take(entry: FrontierEntry): void {
-    const at = this.#queue.indexOf(entry, this.#head);
-    if (at < 0) return;
-    this.#queue[at] = this.#queue[this.#head]!;
-    this.#queue[this.#head++] = entry;
   }
 
   #refill(): void {
@@ -213,9 +212,16 @@ export class CrawlStore {
     this.#frontier.flush();
     this.#output.flush();
     this.#journal.flush();
-    if (performance.now() - this.#lastSync >= syncMs) {
-      for (const file of [this.#frontier, this.#output, this.#journal]) file.sync();
+    if (this.#syncing === undefined && performance.now() - this.#lastSync >= syncMs) {
       this.#lastSync = performance.now();
+      // On the thread pool, in the same order as the writes, so the crawl never waits on a disk.
+      this.#syncing = (async () => {
+        for (const file of [this.#frontier, this.#output, this.#journal]) await file.syncAsync();
+      })()
+        .catch((error) => debug('fdatasync failed: %s', (error as Error).message))
+        .finally(() => {
+          this.#syncing = undefined;
+        });
     }
   }
 
@@ -223,9 +229,14 @@ export class CrawlStore {
     return this.#frontier.pendingBytes + this.#output.pendingBytes + this.#journal.pendingBytes;
   }
 
-  close(): void {
-    this.flush(0);
-    for (const file of [this.#frontier, this.#output, this.#journal]) file.close();
+  /** Writes and syncs everything, then closes the files. */
+  async close(): Promise<void> {
+    await this.#syncing;
+    for (const file of [this.#frontier, this.#output, this.#journal]) {
+      file.flush();
+      file.sync();
+      file.close();
+    }
   }
 }
 
