@@ -21,6 +21,8 @@ export interface SourceStats {
   /** Times the source restarted its sequence (a jump back by more than WINDOW). */
   restarts: number;
   highest: number;
+  /** The lowest sequence number seen: a datagram below it was never counted lost. */
+  lowest: number;
   lastSeen: number;
 }
 
@@ -39,6 +41,7 @@ class SourceTracker {
       late: 0,
       restarts: 0,
       highest: seq,
+      lowest: seq,
       lastSeen: now,
     };
     this.seen[seq % WINDOW] = 1;
@@ -62,13 +65,21 @@ class SourceTracker {
       else {
         this.seen[seq % WINDOW] = 1;
         s.reordered++;
-        s.lost--;
         s.received++;
+        if (seq > s.lowest)
+          s.lost--; // it was inside a counted gap
+        else {
+          // Below the first one seen (the source's first datagrams overtaken): the numbers
+          // between it and the old lowest are missing now, and were never counted.
+          s.lost += s.lowest - seq - 1;
+          s.lowest = seq;
+        }
       }
     } else if (s.highest - seq > WINDOW * 16) {
       // Far behind: the agent restarted with the same id. Start over from here.
       s.restarts++;
       s.highest = seq;
+      s.lowest = seq;
       this.seen.fill(0);
       this.seen[seq % WINDOW] = 1;
       s.received++;
