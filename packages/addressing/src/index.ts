@@ -39,6 +39,7 @@ export {
 export { AddressError, type AddressErrorCode } from './errors.ts';
 export { isHostname } from './hostname.ts';
 export { type InterfaceAddress, listInterfaces } from './interfaces.ts';
+export { IPInterface, parseInterface } from './ip-interface.ts';
 export { mask32, prefixOfMask32 } from './masks.ts';
 export { IPNetwork, type NetworkOptions, parseNetwork } from './network.ts';
 export { endpointOf, toBlockList, toSocketAddress } from './node-net.ts';

@@ -310,6 +310,7 @@ export function buildCases(seed: number, count: number): Case[] {
   for (const t of FIXED_ADDRESSES) cases.push({ op: 'address', args: [t] });
   for (const t of FIXED_NETWORKS) {
     cases.push({ op: 'network', args: [t, true] }, { op: 'network', args: [t, false] });
+    cases.push({ op: 'interface', args: [t] });
   }
   const v = (): 4 | 6 => (g.chance(0.5) ? 4 : 6);
   const pairNet = (): [string, string] => {
@@ -343,6 +344,23 @@ export function buildCases(seed: number, count: number): Case[] {
       args: [g.chance(0.2) ? g.mutate(g.networkText()) : g.networkText(), g.chance(0.5)],
     }),
     () => ({ op: 'network', args: [g.networkText(), true] }),
+    () => {
+      const version = v();
+      const [address, mask] = g.networkText(version).split('/') as [string, string];
+      const zone = version === 6 && g.chance(0.2) ? '%eth0' : '';
+      const t = `${g.chance(0.5) ? g.addressText(version).split('%')[0] : address}${zone}/${mask}`;
+      return { op: 'interface', args: [g.chance(0.1) ? g.mutate(t) : t] };
+    },
+    () => {
+      const version = v();
+      const a = g.networkText(version).split('/')[0]!;
+      const b = g.chance(0.3) ? a : g.addressText(version).split('%')[0]!;
+      const other = g.chance(0.9) ? version : version === 4 ? 6 : 4;
+      return {
+        op: 'interface_cmp',
+        args: [`${a}/${g.int(33)}`, `${g.chance(0.9) ? b : g.addressText(other)}/${g.int(33)}`],
+      };
+    },
     () => {
       const network = g.networkText();
       const version = network.includes(':') ? 6 : 4;

@@ -28,6 +28,16 @@ def flags(x):
     return {f: bool(getattr(x, f, False)) for f in FLAGS}
 
 
+def iflags(x):
+    # 3.11's IPv4Interface.is_unspecified is always False: it compares the interface with an
+    # address, and interface == address is False. We use IPv6Interface's rule for both
+    # versions (address and network unspecified), computed here from Python's own flags.
+    out = flags(x)
+    if x.version == 4:
+        out['is_unspecified'] = x.ip.is_unspecified and x.network.is_unspecified
+    return out
+
+
 def addr_info(a):
     # exploded and reverse_pointer raise on a scoped address in 3.11: ask the unscoped one.
     bare = type(a)(int(a))
@@ -103,6 +113,20 @@ def run(op, args):
     if op == 'network':
         same_outcome(ipaddress.ip_network, net, args[0], args[1])
         return net_info(net(args[0], args[1]))
+    if op == 'interface':
+        t = args[0]
+        cls = ipaddress.IPv6Interface if ':' in t.split('/')[0] else ipaddress.IPv4Interface
+        same_outcome(ipaddress.ip_interface, cls, t)
+        x = cls(t)
+        scope = '%' + x.scope_id if getattr(x, 'scope_id', None) else ''
+        return {'str': '%s%s/%d' % (text(x.ip), scope, x.network.prefixlen), 'ip': text(x.ip),
+                'network': net_text(x.network), 'with_prefixlen': '%s/%d' % (text(x.ip), x.network.prefixlen),
+                'with_netmask': '%s/%s' % (text(x.ip), text(x.netmask)),
+                'with_hostmask': '%s/%s' % (text(x.ip), text(x.hostmask)), 'flags': iflags(x)}
+    if op == 'interface_cmp':
+        a, b = [(ipaddress.IPv6Interface if ':' in t.split('/')[0] else ipaddress.IPv4Interface)(t)
+                for t in args]
+        return {'eq': a == b, 'cmp': cmp(a, b)}
     if op == 'contains':
         return addr(args[1]) in net(args[0])
     if op == 'overlaps':

@@ -46,7 +46,7 @@ describe(`differential test against Python ipaddress (seed ${SEED}, ORACLE_SEED 
       }
     });
     // Every operation must be exercised, with both outcomes seen overall.
-    expect([...ops.keys()].sort()).toHaveLength(15);
+    expect([...ops.keys()].sort()).toHaveLength(17);
     const errors = expected.filter((e) => typeof e === 'object' && e !== null && 'err' in e).length;
     expect(errors).toBeGreaterThan(cases.length / 20);
     expect(errors).toBeLessThan(cases.length / 2);

@@ -8,6 +8,7 @@ import {
   type IPAddress,
   IPNetwork,
   parseAddress,
+  parseInterface,
   parseNetwork,
   summarizeRange,
 } from '../src/index.ts';
@@ -108,6 +109,22 @@ function run(op: string, args: unknown[]): unknown {
     }
     case 'network':
       return networkInfo(parseNetwork(s[0]!, { strict: args[1] as boolean }));
+    case 'interface': {
+      const x = parseInterface(s[0]!);
+      return {
+        str: x.toString(),
+        ip: text(x.ip),
+        network: x.network.toString(),
+        with_prefixlen: x.withPrefixLength(),
+        with_netmask: x.withNetmask(),
+        with_hostmask: x.withHostmask(),
+        flags: flags(x.classify()),
+      };
+    }
+    case 'interface_cmp': {
+      const [a, b] = [parseInterface(s[0]!), parseInterface(s[1]!)];
+      return { eq: a.equals(b), cmp: cmp(a.compare(b)) };
+    }
     case 'contains':
       return net(s[0]!).contains(parseAddress(s[1]!));
     case 'overlaps':
