@@ -62,6 +62,25 @@ function tlsVerifyCode(error: unknown): string | undefined {
   return undefined;
 }
 
+const CONNECT_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EADDRNOTAVAIL',
+  'CONNECT_TIMEOUT',
+  'ECONNECTION',
+  'ESOCKET',
+]);
+const LOST_CODES = new Set([
+  'NoConnection',
+  'EConnectionClosed',
+  'ClosedAfterConnectText',
+  'ClosedAfterConnectTLS',
+]);
+
 /**
  * Turns an error from imapflow, nodemailer or the socket layer into a MailError with a stable
  * code and a message that says what to do. `what` names the server (`IMAP 127.0.0.1:993`).
@@ -69,57 +88,40 @@ function tlsVerifyCode(error: unknown): string | undefined {
 export function toMailError(error: unknown, what: string): MailError {
   if (error instanceof MailError) return error;
   const e = (error ?? {}) as LibraryError;
+  const code = e.code ?? '';
+  const make = (c: MailErrorCode, message: string) =>
+    new MailError(c, `${what}: ${message}`, { cause: error });
   const verify = tlsVerifyCode(error);
-  if (verify) {
-    return new MailError(
+  if (verify)
+    return make(
       'ERR_TLS_VERIFY',
-      `${what}: certificate verification failed (${verify}); pass --ca FILE or set ca in the account to trust its CA`,
-      { cause: error },
+      `certificate verification failed (${verify}); pass --ca FILE or set ca in the account to trust its CA`,
     );
-  }
   if (
     e.authenticationFailed ||
-    e.code === 'EAUTH' ||
+    code === 'EAUTH' ||
     e.serverResponseCode === 'AUTHENTICATIONFAILED'
   ) {
-    return new MailError(
-      'ERR_AUTH_FAILED',
-      `${what}: authentication failed (check user and password)`,
-      {
-        cause: error,
-      },
+    return make('ERR_AUTH_FAILED', 'authentication failed (check user and password)');
+  }
+  if (e.mailboxMissing || e.serverResponseCode === 'NONEXISTENT')
+    return make('ERR_UNKNOWN_FOLDER', "no such folder (see 'mail folders')");
+  if (code === 'GREETING_TIMEOUT')
+    return make(
+      'ERR_CONNECT',
+      'no greeting from the server (is this the right port and TLS mode?)',
+    );
+  if (e.tlsFailed || code === 'ETLS' || code.startsWith('ERR_SSL_')) {
+    return make(
+      'ERR_TLS',
+      `TLS failed (${code || e.message}); check the port and tls = "implicit" or "starttls"`,
     );
   }
-  if (e.mailboxMissing || e.serverResponseCode === 'NONEXISTENT') {
-    return new MailError('ERR_UNKNOWN_FOLDER', `${what}: no such folder (see 'mail folders')`, {
-      cause: error,
-    });
+  if (CONNECT_CODES.has(code)) return make('ERR_CONNECT', `cannot connect (${code})`);
+  if (LOST_CODES.has(code))
+    return make('ERR_CONNECTION_LOST', `the server closed the connection (${code})`);
+  if (code === 'EENVELOPE' || code === 'EMESSAGE' || typeof e.responseCode === 'number') {
+    return make('ERR_SEND_REJECTED', `message refused: ${e.message}`);
   }
-  if (
-    e.tlsFailed ||
-    e.code === 'ETLS' ||
-    (e.code === 'ESOCKET' && /tls|ssl/i.test(e.message ?? ''))
-  ) {
-    return new MailError('ERR_TLS', `${what}: TLS failed: ${e.message}`, { cause: error });
-  }
-  if (
-    e.code &&
-    /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|CONNECT_TIMEOUT|GREETING_TIMEOUT|ECONNECTION|ETIMEDOUT|ESOCKET)$/.test(
-      e.code,
-    )
-  ) {
-    return new MailError('ERR_CONNECT', `${what}: cannot connect (${e.code})`, { cause: error });
-  }
-  if (e.code === 'NoConnection' || e.code === 'EConnectionClosed') {
-    return new MailError('ERR_CONNECTION_LOST', `${what}: connection closed by the server`, {
-      cause: error,
-    });
-  }
-  if (e.code === 'EENVELOPE' || e.code === 'EMESSAGE' || typeof e.responseCode === 'number') {
-    return new MailError('ERR_SEND_REJECTED', `${what}: message refused: ${e.message}`, {
-      cause: error,
-    });
-  }
-  const text = e.responseText ?? e.message ?? String(error);
-  return new MailError('ERR_SERVER', `${what}: ${text}`, { cause: error });
+  return make('ERR_SERVER', e.responseText ?? e.message ?? String(error));
 }

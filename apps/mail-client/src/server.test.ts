@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import nodemailer from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -66,6 +67,38 @@ describe('relay', () => {
     const last = received.at(-1)!;
     expect(last.rcpt).toEqual(['b@x.test', 'c@x.test']);
     expect(last.raw.equals(raw)).toBe(true);
+  });
+
+  it('survives a client that vanishes mid-DATA, delivering nothing from it', async () => {
+    const before = received.length;
+    const socket = connect(relayPort, '127.0.0.1');
+    socket.on('error', () => {});
+    let replies = '';
+    socket.on('data', (d: Buffer) => {
+      replies += d.toString();
+      if (replies.includes('354')) socket.destroy(); // abrupt close in the middle of the message
+    });
+    socket.write(
+      'EHLO x\r\nMAIL FROM:<a@x.test>\r\nRCPT TO:<b@x.test>\r\nDATA\r\nSubject: cut\r\n\r\nhalf a mess',
+    );
+    await new Promise((resolve) => socket.on('close', resolve));
+    const raw = Buffer.from('Subject: after\r\n\r\nstill fine\r\n');
+    await submit(['b@x.test'], raw);
+    expect(received.length).toBe(before + 1);
+    expect(received.at(-1)!.raw.equals(raw)).toBe(true);
+  });
+
+  it('answers garbage with an error reply and keeps the session usable', async () => {
+    const socket = connect(relayPort, '127.0.0.1');
+    let replies = '';
+    socket.on('data', (d: Buffer) => {
+      // Speaking before the 220 greeting is refused outright (421), so wait for it.
+      if (!replies) socket.write('\x00\xff\xfe GARBAGE\r\nNOOP\r\nQUIT\r\n');
+      replies += d.toString();
+    });
+    await new Promise((resolve) => socket.on('close', resolve));
+    expect(replies).toMatch(/^5\d\d /m);
+    expect(replies).toMatch(/^250 /m);
   });
 
   it('refuses a message larger than maxSize with 552', async () => {

@@ -1,5 +1,6 @@
 /** Failures end-to-end: the real CLI as a child process for exit codes, plus trace masking and UIDVALIDITY. */
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
@@ -48,7 +49,10 @@ describe('clear one-line errors with exit code 1 (real CLI, child processes)', (
         [['list', '--config', join(tmpdir(), 'missing', 'config.toml')], 1, 'ERR_CONFIG'],
         [['list', '--bogus', '--config', good], 2, 'ERR_USAGE'],
       ];
-      const results = await Promise.all(cases.map(([args]) => runMail(args)));
+      // Generous limits: eight CLIs start at once on a machine other test suites share.
+      const results = await Promise.all(
+        cases.map(([args]) => runMail(args, { timeoutMs: 170_000 })),
+      );
       for (const [i, [args, code, errorCode]] of cases.entries()) {
         const result = results[i]!;
         expect({ args, code: result.code }).toEqual({ args, code });
@@ -75,6 +79,48 @@ describe('clear one-line errors with exit code 1 (real CLI, child processes)', (
     expect(result.code).toBe(0);
     expect((JSON.parse(result.stdout) as { path: string }[]).map((f) => f.path)).toContain('Trash');
   });
+});
+
+describe('bad peers', () => {
+  it(
+    'garbage greeting, plain text on an implicit-TLS account, abrupt close, refused port',
+    T,
+    async () => {
+      const garbage = createServer((socket) => {
+        socket.on('error', () => {});
+        socket.write('220 this is not IMAP\r\n');
+        socket.on('data', () => socket.write('garbage\r\n'));
+      });
+      const slam = createServer((socket) => socket.destroy());
+      const listen = (server: Server) =>
+        new Promise<number>((resolve) =>
+          server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)),
+        );
+      const [garbagePort, slamPort] = [await listen(garbage), await listen(slam)];
+      const config = async (port: number, tls: string) =>
+        configVariant(
+          () =>
+            `[accounts.x]\nemail = "x@netlab.test"\npassword_cmd = "echo pw"\nimap = { host = "127.0.0.1:${port}", tls = "${tls}" }\nsmtp = { host = "127.0.0.1:1" }\n`,
+        );
+      try {
+        const cases: [string, string][] = [
+          [await config(garbagePort, 'starttls'), 'ERR_CONNECT'],
+          [await config(garbagePort, 'implicit'), 'ERR_TLS'],
+          [await config(slamPort, 'starttls'), 'ERR_CONNECTION_LOST'],
+          [await config(1, 'starttls'), 'ERR_CONNECT'],
+        ];
+        const results = await Promise.all(
+          cases.map(([path]) => mail(stack(), ['list', '--config', path])),
+        );
+        expect(results.map((r) => [r.code, r.error?.code])).toEqual(
+          cases.map(([, code]) => [1, code]),
+        );
+      } finally {
+        garbage.close();
+        slam.close();
+      }
+    },
+  );
 });
 
 describe('--trace', () => {

@@ -41,7 +41,8 @@ export async function mail(stack: MailStack, args: string[]): Promise<InProcessR
   stdout.on('data', (c: Buffer) => (out += c.toString()));
   stderr.on('data', (c: Buffer) => (err += c.toString()));
   try {
-    const code = await runCli([...args, '--config', stack.configPath], {
+    const withConfig = args.includes('--config') ? args : [...args, '--config', stack.configPath];
+    const code = await runCli(withConfig, {
       stdout,
       stderr,
       env: process.env,
