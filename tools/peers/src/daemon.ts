@@ -2,13 +2,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { debuglog } from 'node:util';
 import { forgetPid, trackPid } from './cleanup.ts';
 import { PeerError } from './errors.ts';
+import { debug } from './log.ts';
 import { canConnect } from './ports.ts';
 import { descendantsOf, listeningPortsOf, reapOrphans } from './proc.ts';
-
-const debug = debuglog('peers');
 
 /** Daemon messages meaning "someone else holds that port": start again with other ports. */
 const PORT_IN_USE = /address already in use|address in use|EADDRINUSE|cannot bind any address/i;

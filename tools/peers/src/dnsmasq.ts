@@ -95,6 +95,7 @@ function dnsmasqConfig(port: number, records: DnsRecords): string {
     'local=/#/',
     'pid-file=',
     'log-facility=-',
+    'log-queries',
     ...recordLines(records),
     '',
   ].join('\n');

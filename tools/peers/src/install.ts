@@ -2,11 +2,9 @@
 import { accessSync, constants, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, delimiter, join } from 'node:path';
-import { debuglog } from 'node:util';
 import { PeerError } from './errors.ts';
 import { run } from './exec.ts';
-
-const debug = debuglog('peers');
+import { debug } from './log.ts';
 
 /** Options of apt-get install that are safe when several installs race. */
 const APT_INSTALL = ['install', '-y', '--no-install-recommends', '-o', 'DPkg::Lock::Timeout=300'];

@@ -9,6 +9,7 @@ import { startDnsmasq } from './dnsmasq.ts';
 import { startDovecot } from './dovecot.ts';
 import { PeerError } from './errors.ts';
 import { ensure, REQUIREMENTS, type Requirement } from './install.ts';
+import { setTrace } from './log.ts';
 import { startNgircd } from './ngircd.ts';
 import { startRedis } from './redis.ts';
 import { startSshd } from './sshd.ts';
@@ -29,6 +30,7 @@ Options:
   --a NAME=IP            dnsmasq: an A record (repeatable)
   --user NAME            dovecot: a mail user (repeatable; default alice@netlab.test); the
                          password is $NETLAB_PEERS_PASSWORD, or a random one that is printed
+  --trace                print the daemon's own log lines as they come (NODE_DEBUG=peers)
   -h, --help             show this help
 
 Examples:
@@ -124,9 +126,11 @@ async function main(argv: string[]): Promise<number> {
       'authorized-key': { type: 'string', multiple: true },
       a: { type: 'string', multiple: true },
       user: { type: 'string', multiple: true },
+      trace: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
+  setTrace(values.trace ?? false);
   const [command, ...rest] = positionals;
   if (values.help || !command) {
     console.log(HELP);

@@ -30,6 +30,8 @@ function ngircdConfig(port: number, name: string, nickLength: number): string {
   Listen = ${HOST}
   Ports = ${port}
   MotdPhrase = netlab test IRC server
+  AdminInfo1 = netlab test server
+  AdminEMail = admin@netlab.test
 
 [Limits]
   # Load tests: no connection caps (the per-IP default is tiny) and no flood penalty, which

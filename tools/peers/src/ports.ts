@@ -1,9 +1,7 @@
 /** Free loopback ports, the retry that handles losing one in a race, a TCP connect probe. */
 import { connect, createServer } from 'node:net';
-import { debuglog } from 'node:util';
 import { PeerError } from './errors.ts';
-
-const debug = debuglog('peers');
+import { debug } from './log.ts';
 
 /** The loopback address every peer binds to. */
 export const HOST = '127.0.0.1';

@@ -1,9 +1,7 @@
 /** What Linux /proc tells about a daemon: the TCP ports it listens on, its descendants. */
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { debuglog } from 'node:util';
-
-const debug = debuglog('peers');
+import { debug } from './log.ts';
 
 /** Socket inodes of TCP sockets in LISTEN state, by local port, from /proc/net/tcp{,6}. */
 function listeningInodes(): Map<string, number> {
