@@ -42,12 +42,34 @@ function exitStatus(r: ExecResult): number {
   return r.exitCode ?? (r.signal ? 128 + signalNumber(`SIG${r.signal}` as NodeJS.Signals) : 255);
 }
 
+/**
+ * Like ssh, options come first and everything after HOST (or after the first word when -H or
+ * --hosts-file names the hosts) is the remote command, so `exec host ls -la` keeps its `-la`.
+ */
+export function splitCommandLine(argv: string[]): { options: string[]; rest: string[] } {
+  const takesValue = new Set(
+    Object.entries(FLAGS).flatMap(([name, f]) =>
+      f.type === 'string' ? [`--${name}`, ...('short' in f ? [`-${f.short}`] : [])] : [],
+    ),
+  );
+  const many = argv.some((a) => /^(-H|--hosts|--hosts-file)(=|$)/.test(a));
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') return { options: argv.slice(0, i), rest: argv.slice(i + 1) };
+    if (!arg.startsWith('-') || arg === '-') {
+      const cut = many ? i : i + 1; // keep HOST with the options
+      return { options: argv.slice(0, cut), rest: argv.slice(cut) };
+    }
+    if (takesValue.has(arg)) i++;
+  }
+  return { options: argv, rest: [] };
+}
+
 export async function runClient(command: string, argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandLine({
-    args: argv,
-    options: FLAGS,
-    allowPositionals: true,
-  });
+  const split = splitCommandLine(argv);
+  const parsed = parseCommandLine({ args: split.options, options: FLAGS, allowPositionals: true });
+  const values = parsed.values;
+  const positionals = [...parsed.positionals, ...split.rest];
   if (values.help) {
     process.stdout.write(`${CLIENT_HELP}\n`);
     return 0;
@@ -150,7 +172,6 @@ async function transfer(
     dir === 'put'
       ? await put(sftp, from, to, { onProgress })
       : await get(sftp, from, to, { onProgress });
-  progress?.update(bytes, bytes);
   progress?.done();
   const ms = performance.now() - started;
   if (json)
