@@ -154,46 +154,46 @@ export function parseEndpoint(text: string, options: EndpointOptions = {}): Endp
   }
   if (text === '') throw invalidEndpoint(text, 'it is empty');
   if (/\s/.test(text)) throw invalidEndpoint(text, 'it contains white space');
-  let hostText: string;
-  let portText: string | undefined;
-  if (text.startsWith('[')) {
-    const close = text.indexOf(']');
-    if (close < 0) throw invalidEndpoint(text, "'[' without a closing ']'");
-    hostText = text.slice(0, close + 1);
-    const rest = text.slice(close + 1);
-    if (rest !== '' && !rest.startsWith(':')) {
-      throw invalidEndpoint(text, `unexpected ${quote(rest)} after ']' (write [v6]:port)`);
-    }
-    portText = rest === '' ? undefined : rest.slice(1);
-  } else {
-    const first = text.indexOf(':');
-    if (first < 0) {
-      // A bare number is a port: "80" is not a host name (RFC 3696 §2) nor an address.
-      if (/^[0-9]+$/.test(text)) [hostText, portText] = ['', text];
-      else hostText = text;
-    } else if (text.indexOf(':', first + 1) < 0) {
-      hostText = text.slice(0, first);
-      portText = text.slice(first + 1);
-    } else {
-      hostText = text;
-      if (!ipv6Words(text, words, 0, text.includes('%') ? text.indexOf('%') : text.length)) {
-        const last = text.slice(text.lastIndexOf(':') + 1);
-        const prefix = text.slice(0, text.lastIndexOf(':'));
-        const hint =
-          /^[0-9]+$/.test(last) && ipv6Words(prefix, words)
-            ? `; an IPv6 address with a port needs brackets: [${prefix}]:${last}`
-            : '';
-        throw new AddressError(
-          'ERR_INVALID_ADDRESS',
-          `invalid endpoint ${quote(text)}: invalid IPv6 address: ${ipv6Problem(text.split('%')[0]!)}${hint}`,
-          { input: text },
-        );
-      }
-    }
-  }
+  const [hostText, portText] = text.startsWith('[') ? splitBracketed(text) : splitPlain(text);
   const host = hostOf(text, hostText, options);
   const port = portOf(text, portText, options);
   return { ...host, port };
+}
+
+/** `[v6]` or `[v6]:port` into host text (brackets kept) and port text. */
+function splitBracketed(text: string): [host: string, port: string | undefined] {
+  const close = text.indexOf(']');
+  if (close < 0) throw invalidEndpoint(text, "'[' without a closing ']'");
+  const rest = text.slice(close + 1);
+  if (rest !== '' && !rest.startsWith(':')) {
+    throw invalidEndpoint(text, `unexpected ${quote(rest)} after ']' (write [v6]:port)`);
+  }
+  return [text.slice(0, close + 1), rest === '' ? undefined : rest.slice(1)];
+}
+
+/** `host`, `host:port`, `:port`, `port`, or a bare IPv6 literal (two colons or more). */
+function splitPlain(text: string): [host: string, port: string | undefined] {
+  const first = text.indexOf(':');
+  if (first < 0) {
+    // A bare number is a port: "80" is not a host name (RFC 3696 §2) nor an address.
+    return /^[0-9]+$/.test(text) ? ['', text] : [text, undefined];
+  }
+  if (text.indexOf(':', first + 1) < 0) return [text.slice(0, first), text.slice(first + 1)];
+  const percent = text.indexOf('%');
+  if (ipv6Words(text, words, 0, percent < 0 ? text.length : percent)) return [text, undefined];
+  // Not an address: say so, and when it is one with `:port` stuck on, show the bracketed form.
+  const colon = text.lastIndexOf(':');
+  const [prefix, last] = [text.slice(0, colon), text.slice(colon + 1)];
+  const hint =
+    /^[0-9]+$/.test(last) && ipv6Words(prefix, words)
+      ? `; an IPv6 address with a port needs brackets: [${prefix}]:${last}`
+      : '';
+  const why = ipv6Problem(percent < 0 ? text : text.slice(0, percent));
+  throw new AddressError(
+    'ERR_INVALID_ADDRESS',
+    `invalid endpoint ${quote(text)}: invalid IPv6 address: ${why}${hint}`,
+    { input: text },
+  );
 }
 
 /**
