@@ -7,6 +7,7 @@ import { PeerError } from './errors.ts';
 import { debug } from './log.ts';
 import { canConnect } from './ports.ts';
 import { descendantsOf, listeningPortsOf, reapOrphans } from './proc.ts';
+import { writeOwner } from './sweep.ts';
 
 /** Daemon messages meaning "someone else holds that port": start again with other ports. */
 const PORT_IN_USE = /address already in use|address in use|EADDRINUSE|cannot bind any address/i;
@@ -22,6 +23,8 @@ export interface DaemonSpec {
   ready?: () => Promise<boolean>;
   /** Bound on the whole start, default 30 s. */
   timeoutMs?: number;
+  /** Its state folder: the daemon's pid is recorded there for sweepLeftovers. */
+  stateDir?: string;
   cwd?: string;
 }
 
@@ -144,6 +147,7 @@ export async function startDaemon(spec: DaemonSpec): Promise<Daemon> {
     });
   }
   const daemon = new Daemon(spec.name, child);
+  if (spec.stateDir) writeOwner(spec.stateDir, daemon.pid);
   const deadline = Date.now() + (spec.timeoutMs ?? 30_000);
   for (;;) {
     if (daemon.hasExited) {

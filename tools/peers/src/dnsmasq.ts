@@ -120,7 +120,13 @@ export async function startDnsmasq(options: DnsmasqOptions): Promise<DnsmasqPeer
       );
       // --no-daemon: foreground, debug mode; --conf-file: ours only, not /etc/dnsmasq.conf.
       const args = ['--no-daemon', `--conf-file=${file}`];
-      const d = await startDaemon({ name: 'dnsmasq', command: dnsmasq!, args, ports: [p!] });
+      const d = await startDaemon({
+        stateDir,
+        name: 'dnsmasq',
+        command: dnsmasq!,
+        args,
+        ports: [p!],
+      });
       return [d, p!] as [Daemon, number];
     });
     return {

@@ -144,6 +144,7 @@ export async function startDovecot(options: DovecotOptions): Promise<DovecotPeer
       if (tls) listening.push(ports.imaps);
       // -F: foreground, so the pid we hold is the master's.
       return startDaemon({
+        stateDir,
         name: 'dovecot',
         command: dovecot!,
         args: ['-F', '-c', file],

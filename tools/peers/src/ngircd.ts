@@ -80,7 +80,13 @@ export async function startNgircd(options: NgircdOptions = {}): Promise<NgircdPe
       const config = ngircdConfig(p!, serverName, nickLength);
       const file = await writeStateFile(stateDir, 'ngircd.conf', config);
       const args = ['-n', '-f', file];
-      const d = await startDaemon({ name: 'ngircd', command: ngircd!, args, ports: [p!] });
+      const d = await startDaemon({
+        stateDir,
+        name: 'ngircd',
+        command: ngircd!,
+        args,
+        ports: [p!],
+      });
       return [d, p!] as [Daemon, number];
     });
     return {

@@ -52,6 +52,18 @@ export function listeningPortsOf(pid: number): Set<number> | undefined {
   return ports;
 }
 
+/** Field 22 of /proc/<pid>/stat (start time in clock ticks since boot): a pid plus this names
+ * one process for good, even after the pid number is reused. Undefined if it is gone. */
+export function startTimeOf(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // After "(comm) ": field 3 (state) is index 0, so field 22 is index 19.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
 /** Parent pid of every process, from /proc/<pid>/stat (empty off Linux). */
 function parentPids(): Map<number, number> {
   const parents = new Map<number, number>();

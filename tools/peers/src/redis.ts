@@ -69,6 +69,7 @@ export async function startRedis(): Promise<RedisPeer> {
   const launch = async (port: number): Promise<Daemon> => {
     const config = await writeStateFile(stateDir, 'redis.conf', redisConfig(port, stateDir));
     return startDaemon({
+      stateDir,
       name: 'redis',
       command: redisServer!,
       args: [config],

@@ -102,6 +102,7 @@ export async function startSshd(options: SshdOptions): Promise<SshdPeer> {
       const file = await writeStateFile(stateDir, 'sshd_config', config, 0o600);
       // -D: stay in the foreground; -e: log to stderr. sshd re-execs itself: absolute path.
       const d = await startDaemon({
+        stateDir,
         name: 'sshd',
         command: sshd!,
         args: ['-D', '-e', '-f', file],
