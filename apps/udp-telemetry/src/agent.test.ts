@@ -135,18 +135,32 @@ describe('agent', { timeout: 60_000 }, () => {
     expect(collector.flush().counters[0]).toMatchObject({ name: 'v6.hits', value: 3 });
   });
 
-  it('counts sends refused when nothing listens, without throwing', async () => {
+  it('backs off while nothing listens, and resumes when a collector comes back', async () => {
     const sink = await capture();
     const port = sink.port;
     await sink.close(); // now nothing listens there: ICMP port unreachable comes back
-    const agent = await connect({ port, flushMs: 0 });
-    for (let i = 0; i < 5; i++) {
+    const agent = await connect({ port, flushMs: 0, backoff: { initialMs: 300, maxMs: 600 } });
+    for (let i = 0; i < 20; i++) {
       agent.increment('nobody.home');
       agent.flush();
       await agent.drained();
+      await new Promise((resolve) => setTimeout(resolve, 2));
     }
-    await agent.close();
+    // The first refusals pause the agent: later datagrams are dropped (and counted), not sent.
     expect(agent.stats.errors).toBeGreaterThan(0);
+    expect(agent.stats.dropped).toBeGreaterThan(0);
+    expect(agent.stats.errors).toBeLessThan(20);
+    running = await startCollector({ port });
+    const { collector } = running;
+    const resumed = await waitUntil(() => {
+      agent.increment('back.again');
+      agent.flush();
+      return collector.status().samples > 0;
+    });
+    expect(resumed).toBe(true);
+    await agent.close();
+    // Sequence numbers went on while nobody listened: the collector hears the source from there.
+    expect(collector.sources()[0]!.lowest).toBeGreaterThanOrEqual(agent.stats.dropped);
   });
 
   it('refuses bad values with a stable code', async () => {

@@ -22,6 +22,8 @@ export interface AgentOptions {
   hostMetrics?: { intervalMs: number; prefix?: string } | false;
   /** Datagrams handed to the socket and not yet sent before new ones are dropped (default 1024). */
   maxInFlight?: number;
+  /** After a refusal (nothing listens), pause sending: first and longest pause, ms (100, 5000). */
+  backoff?: { initialMs: number; maxMs: number };
   /** Prints each datagram sent (`--trace`). */
   onTrace?: (line: string) => void;
 }
@@ -54,8 +56,14 @@ export class Agent {
       budget,
       source: this.source,
       maxInFlight: options.maxInFlight ?? 1024,
+      backoff: options.backoff,
       onTrace: options.onTrace,
     });
+  }
+
+  /** Nothing listens at the collector's address: back off (see Sender.refused). */
+  refused() {
+    this.sender.refused();
   }
 
   /** Samples, datagrams, bytes, drops, errors and the next sequence number. */
@@ -148,8 +156,9 @@ export async function connect(options: AgentOptions = {}): Promise<Agent> {
   const socket = dgram.createSocket(host.includes(':') ? 'udp6' : 'udp4');
   const agent = new Agent(socket, options);
   // ECONNREFUSED from an earlier datagram surfaces as an 'error' event: count it, keep going.
-  socket.on('error', () => {
+  socket.on('error', (error: NodeJS.ErrnoException) => {
     agent.stats.errors++;
+    if (error.code === 'ECONNREFUSED') agent.refused();
   });
   try {
     await new Promise<void>((resolve, reject) => {

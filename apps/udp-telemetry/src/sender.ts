@@ -23,6 +23,8 @@ export interface SenderOptions {
   budget: number;
   source: string;
   maxInFlight: number;
+  /** Pause after a refusal (ICMP port unreachable): first and longest, ms (default 100, 5000). */
+  backoff?: { initialMs: number; maxMs: number } | undefined;
   onTrace?: ((line: string) => void) | undefined;
 }
 
@@ -42,6 +44,9 @@ export class Sender {
   private readonly format: 'msgpack' | 'statsd';
   private readonly budget: number;
   private readonly source: string;
+  private pausedUntil = 0;
+  private delay = 0;
+  private lastRefusal = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly socket: dgram.Socket,
@@ -99,7 +104,28 @@ export class Sender {
     this.send(payload, seq, samples);
   }
 
+  /**
+   * The collector refused a datagram (nothing listens: ICMP port unreachable came back). Like
+   * udp_remote.py's retries, wait and double the wait each time, so a dead collector is not
+   * sprayed with datagrams; a refusal after a quiet spell starts over from the first delay.
+   */
+  refused() {
+    const { initialMs, maxMs } = this.options.backoff ?? { initialMs: 100, maxMs: 5000 };
+    const now = Date.now();
+    this.delay =
+      now - this.lastRefusal > 2 * Math.max(this.delay, initialMs)
+        ? initialMs
+        : Math.min(this.delay * 2, maxMs);
+    this.lastRefusal = now;
+    this.pausedUntil = now + this.delay;
+  }
+
   private send(payload: Buffer, seq: number, samples: MetricTuple[]) {
+    if (Date.now() < this.pausedUntil) {
+      // Backing off: drop (the seq is used, so the collector will count the gap as lost).
+      this.stats.dropped++;
+      return;
+    }
     if (this.inFlight >= this.options.maxInFlight) {
       // The socket is not keeping up: drop this datagram (its seq is used, so the collector
       // counts it lost) instead of queueing without bound.
@@ -112,8 +138,10 @@ export class Sender {
     );
     this.socket.send(payload, (error) => {
       this.inFlight--;
-      if (error) this.stats.errors++;
-      else {
+      if (error) {
+        this.stats.errors++;
+        if ((error as NodeJS.ErrnoException).code === 'ECONNREFUSED') this.refused();
+      } else {
         this.stats.datagrams++;
         this.stats.bytes += payload.length;
       }
