@@ -1,12 +1,12 @@
 /** Bench 1: list N envelopes with mail-client (imapflow) and with Python's imaplib, same Dovecot, same run. */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { ensurePython } from '@netlab/peers';
 import type { MailSession } from '../src/client.ts';
 import { listEnvelopes } from '../src/listing.ts';
 import type { MailStack } from '../src/stack.ts';
 
 const run = promisify(execFile);
-const PYTHON = '/usr/bin/python3';
 
 /** Wall-clock and CPU milliseconds of one listing. */
 export interface Timing {
@@ -45,7 +45,8 @@ export async function timeImaplib(
   const script = new URL('./imaplib_list.py', import.meta.url).pathname;
   const { host, imapsPort, caPath } = stack.dovecot;
   const args = [script, host, String(imapsPort), bob.email, bob.passwordFile, caPath, folder, '2'];
-  const { stdout } = await run(PYTHON, args, { maxBuffer: 1 << 20 });
+  // Debian's /usr/bin/python3 (installed when missing): the interpreter every netlab bench compares with.
+  const { stdout } = await run(await ensurePython(), args, { maxBuffer: 1 << 20 });
   const result = JSON.parse(stdout) as { times_ms: number[]; cpu_ms: number[]; count: number };
   if (result.count !== count) throw new Error(`imaplib listed ${result.count}, expected ${count}`);
   return { wall: result.times_ms[1]!, cpu: result.cpu_ms[1]! };

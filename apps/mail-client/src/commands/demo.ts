@@ -64,7 +64,7 @@ export const demo: LocalCommand = {
       if (sent.code !== 0) throw new Error(`send exited ${sent.code}`);
       const envelope = JSON.parse(await arrived) as { uid: number; subject: string };
       say(
-        `watch printed: UID ${envelope.uid} "${envelope.subject}" (${((performance.now() - sentAt) / 1000).toFixed(2)} s after send started)`,
+        `watch printed: UID ${envelope.uid} "${envelope.subject}" (${((performance.now() - sentAt) / 1000).toFixed(2)} s after the send process was started, its start-up included)`,
       );
       if (envelope.subject !== subject) throw new Error(`watch saw subject '${envelope.subject}'`);
       say(`\n$ mail read ${envelope.uid} -a bob`);
