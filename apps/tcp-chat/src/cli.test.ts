@@ -23,10 +23,10 @@ function cli(...args: string[]): ChildProcess & { out: string; err: string } {
   return child;
 }
 
+/** Waits for 'close', not 'exit': only then has all of the child's output been read. */
 async function exitCode(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null) return child.exitCode;
-  const [code] = await once(child, 'exit');
-  return code as number | null;
+  if (child.exitCode === null || child.stdout!.readable) await once(child, 'close');
+  return child.exitCode;
 }
 
 async function startServer(...args: string[]) {
