@@ -48,6 +48,9 @@ const OPTIONS = {
   timeout: { type: 'string' },
 } as const;
 
+/** Prints data: as JSON with --json, else as the given text. */
+export type Print = (data: unknown, text: string) => void;
+
 export type Values = ReturnType<
   typeof parseCommandLine<{ options: typeof OPTIONS; allowPositionals: true }>
 >['values'];
@@ -90,24 +93,9 @@ export async function main(argv: string[], io: Output): Promise<number> {
     }
     case 'lookup':
       return lookup(rest, values, print, io);
-    case 'interfaces': {
+    case 'interfaces':
       need(rest, 0, 'interfaces', 0);
-      const rows = listInterfaces().map((i) => ({
-        name: i.name,
-        address: String(i.address),
-        network: String(i.network),
-        internal: i.internal,
-        mac: i.mac,
-        classification: flagNames(i.address.classify()),
-      }));
-      const width = Math.max(...rows.map((r) => r.address.length), 7);
-      const text = rows.map(
-        (r) =>
-          `${r.name.padEnd(8)} ${r.address.padEnd(width)}  ${r.network.padEnd(width + 4)}  ${r.classification.join(', ')}`,
-      );
-      print(rows, text.join('\n'));
-      return 0;
-    }
+      return interfaces(print);
     default: {
       need(rest, 0, 'ADDRESS[/PREFIX]', 0);
       const d = describeNetwork(command);
@@ -122,12 +110,7 @@ function need(args: string[], min: number, usage: string, max = Number.POSITIVE_
     throw new UsageError(`usage: netlab-ip ${usage} (try --help)`);
 }
 
-function subnets(
-  args: string[],
-  values: Values,
-  print: (d: unknown, t: string) => void,
-  io: Output,
-): number {
+function subnets(args: string[], values: Values, print: Print, io: Output): number {
   need(args, 1, 'subnets NETWORK --prefix N', 1);
   const network = IPNetwork.parse(args[0]!, { strict: false });
   const prefix = parseInteger('--prefix', values.prefix ?? String(network.prefix + 1), {
@@ -147,7 +130,7 @@ function subnets(
   return 0;
 }
 
-function contains(args: string[], print: (d: unknown, t: string) => void): number {
+function contains(args: string[], print: Print): number {
   need(args, 2, 'contains NETWORK ADDRESS...');
   const network = IPNetwork.parse(args[0]!, { strict: false });
   const rows = args.slice(1).map((text) => {
@@ -164,4 +147,20 @@ function contains(args: string[], print: (d: unknown, t: string) => void): numbe
     rows.map((r) => `${r.item} is ${r.contains ? '' : 'not '}in ${r.network}`).join('\n'),
   );
   return rows.every((r) => r.contains) ? 0 : 1;
+}
+
+function interfaces(print: Print): number {
+  const rows = listInterfaces().map((i) => ({
+    name: i.name,
+    address: String(i.address),
+    network: String(i.network),
+    internal: i.internal,
+    mac: i.mac,
+    classification: flagNames(i.address.classify()),
+  }));
+  const width = Math.max(...rows.map((r) => r.address.length), 7);
+  const line = (r: (typeof rows)[number]) =>
+    `${r.name.padEnd(8)} ${r.address.padEnd(width)}  ${r.network.padEnd(width + 4)}  ${r.classification.join(', ')}`;
+  print(rows, rows.map(line).join('\n'));
+  return 0;
 }
