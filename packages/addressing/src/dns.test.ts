@@ -26,6 +26,7 @@ beforeAll(async () => {
         ['mx1.netlab.test', '127.0.0.1'],
         ['mx2.netlab.test', '127.0.0.1'],
         ['plain.netlab.test', '127.0.0.1'],
+        ['nomail.netlab.test', '127.0.0.1'],
       ],
       aaaa: [
         ['dual.netlab.test', '::1'],
@@ -35,6 +36,7 @@ beforeAll(async () => {
         ['netlab.test', 'mx2.netlab.test', 20],
         ['netlab.test', 'mx1.netlab.test', 10],
         ['netlab.test', 'mx0.netlab.test', 20],
+        ['nomail.netlab.test', '.', 0], // RFC 7505 null MX: this domain takes no mail
       ],
       srv: [
         ['_imap._tcp.netlab.test', 'mx1.netlab.test', 143, 10, 60],
@@ -86,6 +88,10 @@ describe('DNS helpers against dnsmasq', () => {
       { exchange: 'plain.netlab.test', priority: 0, implicit: true },
     ]);
     expect(await codeOf(resolveMx('missing.netlab.test', { servers }))).toBe('ERR_DNS_NOT_FOUND');
+  });
+
+  it('honours a null MX (RFC 7505) over the address fallback', async () => {
+    expect(await resolveMx('nomail.netlab.test', { servers })).toEqual([]);
   });
 
   it('orders SRV by priority and weight', async () => {
