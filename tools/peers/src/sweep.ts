@@ -34,16 +34,17 @@ function sameProcess(pid: number | undefined, start: string | undefined): boolea
  * For every state folder whose owner process is gone, SIGKILL its daemon
  * (only if pid AND start time still match, so a reused pid is never hit) with the daemon's
  * descendants, and remove the folder. Folders without an owner record are left alone.
+ * @param root Where the state folders are (os.tmpdir(), i.e. $TMPDIR, by default).
  */
-export function sweepLeftovers(): void {
+export function sweepLeftovers(root = tmpdir()): void {
   let names: string[];
   try {
-    names = readdirSync(tmpdir()).filter((n) => STATE_DIR.test(n));
+    names = readdirSync(root).filter((n) => STATE_DIR.test(n));
   } catch {
     return;
   }
   for (const name of names) {
-    const dir = join(tmpdir(), name);
+    const dir = join(root, name);
     let owner: Owner;
     try {
       owner = JSON.parse(readFileSync(join(dir, OWNER_FILE), 'utf8'));
