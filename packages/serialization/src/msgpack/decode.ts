@@ -1,7 +1,8 @@
 /** A MessagePack decoder for message-shaped data, handing extension types over to msgpackr. */
 import type { Unpackr } from 'msgpackr';
-import { MAX_DEPTH } from './encode.ts';
+import { type FastBuffer, MAX_DEPTH } from './encode.ts';
 import { CACHED_MAX_BYTES, StringCache } from './string-cache.ts';
+import { buildSlowly, MAX_STRUCTURE_KEYS, StructureCache } from './structures.ts';
 
 /** Thrown for bytes that are not exactly one well-formed MessagePack value. */
 export class MalformedError extends Error {}
@@ -23,6 +24,9 @@ export class Decoder {
   #end = 0;
   /** Keys, types, rooms and nicks repeat in every message: decode them once. */
   readonly #strings = new StringCache();
+  /** Maps repeat the same keys in the same order: build them as literals. */
+  readonly #structures = new StructureCache();
+  readonly #scratch: Array<{ keys: string[]; values: unknown[] } | undefined> = [];
 
   /** @param fallback - msgpackr, for values that use extension types */
   constructor(fallback: Unpackr) {
@@ -159,7 +163,7 @@ export class Decoder {
     const start = this.#pos;
     this.#pos += length;
     if (length <= CACHED_MAX_BYTES) return this.#strings.get(this.#src, start, length);
-    return this.#src.toString('utf8', start, start + length);
+    return (this.#src as FastBuffer).utf8Slice(start, start + length);
   }
 
   /** Map keys: strings (usually), or numbers and bigints as their decimal text. */
@@ -187,20 +191,30 @@ export class Decoder {
   #map(size: number, depth: number): Record<string, unknown> {
     if (depth >= MAX_DEPTH) throw new MalformedError(`nested deeper than ${MAX_DEPTH} levels`);
     this.#need(size * 2); // every key and value takes at least one byte
-    const out: Record<string, unknown> = {};
-    for (let i = 0; i < size; i++) {
-      const key = this.#key(depth);
-      const value = this.#value(depth + 1);
-      if (key === '__proto__') {
-        Object.defineProperty(out, key, {
-          value,
-          enumerable: true,
-          writable: true,
-          configurable: true,
-        });
-      } else out[key] = value;
+    if (size > MAX_STRUCTURE_KEYS) {
+      const keys = new Array<string>(size);
+      const values = new Array<unknown>(size);
+      for (let i = 0; i < size; i++) {
+        keys[i] = this.#key(depth);
+        values[i] = this.#value(depth + 1);
+      }
+      return buildSlowly(keys, values, size);
     }
-    return out;
+    // Small maps (all messages) use scratch arrays per depth: no allocation but the object.
+    let scratch = this.#scratch[depth];
+    if (scratch === undefined) {
+      scratch = {
+        keys: new Array<string>(MAX_STRUCTURE_KEYS).fill(''),
+        values: new Array<unknown>(MAX_STRUCTURE_KEYS).fill(null),
+      };
+      this.#scratch[depth] = scratch;
+    }
+    const { keys, values } = scratch;
+    for (let i = 0; i < size; i++) {
+      keys[i] = this.#key(depth);
+      values[i] = this.#value(depth + 1);
+    }
+    return this.#structures.build(keys, values, size);
   }
 }
 

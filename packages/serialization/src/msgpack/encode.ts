@@ -15,6 +15,7 @@ export class Encoder {
   #slab: Buffer = Buffer.allocUnsafe(SLAB_SIZE);
   #start = 0;
   #pos = 0;
+  #polluted = false;
 
   /** @param fallback - msgpackr, for values outside the fast path */
   constructor(fallback: Packr) {
@@ -26,6 +27,7 @@ export class Encoder {
    * @returns the MessagePack bytes
    */
   encode(value: unknown): Buffer {
+    this.#polluted = hasEnumerableProperties(Object.prototype);
     this.#start = this.#pos;
     this.#value(value, 0);
     const out = this.#slab.subarray(this.#start, this.#pos);
@@ -130,7 +132,7 @@ export class Encoder {
       this.#ensure(length * 3 + 2);
       const slab = this.#slab;
       const p = this.#pos;
-      const bytes = slab.write(s, p + 2, 'utf8');
+      const bytes = (slab as FastBuffer).utf8Write(s, p + 2);
       if (bytes < 32) {
         slab[p] = 0xa0 | bytes;
         slab.copyWithin(p + 1, p + 2, p + 2 + bytes);
@@ -145,7 +147,7 @@ export class Encoder {
     const bytes = Buffer.byteLength(s, 'utf8');
     this.#ensure(bytes + 5);
     this.#header(bytes, 0xa0, 32, 0xd9, 0xda, 0xdb);
-    this.#pos += this.#slab.write(s, this.#pos, bytes, 'utf8');
+    this.#pos += (this.#slab as FastBuffer).utf8Write(s, this.#pos, bytes);
   }
 
   #binary(bytes: Uint8Array): void {
@@ -168,9 +170,12 @@ export class Encoder {
     this.#ensure(1);
     const header = this.#pos++ - this.#start;
     let count = 0;
+    // for-in (which V8 runs from its enum cache) beats Object.keys; inherited keys can only
+    // appear if Object.prototype was given enumerable properties, checked once per encode.
+    const checkOwn = this.#polluted;
     for (const key in object) {
       const value = object[key];
-      if (value === undefined || !Object.hasOwn(object, key)) continue;
+      if (value === undefined || (checkOwn && !Object.hasOwn(object, key))) continue;
       this.#string(key);
       this.#value(value, depth + 1);
       count++;
@@ -221,8 +226,22 @@ export class Encoder {
 }
 
 const SLAB_SIZE = 64 * 1024;
+
+/**
+ * Buffer#utf8Write and #utf8Slice: the methods under `write(s, at, 'utf8')` and
+ * `toString('utf8', a, b)`, without their argument juggling (msgpackr uses them too).
+ */
+export interface FastBuffer extends Buffer {
+  utf8Write(s: string, offset: number, length?: number): number;
+  utf8Slice(start: number, end: number): string;
+}
 /** Deeper values are refused rather than risking the call stack. */
 export const MAX_DEPTH = 200;
+
+function hasEnumerableProperties(object: object): boolean {
+  for (const _ in object) return true;
+  return false;
+}
 
 function isPlainObject(value: object): boolean {
   const proto = Object.getPrototypeOf(value);

@@ -62,6 +62,16 @@ describe('MessagePack codec', () => {
     expect(decoder.decode(encoder.encode({ n: 2n ** 62n }))).toEqual({ n: 2n ** 62n });
   });
 
+  it('ignores enumerable properties someone added to Object.prototype', () => {
+    const proto = Object.prototype as Record<string, unknown>;
+    proto.injected = 1;
+    try {
+      expect(packr.unpack(encoder.encode({ a: 1 }))).toEqual({ a: 1 });
+    } finally {
+      delete proto.injected;
+    }
+  });
+
   it('keeps results stable while later messages are encoded', () => {
     const first = encoder.encode({ text: 'first' });
     const copy = Buffer.from(first);

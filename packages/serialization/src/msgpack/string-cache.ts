@@ -22,9 +22,10 @@ export class StringCache {
    * @returns the decoded string
    */
   get(src: Buffer, start: number, length: number): string {
+    if (length === 0) return '';
     const end = start + length;
-    let hash = length;
-    for (let i = start; i < end; i++) hash = (hash * 31 + src[i]!) | 0;
+    // Length and three bytes pick the slot; the full comparison below decides.
+    const hash = length * 31 + src[start]! * 7 + src[end - 1]! * 3 + src[start + (length >> 1)]!;
     const slot = hash & (SLOTS - 1);
     const table = this.#bytes;
     const base = slot * CACHED_MAX_BYTES;
