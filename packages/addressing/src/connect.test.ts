@@ -107,6 +107,19 @@ describe('connectTcp', () => {
     expect(await codeOf(attempt)).toBe('ERR_CONNECT_TIMEOUT');
   });
 
+  it('stops when its signal aborts', { timeout: 30_000 }, async () => {
+    const controller = new AbortController();
+    const attempt = connectTcp(`hole.netlab.test:${port}`, {
+      servers: [dns.server],
+      signal: controller.signal,
+    });
+    setTimeout(() => controller.abort(new Error('user pressed Ctrl-C')), 200);
+    expect(await codeOf(attempt)).toBe('ERR_CONNECT_ABORTED');
+    expect(await codeOf(connectTcp(`127.0.0.1:${port}`, { signal: AbortSignal.abort() }))).toBe(
+      'ERR_CONNECT_ABORTED',
+    );
+  });
+
   it('reports a refused connection with the address it tried', async () => {
     const closed = net.createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));

@@ -20,6 +20,8 @@ export interface ConnectOptions extends DnsOptions {
   attemptTimeout?: number;
   /** Try every address of the name, alternating families (default true); false: the first only. */
   happyEyeballs?: boolean;
+  /** Abandons the connect (the socket is destroyed) with `ERR_CONNECT_ABORTED`. */
+  signal?: AbortSignal;
 }
 
 /** A `lookup` for net.connect that asks our DNS servers instead of getaddrinfo. */
@@ -44,7 +46,7 @@ function lookupVia(options: DnsOptions): LookupFunction {
  * IPv6 and IPv4 alternating, each given `attemptTimeout` ms before the next starts (Node's
  * `autoSelectFamily`); the whole connect gives up after `connectTimeout` ms.
  * @returns the connected socket
- * @throws {AddressError} `ERR_CONNECT_TIMEOUT`, `ERR_CONNECT_FAILED` (the cause holds each
+ * @throws {AddressError} `ERR_CONNECT_TIMEOUT`, `ERR_CONNECT_ABORTED`, `ERR_CONNECT_FAILED` (the cause holds each
  *   attempt's error), endpoint errors, or DNS errors (`ERR_DNS_*`)
  * @example const socket = await connectTcp('[::1]:4040', { connectTimeout: 2000 });
  */
@@ -67,28 +69,43 @@ export function connectTcp(
     ...(options.servers && endpoint.family === 'hostname' ? { lookup: lookupVia(options) } : {}),
   });
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
+    const fail = (err: AddressError) => {
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
       socket.destroy();
-      reject(
+      reject(err);
+    };
+    const timer = setTimeout(() => {
+      fail(
         new AddressError(
           'ERR_CONNECT_TIMEOUT',
           `connect to ${shown}: no connection in ${timeout} ms`,
         ),
       );
     }, timeout);
+    const onAbort = () => {
+      const reason: unknown = options.signal?.reason;
+      const why = reason instanceof Error ? `: ${reason.message}` : '';
+      fail(
+        new AddressError('ERR_CONNECT_ABORTED', `connect to ${shown} aborted${why}`, {
+          cause: reason,
+        }),
+      );
+    };
+    if (options.signal?.aborted) onAbort();
+    else options.signal?.addEventListener('abort', onAbort, { once: true });
     socket.once('connect', () => {
       clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
       socket.removeListener('error', onError);
       debug('connected to %s via %s', shown, socket.remoteAddress);
       resolve(socket);
     });
     const onError = (err: Error) => {
-      clearTimeout(timer);
-      socket.destroy();
-      if (err instanceof AddressError) return reject(err);
+      if (err instanceof AddressError) return fail(err);
       const attempts = err instanceof AggregateError ? err.errors : [err];
       const why = attempts.map((e: Error) => e.message).join('; ');
-      reject(new AddressError('ERR_CONNECT_FAILED', `connect to ${shown}: ${why}`, { cause: err }));
+      fail(new AddressError('ERR_CONNECT_FAILED', `connect to ${shown}: ${why}`, { cause: err }));
     };
     socket.once('error', onError);
   });

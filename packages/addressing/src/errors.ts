@@ -16,7 +16,8 @@ export type AddressErrorCode =
   | 'ERR_DNS_NO_DATA'
   | 'ERR_DNS_FAILED'
   | 'ERR_CONNECT_TIMEOUT'
-  | 'ERR_CONNECT_FAILED';
+  | 'ERR_CONNECT_FAILED'
+  | 'ERR_CONNECT_ABORTED';
 
 /**
  * An address, network, endpoint or DNS failure. Assert on `code`, never on `message`.
