@@ -73,6 +73,12 @@ export function createImap(
     clientInfo: { name: 'netlab-mail', version: '0.1.0', vendor: false, 'support-url': false },
     connectionTimeout: 15_000,
     greetingTimeout: 10_000,
+    // Bounds on what one server response may make us buffer: a single message (literal) up to
+    // 256 MiB, and a line (e.g. a SEARCH result on a huge folder) up to 64 MiB. Past them
+    // imapflow fails the connection instead of growing without limit.
+    maxLiteralSize: 256 * 1024 * 1024,
+    maxResponseSize: 320 * 1024 * 1024,
+    maxLineLength: 64 * 1024 * 1024,
   });
   // Errors also arrive as events after connect; the awaited calls report them, so this only
   // keeps an unhandled 'error' event from crashing the process.

@@ -1,3 +1,4 @@
+/** Reply and forward rules: subjects, recipients, threading headers, quoting. */
 import { describe, expect, it } from 'vitest';
 import {
   forwardBody,

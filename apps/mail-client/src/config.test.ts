@@ -1,3 +1,4 @@
+/** The accounts file: parsing, validation, account choice, XDG location. */
 import { describe, expect, it } from 'vitest';
 import { defaultConfigPath, parseConfig, selectAccount } from './config.ts';
 import type { MailError } from './errors.ts';

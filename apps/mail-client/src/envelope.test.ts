@@ -1,3 +1,4 @@
+/** Header block parsing, address decoding, sequence sets and day parsing. */
 import { describe, expect, it } from 'vitest';
 import { parseAddresses, parseHeaderBlock } from './envelope.ts';
 import { parseDay, toSequenceSet } from './listing.ts';

@@ -14,6 +14,7 @@ export type MailErrorCode =
   | 'ERR_UIDVALIDITY_CHANGED'
   | 'ERR_SEND_REJECTED'
   | 'ERR_FILE'
+  | 'ERR_TOO_LARGE'
   | 'ERR_SERVER';
 
 /** A mail client failure. Assert on `code`, never on `message`. */
@@ -116,6 +117,9 @@ export function toMailError(error: unknown, what: string): MailError {
       'ERR_TLS',
       `TLS failed (${code || e.message}); check the port and tls = "implicit" or "starttls"`,
     );
+  }
+  if (code === 'LiteralTooLarge' || code === 'ResponseTooLarge' || code === 'LineTooLarge') {
+    return make('ERR_TOO_LARGE', `a server response exceeded the client's limit (${code})`);
   }
   if (CONNECT_CODES.has(code)) return make('ERR_CONNECT', `cannot connect (${code})`);
   if (LOST_CODES.has(code))

@@ -1,3 +1,4 @@
+/** Password and token sources: environment variable and commands. */
 import { describe, expect, it } from 'vitest';
 import type { Account } from './config.ts';
 import { resolveCredentials } from './secrets.ts';

@@ -1,3 +1,4 @@
+/** The relay against smtp-server in LMTP mode: exact bytes, size limit, refusals, abrupt clients. */
 import { connect } from 'node:net';
 import nodemailer from 'nodemailer';
 import { SMTPServer } from 'smtp-server';

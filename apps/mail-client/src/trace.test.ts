@@ -1,3 +1,4 @@
+/** --trace formatting and credential masking. */
 import { describe, expect, it } from 'vitest';
 import { createMasker, imapTraceLogger, smtpTraceLogger } from './trace.ts';
 
