@@ -7,7 +7,11 @@ import { run } from './exec.ts';
 import { debug } from './log.ts';
 
 /** Options of apt-get install that are safe when several installs race. */
-const APT_INSTALL = ['install', '-y', '--no-install-recommends', '-o', 'DPkg::Lock::Timeout=300'];
+const APT_INSTALL = [
+  ...['install', '-y', '--no-install-recommends', '-o', 'DPkg::Lock::Timeout=300'],
+  // Never stop at a config-file question (none should come up on a fresh install).
+  ...['-o', 'Dpkg::Options::=--force-confdef', '-o', 'Dpkg::Options::=--force-confold'],
+];
 
 /** One lock file serializes installs from parallel test processes (turbo runs them at once). */
 const LOCK_FILE = join(tmpdir(), 'netlab-peers-apt.lock');
@@ -97,7 +101,7 @@ export async function ensureInstalled(
  * install with the current package lists, and only if that fails run apt-get update and retry.
  */
 async function aptInstall(packages: readonly string[], missing: readonly string[]): Promise<void> {
-  const install = `apt-get ${APT_INSTALL.join(' ')} ${packages.join(' ')}`;
+  const install = `apt-get ${APT_INSTALL.join(' ')} ${packages.map(shellQuote).join(' ')}`;
   const script = [
     `for f in ${missing.map(shellQuote).join(' ')}; do [ -e "$f" ] || need=1; done`,
     '[ -n "$need" ] || exit 0',
