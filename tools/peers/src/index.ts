@@ -20,5 +20,5 @@ export {
 export { type NgircdOptions, type NgircdPeer, startNgircd } from './ngircd.ts';
 export { freePort, HOST } from './ports.ts';
 export { descendantsOf, isRunning } from './proc.ts';
-export { type RedisPeer, redisPing, startRedis } from './redis.ts';
+export { type RedisOptions, type RedisPeer, redisPing, startRedis } from './redis.ts';
 export { type SshdOptions, type SshdPeer, sshFingerprint, startSshd } from './sshd.ts';

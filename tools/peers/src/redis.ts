@@ -1,9 +1,17 @@
-/** startRedis: redis-server on 127.0.0.1:<free port>, no persistence, state in a temp folder. */
+/** startRedis: redis-server on 127.0.0.1:<free port>, state in a temp folder, persistence opt-in. */
 import { connect } from 'node:net';
 import { type Daemon, startDaemon } from './daemon.ts';
 import { ensure } from './install.ts';
 import { HOST, withFreshPorts } from './ports.ts';
 import { makeStateDir, removeStateDir, writeStateFile } from './state.ts';
+
+export interface RedisOptions {
+  /**
+   * Keep data across kill()/restart() (default false: every start is empty). Uses the
+   * append-only file with `appendfsync always`, so even a SIGKILL loses no acknowledged write.
+   */
+  persistence?: boolean;
+}
 
 /** A running redis-server. */
 export interface RedisPeer {
@@ -16,22 +24,23 @@ export interface RedisPeer {
   stateDir: string;
   /** Kill it with SIGKILL (a crash) and wait until it is gone; restart() brings it back. */
   kill(): Promise<void>;
-  /** Stop it if running and start it again on the same port, with an empty database. */
+  /** Stop it if running and start it again on the same port (empty unless `persistence`). */
   restart(): Promise<void>;
   /** Stop it and remove its state folder. Safe to call twice. */
   stop(): Promise<void>;
 }
 
-function redisConfig(port: number, dir: string): string {
+function redisConfig(port: number, dir: string, persistence: boolean): string {
   return [
     `port ${port}`,
     `bind ${HOST}`,
     'protected-mode yes',
     'daemonize no',
     `dir ${dir}`,
-    // No persistence: tests start from an empty database every time.
+    // Never RDB snapshots; the append-only file only when asked, fsynced on every write.
     'save ""',
-    'appendonly no',
+    `appendonly ${persistence ? 'yes' : 'no'}`,
+    'appendfsync always',
     'logfile ""',
     'databases 16',
     '',
@@ -60,14 +69,19 @@ export function redisPing(port: number, host = HOST): Promise<boolean> {
 /**
  * Starts redis-server (installing Debian's redis-server if missing).
  * @example
- * const redis = await startRedis();
+ * const redis = await startRedis(); // or startRedis({ persistence: true })
  * try { ...connect to redis.url... } finally { await redis.stop(); }
  */
-export async function startRedis(): Promise<RedisPeer> {
+export async function startRedis(options: RedisOptions = {}): Promise<RedisPeer> {
+  const persistence = options.persistence ?? false;
   const [redisServer] = await ensure('redis');
   const stateDir = await makeStateDir('redis');
   const launch = async (port: number): Promise<Daemon> => {
-    const config = await writeStateFile(stateDir, 'redis.conf', redisConfig(port, stateDir));
+    const config = await writeStateFile(
+      stateDir,
+      'redis.conf',
+      redisConfig(port, stateDir, persistence),
+    );
     return startDaemon({
       stateDir,
       name: 'redis',
