@@ -1,16 +1,18 @@
 /** Server authentication limits: passwords (scrypt file), MaxAuthTries, login grace time. */
-import { chmodSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  alive,
   makeUserKey,
   type OurServer,
   opensshOptions,
   run,
   startOurServer,
   tempDir,
+  waitUntil,
 } from '../test/fixtures.ts';
 import { type ConnectOptions, connect } from './client.ts';
 import { loadIdentities } from './identity.ts';
@@ -137,5 +139,33 @@ describe('limits', { timeout: 60_000 }, () => {
     expect(banner).toMatch(/^SSH-2\.0-netlab-ssh-shell/);
     expect(closedAfter).toBeGreaterThanOrEqual(400);
     await keysOnly.waitForLog((e) => /login grace time/.test(e.detail ?? ''));
+  });
+
+  it('ends an idle connection and the command it left running', async () => {
+    const idleDir = join(dir.path, 'idle');
+    mkdirSync(idleDir);
+    const key = makeUserKey(idleDir, 'id_idle');
+    const idleServer = await startOurServer(idleDir, [key.publicLine], { idleTimeoutMs: 500 });
+    try {
+      writeFileSync(join(idleDir, 'known_hosts'), `${idleServer.knownHostsLine}\n`);
+      const conn = await connect({
+        host: idleServer.host,
+        port: idleServer.port,
+        username: user,
+        knownHostsFile: join(idleDir, 'known_hosts'),
+        identities: loadIdentities([key.path]),
+      });
+      const out = new PassThrough();
+      let text = '';
+      out.on('data', (d) => (text += d));
+      const pending = conn.exec('echo $$; sleep 60', { stdout: out, stderr: new PassThrough() });
+      await expect(pending).rejects.toMatchObject({ code: 'ERR_DISCONNECTED' });
+      await idleServer.waitForLog((e) => /idle for 500 ms/.test(e.detail ?? ''));
+      const pid = Number(text.trim());
+      expect(pid).toBeGreaterThan(1);
+      expect(await waitUntil(() => !alive(pid), 10_000)).toBe(true);
+    } finally {
+      await idleServer.stop();
+    }
   });
 });

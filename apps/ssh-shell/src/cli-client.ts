@@ -22,6 +22,7 @@ export const CLIENT_HELP = `Usage:
   ssh-shell get [options] HOST REMOTE LOCAL       download over SFTP
 HOST is [user@]host[:port], e.g. root@127.0.0.1:2222 or [::1]:2222.
 Many hosts: --concurrency N (default 10), --timeout SECONDS per host (default 60).
+exec sends its stdin to the command unless it is a terminal or -n is given (like ssh -n).
 --json prints results as JSON (exec captures output into it).
 
 ${CONNECTION_HELP}
@@ -32,6 +33,7 @@ Example:
 const FLAGS = {
   ...CONNECTION_FLAGS,
   hosts: { type: 'string', short: 'H' },
+  'no-stdin': { type: 'boolean', short: 'n' },
   'hosts-file': { type: 'string' },
   concurrency: { type: 'string' },
   timeout: { type: 'string' },
@@ -95,7 +97,8 @@ export async function runClient(command: string, argv: string[]): Promise<number
     username: target.username,
   });
   try {
-    if (command === 'exec') return await execOne(conn, rest.join(' '), values.json === true);
+    if (command === 'exec')
+      return await execOne(conn, rest.join(' '), values.json === true, values['no-stdin'] === true);
     if (command === 'shell') return await shell(conn);
     return await transfer(conn, command as 'put' | 'get', rest[0]!, rest[1]!, values.json === true);
   } finally {
@@ -103,9 +106,14 @@ export async function runClient(command: string, argv: string[]): Promise<number
   }
 }
 
-async function execOne(conn: SshConnection, command: string, json: boolean): Promise<number> {
+async function execOne(
+  conn: SshConnection,
+  command: string,
+  json: boolean,
+  noStdin: boolean,
+): Promise<number> {
   if (!json) {
-    const stdin = process.stdin.isTTY ? undefined : process.stdin;
+    const stdin = process.stdin.isTTY || noStdin ? undefined : process.stdin;
     const r = await conn.exec(command, {
       stdout: process.stdout,
       stderr: process.stderr,

@@ -33,7 +33,11 @@ function toAttrs(st: Stats): Attributes {
 function longname(name: string, st: Stats): string {
   const type = st.isDirectory() ? 'd' : st.isSymbolicLink() ? 'l' : '-';
   const rwx = 'rwxrwxrwx'.replace(/./g, (c, i: number) => (st.mode & (0o400 >> i) ? c : '-'));
-  const date = st.mtime.toUTCString().slice(5, 22);
+  // ls: `Nov 22 12:55` for the last six months, `Nov 22  2025` for older files.
+  const [, mon, day, year, hhmm] =
+    /^\w+ (\w+) (\d+) (\d+) (\d+:\d+)/.exec(st.mtime.toString()) ?? [];
+  const recent = Date.now() - st.mtimeMs < 182 * 86_400_000;
+  const date = `${mon} ${day?.padStart(2)} ${recent ? hhmm : ` ${year}`}`;
   return `${type}${rwx} ${String(st.nlink).padStart(4)} ${String(st.uid).padEnd(8)} ${String(st.gid).padEnd(8)} ${String(st.size).padStart(12)} ${date} ${name}`;
 }
 
