@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { formatEndpoint, parseEndpoint } from '@netlab/addressing';
 import { color, parseCommandLine, parseInteger, UsageError } from '@netlab/cli';
+import { loadAuthorizedKeys } from './authorized-keys.ts';
 import { loadOrCreateHostKey } from './keys.ts';
 import { hashPassword } from './passwords.ts';
 import {
@@ -79,9 +80,23 @@ export async function runServer(argv: string[]): Promise<number> {
     join(process.env.XDG_STATE_HOME ?? join(homedir(), '.local', 'state'), 'netlab-ssh-shell');
   const hostKey = loadOrCreateHostKey(stateDir);
   const print = (line: string) => process.stdout.write(`${line}\n`);
+  const note = (text: string) =>
+    print(
+      values.json
+        ? JSON.stringify({ time: new Date().toISOString(), event: 'note', detail: text })
+        : `ssh-shell: ${text}`,
+    );
+  const keysFile = values['authorized-keys'] ?? join(homedir(), '.ssh', 'authorized_keys');
+  // Re-read on every login (like sshd), but say now if it is missing or has bad lines.
+  try {
+    const keys = loadAuthorizedKeys(keysFile, (w) => note(`warning: ${w}`));
+    note(`${keys.length} authorized key(s) in ${keysFile}`);
+  } catch (err) {
+    note(`warning: ${(err as Error).message}; every public-key login fails until it exists`);
+  }
   const server = createServer({
     hostKey: hostKey.privateKey,
-    authorizedKeysFile: values['authorized-keys'] ?? join(homedir(), '.ssh', 'authorized_keys'),
+    authorizedKeysFile: keysFile,
     ...(values['password-file'] ? { passwordFile: values['password-file'] } : {}),
     ...(values['sftp-root'] ? { sftpRoot: values['sftp-root'] } : {}),
     ...(values['accept-env'] ? { envAllow: values['accept-env'].split(',').filter(Boolean) } : {}),

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   makeUserKey,
   type OurServer,
+  opensshOptions,
   run,
   startOurServer,
   tempDir,
@@ -159,5 +160,51 @@ describe('ssh-shell CLI', { timeout: 90_000 }, () => {
     const r = await cli(['exec', '--known-hosts', knownHosts, target(), 'true']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^ssh-shell: ERR_NO_IDENTITY /);
+  });
+
+  it('runs the server: prints its fingerprint, serves OpenSSH, logs, stops on SIGTERM', async () => {
+    const state = join(dir.path, 'cli-state');
+    const server = spawn(
+      TSX,
+      [
+        MAIN,
+        'server',
+        '--listen',
+        '127.0.0.1:0',
+        '--state',
+        state,
+        '--authorized-keys',
+        join(dir.path, 'authorized_keys'),
+        '--sftp-root',
+        dir.path,
+      ],
+      { env, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    server.stdout!.on('data', (d) => (out += d));
+    try {
+      expect(await waitUntil(() => /known_hosts line: /.test(out), 30_000)).toBe(true);
+      expect(out).toMatch(/new host key in .*: ssh-ed25519 SHA256:[A-Za-z0-9+/]{43}\n/);
+      expect(out).toContain('1 authorized key(s)');
+      const port = /listening on 127\.0\.0\.1:(\d+)/.exec(out)![1]!;
+      const line = /known_hosts line: (.+)\n/.exec(out)![1]!;
+      const kh = join(dir.path, 'cli_known_hosts');
+      writeFileSync(kh, `${line}\n`);
+      const r = await run('ssh', [
+        ...opensshOptions(kh, key.path),
+        '-p',
+        port,
+        'root@127.0.0.1',
+        'echo served',
+      ]);
+      expect(r).toMatchObject({ code: 0, stdout: 'served\n' });
+      expect(
+        await waitUntil(() => /session root@127\.0\.0\.1:\d+ exec "echo served" exit=0/.test(out)),
+      ).toBe(true);
+    } finally {
+      const exited = new Promise<number | null>((resolve) => server.once('exit', resolve));
+      server.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    }
   });
 });
