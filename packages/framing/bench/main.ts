@@ -12,7 +12,7 @@ for (const size of [32, 1024, 65536]) {
   const { count, chunks, framesPerSecond } = benchDecode(size, total, quick ? 3 : 7);
   const naive = framesPerSecond.naive!;
   console.log(
-    `decode ${size} B frames (${count} frames in ${chunks} random chunks of 1 B-64 KiB):`,
+    `decode ${size} B frames (${count} frames in ${chunks} random chunks of 1 B-64 KiB), per CPU-second:`,
   );
   for (const [name, fps] of Object.entries(framesPerSecond)) {
     const ratio = name === 'naive' ? '' : `  ${fmt(fps / naive, 2)}x naive`;
