@@ -10,23 +10,28 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Starts `node --import tsx src/main.ts ...args` with stdin closed. */
-export function spawnMail(args: string[], env: NodeJS.ProcessEnv = process.env): ChildProcess {
+/** Starts `node --import tsx src/main.ts ...args`; stdin is closed unless `input` is wanted. */
+export function spawnMail(
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  stdin: 'ignore' | 'pipe' = 'ignore',
+): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
     env: { ...env, NO_COLOR: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [stdin, 'pipe', 'pipe'],
   });
 }
 
 /**
- * Runs the CLI to completion, killing it (by its pid) after `timeoutMs`.
+ * Runs the CLI to completion (feeding `input` on stdin, if given), killing it after `timeoutMs`.
  * @returns the exit code and what it printed.
  */
 export function runMail(
   args: string[],
-  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; input?: string } = {},
 ): Promise<CliResult> {
-  const child = spawnMail(args, options.env);
+  const child = spawnMail(args, options.env, options.input === undefined ? 'ignore' : 'pipe');
+  child.stdin?.end(options.input);
   let stdout = '';
   let stderr = '';
   child.stdout?.setEncoding('utf8').on('data', (s: string) => (stdout += s));

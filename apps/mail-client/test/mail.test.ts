@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { Listing } from '../src/listing.ts';
 import type { ReadMessage } from '../src/message.ts';
 import type { SendResult } from '../src/outgoing.ts';
+import { runMail } from '../src/spawn-cli.ts';
 import { mail, mailJson, useStack } from './helpers.ts';
 
 const stack = useStack();
@@ -95,6 +96,87 @@ describe('send, list, read, attachments', () => {
       expect((await readFile(saved[i]!.path)).equals(f.bytes)).toBe(true);
     const again = await mail(stack(), ['attachments', String(uid), '-a', 'alice', '--dir', dir]);
     expect(again.error?.code).toBe('ERR_FILE');
+  });
+});
+
+describe('message bodies from a file and from stdin', () => {
+  it('send --body-file, and send with the body piped into the real CLI', {
+    timeout: 120_000,
+  }, async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mail-body-'));
+    await writeFile(join(dir, 'body.txt'), 'from a file: naïve café\n');
+    await mailJson(stack(), [
+      'send',
+      '-a',
+      'bob',
+      '--to',
+      'alice@netlab.test',
+      '--subject',
+      'body file',
+      '--body-file',
+      join(dir, 'body.txt'),
+    ]);
+    const piped = await runMail(
+      [
+        'send',
+        '--config',
+        stack().configPath,
+        '-a',
+        'bob',
+        '--to',
+        'alice@netlab.test',
+        '--subject',
+        'body stdin',
+      ],
+      {
+        input: 'from stdin: 水\nsecond line\n',
+        timeoutMs: 110_000,
+      },
+    );
+    expect(piped.code).toBe(0);
+    const text = async (subject: string) =>
+      (
+        await mailJson<ReadMessage>(stack(), [
+          'read',
+          String(await uidOf('alice', subject)),
+          '-a',
+          'alice',
+        ])
+      ).text;
+    expect(await text('body file')).toBe('from a file: naïve café\n');
+    expect(await text('body stdin')).toBe('from stdin: 水\nsecond line\n');
+    expect(
+      (
+        await mail(stack(), [
+          'send',
+          '-a',
+          'bob',
+          '--to',
+          'a@b.test',
+          '--subject',
+          'x',
+          '--body-file',
+          join(dir, 'nope'),
+        ])
+      ).error?.code,
+    ).toBe('ERR_FILE');
+    expect(
+      (
+        await mail(stack(), [
+          'send',
+          '-a',
+          'bob',
+          '--to',
+          'a@b.test',
+          '--subject',
+          'x',
+          '--body',
+          'b',
+          '--attach',
+          join(dir, 'nope'),
+        ])
+      ).error?.code,
+    ).toBe('ERR_FILE');
   });
 });
 
