@@ -38,8 +38,10 @@ export class IPv6Address {
     let zone: string | undefined;
     if (percent >= 0) {
       zone = text.slice(percent + 1);
-      if (zone === '' || zone.includes('%'))
+      // As Python: a zone is non-empty, without '%', and no '/' anywhere (that is a prefix).
+      if (zone === '' || zone.includes('%') || zone.includes('/')) {
         throw invalid(text, 6, `invalid zone id ${quote(zone)}`);
+      }
     }
     return fromWords(words, zone);
   }

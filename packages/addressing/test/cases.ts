@@ -140,7 +140,7 @@ export class Generator {
         .map((w) => w.toString(16))
         .join(':')}:${bigToV4(BigInt((words[6]! << 16) | words[7]!) & 0xffffffffn)}`;
     } else text = compressAt(words, this.int(8));
-    if (this.chance(0.1)) text += `%${this.pick(['eth0', '1', 'lo', '%', ''])}`;
+    if (this.chance(0.1)) text += `%${this.pick(['eth0', '1', 'lo', '%', '', 'a/b'])}`;
     return text;
   }
 
@@ -242,6 +242,7 @@ const FIXED_ADDRESSES = [
   'fe80::1%eth0',
   'fe80::1%',
   'fe80::1%a%b',
+  'fe80::1%a/b',
   '1.2.3.4%eth0',
   '::1.2.3.4',
   '1:2:3:4:5:6:1.2.3.4',
