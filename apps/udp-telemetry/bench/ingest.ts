@@ -9,7 +9,7 @@ const { values } = parseArgs({
   args: process.argv.slice(2).filter((arg) => arg !== '--'),
   options: {
     duration: { type: 'string', default: '2' },
-    steps: { type: 'string', default: '8' },
+    steps: { type: 'string', default: '6' },
     rcvbuf: { type: 'string', default: String(8 * 1024 * 1024) },
     json: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h' },
