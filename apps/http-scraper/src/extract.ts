@@ -59,64 +59,84 @@ export function createExtractor(specs: FieldSpec[], mode: 'auto' | 'dom' = 'auto
 }
 
 const follows = (attribs: Record<string, string>): boolean =>
-  !/\bnofollow\b/i.test(attribs.rel ?? '');
+  attribs.rel === undefined || !/\bnofollow\b/i.test(attribs.rel);
 
+interface StreamState {
+  stack: OpenElement[];
+  fields: Record<string, string | null>;
+  depth: number[]; // per field: the stack depth of the element being captured, or -1
+  parts: string[][];
+  pending: number;
+  capturing: number;
+  links: string[];
+  base: string | undefined;
+  nofollow: boolean;
+}
+
+// One parser per extractor, reset for each page: parse() is synchronous, so pages never
+// share it, and a crawl does not allocate a tokenizer and a dozen closures per page.
 function streamingExtractor(specs: FieldSpec[], selectors: StreamingSelector[]): Extractor {
+  let s: StreamState;
+  const parser = new Parser(
+    {
+      onopentag(name, attribs) {
+        s.stack.push({ name, attribs });
+        if ((name === 'a' || name === 'area') && attribs.href !== undefined && follows(attribs)) {
+          s.links.push(attribs.href);
+        } else if (name === 'base' && s.base === undefined) s.base = attribs.href;
+        else if (name === 'meta' && attribs.name?.toLowerCase() === 'robots') {
+          s.nofollow ||= /\bnofollow\b|\bnone\b/i.test(attribs.content ?? '');
+        }
+        if (s.pending === 0) return;
+        for (let i = 0; i < specs.length; i++) {
+          if (s.fields[specs[i]!.name] !== null || s.depth[i] !== -1 || !selectors[i]!(s.stack))
+            continue;
+          const attr = specs[i]!.attr;
+          if (attr === undefined) {
+            s.depth[i] = s.stack.length;
+            s.capturing++;
+          } else if (attribs[attr] !== undefined) {
+            s.fields[specs[i]!.name] = attribs[attr];
+            s.pending--;
+          }
+        }
+      },
+      ontext(text) {
+        if (s.capturing === 0) return;
+        for (let i = 0; i < specs.length; i++) if (s.depth[i] !== -1) s.parts[i]!.push(text);
+      },
+      onclosetag() {
+        if (s.capturing > 0) {
+          for (let i = 0; i < specs.length; i++) {
+            if (s.depth[i] !== s.stack.length) continue;
+            s.fields[specs[i]!.name] = squash(s.parts[i]!.join(''));
+            s.depth[i] = -1;
+            s.capturing--;
+            s.pending--;
+          }
+        }
+        s.stack.pop();
+      },
+    },
+    { decodeEntities: true },
+  );
   return (html) => {
-    const stack: OpenElement[] = [];
     const fields: Record<string, string | null> = {};
     for (const spec of specs) fields[spec.name] = null;
-    const depth = specs.map(() => -1); // the stack depth of the element being captured
-    const parts: string[][] = specs.map(() => []);
-    let pending = specs.length;
-    let capturing = 0;
-    const links: string[] = [];
-    let base: string | undefined;
-    let nofollow = false;
-    const parser = new Parser(
-      {
-        onopentag(name, attribs) {
-          stack.push({ name, attribs });
-          if ((name === 'a' || name === 'area') && attribs.href !== undefined && follows(attribs)) {
-            links.push(attribs.href);
-          } else if (name === 'base' && base === undefined) base = attribs.href;
-          else if (name === 'meta' && attribs.name?.toLowerCase() === 'robots') {
-            nofollow ||= /\bnofollow\b|\bnone\b/i.test(attribs.content ?? '');
-          }
-          if (pending === 0) return;
-          for (let i = 0; i < specs.length; i++) {
-            if (fields[specs[i]!.name] !== null || depth[i] !== -1 || !selectors[i]!(stack))
-              continue;
-            const attr = specs[i]!.attr;
-            if (attr === undefined) {
-              depth[i] = stack.length;
-              capturing++;
-            } else if (attribs[attr] !== undefined) {
-              fields[specs[i]!.name] = attribs[attr];
-              pending--;
-            }
-          }
-        },
-        ontext(text) {
-          if (capturing === 0) return;
-          for (let i = 0; i < specs.length; i++) if (depth[i] !== -1) parts[i]!.push(text);
-        },
-        onclosetag() {
-          if (capturing > 0) {
-            for (let i = 0; i < specs.length; i++) {
-              if (depth[i] !== stack.length) continue;
-              fields[specs[i]!.name] = squash(parts[i]!.join(''));
-              depth[i] = -1;
-              capturing--;
-              pending--;
-            }
-          }
-          stack.pop();
-        },
-      },
-      { decodeEntities: true },
-    );
+    s = {
+      stack: [],
+      fields,
+      depth: specs.map(() => -1),
+      parts: specs.map(() => []),
+      pending: specs.length,
+      capturing: 0,
+      links: [],
+      base: undefined,
+      nofollow: false,
+    };
+    parser.reset();
     parser.end(html);
+    const { links, base, nofollow } = s;
     return { fields, links: nofollow ? [] : links, ...(base === undefined ? {} : { base }) };
   };
 }

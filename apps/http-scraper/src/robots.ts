@@ -1,19 +1,8 @@
-/** robots.txt (RFC 9309) through robots-parser, with the RFC's rules for missing and failing files. */
-import { createRequire } from 'node:module';
-
-interface RobotsTxt {
-  isAllowed(url: string, ua?: string): boolean | undefined;
-  getCrawlDelay(ua?: string): number | undefined;
-  getSitemaps(): string[];
-}
-// robots-parser is CommonJS and its typings declare no callable default export.
-const robotsParser = createRequire(import.meta.url)('robots-parser') as (
-  url: string,
-  text: string,
-) => RobotsTxt;
+/** robots.txt (RFC 9309): groups, Allow/Disallow with * and $, Crawl-delay, Sitemap lines. */
 
 /** What the crawler asks of a host's robots.txt. */
 export interface Robots {
+  /** Whether a URL of this host may be fetched (the caller keeps to the file's host). */
   isAllowed(url: string): boolean;
   /** Crawl-delay in milliseconds, if the file sets one for our user agent. */
   crawlDelayMs: number | undefined;
@@ -29,13 +18,124 @@ export const ALLOW_ALL: Robots = {
   source: 'ignored',
 };
 
+interface Rule {
+  pattern: string;
+  allow: boolean;
+  test: (path: string) => boolean;
+}
+interface Group {
+  rules: Rule[];
+  crawlDelay?: number;
+}
+
+/** `Netlab-HTTP-Scraper/0.1 (+https://...)` -> `netlab-http-scraper`: the product token. */
+export function productToken(userAgent: string): string {
+  return userAgent.toLowerCase().split('/')[0]!.trim();
+}
+
+// Percent-escapes compare upper-case, and raw characters compare as their escapes, so
+// `/caf%c3%a9`, `/caf%C3%A9` and `/café` are one path (RFC 9309 §2.2.2).
+function normaliseEncoding(path: string): string {
+  if (/^[\w\-./~*$?=&]*$/.test(path)) return path; // nothing to normalise: the common case
+  try {
+    return encodeURI(path)
+      .replace(/%25/g, '%')
+      .replace(/%[0-9a-f]{2}/gi, (m) => m.toUpperCase());
+  } catch {
+    return path; // a lone surrogate: compare as written
+  }
+}
+
+/**
+ * Whether `pattern` (with `*` and a final `$`) matches a prefix of `path`, or all of it with
+ * `$`. Tracks every length of `path` the pattern so far can match, so `*` costs a pass, not a
+ * backtracking search: O(pattern x path) at worst.
+ */
+function matchesWild(pattern: string, path: string): boolean {
+  let lengths = [0];
+  for (let p = 0; p < pattern.length; p++) {
+    const c = pattern[p];
+    if (c === '$' && p === pattern.length - 1) return lengths[lengths.length - 1] === path.length;
+    if (c === '*') {
+      const from = lengths[0]!;
+      lengths = [];
+      for (let k = from; k <= path.length; k++) lengths.push(k);
+      continue;
+    }
+    const next: number[] = [];
+    for (const at of lengths) if (path[at] === c) next.push(at + 1);
+    if (next.length === 0) return false;
+    lengths = next;
+  }
+  return true;
+}
+
+function compileRule(pattern: string, allow: boolean): Rule {
+  const plain = !pattern.includes('*') && !pattern.endsWith('$');
+  // Most rules are plain prefixes (`Disallow: /private/`): a startsWith does.
+  return {
+    pattern,
+    allow,
+    test: plain ? (path) => path.startsWith(pattern) : (path) => matchesWild(pattern, path),
+  };
+}
+
+/** Parses a robots.txt into groups keyed by product token (`*` for the rest). */
+export function parseRobotsTxt(text: string): { groups: Map<string, Group>; sitemaps: string[] } {
+  const groups = new Map<string, Group>();
+  const sitemaps: string[] = [];
+  let agents: string[] = [];
+  let lastWasAgent = false;
+  for (const raw of text.split(/\r\n|\r|\n/)) {
+    const line = raw.replace(/#.*$/, '');
+    const colon = line.indexOf(':');
+    if (colon < 0) continue;
+    const key = line.slice(0, colon).trim().toLowerCase();
+    const value = line.slice(colon + 1).trim();
+    if (key === 'user-agent') {
+      // Consecutive User-agent lines share the group that follows them.
+      if (!lastWasAgent) agents = [];
+      if (value) agents.push(productToken(value));
+      lastWasAgent = true;
+      continue;
+    }
+    lastWasAgent = false;
+    if (key === 'sitemap') {
+      if (value) sitemaps.push(value);
+      continue;
+    }
+    const rule = key === 'allow' || key === 'disallow';
+    if (!rule && key !== 'crawl-delay') continue; // Host:, Noindex: and the like are not RFC 9309
+    for (const agent of agents) {
+      let group = groups.get(agent);
+      if (!group) groups.set(agent, (group = { rules: [] }));
+      if (rule && value) group.rules.push(compileRule(normaliseEncoding(value), key === 'allow'));
+      else if (!rule && !Number.isNaN(Number(value))) group.crawlDelay = Number(value);
+    }
+  }
+  return { groups, sitemaps };
+}
+
+/** The path and query of an absolute URL, as robots.txt rules see it. */
+function pathOf(url: string): string {
+  const slash = url.indexOf('/', url.indexOf('//') + 2);
+  if (slash < 0) return '/';
+  const hash = url.indexOf('#', slash);
+  const path = hash < 0 ? url.slice(slash) : url.slice(slash, hash);
+  // An empty query is no query (WHATWG URL's pathname + search).
+  return normaliseEncoding(
+    path.endsWith('?') && path.indexOf('?') === path.length - 1 ? path.slice(0, -1) : path,
+  );
+}
+
 /**
  * Builds the rules from a robots.txt response. RFC 9309 §2.3.1.3: a 4xx means there are no
  * rules (crawl everything); §2.3.1.4: a 5xx or a network failure means "assume complete
- * disallow" until the file can be read again.
+ * disallow" until the file can be read again. The most specific (longest) matching rule wins;
+ * on a tie, Allow wins (§2.2.2).
  */
 export function robotsFromResponse(
-  robotsUrl: string,
+  _robotsUrl: string,
   status: number | 'unreachable',
   text: string,
   userAgent: string,
@@ -44,13 +144,25 @@ export function robotsFromResponse(
     return { isAllowed: () => false, crawlDelayMs: undefined, sitemaps: [], source: 'unreachable' };
   }
   if (status >= 400) return { ...ALLOW_ALL, source: 'missing' };
-  const robot = robotsParser(robotsUrl, text);
-  const delay = robot.getCrawlDelay(userAgent);
+  const { groups, sitemaps } = parseRobotsTxt(text);
+  const group = groups.get(productToken(userAgent)) ?? groups.get('*');
+  const rules = group?.rules ?? [];
+  const isAllowed = (url: string): boolean => {
+    if (rules.length === 0) return true;
+    const path = pathOf(url);
+    let best: Rule | undefined;
+    for (const rule of rules) {
+      if (!rule.test(path)) continue;
+      const longer = !best || rule.pattern.length > best.pattern.length;
+      if (longer || (rule.pattern.length === best!.pattern.length && rule.allow)) best = rule;
+    }
+    return best?.allow ?? true;
+  };
+  const delay = group?.crawlDelay;
   return {
-    // undefined means "not this file's origin": that is for another host's file to decide.
-    isAllowed: (url) => robot.isAllowed(url, userAgent) !== false,
-    crawlDelayMs: typeof delay === 'number' && delay >= 0 ? delay * 1000 : undefined,
-    sitemaps: robot.getSitemaps(),
+    isAllowed,
+    crawlDelayMs: delay !== undefined && delay >= 0 ? delay * 1000 : undefined,
+    sitemaps,
     source: 'ok',
   };
 }
