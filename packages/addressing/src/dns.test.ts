@@ -144,6 +144,9 @@ describe('DNS helpers against dnsmasq', () => {
     expect(await codeOf(resolveA('x.test', { servers: ['127.0.0.1:99999'] }))).toBe(
       'ERR_INVALID_PORT',
     );
+    expect(await codeOf(resolveA('x.test', { servers: ['dns.netlab.test:53'] }))).toBe(
+      'ERR_INVALID_ADDRESS',
+    );
   });
 });
 

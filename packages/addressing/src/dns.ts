@@ -62,11 +62,24 @@ export function createResolver(options: DnsOptions = {}): Resolver {
   const resolver = new Resolver({ timeout: options.timeout ?? 2000, tries: options.tries ?? 2 });
   if (options.servers) {
     // c-ares reads `1.2.3.4:53` and `[::1]:53`; parseEndpoint checks and normalises them first.
-    resolver.setServers(
-      options.servers.map((s) => formatEndpoint(parseEndpoint(s, { defaultPort: 53 }))),
-    );
+    resolver.setServers(options.servers.map(serverOf));
   }
   return resolver;
+}
+
+/** A DNS server endpoint as c-ares wants it; a server must be an IP address (no lookup to find it). */
+function serverOf(text: string): string {
+  const endpoint = parseEndpoint(text, { defaultPort: 53 });
+  if (endpoint.family === 'hostname') {
+    throw new AddressError(
+      'ERR_INVALID_ADDRESS',
+      `DNS server ${quote(text)} must be an IP address, not a name`,
+      {
+        input: text,
+      },
+    );
+  }
+  return formatEndpoint(endpoint);
 }
 
 async function ask<T>(
