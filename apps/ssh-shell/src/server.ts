@@ -99,6 +99,7 @@ export function createServer(options: ServerOptions): SshShellServer {
       sockets.delete(socket);
     });
     socket.on('error', (err) => debug('%s: %s', from, err.message));
+    coalesceWrites(socket);
     ssh.injectSocket(socket);
   });
   return {
@@ -119,4 +120,25 @@ export function createServer(options: ServerOptions): SshShellServer {
       await closed;
     },
   };
+}
+
+/**
+ * ssh2 writes every SSH packet (at most 32 KiB for OpenSSH clients) with its own
+ * socket.write(), one syscall each. Corking until the end of the tick hands the kernel all
+ * packets of one burst in a single writev, as sshd does with its output buffer.
+ */
+function coalesceWrites(socket: Socket): void {
+  const write = socket.write.bind(socket) as (...args: unknown[]) => boolean;
+  let corked = false;
+  socket.write = ((...args: unknown[]) => {
+    if (!corked) {
+      corked = true;
+      socket.cork();
+      process.nextTick(() => {
+        corked = false;
+        socket.uncork();
+      });
+    }
+    return write(...args);
+  }) as Socket['write'];
 }
