@@ -1,4 +1,4 @@
-/** Cold start of one schema library in a fresh process: import, build the schemas, validate once. */
+/** Cold start of one schema library in a fresh plain-node process: import, build, validate once. */
 const name = process.argv[2];
 const start = performance.now();
 if (name === 'valibot') {

@@ -16,10 +16,10 @@ function installedKiB(pkg: string): number {
 
 /** Import + build + first validation in a fresh process, best of 3, in ms. */
 function coldStartMs(name: string): number {
-  const script = fileURLToPath(new URL('./cold.ts', import.meta.url));
+  const script = fileURLToPath(new URL('./cold.mjs', import.meta.url));
   let top = Number.POSITIVE_INFINITY;
   for (let i = 0; i < 3; i++) {
-    const out = execFileSync(process.execPath, ['--import', 'tsx', script, name]);
+    const out = execFileSync(process.execPath, [script, name]);
     top = Math.min(top, Number(out.toString().trim()));
   }
   return top;

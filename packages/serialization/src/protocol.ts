@@ -230,7 +230,7 @@ export function defineProtocol<const M extends MessageDefinitions>(
 }
 
 /** A short description of a value for error messages. */
-export function describe(value: unknown): string {
+function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return `an array of ${value.length}`;
   if (typeof value === 'string')
