@@ -87,6 +87,33 @@ export async function watchFolder(options: WatchOptions): Promise<void> {
   }
 }
 
+/** Opens the folder and lines the cursor up with it (a changed UIDVALIDITY starts over). */
+async function openAndAlign(
+  session: MailSession,
+  cursor: Cursor,
+  options: WatchOptions,
+): Promise<void> {
+  const mailbox = await openFolder(session, options.folder, true);
+  if (cursor.uidValidity !== undefined && cursor.uidValidity !== mailbox.uidValidity) {
+    // The old UIDs mean nothing now (RFC 3501 §2.3.1.1): start over from the current end.
+    const change = { from: String(cursor.uidValidity), to: String(mailbox.uidValidity) };
+    options.onEvent?.({ type: 'uidvalidity-changed', ...change });
+    cursor.uidValidity = undefined;
+  }
+  if (cursor.uidValidity === undefined) {
+    cursor.uidValidity = mailbox.uidValidity;
+    cursor.lastUid = mailbox.uidNext - 1; // only mail arriving from now on is new
+  }
+  recordUidValidity(session.account, options.folder, mailbox.uidValidity);
+  const uidValidity = String(mailbox.uidValidity);
+  options.onEvent?.({
+    type: 'watching',
+    folder: options.folder,
+    uidValidity,
+    lastUid: cursor.lastUid,
+  });
+}
+
 /** One connection's life: catch up, then IDLE until new mail, fetch it, IDLE again. */
 async function watchSession(
   session: MailSession,
@@ -94,46 +121,31 @@ async function watchSession(
   options: WatchOptions,
 ): Promise<void> {
   const { imap } = session;
-  const mailbox = await openFolder(session, options.folder, true);
-  if (cursor.uidValidity === undefined) {
-    cursor.uidValidity = mailbox.uidValidity;
-    cursor.lastUid = mailbox.uidNext - 1; // only mail arriving from now on is new
-  } else if (cursor.uidValidity !== mailbox.uidValidity) {
-    // The old UIDs mean nothing now (RFC 3501 §2.3.1.1): start over from the current end.
-    options.onEvent?.({
-      type: 'uidvalidity-changed',
-      from: String(cursor.uidValidity),
-      to: String(mailbox.uidValidity),
-    });
-    cursor.uidValidity = mailbox.uidValidity;
-    cursor.lastUid = mailbox.uidNext - 1;
-  }
-  recordUidValidity(session.account, options.folder, mailbox.uidValidity);
-  options.onEvent?.({
-    type: 'watching',
-    folder: options.folder,
-    uidValidity: String(mailbox.uidValidity),
-    lastUid: cursor.lastUid,
-  });
-
   let pending = false;
+  let lost: Error | undefined;
   let wake: (() => void) | undefined;
   const onExists = () => {
     pending = true;
     wake?.();
   };
-  let lost: Error | undefined;
   const onClose = () => {
     lost = new MailError('ERR_CONNECTION_LOST', `${session.imapLabel}: connection closed`);
     wake?.();
   };
+  // Listen before anything else, so a drop at any moment is noticed.
   imap.on('exists', onExists);
   imap.on('close', onClose);
+  const check = () => {
+    if (lost || !imap.usable)
+      throw lost ?? new MailError('ERR_CONNECTION_LOST', `${session.imapLabel}: connection closed`);
+  };
   try {
+    await openAndAlign(session, cursor, options);
     for (;;) {
       pending = false;
+      check();
       if (await fetchNew(session, cursor, options)) return;
-      if (lost) throw lost;
+      check();
       if (pending) continue;
       // IDLE until the server reports EXISTS, the restart timer fires, or we are stopped.
       // idle() settles when the IDLE ends: the next command (FETCH, NOOP, LOGOUT) sends DONE.
@@ -152,7 +164,7 @@ async function watchSession(
         else if (pending || lost) finish('news');
       });
       wake = undefined;
-      if (lost) throw lost;
+      check();
       if (reason === 'stop') return;
       if (reason === 'restart') {
         options.onEvent?.({ type: 'idle-restart' });

@@ -152,4 +152,33 @@ describe('watchFolder', () => {
     expect(trace.filter((l) => /^IMAP C: \S+ IDLE$/.test(l)).length).toBeGreaterThanOrEqual(4);
     expect(trace.filter((l) => l === 'IMAP C: DONE').length).toBeGreaterThanOrEqual(3);
   });
+
+  it(
+    'backs off between reconnects and gives up with ERR_CONNECT after maxAttempts',
+    T,
+    async () => {
+      const config = loadConfig(stack().configPath);
+      const account = selectAccount(config, 'bob');
+      const session = await connect({ account });
+      // Reconnects go to a port nobody listens on (port 1 on loopback refuses at once).
+      const dead = {
+        ...account,
+        imap: { ...account.imap, endpoint: { ...account.imap.endpoint, port: 1 } },
+      };
+      session.reconnect = () => connect({ account: dead });
+      const events: string[] = [];
+      const watching = watchFolder({
+        session,
+        folder: 'INBOX',
+        backoff: { initialMs: 20, maxMs: 40, maxAttempts: 3 },
+        onMessage: () => {},
+        onEvent: (e) => {
+          events.push(e.type === 'reconnecting' ? `reconnecting ${e.attempt}` : e.type);
+          if (e.type === 'watching') session.imap.close(); // drop the live connection
+        },
+      });
+      await expect(watching).rejects.toMatchObject({ code: 'ERR_CONNECT' });
+      expect(events).toEqual(['watching', 'reconnecting 1', 'reconnecting 2', 'reconnecting 3']);
+    },
+  );
 });
