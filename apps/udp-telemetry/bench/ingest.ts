@@ -20,10 +20,10 @@ if (values.help) {
 
 For 1 and 10 metrics per datagram, our collector and Etsy's StatsD run side by side (each its
 own process and port, both asking for the same receive buffer). Each takes a flat-out step for
-its maximum rate, then they take turns up a ladder of rates (x1.2, at most N rungs) of S seconds
-each: a rung passes with no datagram lost, the rate kept, and the backlog drained within 10 %
-of S. Loss comes from the kernel's drop counter of the receiver's socket (/proc/net/udp), so it
-is measured the same way for both. The load generator is C (sendmmsg), a separate process.`);
+its maximum rate, then they take turns, each up its own ladder of rates (from 40 % of its
+flat-out rate, x1.2 per rung, at most N rungs) of S seconds each: a rung passes with no
+datagram lost, the rate kept, and the backlog drained within 10 % of S. Loss comes from the
+kernel's drop counter of the receiver's socket (/proc/net/udp), so it is measured the same way for both. The load generator is C (sendmmsg), a separate process.`);
   process.exit(0);
 }
 const duration = Number(values.duration);
@@ -40,15 +40,22 @@ interface Result {
   /** The highest rate passed: no loss, the generator kept the rate, drained within 10 %. */
   zeroLoss: Step | undefined;
   failures: number;
+  /** The first rung failed, and why. */
+  failedAt: string | undefined;
 }
 
-const passed = (s: Step) =>
-  s.lost === 0 && s.gen.rate >= s.rate * 0.97 && s.drainMs <= duration * 100;
+/** Why a rung failed, or undefined when it passed. */
+function failure(s: Step): string | undefined {
+  if (s.lost > 0) return `lost ${s.lost}`;
+  if (s.gen.rate < s.rate * 0.97) return `generator sent only ${k(s.gen.rate)}/s`;
+  if (s.drainMs > duration * 100) return `${Math.round(s.drainMs)} ms to catch up`;
+  return undefined;
+}
 
 /**
- * Both receivers run side by side (each its own process, own port) and take turns at each
- * rate of a ladder (x1.2 per rung): on a shared machine the load drifts, and turns expose
- * both to the same drift. A receiver leaves the ladder after its second failed rung.
+ * Both receivers run side by side (each its own process, own port) and take turns, rung by
+ * rung: on a shared machine the load drifts, and turns expose both to the same drift. A
+ * receiver leaves its ladder after its second failed rung.
  */
 async function measure(per: number, kinds: Kind[], tick: () => void): Promise<Result[]> {
   const targets: Target[] = [];
@@ -64,18 +71,25 @@ async function measure(per: number, kinds: Kind[], tick: () => void): Promise<Re
         max: await step(t, 0, per),
         zeroLoss: undefined,
         failures: 0,
+        failedAt: undefined,
       });
       tick();
     }
     const ladder = results.filter((r) => r.kind !== 'bare');
-    let rate = 0.5 * Math.min(...ladder.map((r) => r.max.throughput));
-    for (let rung = 0; rung < steps && ladder.some((r) => r.failures < 2); rung++, rate *= 1.2) {
+    // Each climbs its own ladder from 40 % of its own flat-out rate (x1.2 per rung, so the
+    // sixth rung is its flat-out rate); a shared ladder would cap the ratio it can show.
+    for (let rung = 0; rung < steps && ladder.some((r) => r.failures < 2); rung++) {
       for (const r of ladder) {
         if (r.failures >= 2) continue;
-        const s = await step(targets[results.indexOf(r)]!, Math.round(rate), per);
+        const rate = Math.round(0.4 * r.max.throughput * 1.2 ** rung);
+        const s = await step(targets[results.indexOf(r)]!, rate, per);
         tick();
-        if (passed(s)) r.zeroLoss = s;
-        else r.failures++;
+        const why = failure(s);
+        if (why === undefined) r.zeroLoss = s;
+        else {
+          r.failures++;
+          r.failedAt ??= `${k(s.rate)}: ${why}`;
+        }
       }
     }
     return results;
@@ -116,7 +130,7 @@ function report(results: Result[]) {
         : 'zero-loss: no rung passed';
     const m = r.max;
     console.log(
-      `${r.kind.padEnd(6)} ${String(r.per).padStart(2)}/dgram  ${zero.padEnd(50)} | max ${k(m.throughput)} dgram/s ${k(m.throughput * r.per)} metrics/s loss ${((100 * m.lost) / m.gen.sent).toFixed(1)}% cpu ${pct(m.cpu)} ${m.usPerDatagram.toFixed(2)} us/dgram | generator ${k(m.gen.rate)} dgram/s cpu ${pct(m.gen.cpu)}`,
+      `${r.kind.padEnd(6)} ${String(r.per).padStart(2)}/dgram  ${zero.padEnd(50)} | max ${k(m.throughput)} dgram/s ${k(m.throughput * r.per)} metrics/s loss ${((100 * m.lost) / m.gen.sent).toFixed(1)}% cpu ${pct(m.cpu)} ${m.usPerDatagram.toFixed(2)} us/dgram | generator ${k(m.gen.rate)} dgram/s cpu ${pct(m.gen.cpu)}${r.failedAt ? ` | first failed rung ${r.failedAt}` : ''}`,
     );
   }
   const get = (kind: Kind, per: number) => results.find((r) => r.kind === kind && r.per === per)!;
