@@ -1,0 +1,110 @@
+/** The starter's generated texts: README, pnpm-workspace.yaml, biome.json and its CI workflow. */
+
+/**
+ * The app's README made to work in the starter: `pnpm --filter <app> <script>` becomes
+ * `npm run <script>`, with `--` before any arguments (npm would take them as its own), and a
+ * section at the top says where the project came from and how to set it up.
+ *
+ * @param readme The app's README in netlab.
+ * @param appName The app's folder name.
+ * @param packages The shared packages' folder names the starter carries.
+ * @returns The starter's README.
+ */
+export function starterReadme(readme: string, appName: string, packages: string[]): string {
+  const filter = new RegExp(`pnpm --filter (?:@netlab/)?${appName} (?:run )?`, 'g');
+  const body = readme
+    .replace(filter, 'npm run ')
+    .replace(/npm run ([\w:-]+) (?!--(?:\s|$))(\S)/g, 'npm run $1 -- $2');
+  const [title = `# ${appName}`, ...rest] = body.split('\n');
+  const carried = packages.map((name) => `\`packages/${name}\``).join(', ');
+  const intro = [
+    '',
+    `> Exported from netlab as a starter project: this app plus the shared packages it uses (${carried}), with nothing that points back into netlab. Rename it, change it, make it yours.`,
+    '>',
+    '> ```sh',
+    '> npm install && npm test      # or: pnpm install && pnpm test',
+    '> ```',
+    '>',
+    '> `npm test` typechecks, lints and runs the tests. The servers some tests start (Dovecot, sshd, ngircd, Python tools) come from Debian packages, installed on first use when running as root, or by `npx tsx packages/peers/src/main.ts install all` where the app carries `packages/peers`.',
+  ];
+  return [title, ...intro, ...rest].join('\n');
+}
+
+/**
+ * pnpm-workspace.yaml for the starter: the shared packages as workspace packages, `*` linked
+ * to them, and the native builds the apps need allowed.
+ *
+ * @param onlyBuiltDependencies Native packages whose install scripts may run.
+ * @returns The file's text.
+ */
+export function pnpmWorkspace(onlyBuiltDependencies: string[]): string {
+  return [
+    'packages:',
+    '  - packages/*',
+    '',
+    '# Resolve `@netlab/*: "*"` to the local packages (npm does so through `workspaces`).',
+    'linkWorkspacePackages: true',
+    'managePackageManagerVersions: false',
+    '',
+    'onlyBuiltDependencies:',
+    ...onlyBuiltDependencies.map((name) => `  - ${name}`),
+    '',
+  ].join('\n');
+}
+
+/**
+ * The starter's biome.json: netlab's, leaving Markdown alone (the README is the user's to
+ * rewrite) and reading no VCS ignore file (a fresh copy may not be a
+ * git checkout yet), so it lists what to skip itself.
+ *
+ * @param biome netlab's biome.json, parsed.
+ * @returns The file's text.
+ */
+export function starterBiome(biome: Record<string, unknown>): string {
+  const skip = ['node_modules', '.turbo', 'coverage', 'dist', '.state', '.vitest-results.json'];
+  const config = {
+    ...biome,
+    vcs: { enabled: false },
+    files: {
+      includes: ['**', ...skip.map((name) => `!**/${name}`), '!**/package-lock.json', '!**/*.md'],
+    },
+  };
+  return `${JSON.stringify(config, null, 2)}\n`;
+}
+
+/**
+ * The starter's GitHub Actions workflow: install and test on Node 20 and 22. Tests that start
+ * real servers (Dovecot, sshd) need root, as they do in netlab's own CI.
+ *
+ * @param withPeers Whether the starter carries packages/peers (and so real servers to install).
+ * @returns The workflow's YAML.
+ */
+export function starterWorkflow(withPeers: boolean): string {
+  const lines = [
+    'name: ci',
+    'on: [push, pull_request]',
+    'jobs:',
+    '  test:',
+    '    runs-on: ubuntu-latest',
+    '    strategy:',
+    '      matrix:',
+    '        node: [20, 22]',
+    '    steps:',
+    '      - uses: actions/checkout@v4',
+    '      - uses: actions/setup-node@v4',
+    '        with:',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression
+    '          node-version: ${{ matrix.node }}',
+    '      - run: npm install',
+  ];
+  if (withPeers) {
+    lines.push(
+      '      - name: Install the real servers the tests start',
+      '        run: sudo "$(command -v node)" --import tsx packages/peers/src/main.ts install all',
+      '      - run: sudo -E env "PATH=$PATH" npm test',
+    );
+  } else {
+    lines.push('      - run: npm test');
+  }
+  return `${lines.join('\n')}\n`;
+}
