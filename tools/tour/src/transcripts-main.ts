@@ -1,0 +1,60 @@
+/** `pnpm transcripts`: refresh every README transcript by running its command, or `--check` them. */
+import { readFile, writeFile } from 'node:fs/promises';
+import { dirname, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseCommandLine, runMain } from '@netlab/cli';
+import { fillTranscripts, findReadmes, findTranscripts, runCommand } from './index.ts';
+
+const HELP = `Usage: pnpm transcripts [--check] [README...]
+
+Runs each command marked in a README with <!-- transcript: COMMAND --> (from the README's
+folder) and writes its output into the fenced block that follows. With --check, only runs
+them and fails if any exits non-zero.
+
+  --check         run, do not rewrite; exit 1 if a command fails
+  --timeout SECS  how long one command may run (default 180)
+  -h, --help      show this help
+
+Example: pnpm transcripts apps/tcp-chat/README.md
+`;
+
+const root = fileURLToPath(new URL('../../..', import.meta.url));
+
+runMain(
+  async (argv) => {
+    const { values, positionals } = parseCommandLine({
+      args: argv.filter((arg) => arg !== '--'),
+      options: {
+        check: { type: 'boolean' },
+        timeout: { type: 'string', default: '180' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      allowPositionals: true,
+    });
+    if (values.help) {
+      process.stdout.write(HELP);
+      return 0;
+    }
+    const cwd = process.env.INIT_CWD ?? process.cwd();
+    const files = positionals.length ? positionals.map((p) => resolve(cwd, p)) : findReadmes(root);
+    let failures = 0;
+    for (const file of files) {
+      const readme = await readFile(file, 'utf8');
+      const outputs: string[] = [];
+      for (const { command } of findTranscripts(readme)) {
+        const result = await runCommand(command, dirname(file), Number(values.timeout) * 1000);
+        const status = result.exitCode === 0 ? 'ok' : `FAILED (exit ${result.exitCode})`;
+        process.stdout.write(`${relative(root, file)}: ${command} ... ${status}\n`);
+        if (result.exitCode !== 0) {
+          failures += 1;
+          process.stdout.write(`${result.output.split('\n').slice(-20).join('\n')}\n`);
+        }
+        outputs.push(result.output);
+      }
+      if (!values.check && outputs.length > 0)
+        await writeFile(file, fillTranscripts(readme, outputs));
+    }
+    return failures === 0 ? 0 : 1;
+  },
+  { name: 'transcripts' },
+);
