@@ -3,6 +3,7 @@ import net from 'node:net';
 import { lengthPrefixed } from '@netlab/framing';
 import { chat } from '../src/protocol.ts';
 import { encodeFrame } from '../src/wire.ts';
+import { FrameCounter } from './counter.ts';
 import type { Reservoir } from './stats.ts';
 
 /** What every bench client shares: counters, and latency samples from observers. */
@@ -39,7 +40,7 @@ export interface BenchClient {
 const codec = lengthPrefixed({ maxFrameSize: 1024 * 1024 });
 
 /**
- * A tcp-chat client. Non-observers only count frames (the framing decoder walks headers,
+ * A tcp-chat client. Non-observers only count frames (FrameCounter walks the headers,
  * no MessagePack decode), so the load generator is not what saturates; observers decode and
  * time every line that is not their own echo. Echoes are not counted as deliveries, to match
  * IRC, where a sender never gets its own line back.
@@ -78,7 +79,13 @@ export function chatClient(
     };
     const settle = { done: false };
     watch(socket, tally, settle, reject);
-    socket.on('data', (chunk) => decoder.write(chunk, onFrame));
+    const counter = new FrameCounter();
+    socket.on('data', (chunk: Buffer) => {
+      // Once joined, a non-observer only counts (starting on a frame boundary).
+      if (observer || joined < rooms.length || decoder.buffered > 0) decoder.write(chunk, onFrame);
+      else if (tally.counting) tally.delivered += counter.count(chunk);
+      else counter.count(chunk);
+    });
     socket.write(encodeFrame({ type: 'hello', v: 1, nick }));
     for (const room of rooms) socket.write(encodeFrame({ type: 'join', room }));
     const client: BenchClient = {
@@ -102,12 +109,19 @@ export function ircClient(
   return new Promise((resolve, reject) => {
     const socket = net.connect({ port, host: '127.0.0.1' });
     socket.setNoDelay(true);
-    socket.setEncoding('latin1');
     let ready = false;
     let partial = '';
     const settle = { done: false };
     watch(socket, tally, settle, reject);
-    socket.on('data', (text: string) => {
+    socket.on('data', (chunk: Buffer) => {
+      if (!observer && ready) {
+        if (!tally.counting) return;
+        let n = 0;
+        for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) n++;
+        tally.delivered += n;
+        return;
+      }
+      const text = chunk.toString('latin1');
       if (!ready) {
         if (text.includes(' 366 ')) {
           ready = true; // RPL_ENDOFNAMES: the JOIN is complete
@@ -115,13 +129,6 @@ export function ircClient(
           resolve(client);
         }
         if (text.includes('PING ')) socket.write(text.replace(/.*PING /s, 'PONG '));
-        return;
-      }
-      if (!observer) {
-        if (!tally.counting) return;
-        let n = 0;
-        for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
-        tally.delivered += n;
         return;
       }
       if (!tally.timing) return;

@@ -105,7 +105,9 @@ export class ChatClient extends EventEmitter {
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve, reject, match });
-      stream.send({ ...msg, id }).catch((err: Error) => {
+      // Absent, not undefined: what --trace shows is then exactly what went on the wire.
+      const clean = Object.fromEntries(Object.entries(msg).filter(([, v]) => v !== undefined));
+      stream.send({ ...clean, id } as Message).catch((err: Error) => {
         this.#pending.delete(id);
         reject(new ChatError('ERR_CLOSED', `send failed: ${err.message}`, { cause: err }));
       });

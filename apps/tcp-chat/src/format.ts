@@ -38,7 +38,9 @@ export function formatEvent(e: UiEvent, me: string, colors: boolean): string {
     case 'welcome':
       return note(`connected to ${e.server} as ${c.bold(e.nick)} (/help for commands)`);
     case 'joined':
-      return note(`joined ${e.room} (${e.seq} messages so far) with ${e.members.join(', ')}`);
+      return note(
+        `joined ${e.room} (${e.seq} message${e.seq === 1 ? '' : 's'} so far) with ${e.members.join(', ')}`,
+      );
     case 'left':
       return note(`left ${e.room}`);
     case 'nick':

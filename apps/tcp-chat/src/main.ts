@@ -16,7 +16,8 @@ ${CLIENT_HELP.split('\n')[0]}`;
 
 runMain(
   async (argv) => {
-    const [command, ...rest] = argv;
+    // `pnpm run client -- --nick ann` passes the `--` along; it means nothing here.
+    const [command, ...rest] = argv.filter((arg, i) => !(arg === '--' && i <= 1));
     if (command === 'server') return serverMain(rest);
     if (command === 'client') return clientMain(rest);
     if (command === undefined || command === '--help' || command === '-h' || command === 'help') {

@@ -51,9 +51,13 @@ export function dial({
       const isTls = secure && !String(err.code ?? '').startsWith('E');
       reject(
         isTls
-          ? new ChatError('ERR_TLS', `TLS to ${where} failed: ${err.code ?? ''} ${err.message}`, {
-              cause: err,
-            })
+          ? new ChatError(
+              'ERR_TLS',
+              `TLS to ${where} failed: ${err.code ?? ''} ${err.message}${trustHint(err)}`,
+              {
+                cause: err,
+              },
+            )
           : new ChatError('ERR_CONNECT', `cannot connect to ${where}: ${err.code ?? err.message}`, {
               cause: err,
             }),
@@ -66,4 +70,11 @@ export function dial({
       resolve(socket);
     });
   });
+}
+
+/** Certificate errors get a hint: a dev server's certificate is trusted with --ca. */
+function trustHint(err: NodeJS.ErrnoException): string {
+  return /CERT|SIGNED|ISSUER/.test(err.code ?? '')
+    ? ' (trust the server certificate with --ca FILE)'
+    : '';
 }
