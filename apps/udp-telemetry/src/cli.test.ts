@@ -44,6 +44,10 @@ describe('telemetry command line', { timeout: 120_000 }, () => {
       '127.0.0.1:0',
       '--interval',
       '300ms',
+      // Sources and series idle for 6 intervals (1.8 s) are forgotten; a loaded machine can
+      // take longer than that between the agent's last datagram and the final flush.
+      '--expire',
+      '1000',
       '--json',
     ]);
     expect(

@@ -5,7 +5,8 @@ import type { AddressInfo } from 'node:net';
 export interface HttpHandlers {
   prometheus: () => string;
   json: () => unknown;
-  healthy: () => boolean;
+  /** '' when healthy, else what is wrong. */
+  problem: () => string;
 }
 
 export function createHttpServer(handlers: HttpHandlers): http.Server {
@@ -28,8 +29,8 @@ export function createHttpServer(handlers: HttpHandlers): http.Server {
         );
       }
       if (path === '/healthz') {
-        const ok = handlers.healthy();
-        return send(res, ok ? 200 : 503, 'text/plain; charset=utf-8', ok ? 'ok\n' : 'unhealthy\n');
+        const problem = handlers.problem();
+        return send(res, problem ? 503 : 200, 'text/plain; charset=utf-8', `${problem || 'ok'}\n`);
       }
       send(
         res,

@@ -29,6 +29,7 @@ export class Receiver {
   private head = 0;
   private length = 0;
   private scheduled = false;
+  private listening = false;
 
   constructor(private readonly options: ReceiverOptions) {
     this.msgs = new Array(options.queueSize);
@@ -96,6 +97,7 @@ export class Receiver {
         resolve();
       });
     });
+    this.listening = true;
     // Linux caps the request at net.core.rmem_max, then doubles it (room for its bookkeeping),
     // so a granted size below twice the request means the cap was hit.
     this.receiveBuffer = this.socket.getRecvBufferSize();
@@ -112,7 +114,16 @@ export class Receiver {
   }
 
   close(): Promise<void> {
+    this.listening = false;
     return new Promise((resolve) => this.socket.close(() => resolve()));
+  }
+
+  /** Why the receive path is unhealthy (not listening, parsing behind by half the queue), or ''. */
+  problem(): string {
+    if (!this.listening) return 'not listening';
+    if (this.length >= this.msgs.length / 2)
+      return `parse queue ${this.length}/${this.msgs.length} full`;
+    return '';
   }
 
   /** Datagrams the kernel dropped for this socket (its receive buffer was full), from /proc/net/udp. */

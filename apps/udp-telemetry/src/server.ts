@@ -111,7 +111,7 @@ export function createServer(options: CollectorOptions = {}): Collector {
         httpServer = createHttpServer({
           prometheus: () => renderPrometheus(last, status(), loss.list()),
           json: () => ({ status: status(), sources: loss.list(), snapshot: last ?? null }),
-          healthy: () => true,
+          problem: () => receiver.problem(),
         });
         try {
           httpAddress = await listenHttp(httpServer, where.host, where.port);

@@ -18,6 +18,9 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Ru
     port: 0,
     http: { host: options.host ?? '127.0.0.1', port: 0 },
     intervalMs: 0,
+    // Sources silent for expireAfter x 1 s are forgotten at a flush: a loaded machine must not
+    // make a test's source vanish between its last datagram and the test's flush.
+    expireAfter: 1000,
     onLog: (line) => logs.push(line),
     onTrace: (line) => traces.push(line),
     ...options,
