@@ -139,7 +139,7 @@ describe('agent', { timeout: 60_000 }, () => {
     const sink = await capture();
     const port = sink.port;
     await sink.close(); // now nothing listens there: ICMP port unreachable comes back
-    const agent = await connect({ port, flushMs: 0, backoff: { initialMs: 300, maxMs: 600 } });
+    const agent = await connect({ port, flushMs: 0, backoff: { initialMs: 1000, maxMs: 2000 } });
     for (let i = 0; i < 20; i++) {
       agent.increment('nobody.home');
       agent.flush();
