@@ -9,14 +9,14 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { startSshd } from '@netlab/peers';
 import { connect, type SshConnection } from '../src/client.ts';
 import { loadIdentities } from '../src/identity.ts';
 import { execMany, type Target } from '../src/multi.ts';
-import { MAIN, median, repeat, startOurServerProcess, TSX, timeProcess } from './procs.ts';
+import { MAIN, startOurServerProcess, TSX, timeProcess } from './procs.ts';
 
 const MB = 1_000_000;
 const SIZE = Number(process.env.NETLAB_BENCH_MB ?? 200) * MB;
@@ -113,7 +113,7 @@ const line = (text: string) => process.stdout.write(`${text}\n`);
 
 try {
   line(
-    `ssh-shell bench: ${SIZE / MB} MB streams, fastest of ${RUNS}; ${spawnSync('ssh', ['-V'], { encoding: 'utf8' }).stderr.trim()}`,
+    `ssh-shell bench: ${SIZE / MB} MB streams, fastest of ${RUNS}; load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores; ${spawnSync('ssh', ['-V'], { encoding: 'utf8' }).stderr.trim()}`,
   );
   for (const cipher of [undefined, GCM]) {
     const label = cipher ? 'aes128-gcm' : 'default algorithms';
@@ -169,46 +169,48 @@ try {
     `latency OpenSSH ssh -> server, connect+auth+true: ours ${lat.sshToOurs!.toFixed(1)} ms, sshd ${lat.sshToSshd!.toFixed(1)} ms, ratio ${ratio(lat.sshToOurs!, lat.sshToSshd!)}`,
   );
 
-  // Many hosts: 50 sessions at once vs one, each `sleep 0.2; echo`, against sshd.
-  const target = (i: number): Target => ({
-    label: `s${i}`,
-    host: '127.0.0.1',
-    port: sshd.port,
-    username: sshd.user,
-  });
-  const many = async (n: number) => {
+  // Many hosts: 50 sessions at once vs one, each `sleep 0.2; echo ok`, against sshd and ours.
+  const many = (port: number) => async (n: number) => {
     const t0 = performance.now();
-    const rs = await execMany(
-      Array.from({ length: n }, (_, i) => target(i)),
-      'sleep 0.2; echo ok',
-      {
-        concurrency: 50,
-        timeoutMs: 60_000,
-        base,
-        onLine: () => {},
-      },
+    const targets = Array.from(
+      { length: n },
+      (_, i): Target => ({
+        label: `s${i}`,
+        host: '127.0.0.1',
+        port,
+        username: sshd.user,
+      }),
     );
-    if (!rs.every((r) => r.exitCode === 0))
-      throw new Error(`exec -H failed: ${JSON.stringify(rs.find((r) => r.exitCode !== 0))}`);
+    const rs = await execMany(targets, 'sleep 0.2; echo ok', {
+      concurrency: 50,
+      timeoutMs: 60_000,
+      base,
+      onLine: () => {},
+    });
+    const bad = rs.find((r) => r.exitCode !== 0);
+    if (bad) throw new Error(`exec -H failed: ${JSON.stringify(bad)}`);
     return performance.now() - t0;
   };
-  const one = median(await repeat(3, () => many(1)));
-  const fifty = median(await repeat(3, () => many(50)));
   // The same fan-out done the OpenSSH way: 50 `ssh` processes at once, so the cost sshd pays
-  // per connection (fork + re-exec + kex) is visible apart from our client's.
+  // per connection (fork + re-exec + kex) shows apart from our client's.
   const sshMany = async (n: number) => {
     const t0 = performance.now();
-    await Promise.all(
-      Array.from({ length: n }, () =>
-        timeProcess('ssh', sshArgs(sshd.port, undefined, 'sleep 0.2; echo ok')),
-      ),
-    );
+    await Promise.all(Array.from({ length: n }, ssh(sshd.port, undefined, 'sleep 0.2; echo ok')));
     return performance.now() - t0;
   };
-  const sshOne = median(await repeat(3, () => sshMany(1)));
-  const sshFifty = median(await repeat(3, () => sshMany(50)));
+  const fan = await interleaved({
+    sshdOne: () => many(sshd.port)(1),
+    sshdFifty: () => many(sshd.port)(50),
+    oursOne: () => many(ours.port)(1),
+    oursFifty: () => many(ours.port)(50),
+    sshOne: () => sshMany(1),
+    sshFifty: () => sshMany(50),
+  });
   line(
-    `exec -H to sshd: 50 sessions ${fifty.toFixed(0)} ms vs 1 session ${one.toFixed(0)} ms, ratio ${ratio(fifty, one)} (goal <= 3x); 50 parallel OpenSSH ssh ${sshFifty.toFixed(0)} ms vs 1 ${sshOne.toFixed(0)} ms, ratio ${ratio(sshFifty, sshOne)}`,
+    `exec -H to sshd: 50 sessions ${fan.sshdFifty!.toFixed(0)} ms vs 1 session ${fan.sshdOne!.toFixed(0)} ms, ratio ${ratio(fan.sshdFifty!, fan.sshdOne!)} (goal <= 3x); 50 parallel OpenSSH ssh ${fan.sshFifty!.toFixed(0)} ms vs 1 ${fan.sshOne!.toFixed(0)} ms, ratio ${ratio(fan.sshFifty!, fan.sshOne!)}`,
+  );
+  line(
+    `exec -H to our server: 50 sessions ${fan.oursFifty!.toFixed(0)} ms vs 1 session ${fan.oursOne!.toFixed(0)} ms, ratio ${ratio(fan.oursFifty!, fan.oursOne!)} (goal <= 3x)`,
   );
 } finally {
   await ours.stop();

@@ -2,7 +2,7 @@
 import { debuglog } from 'node:util';
 import type { AuthContext, AuthenticationType, Connection, ServerChannel } from 'ssh2';
 import { type AuthOptions, authenticate, baseEnv } from './auth.ts';
-import { endSession, sessionMembers } from './processes.ts';
+import { endSession, groupAlive, sessionMembers } from './processes.ts';
 import type { LogEntry, ServerOptionsLimits } from './protocol.ts';
 import { handleSession } from './session.ts';
 
@@ -23,7 +23,7 @@ export type ConnOptions = AuthOptions &
  * Remember a session leader until nothing of its session is left. A channel closed while its
  * command still runs ends that command; the connection's close ends whatever remains of all.
  */
-function trackLeader(leaders: Set<number>, leader: number, channel: ServerChannel) {
+function trackLeader(leaders: Set<number>, leader: number, channel: ServerChannel, pty: boolean) {
   leaders.add(leader);
   let exited = false;
   channel.once('close', () => {
@@ -32,7 +32,10 @@ function trackLeader(leaders: Set<number>, leader: number, channel: ServerChanne
   return () => {
     exited = true;
     // Background jobs of this session (`cmd &`) may still run; keep the leader until they end.
-    if (sessionMembers(leader).length === 0) leaders.delete(leader);
+    // Without job control (no PTY) they stay in the leader's process group, so one kill(0)
+    // answers; a PTY shell moves jobs into groups of their own, which needs the /proc scan.
+    if (groupAlive(leader)) return;
+    if (!pty || sessionMembers(leader).length === 0) leaders.delete(leader);
   };
 }
 
@@ -105,7 +108,7 @@ export function handleConnection(
         env: baseEnv(o.home, o.shell, user, from),
         noPty: keyOptions.noPty,
         ...(keyOptions.command ? { forcedCommand: keyOptions.command } : {}),
-        track: (leader, channel) => trackLeader(leaders, leader, channel),
+        track: (leader, channel, pty) => trackLeader(leaders, leader, channel, pty),
         activity,
         log: o.log,
       });

@@ -2,6 +2,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { spawn as spawnPty } from 'node-pty';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   makeUserKey,
@@ -206,5 +207,28 @@ describe('ssh-shell CLI', { timeout: 90_000 }, () => {
       server.kill('SIGTERM');
       expect(await exited).toBe(0);
     }
+  });
+
+  it('shell: raw terminal, SIGWINCH becomes window-change, the exit code comes back', async () => {
+    const term = spawnPty(TSX, [MAIN, 'shell', ...common(), target()], {
+      name: 'xterm',
+      cols: 80,
+      rows: 24,
+      env: { ...env, TERM: 'xterm' } as Record<string, string>,
+    });
+    let screen = '';
+    term.onData((d) => (screen += d));
+    const exited = new Promise<number>((resolve) => term.onExit((e) => resolve(e.exitCode)));
+    const seen = (text: string) => waitUntil(() => screen.includes(text), 30_000);
+    term.write('stty size; echo "mark-$((6*7))"\r');
+    expect(await seen('mark-42')).toBe(true);
+    expect(screen).toContain('24 80');
+    term.resize(100, 40); // our process gets SIGWINCH and sends window-change
+    await new Promise((r) => setTimeout(r, 500));
+    term.write('stty size; echo "mark-$((6*8))"\r');
+    expect(await seen('mark-48')).toBe(true);
+    expect(screen).toContain('40 100');
+    term.write('exit 6\r');
+    expect(await exited).toBe(6);
   });
 });

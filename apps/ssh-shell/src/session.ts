@@ -18,7 +18,7 @@ export interface SessionContext {
   noPty: boolean;
   forcedCommand?: string;
   /** Register a session leader started for `channel`; call the result when it has exited. */
-  track(leader: number, channel: ServerChannel): () => void;
+  track(leader: number, channel: ServerChannel, pty: boolean): () => void;
   activity(): void;
   log(entry: Omit<LogEntry, 'time'>): void;
 }
@@ -130,7 +130,7 @@ function runPipes(
   const child = spawnChild(ctx.shell, args, { cwd: ctx.home, env, detached: true, stdio: 'pipe' });
   if (child.pid === undefined) throw new Error('spawn failed');
   onLeader(child.pid);
-  const untrack = ctx.track(child.pid, channel);
+  const untrack = ctx.track(child.pid, channel, false);
   child.stdout.pipe(channel, { end: false });
   child.stderr.pipe(channel.stderr, { end: false });
   child.stdout.on('data', ctx.activity);
@@ -167,7 +167,7 @@ function runPty(
     encoding: null,
   });
   onLeader(term.pid);
-  const untrack = ctx.track(term.pid, channel);
+  const untrack = ctx.track(term.pid, channel, true);
   term.onData((data) => {
     ctx.activity();
     // Backpressure: stop reading the terminal until the SSH window has room again.
