@@ -166,7 +166,7 @@ export class FrameWriter {
   #closedError(): FramingError | null {
     const stream = this.#stream;
     if (stream.destroyed || stream.writableEnded) {
-      return closedError('write to a stream that is closed or ended');
+      return closedError('write to a stream that is closed or ended', stream.errored ?? undefined);
     }
     return null;
   }

@@ -130,7 +130,10 @@ class FrameReader<T> implements AsyncIterableIterator<T> {
       return Promise.resolve(DONE);
     }
     if (this.#waiter !== null) return this.#waitTurn();
-    if (!this.#reading) this.#start();
+    if (!this.#reading) {
+      this.#start();
+      return this.next(); // the stream may already have ended or failed
+    }
     this.#stream.resume();
     return new Promise((resolve, reject) => {
       this.#waiter = { resolve, reject };
@@ -179,6 +182,9 @@ class FrameReader<T> implements AsyncIterableIterator<T> {
     stream.on('end', this.#onEnd);
     stream.on('close', this.#onEnd);
     stream.on('error', this.#onError);
+    // A stream that already failed, ended or closed emits nothing more: settle from its state.
+    if (stream.errored) this.#onError(stream.errored);
+    if (stream.readableEnded || stream.destroyed) this.#onEnd();
   }
 
   #finish(): void {

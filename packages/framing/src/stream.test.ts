@@ -55,7 +55,8 @@ describe('stream adapters over loopback TCP', () => {
     await writer.end();
     const got: Buffer[] = [];
     for await (const frame of readFrames(server, codec)) got.push(frame);
-    expect(got).toEqual(payloads);
+    // Compare as hex: deep equality of 400 KB of Buffers byte by byte is slow.
+    expect(got.map((b) => b.toString('hex'))).toEqual(payloads.map((b) => b.toString('hex')));
   });
 
   it('surfaces ERR_TRUNCATED when the peer closes inside a frame', async () => {
@@ -154,5 +155,20 @@ describe('stream adapters over loopback TCP', () => {
       got.push(...batch);
     }
     expect(got).toEqual(payloads);
+  });
+
+  it('settles at once when reading starts after the stream ended or failed', async () => {
+    const { client, server } = await pair();
+    client.end();
+    server.resume(); // 'end' comes only once the stream is read to its end
+    await once(server, 'end');
+    const frames = readFrames(server, lengthPrefixed());
+    expect(await frames.next()).toEqual({ value: undefined, done: true });
+
+    const other = await pair();
+    other.server.on('error', () => {});
+    other.server.destroy(new Error('boom'));
+    await new Promise((resolve) => other.server.once('close', resolve));
+    await expect(readFrames(other.server, lengthPrefixed()).next()).rejects.toThrow('boom');
   });
 });

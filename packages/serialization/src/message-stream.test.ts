@@ -90,4 +90,21 @@ describe('MessageStream', () => {
     expect((error as SerializationError).path).toBe('room');
     expect(await server.next()).toEqual({ type: 'say', room: 'r', text: 'ok' });
   });
+
+  it('turns a connection reset into errors from next() and send(), never a crash', async () => {
+    const [a, b] = await socketPair();
+    const client = new MessageStream(a, chat);
+    const closed = new Promise((resolve) => a.once('close', resolve));
+    // The socket reads from the start, so the reset arrives as an 'error' event while
+    // nobody reads or writes: unhandled, it would crash the process.
+    b.resetAndDestroy();
+    await closed;
+    const readError = (await client.next().catch((err: unknown) => err)) as { code?: string };
+    expect(['ECONNRESET', 'EPIPE']).toContain(readError.code);
+    const sendError = (await client
+      .send({ type: 'hello', nick: 'ada' })
+      .catch((err: unknown) => err)) as { code?: string; cause?: { code?: string } };
+    expect(sendError.code).toBe('ERR_STREAM_CLOSED');
+    expect(['ECONNRESET', 'EPIPE']).toContain(sendError.cause?.code);
+  });
 });

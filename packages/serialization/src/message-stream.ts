@@ -18,7 +18,8 @@ export interface MessageStreamOptions {
 
 /**
  * Typed messages over any Duplex (net.Socket, tls.TLSSocket). One stream per connection.
- * `send` honours backpressure; iterate (or call `next`) to receive. Errors carry codes:
+ * `send` honours backpressure; iterate (or call `next`) to receive. Socket errors never
+ * go unhandled: they come out of `next()` and `send()`. Errors carry codes:
  * FramingError (ERR_FRAME_TOO_LARGE, ERR_TRUNCATED, ERR_STREAM_CLOSED) or
  * SerializationError (ERR_INVALID_MESSAGE, ERR_VERSION_MISMATCH, ...).
  *
@@ -55,6 +56,10 @@ export class MessageStream<M extends MessageDefinitions> implements AsyncIterabl
     this.#frames = readFrames(socket, this.codec);
     this.#trace = options.trace;
     this.#closeTimeoutMs = options.closeTimeoutMs ?? 2000;
+    // The stream owns the socket's errors: without a listener an ECONNRESET that arrives
+    // while nobody reads or waits would crash the process. It surfaces instead from
+    // next() (the error itself) and send() (ERR_STREAM_CLOSED with the error as cause).
+    socket.on('error', noop);
   }
 
   /**
@@ -173,3 +178,5 @@ export class MessageStream<M extends MessageDefinitions> implements AsyncIterabl
     this.socket.destroy(error);
   }
 }
+
+function noop(): void {}
