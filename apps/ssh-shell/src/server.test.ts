@@ -1,6 +1,6 @@
 /** Our server against OpenSSH's own `ssh` and `sftp` clients: exec, PTY, SFTP, refusals, no orphans. */
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn as spawnPty } from 'node-pty';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -144,6 +144,24 @@ describe('OpenSSH ssh against our server', { timeout: 60_000 }, () => {
     expect(readFileSync(join(dir.path, 'uploaded.bin')).equals(data)).toBe(true);
     expect(readFileSync(join(dir.path, 'back.bin')).equals(data)).toBe(true);
     expect(r.stdout).toMatch(/uploaded\.bin/);
+    // A listing longer than one READDIR batch (100 entries) comes back whole.
+    mkdirSync(join(dir.path, 'many'));
+    for (let i = 0; i < 250; i++) writeFileSync(join(dir.path, 'many', `f${i}.txt`), '');
+    const ls = await run(
+      'sftp',
+      [
+        '-b',
+        '-',
+        ...opensshOptions(knownHosts, user.path),
+        '-P',
+        String(server.port),
+        'root@127.0.0.1',
+      ],
+      'ls -1 /many\n',
+    );
+    expect(
+      ls.stdout.split('\n').filter((l) => /^\/?(many\/)?f\d+\.txt$/.test(l.trim())),
+    ).toHaveLength(250);
     const outside = await run(
       'sftp',
       [

@@ -16,7 +16,11 @@ const MAX_HANDLES = 256;
 /** Largest READ answered at once; clients accept short reads (OpenSSH asks for 32 KiB). */
 const MAX_READ = 64 * 1024;
 
-type Handle = { kind: 'file'; file: FileHandle } | { kind: 'dir'; path: string; done: boolean };
+type Handle =
+  | { kind: 'file'; file: FileHandle }
+  | { kind: 'dir'; path: string; names: string[] | undefined };
+/** Entries per READDIR reply: keeps each NAME packet far below the 256 KiB packet limit. */
+const DIR_BATCH = 100;
 
 function toAttrs(st: Stats): Attributes {
   return {
@@ -149,21 +153,25 @@ export function serveSftp(sftp: SFTPWrapper, rootDir: string, activity: () => vo
     const real = await resolve(path);
     if (!(await fs.stat(real)).isDirectory())
       return sftp.status(reqId, STATUS_CODE.FAILURE, 'not a directory');
-    newHandle(reqId, { kind: 'dir', path: real, done: false });
+    newHandle(reqId, { kind: 'dir', path: real, names: undefined });
   });
   on('READDIR', async (reqId, handle: Buffer) => {
     const h = lookup(handle);
     if (h?.kind !== 'dir') return badHandle(reqId);
-    if (h.done) return sftp.status(reqId, STATUS_CODE.EOF);
-    h.done = true; // one batch: the whole listing (fine for the folders SFTP users list)
-    const names = ['.', '..', ...(await fs.readdir(h.path))];
+    h.names ??= ['.', '..', ...(await fs.readdir(h.path))];
+    if (h.names.length === 0) return sftp.status(reqId, STATUS_CODE.EOF);
+    const batch = h.names.splice(0, DIR_BATCH);
     const entries = await Promise.all(
-      names.map(async (filename) => {
-        const st = await fs.lstat(`${h.path}/${filename}`);
-        return { filename, longname: longname(filename, st), attrs: toAttrs(st) };
+      batch.map(async (filename) => {
+        // A file deleted since readdir() is left out rather than failing the whole listing.
+        const st = await fs.lstat(`${h.path}/${filename}`).catch(() => undefined);
+        return st && { filename, longname: longname(filename, st), attrs: toAttrs(st) };
       }),
     );
-    sftp.name(reqId, entries);
+    sftp.name(
+      reqId,
+      entries.filter((e) => e !== undefined),
+    );
   });
   on('STAT', async (reqId, path: string) =>
     sftp.attrs(reqId, toAttrs(await fs.stat(await resolve(path)))),
