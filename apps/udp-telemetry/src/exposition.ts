@@ -31,13 +31,19 @@ export function renderPrometheus(
   sources: SourceStats[],
 ): string {
   const families = new Map<string, Family>();
+  // Different StatsD names can meet in one Prometheus name (`a.b` and `a_b`): the first
+  // series wins, since a family may hold each label set once and one type only.
+  const series = new Set<string>();
   const add = (name: string, kind: Kind, help: string, line: string) => {
     let family = families.get(name);
     if (family === undefined) {
       family = { kind, help, lines: [] };
       families.set(name, family);
     }
-    if (family.kind === kind) family.lines.push(line);
+    const key = line.slice(0, line.lastIndexOf(' '));
+    if (family.kind !== kind || series.has(key)) return;
+    series.add(key);
+    family.lines.push(line);
   };
   ownFamilies(add, own, sources);
   if (snap) {

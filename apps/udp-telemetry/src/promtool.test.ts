@@ -37,13 +37,17 @@ describe('promtool check metrics', { timeout: 300_000 }, () => {
       'payload.dist:0.5|d',
       'visitors:anna|s|#quantile:x',
       'weird..name__x:1|c',
+      'clash.name:1|c',
+      'clash_name:2|c',
+      'clash.name:3|g',
+      'clash_name_total:4|g',
     ]);
     const agent = await connect({ port: running.port, flushMs: 0, hostMetrics: { intervalMs: 0 } });
     agent.sampleHost();
     agent.increment('agent.hits', 1, { tags: ['multi:line\nvalue'] });
     await agent.close();
     const { collector } = running;
-    expect(await waitUntil(() => collector.status().samples === 9 + agent.stats.samples)).toBe(
+    expect(await waitUntil(() => collector.status().samples === 13 + agent.stats.samples)).toBe(
       true,
     );
     collector.flush();
