@@ -2,7 +2,7 @@
 import { color, UsageError } from '@netlab/cli';
 import type { SearchObject } from 'imapflow';
 import type { MailSession } from './client.ts';
-import { ENVELOPE_QUERY, type Envelope, formatAddress, toEnvelope } from './envelope.ts';
+import { ENVELOPE_QUERY, type Envelope, toEnvelope } from './envelope.ts';
 import { toMailError } from './errors.ts';
 import { openFolder } from './mailbox.ts';
 import { recordUidValidity } from './uid-state.ts';
@@ -101,5 +101,3 @@ export function renderEnvelopeLine(m: Envelope, width = 3): string {
 function clip(text: string, width: number): string {
   return text.length > width ? `${text.slice(0, width - 1)}…` : text.padEnd(width);
 }
-
-export { formatAddress };
