@@ -1,5 +1,5 @@
 /** Listings shared by list and search: SEARCH for UIDs, newest first, one page of envelopes. */
-import { color, UsageError } from '@netlab/cli';
+import { color, createProgress, UsageError } from '@netlab/cli';
 import type { SearchObject } from 'imapflow';
 import type { MailSession } from './client.ts';
 import { ENVELOPE_QUERY, type Envelope, toEnvelope } from './envelope.ts';
@@ -48,6 +48,7 @@ export async function listEnvelopes(
   folder: string,
   criteria: SearchObject,
   paging: { limit: number; page: number },
+  onProgress?: (done: number, total: number) => void,
 ): Promise<Listing> {
   const mailbox = await openFolder(session, folder, true);
   recordUidValidity(session.account, folder, mailbox.uidValidity);
@@ -64,6 +65,7 @@ export async function listEnvelopes(
         uid: true,
       })) {
         messages.push(toEnvelope(message, folder, mailbox.uidValidity));
+        if (messages.length % 100 === 0) onProgress?.(messages.length, pageUids.length);
       }
     }
     messages.sort((a, b) => b.uid - a.uid);
@@ -79,6 +81,20 @@ export async function listEnvelopes(
   } catch (error) {
     throw toMailError(error, session.imapLabel);
   }
+}
+
+/**
+ * A progress display for big pages (1,000 envelopes and more), only when stderr is a terminal:
+ * scripts reading --json get no extra lines.
+ */
+export function listingProgress(
+  limit: number,
+): ((done: number, total: number) => void) & { done(): void } {
+  const progress =
+    process.stderr.isTTY && limit >= 1000 ? createProgress({ label: 'envelopes' }) : undefined;
+  return Object.assign((done: number, total: number) => progress?.update(done, total), {
+    done: () => progress?.done(),
+  });
 }
 
 /** Text rendering: a header line, then `UID  DATE  FROM  SUBJECT` with unseen mail in bold. */

@@ -2,7 +2,7 @@
 import { parseInteger } from '@netlab/cli';
 import type { SearchObject } from 'imapflow';
 import { type Command, optString } from '../command.ts';
-import { listEnvelopes, parseDay, renderListing } from '../listing.ts';
+import { listEnvelopes, listingProgress, parseDay, renderListing } from '../listing.ts';
 
 export const list: Command = {
   name: 'list',
@@ -34,10 +34,10 @@ export const list: Command = {
       max: 100_000,
     });
     const page = parseInteger('--page', optString(values, 'page') ?? '1', { min: 1 });
-    const listing = await listEnvelopes(session, optString(values, 'folder') ?? 'INBOX', criteria, {
-      limit,
-      page,
-    });
+    const progress = listingProgress(limit);
+    const folder = optString(values, 'folder') ?? 'INBOX';
+    const listing = await listEnvelopes(session, folder, criteria, { limit, page }, progress);
+    progress.done();
     out.result(listing, () => renderListing(listing));
     return 0;
   },
