@@ -17,6 +17,7 @@ const fmt = (name: string, rate: number, p: Point) =>
   `p50 ${ms(p.p50)}  p99 ${ms(p.p99)}  rss ${p.rssMiB.toFixed(0)} MiB` +
   (p.lost ? `  (${p.lost} clients dropped by the server)` : '');
 
+/** A point that failed (the load generator could not connect) is reported, not fatal. */
 async function point(
   mode: string,
   port: number,
@@ -26,7 +27,12 @@ async function point(
   seconds: number,
 ): Promise<Point> {
   const args = ['--mode', mode, '--port', String(port), '--clients', String(clients)];
-  const r = await runLoadgen([...args, '--rate', String(rate), '--seconds', String(seconds)]);
+  const r = await runLoadgen([...args, '--rate', String(rate), '--seconds', String(seconds)]).catch(
+    (err: Error) => {
+      console.log(`fanout ${mode} rate ${rate}/s failed: ${err.message}`);
+      return { deliveredPerSec: 0, p50: Number.NaN, p99: Number.NaN, lost: clients };
+    },
+  );
   const rssMiB = rssOf(pid) / 2 ** 20;
   await new Promise((done) => setTimeout(done, 1000)); // let the server finish with this run
   return { deliveredPerSec: r.deliveredPerSec!, p50: r.p50!, p99: r.p99!, rssMiB, lost: r.lost! };

@@ -11,7 +11,7 @@ const { values: a } = parseArgs({
     rooms: { type: 'string', default: '1' },
     rate: { type: 'string', default: '10000' }, // messages sent per second, all clients together
     seconds: { type: 'string', default: '3' },
-    observers: { type: 'string', default: '10' },
+    observers: { type: 'string', default: '4' },
     'wait-go': { type: 'boolean', default: false },
   },
 });
@@ -30,6 +30,7 @@ const tally: Tally & { echoes: number } = {
 };
 const roomOf = (i: number) => `#bench${i % roomCount}`;
 /** Nicks unique per run: a server may still be cleaning up the previous run's clients. */
+const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const nickOf = (i: number) => `b${process.pid % 100_000}_${i}`;
 
 async function connectAll(): Promise<BenchClient[]> {
@@ -39,11 +40,12 @@ async function connectAll(): Promise<BenchClient[]> {
     const batch = [];
     for (let i = start; i < Math.min(n, start + 500); i++) {
       const observer = i < observers;
-      batch.push(
+      const open = () =>
         a.mode === 'irc'
           ? ircClient(port, nickOf(i), roomOf(i), observer, tally)
-          : chatClient(port, nickOf(i), [roomOf(i)], observer, tally),
-      );
+          : chatClient(port, nickOf(i), [roomOf(i)], observer, tally);
+      // A server still busy with the previous run may reset a new connection: try again.
+      batch.push(open().catch(() => delay(500).then(open)));
     }
     clients.push(...(await Promise.all(batch)));
   }

@@ -44,7 +44,7 @@ async function run(client: ChatClient, cmd: Command, state: UiState, emit: (e: U
     case 'leave': {
       const room = needRoom(cmd.room ?? state.room);
       await client.leave(room);
-      if (state.room === room) state.room = [...client.rooms.keys()].at(-1);
+      if (state.room === room) state.room = client.rooms.at(-1);
       emit({ event: 'left', room });
       break;
     }

@@ -2,9 +2,10 @@
 import { EventEmitter } from 'node:events';
 import net, { type AddressInfo, type Socket } from 'node:net';
 import tls from 'node:tls';
-import { dispatch, release } from './handlers.ts';
+import { dispatch } from './handlers.ts';
 import { Flusher } from './outbox.ts';
 import { DEFAULT_PORT, type Limits } from './protocol.ts';
+import { release } from './room-handlers.ts';
 import { RoomRegistry } from './rooms.ts';
 import { type ServerContext, Session } from './session.ts';
 import { type Counters, formatStatsLine, newCounters } from './stats.ts';

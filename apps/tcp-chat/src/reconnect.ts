@@ -1,0 +1,38 @@
+/** The reconnect loop: wait with backoff and jitter, try again, give up only when told to. */
+import { type BackoffOptions, backoffDelay } from './backoff.ts';
+
+/** What the loop needs from a client. */
+export interface Reconnectable {
+  /** Connects, says hello with the resume token, rejoins rooms with `since`. */
+  open(): Promise<void>;
+  /** Destroys a half-open attempt. */
+  abandon(): void;
+  readonly closing: boolean;
+  emit(event: string, ...args: unknown[]): boolean;
+}
+
+/**
+ * Retries `open()` until it succeeds (`reconnected`), the client closes, `maxAttempts` runs
+ * out, or the server refuses the nick for good; then `close`. Emits `reconnecting`
+ * ({ attempt, delayMs }) before each wait and `reconnect-failed` (error) after each failure.
+ */
+export async function reconnect(client: Reconnectable, backoff: BackoffOptions): Promise<void> {
+  const max = backoff.maxAttempts ?? Number.POSITIVE_INFINITY;
+  for (let attempt = 0; attempt < max; attempt++) {
+    const delayMs = backoffDelay(attempt, backoff);
+    client.emit('reconnecting', { attempt: attempt + 1, delayMs });
+    await new Promise((r) => setTimeout(r, delayMs));
+    if (client.closing) break;
+    try {
+      await client.open();
+      client.emit('reconnected');
+      return;
+    } catch (err) {
+      client.abandon();
+      client.emit('reconnect-failed', err);
+      // Someone else holds the nick now: retrying will not change that.
+      if ((err as { code?: string }).code === 'ERR_NICK_IN_USE') break;
+    }
+  }
+  client.emit('close');
+}
