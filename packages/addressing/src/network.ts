@@ -47,7 +47,7 @@ export class IPNetwork {
   ) {
     this.version = address.version;
     this.bits = address.bits;
-    this.zone = address.version === 6 ? address.zone : undefined;
+    this.zone = undefined;
     if (!Number.isInteger(prefix) || prefix < 0 || prefix > address.bits) {
       throw new AddressError(
         'ERR_INVALID_NETMASK',
@@ -75,6 +75,8 @@ export class IPNetwork {
         this.n2 === address.w2 &&
         this.n3 === address.w3;
       if (strict && !same) throw hostBits(address, prefix);
+      // As Python: clearing host bits makes a new address, and the zone stays behind.
+      this.zone = same ? address.zone : undefined;
     }
   }
 
@@ -222,6 +224,8 @@ export class IPNetwork {
    * Subnet-Router anycast address (the first), except in a /127 (RFC 6164) or /128.
    */
   *hosts(): Generator<IPAddress> {
+    // A /32 or /128 is its one address, zone included (as Python).
+    if (this.prefix === this.bits) return yield this.networkAddress;
     const [first, last] = this.hostRange();
     for (let v = first; v <= last; v++) yield addressFromBigInt(this.version, v);
   }

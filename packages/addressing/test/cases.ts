@@ -168,7 +168,8 @@ export class Generator {
   }
 
   /** Network text: address/prefix (sometimes a netmask or hostmask), often with host bits. */
-  networkText(version: 4 | 6 = this.chance(0.5) ? 4 : 6): string {
+  /** `zoned`: sometimes give IPv6 a zone (parse and properties only: range operations ignore zones). */
+  networkText(version: 4 | 6 = this.chance(0.5) ? 4 : 6, zoned = false): string {
     const bits = version === 4 ? 32 : 128;
     let prefix = this.chance(0.2)
       ? this.pick([0, 1, bits - 2, bits - 1, bits])
@@ -183,7 +184,8 @@ export class Generator {
       return `${address}/${bigToV4(this.chance(0.5) ? mask : mask ^ 0xffffffffn)}`;
     }
     if (this.chance(0.03)) prefix = bits + 1 + this.int(5);
-    return `${address}/${prefix}`;
+    const zone = zoned && version === 6 && this.chance(0.1) ? '%eth1' : '';
+    return `${address}${zone}/${prefix}`;
   }
 }
 
@@ -286,6 +288,7 @@ const FIXED_NETWORKS = [
   '::/0',
   '::/128',
   '::1/127',
+  'fe80::1%eth0/64',
   '2001:db8::/129',
   '2001:db8::/ffff::',
   '2001:db8::/32/1',
@@ -342,9 +345,12 @@ export function buildCases(seed: number, count: number): Case[] {
     },
     () => ({
       op: 'network',
-      args: [g.chance(0.2) ? g.mutate(g.networkText()) : g.networkText(), g.chance(0.5)],
+      args: [
+        g.chance(0.2) ? g.mutate(g.networkText()) : g.networkText(undefined, true),
+        g.chance(0.5),
+      ],
     }),
-    () => ({ op: 'network', args: [g.networkText(), true] }),
+    () => ({ op: 'network', args: [g.networkText(undefined, true), true] }),
     () => {
       const version = v();
       const [address, mask] = g.networkText(version).split('/') as [string, string];

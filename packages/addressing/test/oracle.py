@@ -159,5 +159,8 @@ for line in sys.stdin:
         answer = {'ok': run(case['op'], case['args'])}
     except (ValueError, TypeError) as exc:
         answer = {'err': type(exc).__name__}
+    except AssertionError as exc:
+        # 3.11's address_exclude trips its own assertion on zoned networks: no answer to check.
+        answer = {'skip': str(exc)}
     sys.stdout.write(json.dumps(answer) + '\n')
 sys.stdout.flush()

@@ -36,8 +36,13 @@ describe(`differential test against Python ipaddress (seed ${SEED}, ORACLE_SEED 
     expect(expected).toHaveLength(cases.length);
     const failures: string[] = [];
     const ops = new Map<string, number>();
+    let skipped = 0;
     cases.forEach((c, i) => {
       ops.set(c.op, (ops.get(c.op) ?? 0) + 1);
+      if (typeof expected[i] === 'object' && expected[i] !== null && 'skip' in expected[i]) {
+        skipped++;
+        return;
+      }
       const ours = answer(c);
       if (JSON.stringify(ours) !== JSON.stringify(expected[i])) {
         failures.push(
@@ -50,6 +55,7 @@ describe(`differential test against Python ipaddress (seed ${SEED}, ORACLE_SEED 
     const errors = expected.filter((e) => typeof e === 'object' && e !== null && 'err' in e).length;
     expect(errors).toBeGreaterThan(cases.length / 20);
     expect(errors).toBeLessThan(cases.length / 2);
+    expect(skipped).toBeLessThan(cases.length / 200); // Python's own failures stay rare
     if (failures.length > 0) {
       throw new Error(
         `${failures.length} disagreements with Python (seed ${SEED}):\n${failures.slice(0, 8).join('\n')}`,
