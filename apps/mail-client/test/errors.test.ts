@@ -155,6 +155,33 @@ describe('--trace', () => {
   });
 });
 
+describe('delete without a Trash folder', () => {
+  it('says how to proceed and leaves the message where it was', T, async () => {
+    await mailJson(stack(), [
+      'send',
+      '-a',
+      'alice',
+      '--to',
+      'bob@netlab.test',
+      '--subject',
+      'keep me',
+      '--body',
+      'x',
+    ]);
+    const uid = (await mailJson<Listing>(stack(), ['search', '-a', 'bob', '--subject', 'keep me']))
+      .messages[0]!.uid;
+    const noTrash = await configVariant((t) =>
+      t.replace('[accounts.bob]', '[accounts.bob]\ntrash_folder = "Bin"'),
+    );
+    const result = await mail(stack(), ['delete', String(uid), '-a', 'bob', '--config', noTrash]);
+    expect(result.error?.code).toBe('ERR_UNKNOWN_FOLDER');
+    expect(result.error?.message).toContain('--expunge');
+    expect(
+      (await mailJson<Listing>(stack(), ['list', '-a', 'bob'])).messages.map((m) => m.uid),
+    ).toContain(uid);
+  });
+});
+
 describe('UIDVALIDITY', () => {
   it(
     'refuses a UID once the folder was recreated (UIDVALIDITY changed), and an explicit mismatch',

@@ -89,7 +89,15 @@ export const remove: Command = {
       out.result(result, () => `expunged ${from} UID ${uid}`);
       return 0;
     }
-    const result = { ...(await moveMessage(session, from, uid, trash)), expunged: false };
+    const moved = await moveMessage(session, from, uid, trash).catch((error: unknown) => {
+      if ((error as MailError).code !== 'ERR_UNKNOWN_FOLDER') throw error;
+      throw new MailError(
+        'ERR_UNKNOWN_FOLDER',
+        `no Trash folder '${trash}': set trash_folder in the account, or delete with --expunge`,
+        { cause: error },
+      );
+    });
+    const result = { ...moved, expunged: false };
     out.result(
       result,
       () => `moved ${from} UID ${uid} to ${trash}${result.newUid ? ` (UID ${result.newUid})` : ''}`,
