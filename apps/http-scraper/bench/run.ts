@@ -86,12 +86,14 @@ function measure(name: string, argv: string[], out: string): Promise<Result> {
         .readFileSync(out, 'utf8')
         .split('\n')
         .filter((l) => l.includes('/page/'));
+      // Scrapy writes `"title": "..."` (a space after the colon), the others `"title":"..."`.
       const good = rows.filter(
-        (l) => /"(title)":"Product \d+"/.test(l) && /"price":"\$\d+\.99"/.test(l),
+        (l) => /"title": ?"Product \d+"/.test(l) && /"price": ?"\$\d+\.99"/.test(l),
       );
+      const unique = new Set(good.map((l) => /"url": ?"([^"]+)"/.exec(l)?.[1]));
       resolve({
         name,
-        pages: good.length,
+        pages: unique.size,
         seconds: seconds!,
         cpu: user! + system!,
         rssMb: kib! / 1024,

@@ -108,8 +108,7 @@ class Crawler {
     } finally {
       clearInterval(this.#flushTimer);
       clearTimeout(this.#flushSoon);
-      if (this.#store)
-        this.#o.onProgress?.(this.#store.doneCount, this.#store.doneCount + this.#store.pending);
+      if (this.#store) this.#progress();
       this.stats.interrupted = this.#o.signal?.aborted === true;
       await this.#store?.close();
       await fetcher.close();
@@ -141,7 +140,13 @@ class Crawler {
       this.#store.pending,
     );
     this.#store.flush(this.#o.syncMs);
-    this.#o.onProgress?.(this.#store.doneCount, this.#store.doneCount + this.#store.pending);
+    this.#progress();
+  }
+
+  // This run's work only, so that the rate and ETA are not inflated by a resumed crawl.
+  #progress(): void {
+    const done = this.#store.doneCount - this.stats.resumed;
+    this.#o.onProgress?.(done, done + this.#store.pending);
   }
 
   // Seeds' sitemaps, once per crawl folder: a marker file records that they were read.

@@ -24,8 +24,9 @@ Scope:        --depth N  --max-pages N  --allow-domain D  --include GLOB  --excl
 Politeness:   --concurrency N (16)  --per-host N (4)  --delay MS (0; robots Crawl-delay wins
               when longer)  --no-robots  --no-sitemaps  --user-agent UA
               (default: ${DEFAULT_USER_AGENT})
-Resilience:   --retries N (3)  --max-redirects N (5)  --connect-timeout MS (10000)
-              --header-timeout MS (30000)  --body-timeout MS (30000)  --max-body SIZE (5mb)
+Resilience:   --retries N (3)  --max-retry-after MS (120000)  --max-redirects N (5)
+              --connect-timeout MS (10000)  --header-timeout MS (30000)
+              --body-timeout MS (30000)  --max-body SIZE (5mb)
               --accept TYPES (text/html,application/xhtml+xml)
 Cache:        --cache DIR (conditional requests: a repeat crawl is mostly 304s)  --offline
 Output:       -o, --out DIR (crawl-out)  --format jsonl|csv  -s, --select name=css[@attr]

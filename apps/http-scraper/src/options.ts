@@ -3,8 +3,11 @@ import type { FieldSpec } from './extract.ts';
 import type { Format } from './output.ts';
 
 export const VERSION = '0.1.0';
-/** Honest by default: who we are and where to read about us; robots.txt groups match `netlab-http-scraper`. */
-export const DEFAULT_USER_AGENT = `netlab-http-scraper/${VERSION} (+https://github.com/netlab/netlab/tree/main/apps/http-scraper)`;
+/**
+ * Honest by default: who we are and what we obey; robots.txt groups match the product token
+ * `netlab-http-scraper`. Add a way to reach you with --user-agent ("MyBot/1.0 (+mailto:...)").
+ */
+export const DEFAULT_USER_AGENT = `netlab-http-scraper/${VERSION} (polite crawler; obeys robots.txt)`;
 
 export interface CrawlOptions {
   seeds: string[];

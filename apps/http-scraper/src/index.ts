@@ -1,0 +1,14 @@
+/** @netlab/http-scraper: a polite, resumable crawler, and the fixture site it is tested on. */
+export { crawl } from './crawler.ts';
+export { CrawlError, type CrawlErrorCode } from './errors.ts';
+export { createExtractor, type FieldSpec, parseFieldSpec } from './extract.ts';
+export {
+  createFixtureServer,
+  type FixtureOptions,
+  type FixtureServer,
+  type LogEntry,
+} from './fixture/server.ts';
+export { type CrawlOptions, DEFAULT_USER_AGENT } from './options.ts';
+export { type Robots, robotsFromResponse } from './robots.ts';
+export { formatSummary, type Summary } from './stats.ts';
+export { normalizeUrl } from './url.ts';
