@@ -108,7 +108,10 @@ export function parseRobotsTxt(text: string): { groups: Map<string, Group>; site
     if (!rule && key !== 'crawl-delay') continue; // Host:, Noindex: and the like are not RFC 9309
     for (const agent of agents) {
       let group = groups.get(agent);
-      if (!group) groups.set(agent, (group = { rules: [] }));
+      if (!group) {
+        group = { rules: [] };
+        groups.set(agent, group);
+      }
       if (rule && value) group.rules.push(compileRule(normaliseEncoding(value), key === 'allow'));
       else if (!rule && !Number.isNaN(Number(value))) group.crawlDelay = Number(value);
     }
