@@ -8,6 +8,8 @@ import type Mail from 'nodemailer/lib/mailer';
 import type { SMTPTransportOptions } from 'nodemailer/lib/smtp-transport';
 import type { Account } from './config.ts';
 import { MailError, toMailError } from './errors.ts';
+import { ImapWire } from './imap-connection.ts';
+import { login } from './imap-login.ts';
 import { type Credentials, resolveCredentials } from './secrets.ts';
 import { createMasker, imapTraceLogger, smtpTraceLogger, type TraceSink } from './trace.ts';
 
@@ -27,6 +29,11 @@ export interface MailSession {
   imap: ImapFlow;
   /** Sends through the account's SMTP server (one connection per call, closed after). */
   smtp(): Mail;
+  /**
+   * A second, lean IMAP connection for bulk listings (opened on first use, kept until close):
+   * imapflow parses and logs every response into objects, which dominates a 5,000-envelope FETCH.
+   */
+  wire(): Promise<ImapWire>;
   imapLabel: string;
   smtpLabel: string;
   /** A new session with the same account and options (for reconnecting after a drop). */
@@ -111,6 +118,38 @@ export function createSmtp(
   } as SMTPTransportOptions);
 }
 
+/** Opens and logs in a lean IMAP connection with the same endpoint, TLS and trust as imapflow's. */
+export async function openWire(
+  account: Account,
+  credentials: Credentials,
+  options: ConnectOptions,
+): Promise<ImapWire> {
+  const { endpoint, tls } = account.imap;
+  const label = `IMAP ${formatEndpoint(account.imap.endpoint)}`;
+  const wire = await ImapWire.open({
+    host: socketHost(endpoint),
+    port: endpoint.port,
+    // SNI carries host names only (RFC 6066 §3); certificates are still checked against IPs.
+    ...(endpoint.family === 'hostname' ? { servername: endpoint.host } : {}),
+    tls,
+    tlsOptions: tlsOptions(options.ca ?? account.ca),
+    label,
+    ...(options.trace
+      ? {
+          trace: options.trace,
+          mask: createMasker([credentials.pass ?? '', credentials.accessToken ?? '']),
+        }
+      : {}),
+  });
+  try {
+    await login(wire, credentials, label);
+  } catch (error) {
+    await wire.close();
+    throw error;
+  }
+  return wire;
+}
+
 /**
  * Connects and logs in to an account's IMAP server.
  * @throws {MailError} ERR_AUTH_FAILED, ERR_TLS_VERIFY, ERR_TLS, ERR_CONNECT, ERR_SECRET.
@@ -128,12 +167,36 @@ export async function connect(options: ConnectOptions): Promise<MailSession> {
     throw toMailError(error, imapLabel);
   }
   const smtp = () => createSmtp(account, credentials, options);
+  let wire: Promise<ImapWire> | undefined;
+  const lean = () => {
+    if (wire) return wire;
+    const opening = openWire(account, credentials, options);
+    // A failed or dropped connection is not kept: the next listing opens a fresh one.
+    const forget = () => {
+      if (wire === opening) wire = undefined;
+    };
+    opening.then((w) => w.onClose(forget), forget);
+    wire = opening;
+    return opening;
+  };
   const close = async () => {
+    const open = wire;
+    wire = undefined;
+    await open?.then((w) => w.close()).catch(() => {});
     try {
       await imap.logout();
     } catch {
       imap.close();
     }
   };
-  return { account, imap, smtp, imapLabel, smtpLabel, close, reconnect: () => connect(options) };
+  return {
+    account,
+    imap,
+    smtp,
+    wire: lean,
+    imapLabel,
+    smtpLabel,
+    close,
+    reconnect: () => connect(options),
+  };
 }

@@ -63,9 +63,17 @@ export function parseAddresses(value: string | undefined): Address[] {
   }));
 }
 
+/** The FETCH items an envelope is made of, as the lean listing reads them. */
+export interface EnvelopeItems {
+  uid: number;
+  flags?: Iterable<string>;
+  size?: number;
+  headers?: Buffer;
+}
+
 /** Builds an envelope from one FETCH response of {@link ENVELOPE_QUERY}. */
 export function toEnvelope(
-  message: FetchMessageObject,
+  message: Pick<FetchMessageObject, 'uid' | 'flags' | 'size' | 'headers'> | EnvelopeItems,
   folder: string,
   uidValidity: bigint,
 ): Envelope {
@@ -93,7 +101,7 @@ export function toEnvelope(
  * A message's flags, sorted, without \Recent: that one is per-session, says nothing stable about
  * the message, and IMAP4rev2 (RFC 9051) dropped it.
  */
-export function flagList(flags: Set<string> | undefined): string[] {
+export function flagList(flags: Iterable<string> | undefined): string[] {
   return [...(flags ?? [])].filter((f) => f !== '\\Recent').sort();
 }
 

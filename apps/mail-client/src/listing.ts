@@ -2,9 +2,9 @@
 import { color, createProgress, UsageError } from '@netlab/cli';
 import type { SearchObject } from 'imapflow';
 import type { MailSession } from './client.ts';
-import { ENVELOPE_QUERY, type Envelope, toEnvelope } from './envelope.ts';
+import type { Envelope } from './envelope.ts';
 import { toMailError } from './errors.ts';
-import { openFolder } from './mailbox.ts';
+import { examine, fetchEnvelopes, searchUids } from './fetch-envelopes.ts';
 import { recordUidValidity } from './uid-state.ts';
 
 export interface Listing {
@@ -42,6 +42,8 @@ export function parseDay(option: string, text: string | undefined): Date | undef
 /**
  * Lists one page of a folder's messages matching `criteria`, newest (highest UID) first. The
  * folder is opened read-only (EXAMINE) and headers are fetched with BODY.PEEK, so no flag changes.
+ * It runs on the session's lean connection (see `src/fetch-envelopes.ts` for why).
+ * @throws {MailError} ERR_UNKNOWN_FOLDER, ERR_CONNECT, ERR_CONNECTION_LOST, ERR_SERVER, ...
  */
 export async function listEnvelopes(
   session: MailSession,
@@ -50,32 +52,31 @@ export async function listEnvelopes(
   paging: { limit: number; page: number },
   onProgress?: (done: number, total: number) => void,
 ): Promise<Listing> {
-  const mailbox = await openFolder(session, folder, true);
-  recordUidValidity(session.account, folder, mailbox.uidValidity);
-  const query = Object.keys(criteria).length ? criteria : { all: true };
   try {
-    const found =
-      mailbox.exists === 0 ? [] : (await session.imap.search(query, { uid: true })) || [];
-    const uids = found.sort((a, b) => b - a);
+    const wire = await session.wire();
+    const mailbox = await examine(wire, folder, session.imapLabel);
+    recordUidValidity(session.account, folder, mailbox.uidValidity);
+    const uids = mailbox.exists === 0 ? [] : await searchUids(wire, criteria);
+    uids.sort((a, b) => b - a);
     const start = (paging.page - 1) * paging.limit;
     const pageUids = uids.slice(start, start + paging.limit);
-    const messages: Envelope[] = [];
-    if (pageUids.length) {
-      for await (const message of session.imap.fetch(toSequenceSet(pageUids), ENVELOPE_QUERY, {
-        uid: true,
-      })) {
-        messages.push(toEnvelope(message, folder, mailbox.uidValidity));
-        if (messages.length % 100 === 0) onProgress?.(messages.length, pageUids.length);
-      }
-    }
+    const messages = pageUids.length
+      ? await fetchEnvelopes(
+          wire,
+          toSequenceSet(pageUids),
+          pageUids.length,
+          folder,
+          mailbox.uidValidity,
+          onProgress,
+        )
+      : [];
     messages.sort((a, b) => b.uid - a.uid);
-    const pages = Math.max(1, Math.ceil(uids.length / paging.limit));
     return {
       folder,
       uidValidity: String(mailbox.uidValidity),
       total: uids.length,
       page: paging.page,
-      pages,
+      pages: Math.max(1, Math.ceil(uids.length / paging.limit)),
       messages,
     };
   } catch (error) {
