@@ -13,7 +13,7 @@ function run(...args: string[]) {
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-describe('runMain', () => {
+describe('runMain', { timeout: 60_000 }, () => {
   test('exits 0 and prints nothing on stderr when the command succeeds', () => {
     expect(run()).toEqual({ status: 0, stdout: 'ok\n', stderr: '' });
   });
