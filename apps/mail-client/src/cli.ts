@@ -69,6 +69,7 @@ export async function runCli(argv: string[], io: CliIo = PROCESS_IO): Promise<nu
     ...(values.trace ? { trace: (line: string) => io.stderr.write(`${line}\n`) } : {}),
     env: io.env,
     autoIdle: false,
+    leanOnly: command.connection === 'lean',
   });
   try {
     return (await command.run({ values, positionals, session, out })) ?? 0;

@@ -22,6 +22,11 @@ export interface ConnectOptions {
   env?: NodeJS.ProcessEnv;
   /** Let imapflow start IDLE by itself (only `watch` wants it, and drives IDLE itself). */
   autoIdle?: boolean;
+  /**
+   * Log in only the lean connection (for list and search): one TLS handshake and login instead
+   * of two. `imap` is then never connected and must not be used.
+   */
+  leanOnly?: boolean;
 }
 
 export interface MailSession {
@@ -160,14 +165,21 @@ export async function connect(options: ConnectOptions): Promise<MailSession> {
   const imapLabel = `IMAP ${formatEndpoint(account.imap.endpoint)}`;
   const smtpLabel = `SMTP ${formatEndpoint(account.smtp.endpoint)}`;
   const imap = createImap(account, credentials, options);
-  try {
-    await imap.connect();
-  } catch (error) {
-    imap.close();
-    throw toMailError(error, imapLabel);
+  let wire: Promise<ImapWire> | undefined;
+  if (options.leanOnly) {
+    wire = openWire(account, credentials, options);
+    await wire.catch((error) => {
+      throw toMailError(error, imapLabel);
+    });
+  } else {
+    try {
+      await imap.connect();
+    } catch (error) {
+      imap.close();
+      throw toMailError(error, imapLabel);
+    }
   }
   const smtp = () => createSmtp(account, credentials, options);
-  let wire: Promise<ImapWire> | undefined;
   const lean = () => {
     if (wire) return wire;
     const opening = openWire(account, credentials, options);
@@ -183,6 +195,7 @@ export async function connect(options: ConnectOptions): Promise<MailSession> {
     const open = wire;
     wire = undefined;
     await open?.then((w) => w.close()).catch(() => {});
+    if (options.leanOnly) return;
     try {
       await imap.logout();
     } catch {

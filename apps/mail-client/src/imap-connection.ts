@@ -150,7 +150,8 @@ export class ImapWire {
     try {
       responses = this.reader.push(chunk).map(parseResponse);
     } catch (error) {
-      this.fail(error as MailError);
+      // Bytes that do not even parse before the greeting: not an IMAP server at all.
+      this.fail(this.greeting ? this.notImap() : (error as MailError));
       return;
     }
     for (const response of responses) this.dispatch(response);
@@ -209,15 +210,14 @@ export class ImapWire {
               `${this.options.label}: the server said BYE: ${response.text}`,
             ),
           );
-        else
-          reject(
-            new MailError(
-              'ERR_CONNECT',
-              `${this.options.label}: not an IMAP greeting (is this the right port and TLS mode?)`,
-            ),
-          );
+        else reject(this.notImap());
       };
     });
+  }
+
+  private notImap(): MailError {
+    const why = 'not an IMAP greeting (is this the right port and TLS mode?)';
+    return new MailError('ERR_CONNECT', `${this.options.label}: ${why}`);
   }
 
   /** RFC 3501 §6.2.1: STARTTLS, then TLS on the same socket; capabilities are asked afresh. */

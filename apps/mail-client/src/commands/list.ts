@@ -17,6 +17,7 @@ export const list: Command = {
     '  -p, --page P        page number, 1 = newest (default 1)',
   ],
   example: '-- list --folder INBOX --unseen --limit 10',
+  connection: 'lean',
   options: {
     folder: { type: 'string', short: 'f' },
     unseen: { type: 'boolean' },

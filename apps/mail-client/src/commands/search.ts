@@ -18,6 +18,7 @@ export const search: Command = {
     '  -n, --limit N       results per page (default 20)   -p, --page P  page (default 1)',
   ],
   example: '-- search --from alice --subject invoice --since 2026-01-01',
+  connection: 'lean',
   options: {
     folder: { type: 'string', short: 'f' },
     from: { type: 'string' },
