@@ -25,16 +25,19 @@ for (const size of [32, 1024, 65536]) {
 for (const size of [1024, 65536]) {
   const total = (quick ? 64 : 256) * 1024 * 1024;
   const receivers: Receiver[] = ['raw', 'readFrames', 'readFrameBatches', 'callback'];
-  const best = new Map<Receiver, { wall: number; cpuBound: number }>();
+  type Best = { wall: number; cpuBound: number; receiver: number; sender: number };
+  const best = new Map<Receiver, Best>();
   for (let round = 0; round < (quick ? 1 : 3); round++) {
     for (const receiver of receivers) {
       const r = await transfer(receiver, size, total);
       // With a core each, the busier process sets the pace: its CPU rate is the capacity.
       const cpuBound = Math.min(r.receiverCpu, r.senderCpu);
-      const prev = best.get(receiver) ?? { wall: 0, cpuBound: 0 };
+      const prev = best.get(receiver);
       best.set(receiver, {
-        wall: Math.max(prev.wall, r.wall),
-        cpuBound: Math.max(prev.cpuBound, cpuBound),
+        wall: Math.max(prev?.wall ?? 0, r.wall),
+        ...(prev === undefined || cpuBound > prev.cpuBound
+          ? { cpuBound, receiver: r.receiverCpu, sender: r.senderCpu }
+          : { cpuBound: prev.cpuBound, receiver: prev.receiver, sender: prev.sender }),
       });
     }
   }
@@ -47,8 +50,9 @@ for (const size of [1024, 65536]) {
       name === 'raw'
         ? '  (the limit)'
         : `  ${fmt((100 * r.cpuBound) / raw.cpuBound, 0)}% of raw by CPU, ${fmt((100 * r.wall) / raw.wall, 0)}% by wall`;
+    const sides = `(receiver ${fmt(r.receiver / MB, 0)}, sender ${fmt(r.sender / MB, 0)})`;
     console.log(
-      `  ${name.padEnd(16)} ${fmt(r.cpuBound / MB, 0).padStart(6)} MB per CPU-s of the busier side, ${fmt(r.wall / MB, 0).padStart(5)} MB/s wall${ratio}`,
+      `  ${name.padEnd(16)} ${fmt(r.cpuBound / MB, 0).padStart(5)} MB per CPU-s ${sides.padEnd(31)} ${fmt(r.wall / MB, 0).padStart(4)} MB/s wall${ratio}`,
     );
   }
 }
