@@ -347,3 +347,88 @@ describe('XOAUTH2', () => {
     },
   );
 });
+
+describe('the lean listing connection', () => {
+  it(
+    'lists a non-ASCII folder and searches non-ASCII text (modified UTF-7, CHARSET UTF-8)',
+    T,
+    async () => {
+      const account = selectAccount(loadConfig(stack().configPath), 'bob');
+      const session = await connect({ account });
+      const raw = (s: string) =>
+        Buffer.from(
+          `From: =?UTF-8?Q?J=C3=BCrgen?= <j@x.test>\r\nSubject: ${s}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nGrüße aus Köln\r\n`,
+        );
+      try {
+        await session.imap.mailboxCreate('Entwürfe');
+        await session.imap.append('Entwürfe', raw('=?UTF-8?Q?K=C3=B6ln?= plan'));
+        await session.imap.append('Entwürfe', raw('other'));
+        const listing = await mailJson<Listing>(stack(), ['list', '-a', 'bob', '-f', 'Entwürfe']);
+        expect(listing.messages.map((m) => [m.subject, m.from[0]?.name])).toEqual([
+          ['other', 'Jürgen'],
+          ['Köln plan', 'Jürgen'],
+        ]);
+        const search = async (...args: string[]) =>
+          (
+            await mailJson<Listing>(stack(), ['search', '-a', 'bob', '-f', 'Entwürfe', ...args])
+          ).messages.map((m) => m.subject);
+        expect(await search('--subject', 'Köln')).toEqual(['Köln plan']);
+        expect(await search('--body', 'Grüße')).toEqual(['other', 'Köln plan']);
+        expect(await search('--from', 'j@x.test', '--subject', 'other')).toEqual(['other']);
+      } finally {
+        await session.imap.mailboxDelete('Entwürfe').catch(() => {});
+        await session.close();
+      }
+    },
+  );
+
+  it(
+    '--trace shows EXAMINE and BODY.PEEK, never the password, and \\Seen stays unset',
+    T,
+    async () => {
+      await mailJson(stack(), [
+        'send',
+        '-a',
+        'alice',
+        '--to',
+        'bob@netlab.test',
+        '--subject',
+        'traced list',
+        '--body',
+        'x',
+      ]);
+      const result = await mail(stack(), [
+        'list',
+        '-a',
+        'bob',
+        '--trace',
+        '--json',
+        '--limit',
+        '3',
+      ]);
+      expect(result.code).toBe(0);
+      expect(result.stderr).toMatch(/^IMAP C: \S+ AUTHENTICATE PLAIN \*\*\*\*$/m);
+      expect(result.stderr).toMatch(/^IMAP C: \S+ EXAMINE "INBOX"$/m);
+      expect(result.stderr).toMatch(
+        /^IMAP C: \S+ UID FETCH \S+ \(UID FLAGS RFC822.SIZE BODY\.PEEK\[/m,
+      );
+      expect(result.stderr).toMatch(/^IMAP S: \* \d+ FETCH \(UID \d+ /m);
+      expect(result.stderr).not.toMatch(/^IMAP C: .*(SELECT|STORE|BODY\[)/m);
+      const bob = stack().users.find((u) => u.name === 'bob')!;
+      const b64 = (s: string) => Buffer.from(s).toString('base64');
+      for (const secret of [
+        bob.password,
+        b64(bob.password),
+        b64(`\0${bob.email}\0${bob.password}`),
+      ])
+        expect(result.stderr).not.toContain(secret);
+      const listing = JSON.parse(result.stdout) as Listing;
+      const traced = listing.messages.find((m) => m.subject === 'traced list');
+      expect(traced?.seen).toBe(false);
+      const again = await mailJson<Listing>(stack(), ['list', '-a', 'bob', '--limit', '3']);
+      expect(again.messages.find((m) => m.subject === 'traced list')?.flags).not.toContain(
+        '\\Seen',
+      );
+    },
+  );
+});
