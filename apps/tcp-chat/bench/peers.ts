@@ -43,7 +43,7 @@ const codec = lengthPrefixed({ maxFrameSize: 1024 * 1024 });
  * what the server accepts, but an overloaded server shows up as skipped sends and lower
  * throughput rather than as seconds of latency queued inside the load generator.
  */
-const BACKLOG = 64 * 1024;
+const BACKLOG = 16 * 1024;
 
 /**
  * A tcp-chat client. Non-observers only count frames (FrameCounter walks the headers,
