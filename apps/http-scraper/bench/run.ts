@@ -7,7 +7,10 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 
+const argv = process.argv.slice(2);
 const { values } = parseArgs({
+  // `pnpm bench -- --pages 100000` passes the `--` on.
+  args: argv[0] === '--' ? argv.slice(1) : argv,
   options: {
     pages: { type: 'string', default: '10000' },
     concurrency: { type: 'string', default: '50' },
@@ -160,9 +163,11 @@ try {
     `bench: ${PAGES} pages, concurrency ${CONCURRENCY}, fixture ${fixture.origin}, node ${process.version}, http-scraper flags: ${NODE_FLAGS.join(' ') || 'none'}`,
   );
   // Rounds alternate the crawlers, so a burst of load on this shared machine hits them alike;
-  // each crawler's best round is kept (the least disturbed one).
+  // each crawler's best round is kept (the least disturbed one). Crawlee and Scrapy take
+  // minutes a round here and run in the first round only.
   for (let round = 0; round < RUNS; round++) {
     for (const name of values.only.split(',')) {
+      if (round > 0 && (name === 'crawlee' || name === 'scrapy')) continue;
       const runner = runners[name];
       if (!runner) throw new Error(`unknown crawler '${name}'`);
       const dir = path.join(work, `${name}-${round}`);

@@ -183,4 +183,18 @@ describe('timeouts and limits', { timeout: 60_000 }, () => {
     expect(summary.errors).toEqual({ ERR_HEADERS_TIMEOUT: 1 });
     expect(requests(fixture.log, '/slow')).toHaveLength(2);
   });
+
+  it('gives up on a body that stops arriving within --body-timeout', async () => {
+    const { fixture, origin } = await site({});
+    const summary = await crawl({
+      seeds: [`${origin}/stall`],
+      out: tempDir(),
+      bodyTimeoutMs: 300,
+      retries: 0,
+      robots: false,
+      sitemaps: false,
+    });
+    expect(summary.errors).toEqual({ ERR_BODY_TIMEOUT: 1 });
+    expect(requests(fixture.log, '/stall')).toHaveLength(1);
+  });
 });

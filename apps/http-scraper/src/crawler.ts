@@ -133,11 +133,12 @@ class Crawler {
 
   #tick(): void {
     debug(
-      'in flight %d, parked %d, done %d, pending %d',
+      'in flight %d, parked %d, done %d, pending %d, write %d ms',
       this.#inflight,
       this.#parked,
       this.#store.doneCount,
       this.#store.pending,
+      Math.round(this.#store.writeMs),
     );
     this.#store.flush(this.#o.syncMs);
     this.#progress();

@@ -208,10 +208,15 @@ export class CrawlStore {
   }
 
   /** Writes buffered appends in commit order; every `syncMs`, makes them durable too. */
+  /** Milliseconds spent in write() so far (NODE_DEBUG=http-scraper shows it). */
+  writeMs = 0;
+
   flush(syncMs = 1000): void {
+    const started = performance.now();
     this.#frontier.flush();
     this.#output.flush();
     this.#journal.flush();
+    this.writeMs += performance.now() - started;
     if (this.#syncing === undefined && performance.now() - this.#lastSync >= syncMs) {
       this.#lastSync = performance.now();
       // On the thread pool, in the same order as the writes, so the crawl never waits on a disk.
