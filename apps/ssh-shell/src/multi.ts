@@ -52,6 +52,7 @@ async function runOne(t: Target, command: string, o: ManyOptions): Promise<HostR
   const started = performance.now();
   let conn: SshConnection | undefined;
   let timer: NodeJS.Timeout | undefined;
+  let finished = false;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
       () => reject(new SshShellError('ERR_TIMEOUT', `no result within ${o.timeoutMs} ms`)),
@@ -63,8 +64,12 @@ async function runOne(t: Target, command: string, o: ManyOptions): Promise<HostR
   try {
     const work = (async () => {
       conn = await connect({ ...o.base, host: t.host, port: t.port, username: t.username });
+      // Timed out while still logging in: hang up instead of starting the command late.
+      if (finished) throw new SshShellError('ERR_TIMEOUT', 'login finished after the timeout');
       return conn.exec(command, { stdout, stderr });
     })();
+    // A connection that completes after the timeout is ended as soon as it exists.
+    work.finally(() => finished && conn?.client.end()).catch(() => {});
     work.catch(() => {}); // settled through the race below; avoid an unhandled rejection
     const r = await Promise.race([work, timeout]);
     return { host: t.label, ...r, durationMs: performance.now() - started };
@@ -77,6 +82,7 @@ async function runOne(t: Target, command: string, o: ManyOptions): Promise<HostR
       error: describe(err),
     };
   } finally {
+    finished = true;
     clearTimeout(timer);
     stdout.end();
     stderr.end();
