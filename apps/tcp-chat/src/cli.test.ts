@@ -76,12 +76,17 @@ describe('tcp-chat CLI', () => {
     const bob = await connect({ port, nick: 'bob', reconnect: false });
     await ann.join('#a');
     const byes: string[] = [];
-    for (const c of [ann, bob]) c.on('bye', (b) => byes.push(b.code));
+    const errors: string[] = [];
+    for (const c of [ann, bob]) {
+      c.on('bye', (b) => byes.push(b.code));
+      c.on('server-error', (e) => errors.push(e.code));
+    }
     const closed = Promise.all([once(ann, 'close'), once(bob, 'close')]);
     server.kill('SIGTERM');
     expect(await exitCode(server)).toBe(0);
     await closed;
     expect(byes).toEqual(['ERR_SERVER_SHUTDOWN', 'ERR_SERVER_SHUTDOWN']);
+    expect(errors).toEqual([]); // a shutdown is a bye, not an error
     expect(server.out).toContain('SIGTERM: saying bye to 2 client(s)');
     expect(server.out).toContain('stopped');
   });

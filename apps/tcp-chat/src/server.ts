@@ -149,7 +149,8 @@ export function createServer(options: ServerOptions = {}): ChatServer {
     clearInterval(sweep);
     if (statsTimer) clearInterval(statsTimer);
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    for (const s of ctx.sessions) s.kick('ERR_SERVER_SHUTDOWN', 'server shutting down');
+    for (const s of ctx.sessions)
+      s.kick('ERR_SERVER_SHUTDOWN', 'server shutting down', { error: false });
     if (ctx.sessions.size > 0) {
       const drained = new Promise((resolve) => events.once('drained', resolve));
       const timer = new Promise((resolve) => setTimeout(resolve, graceMs).unref());

@@ -89,20 +89,19 @@ export class Session {
   }
 
   /**
-   * Ends the connection with an error frame and a bye, written after whatever is queued
+   * Ends the connection with an error frame (unless `error: false`) and a bye, written after whatever is queued
    * (they bypass the queue bound). A peer that does not read them within 2 s is destroyed.
    */
-  kick(code: string, message: string): void {
+  kick(code: string, message: string, { error = true } = {}): void {
     if (this.closing) return;
     this.closing = true;
     debug('kick %s %s: %s %s', this.peer, this.nick, code, message);
     this.ctx.events.emit('kick', { nick: this.nick, peer: this.peer, code, message });
     // Out of every room now, not when the socket finally closes: no more fan-out to it.
     this.ctx.release(this);
-    const frames = [
-      encodeFrame({ type: 'error', code, message }),
-      encodeFrame({ type: 'bye', code, reason: message }),
-    ];
+    const frames = [encodeFrame({ type: 'bye', code, reason: message })];
+    // A shutdown is not the client's fault: it gets only the bye. Kicks say why as an error too.
+    if (error) frames.unshift(encodeFrame({ type: 'error', code, message }));
     for (const f of frames) {
       if (this.ctx.trace) this.#traceOut(f);
       this.outbox.last(f);
