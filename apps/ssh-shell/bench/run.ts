@@ -12,7 +12,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { startSshd } from '@netlab/peers';
+import { ensure, startSshd } from '@netlab/peers';
 import { connect, type SshConnection } from '../src/client.ts';
 import { loadIdentities } from '../src/identity.ts';
 import { execMany, type Target } from '../src/multi.ts';
@@ -24,6 +24,7 @@ const RUNS = Number(process.env.NETLAB_BENCH_RUNS ?? 3);
 const GCM = 'aes128-gcm@openssh.com';
 const STREAM = `head -c ${SIZE} /dev/zero`;
 
+await ensure('sshd'); // sshd, ssh, ssh-keygen from Debian's packages when missing
 const dir = mkdtempSync(join(tmpdir(), 'ssh-shell-bench-'));
 const key = join(dir, 'id_ed25519');
 execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key]);

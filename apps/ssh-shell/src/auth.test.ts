@@ -6,6 +6,7 @@ import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   alive,
+  ensureOpenSsh,
   makeUserKey,
   type OurServer,
   opensshOptions,
@@ -35,6 +36,7 @@ function options(server: OurServer, extra: Partial<ConnectOptions>): ConnectOpti
 }
 
 beforeAll(async () => {
+  await ensureOpenSsh();
   const key = makeUserKey(dir.path, 'id_user');
   const passwordFile = join(dir.path, 'passwords');
   writeFileSync(passwordFile, `${await hashPassword(user, 's3cret pass')}\n`);
@@ -47,7 +49,7 @@ beforeAll(async () => {
     loginGraceMs: 500,
   });
   writeFileSync(knownHosts, `${withPasswords.knownHostsLine}\n${keysOnly.knownHostsLine}\n`);
-}, 60_000);
+}, 300_000);
 afterAll(async () => {
   await withPasswords?.stop();
   await keysOnly?.stop();

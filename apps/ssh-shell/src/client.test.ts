@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { type SshdPeer, startSshd } from '@netlab/peers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeUserKey, tempDir, waitUntil } from '../test/fixtures.ts';
+import { ensureOpenSsh, makeUserKey, tempDir, waitUntil } from '../test/fixtures.ts';
 import { type ConnectOptions, connect } from './client.ts';
 import { loadIdentities } from './identity.ts';
 import { get, put } from './transfer.ts';
@@ -23,6 +23,7 @@ function sink() {
 }
 
 beforeAll(async () => {
+  await ensureOpenSsh();
   const user = makeUserKey(dir.path, 'id_user');
   sshd = await startSshd({ authorizedKeys: [user.publicLine] });
   writeFileSync(knownHosts, `${sshd.knownHostsLine}\n`);
@@ -33,7 +34,7 @@ beforeAll(async () => {
     knownHostsFile: knownHosts,
     identities: loadIdentities([user.path]),
   };
-}, 120_000);
+}, 300_000);
 afterAll(async () => {
   await sshd?.stop();
   dir.remove();

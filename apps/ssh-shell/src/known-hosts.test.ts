@@ -4,10 +4,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ssh2 from 'ssh2';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureOpenSsh } from '../test/fixtures.ts';
 import { checkHostKey, entryMatches, knownHostsLine, parseKnownHosts } from './known-hosts.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ssh-shell-kh-'));
+beforeAll(() => ensureOpenSsh(), 300_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const blobOf = (pub: string) => Buffer.from(pub.split(' ')[1]!, 'base64');

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { spawn as spawnPty } from 'node-pty';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  ensureOpenSsh,
   makeUserKey,
   type OurServer,
   opensshOptions,
@@ -33,10 +34,11 @@ const target = () => `127.0.0.1:${server.port}`;
 const common = () => ['-i', key.path, '--known-hosts', knownHosts];
 
 beforeAll(async () => {
+  await ensureOpenSsh();
   key = makeUserKey(dir.path, 'id_cli');
   server = await startOurServer(dir.path, [key.publicLine]);
   writeFileSync(knownHosts, `${server.knownHostsLine}\n`);
-}, 60_000);
+}, 300_000);
 afterAll(async () => {
   await server?.stop();
   dir.remove();

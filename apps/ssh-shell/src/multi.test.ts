@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   alive,
+  ensureOpenSsh,
   makeUserKey,
   type OurServer,
   startOurServer,
@@ -18,11 +19,12 @@ let server: OurServer;
 let identity: string;
 
 beforeAll(async () => {
+  await ensureOpenSsh();
   const key = makeUserKey(dir.path, 'id_multi');
   identity = key.path;
   server = await startOurServer(dir.path, [key.publicLine]);
   writeFileSync(join(dir.path, 'known_hosts'), `${server.knownHostsLine}\n`);
-}, 60_000);
+}, 300_000);
 afterAll(async () => {
   await server?.stop();
   dir.remove();

@@ -6,6 +6,7 @@ import { spawn as spawnPty } from 'node-pty';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   alive,
+  ensureOpenSsh,
   makeUserKey,
   type OurServer,
   opensshOptions,
@@ -22,6 +23,7 @@ let ssh: (extra: string[], remote: string[], input?: string) => ReturnType<typeo
 const knownHosts = join(dir.path, 'known_hosts');
 
 beforeAll(async () => {
+  await ensureOpenSsh();
   user = makeUserKey(dir.path, 'id_user');
   server = await startOurServer(dir.path, [user.publicLine]);
   writeFileSync(knownHosts, `${server.knownHostsLine}\n`);
@@ -38,7 +40,7 @@ beforeAll(async () => {
       ],
       input,
     );
-}, 60_000);
+}, 300_000);
 afterAll(async () => {
   await server?.stop();
   dir.remove();

@@ -3,9 +3,18 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ensure } from '@netlab/peers';
 import { loadOrCreateHostKey } from '../src/keys.ts';
 import type { LogEntry } from '../src/protocol.ts';
 import { createServer, type ServerOptions } from '../src/server.ts';
+
+/**
+ * OpenSSH's client programs (ssh, sftp, ssh-keygen, ssh-agent) and sshd, installed from
+ * Debian's packages by @netlab/peers when missing, so a fresh CI machine can run the tests.
+ */
+export async function ensureOpenSsh(): Promise<void> {
+  await ensure('sshd');
+}
 
 export function tempDir(prefix: string): { path: string; remove(): void } {
   const path = mkdtempSync(join(tmpdir(), `ssh-shell-${prefix}-`));
