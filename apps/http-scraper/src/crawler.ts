@@ -3,17 +3,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { debuglog } from 'node:util';
 import { HttpCache } from './cache.ts';
-import { decodeHtml } from './charset.ts';
 import { CrawlError } from './errors.ts';
 import { createExtractor } from './extract.ts';
 import { acceptTypes, Fetcher } from './fetcher.ts';
-import { HostState, loadRobots } from './hosts.ts';
+import { HostRegistry, type HostState } from './hosts.ts';
 import { type CrawlOptions, resolveOptions } from './options.ts';
 import { createOutput } from './output.ts';
 import { fetchPage, type HttpContext, type Outcome } from './page.ts';
+import { createRecorder, type Recorder } from './results.ts';
 import { backoffMs } from './retry.ts';
 import { discoverSitemaps } from './seeds.ts';
-import { bump, emptySummary, type Summary } from './stats.ts';
+import { emptySummary, type Summary } from './stats.ts';
 import { CrawlStore, type FrontierEntry, lockState } from './store.ts';
 import { createScope, hostKey, normalizeUrl } from './url.ts';
 
@@ -42,7 +42,8 @@ export async function crawl(input: Partial<CrawlOptions> & { seeds: string[] }):
 class Crawler {
   readonly stats: Summary = emptySummary();
   readonly #o: CrawlOptions;
-  readonly #hosts = new Map<string, HostState>();
+  #hosts!: HostRegistry;
+  #record!: Recorder;
   readonly #retries: Retry[] = [];
   readonly #attempts = new Map<number, number>();
   #store!: CrawlStore;
@@ -99,6 +100,16 @@ class Crawler {
         stats: this.stats,
         trace: this.#o.trace,
       };
+      this.#hosts = new HostRegistry(this.#ctx, this.#o);
+      const format = this.#output.format;
+      this.#record = createRecorder(
+        this.#store,
+        this.stats,
+        this.#o,
+        this.#scope,
+        this.#extract,
+        format,
+      );
       for (const seed of this.#o.seeds) if (this.#scope(seed)) this.#store.add(seed, 0);
       if (this.#o.sitemaps) await this.#sitemaps();
       this.#flushTimer = setInterval(() => this.#tick(), 200);
@@ -155,35 +166,13 @@ class Crawler {
     const marker = path.join(this.#o.out, 'sitemaps.done');
     if (fs.existsSync(marker)) return;
     for (const origin of new Set(this.#o.seeds.map((s) => new URL(s).origin))) {
-      const host = await this.#host(normalizeUrl(origin)!);
+      const host = await this.#hosts.ready(normalizeUrl(origin)!);
       const urls = await discoverSitemaps(this.#ctx, host, this.#o);
       for (const url of urls)
         if (this.#scope(url) && host.robots!.isAllowed(url)) this.#store.add(url, 0);
     }
     this.#store.flush(0);
     fs.writeFileSync(marker, '');
-  }
-
-  /** The host's state, with its robots.txt loaded. */
-  async #host(url: string): Promise<HostState> {
-    const host = this.#hostOf(url);
-    while (host.robots === undefined) {
-      if (!host.loading) {
-        host.loading = true;
-        host.robots = await loadRobots(host, this.#ctx, this.#o);
-      } else await new Promise((done) => setTimeout(done, 10));
-    }
-    return host;
-  }
-
-  #hostOf(url: string): HostState {
-    const key = hostKey(url);
-    let host = this.#hosts.get(key);
-    if (host === undefined) {
-      host = new HostState(key, new URL(url).origin, this.#o.delayMs);
-      this.#hosts.set(key, host);
-    }
-    return host;
   }
 
   async #loop(): Promise<void> {
@@ -221,18 +210,19 @@ class Crawler {
         continue;
       }
       this.#retries.splice(i--, 1);
-      this.#hostOf(retry.entry.url).unshift(retry.entry);
+      this.#hosts.of(retry.entry.url).unshift(retry.entry);
       this.#parked++;
     }
     this.#fill();
     for (const host of this.#hosts.values()) {
       while (host.waiting > 0 && this.#inflight < this.#o.concurrency && !this.#full()) {
         if (host.robots === undefined) {
-          if (!host.loading)
-            void this.#host(host.origin).then(
+          if (!host.loading) {
+            void this.#hosts.ready(host.origin).then(
               () => this.#wake?.(),
               (e) => this.#fatal(e),
             );
+          }
           break;
         }
         if (host.active >= this.#o.perHost) break;
@@ -253,7 +243,7 @@ class Crawler {
     while (this.#parked < PARKED_MAX) {
       const entry = this.#store.next();
       if (entry === undefined) return;
-      this.#hostOf(entry.url).queue.push(entry);
+      this.#hosts.of(entry.url).queue.push(entry);
       this.#parked++;
     }
   }
@@ -277,7 +267,7 @@ class Crawler {
     this.#inflight++;
     fetchPage(this.#ctx, entry.url, this.#accept, this.#o.maxRedirects, {
       check: (target) => this.#checkHop(target),
-      pace: async (target) => (await this.#host(target)).pace(this.#o.signal),
+      pace: async (target) => (await this.#hosts.ready(target)).pace(this.#o.signal),
     })
       .catch(
         (error): Outcome => ({
@@ -298,78 +288,35 @@ class Crawler {
   #checkHop(target: string): string | null {
     if (!this.#scope(target)) return 'redirect-out-of-scope';
     if (this.#store.seen.has(target)) return 'redirect-seen';
-    const host = this.#hosts.get(hostKey(target));
+    const host = this.#hosts.get(target);
     if (host?.robots && !host.robots.isAllowed(target)) return 'robots';
     return null;
   }
 
   #finish(entry: FrontierEntry, outcome: Outcome): void {
-    if (outcome.kind === 'retry') {
-      this.#retry(entry, outcome);
-      return;
-    }
+    if (outcome.kind === 'retry' && this.#retry(entry, outcome)) return;
     this.#attempts.delete(entry.id);
-    if (outcome.kind === 'page') {
-      this.#page(entry, outcome);
-      return;
-    }
-    if (outcome.status !== undefined) bump(this.stats.statuses, outcome.status);
-    if (outcome.code === 'robots') this.stats.robotsExcluded++;
-    else if (outcome.code === 'content-type') this.stats.skippedType++;
-    else if (outcome.kind === 'fail') bump(this.stats.errors, outcome.code);
-    this.#store.commit(entry.id, null, outcome.code);
+    if (outcome.kind === 'page') this.#record.page(entry, outcome);
+    else this.#record.settle(entry, outcome);
   }
 
-  #retry(entry: FrontierEntry, outcome: Extract<Outcome, { kind: 'retry' }>): void {
+  /** Schedules another attempt; false when the attempts or the patience are used up. */
+  #retry(entry: FrontierEntry, outcome: Extract<Outcome, { kind: 'retry' }>): boolean {
     const attempt = this.#attempts.get(entry.id) ?? 0;
     const wait = outcome.retryAfterMs;
     if (attempt >= this.#o.retries || (wait !== undefined && wait > this.#o.maxRetryAfterMs)) {
-      this.#attempts.delete(entry.id);
-      bump(this.stats.errors, outcome.code);
-      this.#store.commit(entry.id, null, outcome.code);
-      return;
+      return false;
     }
     this.#attempts.set(entry.id, attempt + 1);
     this.stats.retries++;
     const now = performance.now();
-    const at =
-      now + Math.max(backoffMs(attempt, this.#o.retryBaseMs, this.#o.retryCapMs), wait ?? 0);
+    const backoff = backoffMs(attempt, this.#o.retryBaseMs, this.#o.retryCapMs);
     // Retry-After speaks for the whole host (RFC 9110 §10.2.3): nobody else asks before then.
     if (wait !== undefined) {
-      const host = this.#hostOf(entry.url);
+      const host = this.#hosts.of(entry.url);
       host.nextAt = Math.max(host.nextAt, now + wait);
     }
-    this.#retries.push({ entry, attempt: attempt + 1, at });
-  }
-
-  #page(entry: FrontierEntry, outcome: Extract<Outcome, { kind: 'page' }>): void {
-    const { res, url } = outcome;
-    if (outcome.via.length > 0) {
-      // Another page queued the target meanwhile: that entry writes the row.
-      if (this.#store.seen.has(url)) {
-        this.#store.commit(entry.id, null, 'redirect-seen');
-        return;
-      }
-      // The target is now seen, so a later link to it is not fetched again (after a resume too).
-      this.#store.addFinished(url, entry.depth, 'redirect-target');
-    }
-    const extracted = this.#extract(decodeHtml(res.body!, res.contentType).text);
-    this.stats.pages++;
-    this.stats.bytes += res.body!.length;
-    bump(this.stats.statuses, res.status);
-    if (entry.depth < this.#o.depth) {
-      const base = extracted.base ? (normalizeUrl(extracted.base, url) ?? url) : url;
-      for (const href of extracted.links) {
-        const link = normalizeUrl(href, base);
-        if (link !== null && this.#scope(link)) this.#store.add(link, entry.depth + 1);
-      }
-    }
-    const row = this.#output.format({
-      url,
-      status: res.status,
-      depth: entry.depth,
-      fields: extracted.fields,
-    });
-    this.#store.commit(entry.id, row, String(res.status));
+    this.#retries.push({ entry, attempt: attempt + 1, at: now + Math.max(backoff, wait ?? 0) });
+    return true;
   }
 }

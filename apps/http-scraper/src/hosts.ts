@@ -5,6 +5,7 @@ import { getWithCache, type HttpContext } from './page.ts';
 import { backoffMs } from './retry.ts';
 import { ALLOW_ALL, type Robots, robotsFromResponse } from './robots.ts';
 import type { FrontierEntry } from './store.ts';
+import { hostKey } from './url.ts';
 
 export class HostState {
   active = 0;
@@ -13,7 +14,8 @@ export class HostState {
   lastStart = Number.NEGATIVE_INFINITY;
   delayMs: number;
   robots: Robots | undefined;
-  loading = false;
+  /** Set while (and once) robots.txt is being read. */
+  loading: Promise<void> | undefined;
   /** Entries taken from the frontier, waiting for this host's next free slot. */
   readonly queue: FrontierEntry[] = [];
   head = 0;
@@ -64,6 +66,45 @@ export class HostState {
     const wait = this.nextAt - performance.now();
     if (wait > 0) await sleep(wait, undefined, signal ? { signal } : {});
     this.claim(performance.now());
+  }
+}
+
+/** Every host the crawl has met, by host key. */
+export class HostRegistry {
+  readonly #hosts = new Map<string, HostState>();
+
+  constructor(
+    readonly ctx: HttpContext,
+    readonly options: CrawlOptions,
+  ) {}
+
+  /** The host of a URL, created on first sight (robots.txt not read yet). */
+  of(url: string): HostState {
+    const key = hostKey(url);
+    let host = this.#hosts.get(key);
+    if (host === undefined) {
+      host = new HostState(key, new URL(url).origin, this.options.delayMs);
+      this.#hosts.set(key, host);
+    }
+    return host;
+  }
+
+  /** The host of a URL once its robots.txt has been read (read once, however many ask). */
+  async ready(url: string): Promise<HostState> {
+    const host = this.of(url);
+    host.loading ??= loadRobots(host, this.ctx, this.options).then((robots) => {
+      host.robots = robots;
+    });
+    await host.loading;
+    return host;
+  }
+
+  get(url: string): HostState | undefined {
+    return this.#hosts.get(hostKey(url));
+  }
+
+  values(): IterableIterator<HostState> {
+    return this.#hosts.values();
   }
 }
 
