@@ -17,7 +17,7 @@ afterAll(async () => {
   await rm(scratch, { recursive: true, force: true });
 });
 
-describe('exportApp', () => {
+describe('exportApp', { timeout: 60_000 }, () => {
   test.each(findApps(root))('%s exports with nothing pointing back into netlab', async (app) => {
     const dir = join(scratch, app);
     const result = await exportApp(root, app, dir);

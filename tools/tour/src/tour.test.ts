@@ -69,7 +69,7 @@ describe('runTour', () => {
     expect(out.text()).toContain('━━ [1/2] a: the a app');
     expect(out.text()).toContain('━━ [2/2] b: the b app');
     expect(summarize(result, 2)).toMatch(/^demo: all 2 apps passed in [\d.]+ s \(a, b\)$/);
-  }, 30_000);
+  }, 120_000);
 
   test('stops at the first failing demo and reports its exit code', async () => {
     await app('a', { demo: 'node -e 0' });
@@ -82,5 +82,5 @@ describe('runTour', () => {
     expect(summarize(result, 3)).toMatch(/^demo: b failed \(exit 3\) after 1 of 3 apps passed/);
     const { existsSync } = await import('node:fs');
     expect(existsSync(join(root, 'apps', 'c', 'ran'))).toBe(false);
-  }, 30_000);
+  }, 120_000);
 });

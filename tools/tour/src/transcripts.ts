@@ -85,6 +85,7 @@ export function runCommand(
     child.on('close', (code) => {
       clearTimeout(timer);
       const clean = output
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: ESC starts a colour code
         .replace(/\u001b\[[0-9;]*[A-Za-z]/g, '')
         // pnpm's banner names this machine's folders: `> @netlab/x@0.1.0 demo /path` + command.
         .replace(/^> \S+@\S+ \S+ \/.*\n> .*\n\n?/gm, '');
