@@ -100,7 +100,9 @@ async function interleaved(
   }
   return best;
 }
-const mbps = (ms: number) => SIZE / MB / (ms / 1000);
+/** MB/s, or NaN when load noise made the stream run no slower than the `true` run. */
+const mbps = (ms: number) => (ms > 0 ? SIZE / MB / (ms / 1000) : Number.NaN);
+const rate = (x: number) => (Number.isNaN(x) ? 'n/a (noise)' : `${x.toFixed(0)} MB/s`);
 const ssh = (port: number, cipher: string | undefined, cmd: string) => () =>
   timeProcess('ssh', sshArgs(port, cipher, cmd));
 /** Our client inside this process on an open connection: channel open + exec + all data + close. */
@@ -109,7 +111,7 @@ const ourStream = (conn: SshConnection) => async () => {
   await conn.exec(STREAM, { stdout: sink(), stderr: sink() });
   return performance.now() - t0;
 };
-const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
+const ratio = (a: number, b: number) => (Number.isNaN(a / b) ? 'n/a' : `${(a / b).toFixed(2)}x`);
 const line = (text: string) => process.stdout.write(`${text}\n`);
 
 try {
@@ -133,7 +135,7 @@ try {
     // OpenSSH's data path: its stream run minus its own connect+auth+`true` run.
     const [oursClient, opensshClient] = [mbps(c.ours!), mbps(c.sshStream! - c.sshTrue!)];
     line(
-      `client stream from sshd, ${label}: ours ${oursClient.toFixed(0)} MB/s, OpenSSH ssh ${opensshClient.toFixed(0)} MB/s, ratio ${ratio(oursClient, opensshClient)} (goal >= ${goal}x)`,
+      `client stream from sshd, ${label}: ours ${rate(oursClient)}, OpenSSH ssh ${rate(opensshClient)}, ratio ${ratio(oursClient, opensshClient)} (goal >= ${goal}x)`,
     );
     const v = await interleaved({
       oursTrue: ssh(ours.port, cipher, 'true'),
@@ -143,7 +145,7 @@ try {
     });
     const [toOurs, toSshd] = [mbps(v.oursStream! - v.oursTrue!), mbps(v.sshdStream! - v.sshdTrue!)];
     line(
-      `server stream to OpenSSH ssh, ${label}: ours ${toOurs.toFixed(0)} MB/s, sshd ${toSshd.toFixed(0)} MB/s, ratio ${ratio(toOurs, toSshd)} (goal >= ${goal}x)`,
+      `server stream to OpenSSH ssh, ${label}: ours ${rate(toOurs)}, sshd ${rate(toSshd)}, ratio ${ratio(toOurs, toSshd)} (goal >= ${goal}x)`,
     );
   }
 
