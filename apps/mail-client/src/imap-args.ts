@@ -1,6 +1,36 @@
 /** IMAP command arguments: strings, mailbox names (modified UTF-7), dates and SEARCH keys. */
 import type { SearchObject } from 'imapflow';
-import type { CommandPart } from './imap-connection.ts';
+
+/** A command argument: plain text, or bytes to send as a literal (RFC 3501 §4.3). */
+export type CommandPart = string | { literal: Buffer };
+
+/**
+ * Encodes `tag parts... CRLF`. Without LITERAL+ (RFC 7888) each literal must wait for the
+ * server's `+`, so the command comes out in segments: `first` now, each of `waiting` on a `+`.
+ * `text` is the whole command as text, for --trace.
+ */
+export function encodeCommand(
+  tag: string,
+  parts: CommandPart | CommandPart[],
+  literalPlus: boolean,
+): { first: Buffer; waiting: Buffer[]; text: string } {
+  const segments: Buffer[][] = [[]];
+  let text = `${tag} `;
+  for (const part of Array.isArray(parts) ? parts : [parts]) {
+    if (typeof part === 'string') {
+      text += part;
+      continue;
+    }
+    const size = part.literal.length;
+    segments.at(-1)!.push(Buffer.from(`${text}{${size}${literalPlus ? '+' : ''}}\r\n`));
+    if (literalPlus) segments.at(-1)!.push(part.literal);
+    else segments.push([part.literal]);
+    text = '';
+  }
+  segments.at(-1)!.push(Buffer.from(`${text}\r\n`));
+  const [first, ...waiting] = segments.map((s) => Buffer.concat(s));
+  return { first: first!, waiting, text: segments.flat().join('') };
+}
 
 /** An IMAP string argument: quoted when plain ASCII allows it, else a literal (RFC 3501 §4.3). */
 export function imapString(value: string): CommandPart {

@@ -2,12 +2,10 @@
 import { Socket } from 'node:net';
 import { type ConnectionOptions, type TLSSocket, connect as tlsConnect } from 'node:tls';
 import { MailError, toMailError } from './errors.ts';
+import { type CommandPart, encodeCommand } from './imap-args.ts';
 import { DEFAULT_LIMITS, ResponseReader } from './imap-reader.ts';
-import { type ImapResponse, parseResponse } from './imap-response.ts';
+import { commandError, type ImapResponse, parseResponse } from './imap-response.ts';
 import type { TraceSink } from './trace.ts';
-
-/** A command argument: plain text, or bytes to send as a literal (RFC 3501 §4.3). */
-export type CommandPart = string | { literal: Buffer };
 
 export interface WireOptions {
   host: string;
@@ -84,28 +82,11 @@ export class ImapWire {
     if (this.closed) return Promise.reject(this.closed);
     if (this.pending) throw new Error('ImapWire runs one command at a time');
     const tag = `L${++this.counter}`;
-    // Without LITERAL+ (RFC 7888) each literal waits for the server's `+`: the command goes out
-    // in segments, the first now and each next one on a continuation request.
-    const plus = this.capabilities.has('LITERAL+');
-    const segments: Buffer[][] = [[]];
-    let text = `${tag} `;
-    for (const part of Array.isArray(parts) ? parts : [parts]) {
-      if (typeof part === 'string') {
-        text += part;
-        continue;
-      }
-      const size = part.literal.length;
-      segments.at(-1)!.push(Buffer.from(`${text}{${size}${plus ? '+' : ''}}\r\n`));
-      if (plus) segments.at(-1)!.push(part.literal);
-      else segments.push([part.literal]);
-      text = '';
-    }
-    segments.at(-1)!.push(Buffer.from(`${text}\r\n`));
-    const [first, ...waiting] = segments.map((s) => Buffer.concat(s));
-    this.traceOut(traceAs ? `${tag} ${traceAs}` : segments.flat().join(''));
+    const { first, waiting, text } = encodeCommand(tag, parts, this.capabilities.has('LITERAL+'));
+    this.traceOut(traceAs ? `${tag} ${traceAs}` : text);
     return new Promise((resolve, reject) => {
       this.pending = { tag, onUntagged, waiting, resolve, reject };
-      this.socket.write(first!);
+      this.socket.write(first);
     });
   }
 
@@ -265,17 +246,4 @@ export class ImapWire {
     const { trace, mask = (l: string) => l } = this.options;
     if (trace) trace(mask(`IMAP S: ${text}`));
   }
-}
-
-/** A tagged NO/BAD as a MailError: the code inside brackets picks the MailError code. */
-export function commandError(response: ImapResponse, label: string): MailError {
-  const code = response.code?.split(' ')[0]?.toUpperCase();
-  const what = `${label}: ${response.kind} ${response.code ? `[${response.code}] ` : ''}${response.text}`;
-  if (code === 'AUTHENTICATIONFAILED' || code === 'AUTHORIZATIONFAILED')
-    return new MailError(
-      'ERR_AUTH_FAILED',
-      `${label}: authentication failed (check user and password)`,
-    );
-  if (code === 'NONEXISTENT') return new MailError('ERR_UNKNOWN_FOLDER', what);
-  return new MailError('ERR_SERVER', what);
 }

@@ -23,9 +23,21 @@ export interface ImapResponse {
 }
 
 const STATUS = new Set(['OK', 'NO', 'BAD', 'BYE', 'PREAUTH']);
-// RFC 3501 §9 atom-specials, minus `[`, `]` and `\` which we let atoms carry (flags like \Seen,
-// FETCH keys like BODY[HEADER.FIELDS (DATE)]).
-const ATOM_END = new Set([' ', '(', ')', '"', '{', '\r', '\n']);
+// An atom runs up to RFC 3501 §9 atom-specials, but may carry `\` (flags like \Seen) and a
+// bracketed section that holds spaces and parens (FETCH keys like BODY[HEADER.FIELDS (DATE)]).
+// A `[` with no `]` runs the match to the end of the text, which the parser reports.
+const ATOM = /(?:[^ ()"{\r\n[]|\[[^\]\r\n]*\]?)+/y;
+
+/** Index of the `"` closing a quoted string whose body starts at `from`, or -1. */
+function endOfQuoted(text: string, from: number): number {
+  for (let i = from; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5c)
+      i++; // backslash: the next character is literal
+    else if (c === 0x22) return i;
+  }
+  return -1;
+}
 
 const garbage = (raw: string, why: string) =>
   new MailError(
@@ -92,15 +104,11 @@ export function parseValues(text: string, literals: Buffer[], raw = text): ImapV
       stack.pop();
       at++;
     } else if (c === '"') {
-      let value = '';
-      let i = at + 1;
-      for (; i < text.length && text[i] !== '"'; i++) {
-        if (text[i] === '\\') i++;
-        value += text[i] ?? '';
-      }
-      if (i >= text.length) throw garbage(raw, 'unterminated quoted string');
-      top.push(value);
-      at = i + 1;
+      const close = endOfQuoted(text, at + 1);
+      if (close < 0) throw garbage(raw, 'unterminated quoted string');
+      const body = text.slice(at + 1, close);
+      top.push(body.includes('\\') ? body.replace(/\\(.)/g, '$1') : body);
+      at = close + 1;
     } else if (c === '{') {
       // The reader cut the literal's bytes out after this marker; the line goes on after it.
       const marker = /^\{(\d{1,10})\+?\}/.exec(text.slice(at, at + 14));
@@ -110,22 +118,27 @@ export function parseValues(text: string, literals: Buffer[], raw = text): ImapV
       top.push(literal);
       at += marker[0].length;
     } else {
-      let i = at;
-      while (i < text.length && !ATOM_END.has(text[i]!)) {
-        // A bracketed section may hold spaces and parens: BODY[HEADER.FIELDS (DATE FROM)].
-        if (text[i] === '[') {
-          const close = text.indexOf(']', i);
-          if (close < 0) throw garbage(raw, 'unterminated [');
-          i = close;
-        }
-        i++;
-      }
-      if (i === at) throw garbage(raw, `unexpected character ${JSON.stringify(c)}`);
-      const atom = text.slice(at, i);
+      ATOM.lastIndex = at;
+      const atom = ATOM.exec(text)?.[0];
+      if (!atom) throw garbage(raw, `unexpected character ${JSON.stringify(c)}`);
+      if (atom.lastIndexOf('[') > atom.lastIndexOf(']')) throw garbage(raw, 'unterminated [');
       top.push(atom.length === 3 && atom.toUpperCase() === 'NIL' ? null : atom);
-      at = i;
+      at += atom.length;
     }
   }
   if (stack.length !== 1) throw garbage(raw, 'unbalanced (');
   return stack[0]!;
+}
+
+/** A tagged NO/BAD as a MailError: the code inside brackets picks the MailError code. */
+export function commandError(response: ImapResponse, label: string): MailError {
+  const code = response.code?.split(' ')[0]?.toUpperCase();
+  const what = `${label}: ${response.kind} ${response.code ? `[${response.code}] ` : ''}${response.text}`;
+  if (code === 'AUTHENTICATIONFAILED' || code === 'AUTHORIZATIONFAILED')
+    return new MailError(
+      'ERR_AUTH_FAILED',
+      `${label}: authentication failed (check user and password)`,
+    );
+  if (code === 'NONEXISTENT') return new MailError('ERR_UNKNOWN_FOLDER', what);
+  return new MailError('ERR_SERVER', what);
 }
