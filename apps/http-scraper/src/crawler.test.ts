@@ -198,3 +198,46 @@ describe('timeouts and limits', { timeout: 60_000 }, () => {
     expect(requests(fixture.log, '/stall')).toHaveLength(1);
   });
 });
+
+describe('scope, measured from the server log', { timeout: 60_000 }, () => {
+  it('keeps to --include/--exclude globs and --depth, and stops at --max-pages', async () => {
+    const { fixture, origin } = await site({ pages: 60, extras: false });
+    const pages = (from: number) =>
+      fixture.log
+        .slice(from)
+        .filter((e) => e.path.startsWith('/page/'))
+        .map((e) => e.path);
+
+    await crawl({
+      seeds: [`${origin}/page/0`],
+      out: tempDir(),
+      exclude: ['/page/1*'],
+      sitemaps: false,
+    });
+    const excluded = pages(0);
+    expect(excluded.length).toBeGreaterThan(30);
+    expect(excluded.filter((p) => /^\/page\/1\d*$/.test(p))).toEqual([]);
+
+    let mark = fixture.log.length;
+    await crawl({
+      seeds: [`${origin}/page/0`],
+      out: tempDir(),
+      include: ['/page/?'],
+      sitemaps: false,
+    });
+    expect(new Set(pages(mark))).toEqual(
+      new Set(Array.from({ length: 10 }, (_, i) => `/page/${i}`)),
+    );
+
+    mark = fixture.log.length;
+    await crawl({ seeds: [`${origin}/page/0`], out: tempDir(), depth: 1, sitemaps: false });
+    expect(pages(mark).sort()).toEqual(['/page/0', '/page/1', '/page/2', '/page/3']);
+
+    mark = fixture.log.length;
+    const out = tempDir();
+    const summary = await crawl({ seeds: [`${origin}/page/0`], out, maxPages: 7, sitemaps: false });
+    expect(pages(mark)).toHaveLength(7);
+    expect(rows(out)).toHaveLength(7);
+    expect(summary.pending).toBeGreaterThan(0); // the rest stays queued for a later run
+  });
+});
