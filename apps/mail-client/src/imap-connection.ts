@@ -207,6 +207,9 @@ export class ImapWire {
     if (!this.capabilities.has('STARTTLS'))
       throw new MailError('ERR_TLS', `${this.options.label}: the server does not offer STARTTLS`);
     await this.command('STARTTLS');
+    // Whatever the server (or someone in the path) sent in plain text after its OK is dropped
+    // with the old reader and capabilities, never read as if it came over TLS: the STARTTLS
+    // command-injection class of bugs (CVE-2011-0411).
     const plain = this.socket;
     plain.removeAllListeners('data').removeAllListeners('close').removeAllListeners('error');
     const { servername, tlsOptions } = this.options;
