@@ -1,6 +1,8 @@
 /** Server authentication limits: passwords (scrypt file), MaxAuthTries, login grace time. */
+
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,7 +25,7 @@ const dir = tempDir('auth');
 let withPasswords: OurServer;
 let keysOnly: OurServer;
 const knownHosts = join(dir.path, 'known_hosts');
-const user = process.env.USER ?? 'root';
+const user = userInfo().username;
 
 function options(server: OurServer, extra: Partial<ConnectOptions>): ConnectOptions {
   return {

@@ -1,6 +1,8 @@
 /** The CLI as a user runs it: help, usage errors, exit codes, many hosts, --json, ssh-agent, --trace. */
+
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { spawn as spawnPty } from 'node-pty';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +19,7 @@ import {
 
 const TSX = join(import.meta.dirname, '..', 'node_modules', '.bin', 'tsx');
 const MAIN = join(import.meta.dirname, 'main.ts');
+const me = userInfo().username;
 const dir = tempDir('cli');
 let server: OurServer;
 let key: { path: string; publicLine: string };
@@ -81,7 +84,7 @@ describe('ssh-shell CLI', { timeout: 90_000 }, () => {
   });
 
   it('runs on many hosts with prefixes and a summary, and --json results', async () => {
-    const hosts = `${target()},root@${target()},127.0.0.1:1`;
+    const hosts = `${target()},${me}@${target()},127.0.0.1:1`;
     const r = await cli([
       'exec',
       ...common(),
@@ -197,12 +200,15 @@ describe('ssh-shell CLI', { timeout: 90_000 }, () => {
         ...opensshOptions(kh, key.path),
         '-p',
         port,
-        'root@127.0.0.1',
+        `${me}@127.0.0.1`,
         'echo served',
       ]);
       expect(r).toMatchObject({ code: 0, stdout: 'served\n' });
       expect(
-        await waitUntil(() => /session root@127\.0\.0\.1:\d+ exec "echo served" exit=0/.test(out)),
+        await waitUntil(
+          () =>
+            out.includes(`session ${me}@127.0.0.1:`) && out.includes('exec "echo served" exit=0'),
+        ),
       ).toBe(true);
     } finally {
       const exited = new Promise<number | null>((resolve) => server.once('exit', resolve));

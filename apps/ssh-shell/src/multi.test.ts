@@ -1,5 +1,7 @@
 /** Many hosts: line splitting under any chunking, per-host timeouts that also end the remote command. */
+
 import { writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -55,7 +57,7 @@ describe('execMany', { timeout: 60_000 }, () => {
       label: 'slow',
       host: server.host,
       port: server.port,
-      username: process.env.USER ?? 'root',
+      username: userInfo().username,
     };
     const fast = { ...target, label: 'fast' };
     const results = await execMany([target], 'echo $$; sleep 30', {

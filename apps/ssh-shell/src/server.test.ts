@@ -1,6 +1,8 @@
 /** Our server against OpenSSH's own `ssh` and `sftp` clients: exec, PTY, SFTP, refusals, no orphans. */
+
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { spawn as spawnPty } from 'node-pty';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +18,7 @@ import {
   waitUntil,
 } from '../test/fixtures.ts';
 
+const me = userInfo().username;
 const dir = tempDir('server');
 let server: OurServer;
 let user: { path: string; publicLine: string };
@@ -35,7 +38,7 @@ beforeAll(async () => {
         '-p',
         String(server.port),
         ...extra,
-        'root@127.0.0.1',
+        `${me}@127.0.0.1`,
         ...remote,
       ],
       input,
@@ -51,7 +54,7 @@ describe('OpenSSH ssh against our server', { timeout: 60_000 }, () => {
     const r = await ssh([], ['echo out; echo err >&2; exit 3']);
     expect(r).toMatchObject({ code: 3, stdout: 'out\n', stderr: 'err\n' });
     const log = await server.waitForLog((e) => e.command === 'echo out; echo err >&2; exit 3');
-    expect(log).toMatchObject({ event: 'session', kind: 'exec', user: 'root', exitCode: 3 });
+    expect(log).toMatchObject({ event: 'session', kind: 'exec', user: me, exitCode: 3 });
   });
 
   it('passes stdin through and reports a death by signal (ssh exits 255)', async () => {
@@ -71,7 +74,7 @@ describe('OpenSSH ssh against our server', { timeout: 60_000 }, () => {
       'SendEnv=LANG SECRET_X',
       '-p',
       String(server.port),
-      'root@127.0.0.1',
+      `${me}@127.0.0.1`,
       'printenv LANG SECRET_X; echo done',
     ]);
     expect(r.stdout).toBe('C.UTF-8\ndone\n');
@@ -85,7 +88,7 @@ describe('OpenSSH ssh against our server', { timeout: 60_000 }, () => {
       '-tt',
       '-p',
       String(server.port),
-      'root@127.0.0.1',
+      `${me}@127.0.0.1`,
       'tty; echo $TERM; exit 5',
     ]);
     expect(r.code).toBe(5);
@@ -100,7 +103,7 @@ describe('OpenSSH ssh against our server', { timeout: 60_000 }, () => {
         '-tt',
         '-p',
         String(server.port),
-        'root@127.0.0.1',
+        `${me}@127.0.0.1`,
       ],
       {
         name: 'xterm',
@@ -138,7 +141,7 @@ describe('OpenSSH ssh against our server', { timeout: 60_000 }, () => {
         ...opensshOptions(knownHosts, user.path),
         '-P',
         String(server.port),
-        'root@127.0.0.1',
+        `${me}@127.0.0.1`,
       ],
       batch,
     );
@@ -157,7 +160,7 @@ describe('OpenSSH ssh against our server', { timeout: 60_000 }, () => {
         ...opensshOptions(knownHosts, user.path),
         '-P',
         String(server.port),
-        'root@127.0.0.1',
+        `${me}@127.0.0.1`,
       ],
       'ls -1 /many\n',
     );
@@ -172,7 +175,7 @@ describe('OpenSSH ssh against our server', { timeout: 60_000 }, () => {
         ...opensshOptions(knownHosts, user.path),
         '-P',
         String(server.port),
-        'root@127.0.0.1',
+        `${me}@127.0.0.1`,
       ],
       `get /../../../../etc/hostname ${join(dir.path, 'h')}\n`,
     );
@@ -187,7 +190,7 @@ describe('our server refuses', { timeout: 60_000 }, () => {
       ...opensshOptions(knownHosts, stranger.path),
       '-p',
       String(server.port),
-      'root@127.0.0.1',
+      `${me}@127.0.0.1`,
       'true',
     ]);
     expect(r.code).toBe(255);
@@ -201,7 +204,7 @@ describe('our server refuses', { timeout: 60_000 }, () => {
       'PreferredAuthentications=password',
       '-p',
       String(server.port),
-      'root@127.0.0.1',
+      `${me}@127.0.0.1`,
       'true',
     ]);
     expect(r.code).toBe(255);
@@ -215,7 +218,7 @@ describe('our server refuses', { timeout: 60_000 }, () => {
       ...opensshOptions(empty, user.path),
       '-p',
       String(server.port),
-      'root@127.0.0.1',
+      `${me}@127.0.0.1`,
       'true',
     ]);
     expect(r.code).toBe(255);
@@ -230,7 +233,7 @@ describe('our server refuses', { timeout: 60_000 }, () => {
       ...opensshOptions(wrong, user.path),
       '-p',
       String(server.port),
-      'root@127.0.0.1',
+      `${me}@127.0.0.1`,
       'true',
     ]);
     expect(r.code).toBe(255);
@@ -246,7 +249,7 @@ describe('no orphans', { timeout: 60_000 }, () => {
         ...(mode === 'pty' ? ['-tt'] : []),
         '-p',
         String(server.port),
-        'root@127.0.0.1',
+        `${me}@127.0.0.1`,
         'echo pids $$ $(sleep 300 >/dev/null 2>&1 & echo $!); sleep 300',
       ];
       const child = spawn('ssh', args, { stdio: ['pipe', 'pipe', 'pipe'] });
