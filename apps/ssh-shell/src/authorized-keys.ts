@@ -2,11 +2,10 @@
 import { readFileSync } from 'node:fs';
 import type { ParsedKey } from 'ssh2';
 import ssh2 from 'ssh2';
-
-const { utils } = ssh2;
-
 import { SshShellError } from './errors.ts';
 import { fingerprint } from './keys.ts';
+
+const { utils } = ssh2;
 
 export interface AuthorizedKey {
   key: ParsedKey;

@@ -3,10 +3,9 @@ import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ssh2 from 'ssh2';
+import { SshShellError } from './errors.ts';
 
 const { utils } = ssh2;
-
-import { SshShellError } from './errors.ts';
 
 /** The key type named at the start of an SSH public key blob (`ssh-ed25519`, `ssh-rsa`, ...). */
 export function keyTypeOf(blob: Buffer): string {

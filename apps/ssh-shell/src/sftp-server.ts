@@ -1,16 +1,15 @@
 /** SFTP subsystem (server side) backed by the real file system, scoped to one root folder. */
-import type { Stats } from 'node:fs';
 import { constants as fsConstants } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import * as fs from 'node:fs/promises';
 import type { Attributes, SFTPWrapper } from 'ssh2';
 import ssh2 from 'ssh2';
-
-const { utils } = ssh2;
-
+import { applyAttrs, longname, statusFor, toAttrs } from './sftp-attrs.ts';
 import { realPathInside, virtualPath } from './sftp-paths.ts';
 
+const { utils } = ssh2;
 const { STATUS_CODE } = utils.sftp;
+
 /** Bound on open handles per SFTP session; more OPENs get FAILURE until some are closed. */
 const MAX_HANDLES = 256;
 /** Largest READ answered at once; clients accept short reads (OpenSSH asks for 32 KiB). */
@@ -21,58 +20,6 @@ type Handle =
   | { kind: 'dir'; path: string; names: string[] | undefined };
 /** Entries per READDIR reply: keeps each NAME packet far below the 256 KiB packet limit. */
 const DIR_BATCH = 100;
-
-function toAttrs(st: Stats): Attributes {
-  return {
-    mode: st.mode,
-    uid: st.uid,
-    gid: st.gid,
-    size: st.size,
-    atime: Math.floor(st.atimeMs / 1000),
-    mtime: Math.floor(st.mtimeMs / 1000),
-  };
-}
-
-/** `ls -l` style line; OpenSSH's `sftp ls -l` prints it as is. */
-function longname(name: string, st: Stats): string {
-  const type = st.isDirectory() ? 'd' : st.isSymbolicLink() ? 'l' : '-';
-  const rwx = 'rwxrwxrwx'.replace(/./g, (c, i: number) => (st.mode & (0o400 >> i) ? c : '-'));
-  // ls: `Nov 22 12:55` for the last six months, `Nov 22  2025` for older files.
-  const [, mon, day, year, hhmm] =
-    /^\w+ (\w+) (\d+) (\d+) (\d+:\d+)/.exec(st.mtime.toString()) ?? [];
-  const recent = Date.now() - st.mtimeMs < 182 * 86_400_000;
-  const date = `${mon} ${day?.padStart(2)} ${recent ? hhmm : ` ${year}`}`;
-  return `${type}${rwx} ${String(st.nlink).padStart(4)} ${String(st.uid).padEnd(8)} ${String(st.gid).padEnd(8)} ${String(st.size).padStart(12)} ${date} ${name}`;
-}
-
-function statusFor(err: unknown): number {
-  switch ((err as NodeJS.ErrnoException).code) {
-    case 'ENOENT':
-      return STATUS_CODE.NO_SUCH_FILE;
-    case 'EACCES':
-    case 'EPERM':
-    case 'ERR_PATH_OUTSIDE_ROOT':
-      return STATUS_CODE.PERMISSION_DENIED;
-    default:
-      return STATUS_CODE.FAILURE;
-  }
-}
-
-/** SETSTAT/FSETSTAT: permissions, size (truncate) and times, whichever the client sent. */
-async function applyAttrs(target: string | FileHandle, attrs: Partial<Attributes>) {
-  const ops =
-    typeof target === 'string'
-      ? {
-          chmod: (m: number) => fs.chmod(target, m),
-          truncate: (n: number) => fs.truncate(target, n),
-          utimes: (a: number, m: number) => fs.utimes(target, a, m),
-        }
-      : target;
-  if (attrs.mode !== undefined) await ops.chmod(attrs.mode & 0o7777);
-  if (attrs.size !== undefined) await ops.truncate(attrs.size);
-  if (attrs.atime !== undefined && attrs.mtime !== undefined)
-    await ops.utimes(attrs.atime, attrs.mtime);
-}
 
 /** Answer every request of one SFTP session; each reply is a status, handle, data, name or attrs. */
 export function serveSftp(sftp: SFTPWrapper, rootDir: string, activity: () => void): void {
