@@ -1,4 +1,5 @@
 /** Conversations over a real server on port 0: rooms, whispers, nicks, history and replay. */
+import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type ChatClient, connect } from './client.ts';
 import type { ChatLine } from './protocol.ts';
@@ -131,14 +132,17 @@ describe('conversation', () => {
     let reconnected = 0;
     bob.on('reconnected', () => reconnected++);
     const total = 600;
+    let back: Promise<unknown> = Promise.resolve();
     for (let i = 1; i <= total; i++) {
       void ann.say('#a', `n${i}`);
       if (i % 150 === 0) {
+        await back; // each drop hits a live connection
+        back = once(bob, 'reconnected');
         bob.drop(); // the network fails under bob; ann keeps talking
-        await new Promise((r) => setTimeout(r, 30));
       }
       if (i % 50 === 0) await ann.say('#a', `sync ${i}`);
     }
+    await back;
     const expected = total + total / 50;
     await until(() => seen.length === expected, `${expected} lines at bob`);
     expect(reconnected).toBe(4);
@@ -166,5 +170,15 @@ describe('conversation', () => {
     await bob.say('#a', 'after the restart');
     await until(() => seen.length === 1, 'the first line after the restart');
     expect(seen[0]).toMatchObject({ seq: 1, from: 'bob', text: 'after the restart' });
+  });
+
+  it('works over IPv6 loopback', T, async () => {
+    server = createServer({ rate: 0 });
+    const { port: v6port, family } = await server.listen(0, '::1');
+    expect(family).toBe('IPv6');
+    const ann = await connect({ host: '::1', port: v6port, nick: 'ann', reconnect: false });
+    clients.push(ann);
+    await ann.join('#v6');
+    expect(await ann.say('#v6', 'over ::1')).toMatchObject({ seq: 1, from: 'ann' });
   });
 });
