@@ -5,6 +5,7 @@ import { runHashPassword, runServer, SERVER_HELP } from './cli-server.ts';
 import { runDemo } from './demo.ts';
 
 const HELP = `ssh-shell: an SSH server and client that interoperate with OpenSSH.
+  ssh-shell demo      start a server, run a command and a PTY session through the client, check
 
 ${CLIENT_HELP}
 
