@@ -11,7 +11,9 @@ interface Point {
   lost: number;
 }
 
-const ms = (x: number) => `${x.toFixed(1).padStart(7)} ms`;
+/** No samples (every observer was dropped) prints as n/a; JSON turns NaN into null. */
+const ms = (x: number | null) =>
+  Number.isFinite(x) ? `${x!.toFixed(1).padStart(7)} ms` : '    n/a   ';
 const fmt = (name: string, rate: number, p: Point) =>
   `fanout ${name.padEnd(8)} rate ${String(rate).padStart(6)}/s  delivered ${String(p.deliveredPerSec).padStart(9)}/s  ` +
   `p50 ${ms(p.p50)}  p99 ${ms(p.p99)}  rss ${p.rssMiB.toFixed(0)} MiB` +
@@ -35,7 +37,13 @@ async function point(
   );
   const rssMiB = rssOf(pid) / 2 ** 20;
   await new Promise((done) => setTimeout(done, 1000)); // let the server finish with this run
-  return { deliveredPerSec: r.deliveredPerSec!, p50: r.p50!, p99: r.p99!, rssMiB, lost: r.lost! };
+  return {
+    deliveredPerSec: r.deliveredPerSec!,
+    p50: r.p50 ?? Number.NaN,
+    p99: r.p99 ?? Number.NaN,
+    rssMiB,
+    lost: r.lost!,
+  };
 }
 
 /**

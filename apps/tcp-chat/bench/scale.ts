@@ -56,7 +56,7 @@ export async function scaleBench(
     );
     console.log(
       `scale ${rate} msgs/s over ${rooms} rooms: delivered ${result.deliveredPerSec}/s  ` +
-        `p50 ${result.p50!.toFixed(1)} ms  p99 ${result.p99!.toFixed(1)} ms  rss ${(rssOf(pid) / 2 ** 20).toFixed(1)} MiB`,
+        `p50 ${Number(result.p50).toFixed(1)} ms  p99 ${Number(result.p99).toFixed(1)} ms  rss ${(rssOf(pid) / 2 ** 20).toFixed(1)} MiB`,
     );
   } finally {
     await server.stop();
