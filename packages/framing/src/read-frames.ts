@@ -38,7 +38,7 @@ export function readFrames(
   codec: FrameCodec,
   options: ReadFramesOptions = {},
 ): AsyncIterableIterator<Buffer> {
-  return new FrameReader(stream, codec.createDecoder(), options.highWaterFrames ?? 1024, takeOne);
+  return new FrameReader(stream, codec.createDecoder(), options.highWaterFrames ?? 1024, false);
 }
 
 /**
@@ -61,22 +61,8 @@ export function readFrameBatches(
   codec: FrameCodec,
   options: ReadFramesOptions = {},
 ): AsyncIterableIterator<Buffer[]> {
-  return new FrameReader(stream, codec.createDecoder(), options.highWaterFrames ?? 1024, takeAll);
+  return new FrameReader(stream, codec.createDecoder(), options.highWaterFrames ?? 1024, true);
 }
-
-/** How a reader hands queued frames over: one at a time, or all at once. */
-type Take<T> = (queue: Buffer[], head: number) => { value: T; head: number };
-
-const takeOne: Take<Buffer> = (queue, head) => {
-  const value = queue[head]!;
-  queue[head] = EMPTY; // let the frame be collected once the consumer drops it
-  return { value, head: head + 1 };
-};
-
-const takeAll: Take<Buffer[]> = (queue, head) => ({
-  value: head === 0 ? queue : queue.slice(head),
-  head: queue.length,
-});
 
 type Waiter<T> = {
   resolve: (result: IteratorResult<T>) => void;
@@ -102,13 +88,14 @@ class FrameReader<T> implements AsyncIterableIterator<T> {
   #finished = false;
   #failure: unknown = null;
   #waiter: Waiter<T> | null = null;
-  readonly #takeFrom: Take<T>;
+  /** Hand over all queued frames as one array (readFrameBatches) rather than one by one. */
+  readonly #batches: boolean;
 
-  constructor(stream: Readable, decoder: FrameDecoder, highWater: number, take: Take<T>) {
+  constructor(stream: Readable, decoder: FrameDecoder, highWater: number, batches: boolean) {
     this.#stream = stream;
     this.#decoder = decoder;
     this.#highWater = highWater;
-    this.#takeFrom = take;
+    this.#batches = batches;
   }
 
   [Symbol.asyncIterator](): this {
@@ -165,14 +152,24 @@ class FrameReader<T> implements AsyncIterableIterator<T> {
     return this.next();
   }
 
+  /** Called only with frames queued. T is Buffer[] for batches, Buffer otherwise. */
   #take(): T {
-    const { value, head } = this.#takeFrom(this.#queue, this.#head);
-    this.#head = head;
-    if (head === this.#queue.length) {
+    const queue = this.#queue;
+    const head = this.#head;
+    if (this.#batches) {
       this.#queue = [];
       this.#head = 0;
+      return (head === 0 ? queue : queue.slice(head)) as T;
     }
-    return value;
+    const frame = queue[head]!;
+    if (head + 1 < queue.length) {
+      queue[head] = EMPTY; // let the frame be collected once the consumer drops it
+      this.#head = head + 1;
+    } else {
+      queue.length = 0; // never handed out in this mode, so the array is reused
+      this.#head = 0;
+    }
+    return frame as T;
   }
 
   #start(): void {

@@ -1,6 +1,7 @@
 /** readFrames + FrameWriter over a real loopback TCP socket pair. */
 import { once } from 'node:events';
 import { connect, createServer, type Server, type Socket } from 'node:net';
+import { PassThrough } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { delimited } from './delimited.ts';
@@ -155,6 +156,56 @@ describe('stream adapters over loopback TCP', () => {
       got.push(...batch);
     }
     expect(got).toEqual(payloads);
+  });
+
+  it('reuses a packing buffer only after its socket is done with it', async () => {
+    // Two writers share the process-wide pool; nothing is awaited, the readers start late,
+    // so with 12 MB per socket (more than the kernel buffers on loopback) many packed
+    // buffers wait in the socket's queue, and a reuse before the socket is done with one
+    // would overwrite frames not yet on the wire.
+    const pairs = [await pair(), await pair()];
+    const codec = lengthPrefixed();
+    const batches = (tag: number) =>
+      Array.from({ length: 200 }, (_, b) =>
+        Array.from({ length: 60 }, (_, f) => Buffer.alloc(1000 + f, `${tag}:${b}:${f};`)),
+      );
+    const sent = pairs.map((_, tag) => batches(tag));
+    const writes = pairs.map(async ({ client }, tag) => {
+      const writer = new FrameWriter(client, codec);
+      await Promise.all(sent[tag]!.map((batch) => writer.writeMany(batch)));
+      await writer.end();
+    });
+    await sleep(50);
+    const received = pairs.map(async ({ server }) => {
+      const got: string[] = [];
+      for await (const frame of readFrames(server, codec)) got.push(frame.toString('latin1'));
+      return got;
+    });
+    await Promise.all(writes);
+    const got = await Promise.all(received);
+    for (const tag of [0, 1]) {
+      expect(got[tag]).toEqual(sent[tag]!.flat().map((p) => p.toString('latin1')));
+    }
+  });
+
+  it('never reuses a buffer it gave to a stream that may keep it (a PassThrough)', async () => {
+    const stream = new PassThrough();
+    const writer = new FrameWriter(stream, lengthPrefixed());
+    const batches = Array.from({ length: 40 }, (_, b) =>
+      Array.from({ length: 50 }, (_, f) => Buffer.alloc(200, `${b}:${f};`)),
+    );
+    // Each batch's write callback runs before the next batch is packed (until the
+    // PassThrough's buffer is full), while its reader still holds the very chunks written.
+    const writes: Promise<void>[] = [];
+    for (const batch of batches) {
+      writes.push(writer.writeMany(batch));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const flushed = Promise.all(writes).then(() => writer.end());
+    const got: string[] = [];
+    for await (const frame of readFrames(stream, lengthPrefixed())) got.push(frame.toString());
+    await flushed;
+    expect(got).toEqual(batches.flat().map((p) => p.toString()));
   });
 
   it('settles at once when reading starts after the stream ended or failed', async () => {
