@@ -2,10 +2,12 @@
 import { Packr } from 'msgpackr';
 import { z } from 'zod';
 import { SerializationError } from './errors.ts';
+import { createReader, decodeWith, MISS } from './fast-read.ts';
 import { checkHandshake, type Handshake, makeHandshake } from './handshake.ts';
 import { Decoder } from './msgpack/decode.ts';
 import { Encoder } from './msgpack/encode.ts';
 import { formatPath } from './path.ts';
+import { compileMessages } from './schema-reader.ts';
 
 /** Fields of each message type, as zod shapes: `{ say: { room: z.string(), text: z.string() } }`. */
 export type MessageDefinitions = Record<string, z.ZodRawShape>;
@@ -128,9 +130,11 @@ export function defineProtocol<const M extends MessageDefinitions>(
   const accepts = Object.freeze([...(options.accepts ?? [version])]);
   const strict = options.unknownKeys === 'reject';
   const schemas = new Map<string, z.ZodType>();
+  const shapes = new Map<string, z.ZodRawShape>();
   for (const [type, fields] of Object.entries(options.messages)) {
     if ('type' in fields) throw new TypeError(`message ${type} must not declare a 'type' field`);
     const shape = { type: z.literal(type), ...fields };
+    shapes.set(type, shape);
     schemas.set(type, strict ? z.strictObject(shape) : z.object(shape));
   }
   const types = Object.freeze([...schemas.keys()]) as readonly (keyof M & string)[];
@@ -147,6 +151,11 @@ export function defineProtocol<const M extends MessageDefinitions>(
   const records = options.records === true;
   const encoder = new Encoder(packr);
   const decoder = new Decoder(packr);
+  // Fast path of decode: bytes straight into a message that zod would accept unchanged.
+  // Whatever it does not accept (errors included) takes the generic path below, so
+  // results and errors are zod's. (Unknown keys make it miss, so strip/reject are kept.)
+  const fast = records ? undefined : compileMessages(shapes);
+  const reader = createReader();
 
   function invalid(message: string, path: string, messageType?: string, cause?: unknown) {
     return new SerializationError('ERR_INVALID_MESSAGE', message, { path, messageType, cause });
@@ -219,7 +228,16 @@ export function defineProtocol<const M extends MessageDefinitions>(
       }
       return pack(message);
     },
-    decode: (bytes) => validate(unpack(bytes)),
+    decode(bytes) {
+      if (fast !== undefined) {
+        const buffer = Buffer.isBuffer(bytes)
+          ? bytes
+          : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+        const message = decodeWith(fast, reader, buffer);
+        if (message !== MISS) return message as AnyMessage<M>;
+      }
+      return validate(unpack(bytes));
+    },
     validate,
     handshake: () => makeHandshake(name, version),
     checkHandshake: (value) => checkHandshake(value, name, version, accepts),

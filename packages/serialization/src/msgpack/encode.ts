@@ -79,11 +79,11 @@ export class Encoder {
           p = slab.writeUInt16BE(n, p);
         } else if (n < 0x100000000) {
           slab[p++] = 0xce;
-          p = slab.writeUInt32BE(n, p);
+          p = writeUint32(slab, n, p);
         } else {
           slab[p++] = 0xcf;
-          p = slab.writeUInt32BE(Math.floor(n / 0x100000000), p);
-          p = slab.writeUInt32BE(n >>> 0, p);
+          p = writeUint32(slab, Math.floor(n / 0x100000000), p);
+          p = writeUint32(slab, n >>> 0, p);
         }
       } else if (n >= -32) slab[p++] = n & 0xff;
       else if (n >= -0x80) {
@@ -109,11 +109,13 @@ export class Encoder {
 
   #string(s: string): void {
     const length = s.length;
-    if (length <= 8) {
-      // Short ASCII strings (keys, nicks, types): a JS loop beats a call into C++.
-      this.#ensure(length + 1);
+    if (length < 86) {
+      // ASCII (keys, nicks, most chat text) is one byte per unit, so the header is known
+      // before writing: a JS loop beats calls into C++ at this size. Non-ASCII: below.
+      this.#ensure(length * 3 + 2);
       const slab = this.#slab;
-      let p = this.#pos + 1;
+      const start = this.#pos;
+      let p = start + (length < 32 ? 1 : 2);
       let i = 0;
       for (; i < length; i++) {
         const c = s.charCodeAt(i);
@@ -121,7 +123,11 @@ export class Encoder {
         slab[p++] = c;
       }
       if (i === length) {
-        slab[this.#pos] = 0xa0 | length;
+        if (length < 32) slab[start] = 0xa0 | length;
+        else {
+          slab[start] = 0xd9;
+          slab[start + 1] = length;
+        }
         this.#pos = p;
         return;
       }
@@ -237,6 +243,15 @@ export interface FastBuffer extends Buffer {
 }
 /** Deeper values are refused rather than risking the call stack. */
 export const MAX_DEPTH = 200;
+
+/** Buffer#writeUInt32BE without its range checks (the callers' values are in range). */
+function writeUint32(slab: Buffer, n: number, p: number): number {
+  slab[p] = n >>> 24;
+  slab[p + 1] = n >>> 16;
+  slab[p + 2] = n >>> 8;
+  slab[p + 3] = n;
+  return p + 4;
+}
 
 function hasEnumerableProperties(object: object): boolean {
   for (const _ in object) return true;
