@@ -73,12 +73,19 @@ export async function transfer(
   child.stdout.on('data', (chunk: Buffer) => {
     output += chunk.toString();
   });
+  // Listen for 'exit' from the start: the sender may exit before the receiver has seen the
+  // end of the stream, and a listener added after that would wait for ever.
+  const exited = once(child, 'exit') as Promise<[number | null, string | null]>;
+  const failed = exited.then(([code, signal]) => {
+    throw new Error(`sender exited (${signal ?? code}) before it connected`);
+  });
+  failed.catch(() => {}); // only awaited through the race below
   try {
-    const [socket] = (await once(server, 'connection')) as [Socket];
+    const [socket] = (await Promise.race([once(server, 'connection'), failed])) as [Socket];
     const result = await receive(socket, receiver);
     socket.destroy();
-    const [code] = await once(child, 'exit');
-    if (code !== 0) throw new Error(`sender exited with ${code}`);
+    const [code, signal] = await exited;
+    if (code !== 0) throw new Error(`sender exited with ${signal ?? code}`);
     const expected = Math.floor(total / size) * size;
     if (result.bytes !== expected) throw new Error(`received ${result.bytes} of ${expected}`);
     return {

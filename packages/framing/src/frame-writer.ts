@@ -91,8 +91,9 @@ export class FrameWriter {
 
   /**
    * Write several frames in one corked batch: Node hands them to the socket as a single
-   * `writev`. Small frames are encoded side by side into one buffer (one copy of each
-   * payload, as `write` makes); large payloads are written as they are, never copied.
+   * `writev`. Small frames are encoded side by side into buffers of up to 128 KiB (one copy
+   * of each payload, as `write` makes; on a plain `net.Socket` these buffers are reused once
+   * the socket is done with them); large payloads are written as they are, never copied.
    * @param payloads - frame contents, written in order
    * @returns resolves when the stream can take more data
    * @throws {FramingError} ERR_FRAME_TOO_LARGE or ERR_DELIMITER_IN_PAYLOAD before anything
