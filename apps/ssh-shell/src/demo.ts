@@ -78,8 +78,8 @@ export async function runDemo(): Promise<number> {
         rows: 24,
         onResize: (f) => (resize = f),
       });
-      const waitFor = async (text: string) => {
-        for (let i = 0; i < 100 && !seen().includes(text); i++)
+      const waitFor = async (text: string, tries = 100) => {
+        for (let i = 0; i < tries && !seen().includes(text); i++)
           await new Promise((res) => setTimeout(res, 50));
         return seen().includes(text);
       };
@@ -87,10 +87,16 @@ export async function runDemo(): Promise<number> {
       check(await waitFor('term=xterm'), 'TERM reached the shell');
       check(seen().includes('24 80'), 'terminal is 24 rows x 80 columns');
       resize!(100, 40);
-      await new Promise((res) => setTimeout(res, 200));
-      stdin.write('stty size; exit 7\n');
+      // window-change is a channel request of its own, applied when it arrives: ask the shell
+      // again until it sees the new size (bounded), rather than guessing how long that takes.
+      let resized = false;
+      for (let i = 0; i < 50 && !resized; i++) {
+        stdin.write('stty size\n');
+        resized = await waitFor('40 100', 4);
+      }
+      stdin.write('exit 7\n');
       const shell = await done;
-      check(seen().includes('40 100'), 'window-change made it 40 x 100');
+      check(resized, 'window-change made it 40 x 100');
       check(shell.exitCode === 7, `shell exit status ${shell.exitCode}`);
     } finally {
       await conn.end();

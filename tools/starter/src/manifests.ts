@@ -9,7 +9,9 @@ export interface RepoSettings {
   tools: Record<string, string>;
 }
 
-const TEST_SCRIPT = 'tsc -p . && biome check . && vitest run';
+// Generous per-test and per-hook limits: suites start real servers, on machines that may be small.
+const TEST_SCRIPT =
+  'tsc -p . && biome check . && vitest run --testTimeout=30000 --hookTimeout=120000';
 
 /**
  * The starter's root package.json: the app's own manifest, named after its folder, made a
