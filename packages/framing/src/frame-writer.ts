@@ -126,7 +126,9 @@ export class FrameWriter {
     let runBytes = 0;
     const flush = () => {
       if (run.length === 0) return;
-      const pooled = recycle && runBytes <= PACK_LIMIT;
+      // Only big runs take a pooled buffer, so one in flight never holds more than twice
+      // its bytes (a slow peer's queue of small batches stays the size of its frames).
+      const pooled = recycle && runBytes > PACK_LIMIT / 2 && runBytes <= PACK_LIMIT;
       const packed = pooled ? takeSlab() : Buffer.allocUnsafe(runBytes);
       let offset = 0;
       for (const payload of run) offset = codec.encodeInto(payload, packed, offset);
@@ -217,6 +219,7 @@ const PACK_LIMIT = 128 * 1024;
  * batch costs more than the packing copy itself (its pages are new to the process and
  * fault in as they are filled: measured 3x the sender CPU of a reused one at 1 KiB frames),
  * so a buffer goes back here once the socket's write callback says it is done with it.
+ * Only runs over half a buffer use one (see #encodeBatch).
  * Bound: at most PACK_POOL_MAX buffers (1 MiB) wait here; more are left to the GC. Buffers
  * in flight are bounded by the writer's backpressure, not by the pool.
  */

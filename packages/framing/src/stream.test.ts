@@ -160,14 +160,15 @@ describe('stream adapters over loopback TCP', () => {
 
   it('reuses a packing buffer only after its socket is done with it', async () => {
     // Two writers share the process-wide pool; nothing is awaited, the readers start late,
-    // so with 12 MB per socket (more than the kernel buffers on loopback) many packed
-    // buffers wait in the socket's queue, and a reuse before the socket is done with one
+    // so with 12 MB per socket in batches of 100 KB (more than the kernel buffers on
+    // loopback; big enough runs to use pooled buffers) many packed buffers wait in the
+    // socket's queue, and a reuse before the socket is done with one
     // would overwrite frames not yet on the wire.
     const pairs = [await pair(), await pair()];
     const codec = lengthPrefixed();
     const batches = (tag: number) =>
-      Array.from({ length: 200 }, (_, b) =>
-        Array.from({ length: 60 }, (_, f) => Buffer.alloc(1000 + f, `${tag}:${b}:${f};`)),
+      Array.from({ length: 120 }, (_, b) =>
+        Array.from({ length: 100 }, (_, f) => Buffer.alloc(1000 + f, `${tag}:${b}:${f};`)),
       );
     const sent = pairs.map((_, tag) => batches(tag));
     const writes = pairs.map(async ({ client }, tag) => {
@@ -189,13 +190,14 @@ describe('stream adapters over loopback TCP', () => {
   });
 
   it('never reuses a buffer it gave to a stream that may keep it (a PassThrough)', async () => {
-    const stream = new PassThrough();
+    // A high-water mark above a batch, so the PassThrough calls back before it is read.
+    const stream = new PassThrough({ highWaterMark: 1024 * 1024 });
     const writer = new FrameWriter(stream, lengthPrefixed());
     const batches = Array.from({ length: 40 }, (_, b) =>
-      Array.from({ length: 50 }, (_, f) => Buffer.alloc(200, `${b}:${f};`)),
+      Array.from({ length: 80 }, (_, f) => Buffer.alloc(1000, `${b}:${f};`)),
     );
     // Each batch's write callback runs before the next batch is packed (until the
-    // PassThrough's buffer is full), while its reader still holds the very chunks written.
+    // PassThrough's buffer is full), while its readable side still holds the chunks written.
     const writes: Promise<void>[] = [];
     for (const batch of batches) {
       writes.push(writer.writeMany(batch));
