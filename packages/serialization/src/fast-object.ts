@@ -23,7 +23,9 @@ export function objectReader(fields: Field[]): Read {
 /** Returns the body reader and the scratch values it fills. */
 function objectBody(fields: Field[]): Body & { values: unknown[] } {
   const n = fields.length;
-  const values: unknown[] = new Array(n).fill(ABSENT); // not re-entered: schemas are not recursive
+  // Scratch for the values, reused: decoding is synchronous and a reader is never re-entered
+  // (recursive schemas are left to zod). It keeps the last message's values alive until the next.
+  const values: unknown[] = new Array(n).fill(ABSENT);
   const build = compileBuilder(fields.map((f) => f.key));
   const body = (r: Reader, size: number, done: number): unknown => {
     if (size > n - done) return MISS;
