@@ -115,6 +115,13 @@ export async function exportApp(root: string, app: string, dir: string): Promise
 
 async function builtDependencies(root: string): Promise<string[]> {
   const yaml = await readFile(join(root, 'pnpm-workspace.yaml'), 'utf8');
-  const block = yaml.split('onlyBuiltDependencies:')[1] ?? '';
-  return [...block.matchAll(/^\s+-\s+(\S+)/gm)].map((match) => match[1] as string);
+  // The list right under `onlyBuiltDependencies:`, up to the first line that is not an item.
+  const lines = (yaml.split(/^onlyBuiltDependencies:\n/m)[1] ?? '').split('\n');
+  const items: string[] = [];
+  for (const line of lines) {
+    const item = /^\s+-\s+(\S+)/.exec(line);
+    if (!item) break;
+    items.push(item[1] as string);
+  }
+  return items;
 }
