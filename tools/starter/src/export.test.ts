@@ -25,6 +25,8 @@ describe('exportApp', { timeout: 60_000 }, () => {
     expect(manifest.name).toBe(app);
     expect(manifest.workspaces).toEqual(['packages/*']);
     expect(manifest.packageManager).toMatch(/^pnpm@[\d.]+\+sha512\./);
+    // npm 12 runs no dependency install script that allowScripts does not list.
+    expect(manifest.allowScripts).toMatchObject({ esbuild: true, 'node-pty': true });
     for (const file of result.files) {
       const text = await readFile(join(dir, file), 'utf8');
       expect(text, file).not.toContain(root);

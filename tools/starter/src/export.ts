@@ -77,7 +77,15 @@ export async function exportApp(root: string, app: string, dir: string): Promise
   }
   const devTools = repo.devDependencies ?? {};
   const tools = { '@biomejs/biome': devTools['@biomejs/biome'], typescript: devTools.typescript };
+  const workspace = await readFile(join(root, 'pnpm-workspace.yaml'), 'utf8');
+  const built = yamlList(workspace, 'onlyBuiltDependencies');
+  const ignored = yamlList(workspace, 'ignoredBuiltDependencies');
+  const allowScripts = Object.fromEntries([
+    ...built.map((name) => [name, true] as const),
+    ...ignored.map((name) => [name, false] as const),
+  ]);
   const settings = {
+    allowScripts,
     packageManager: String(repo.packageManager),
     engines: (repo.engines ?? {}) as Record<string, string>,
     tools: Object.fromEntries(Object.entries(tools).filter(([, v]) => v)) as Record<string, string>,
@@ -108,15 +116,14 @@ export async function exportApp(root: string, app: string, dir: string): Promise
     'biome.json',
     starterBiome(JSON.parse(await readFile(join(root, 'biome.json'), 'utf8'))),
   );
-  await write('pnpm-workspace.yaml', pnpmWorkspace(await builtDependencies(root)));
+  await write('pnpm-workspace.yaml', pnpmWorkspace(built, ignored));
   await write('.github/workflows/ci.yml', starterWorkflow(names.includes('peers')));
   return { dir, packages: names, files: written.sort() };
 }
 
-async function builtDependencies(root: string): Promise<string[]> {
-  const yaml = await readFile(join(root, 'pnpm-workspace.yaml'), 'utf8');
-  // The list right under `onlyBuiltDependencies:`, up to the first line that is not an item.
-  const lines = (yaml.split(/^onlyBuiltDependencies:\n/m)[1] ?? '').split('\n');
+function yamlList(yaml: string, key: string): string[] {
+  // The list right under `key:`, up to the first line that is not an item.
+  const lines = (yaml.split(new RegExp(`^${key}:\\n`, 'm'))[1] ?? '').split('\n');
   const items: string[] = [];
   for (const line of lines) {
     const item = /^\s+-\s+(\S+)/.exec(line);

@@ -7,6 +7,11 @@ export interface RepoSettings {
   engines: Record<string, string>;
   /** Versions of the repo-level tools (biome, typescript) the starter's scripts use. */
   tools: Record<string, string>;
+  /**
+   * npm's `allowScripts` (npm 11 warns about unreviewed install scripts, npm 12 blocks them):
+   * the same native builds pnpm-workspace.yaml allows, and the ones it ignores.
+   */
+  allowScripts: Record<string, boolean>;
 }
 
 // Generous per-test and per-hook limits: suites start real servers, on machines that may be small.
@@ -34,6 +39,7 @@ export function rootManifest(app: Manifest, appName: string, repo: RepoSettings)
     scripts: { ...app.scripts, test: TEST_SCRIPT },
     dependencies: unlink(app.dependencies),
     devDependencies: sortKeys({ ...repo.tools, ...unlink(app.devDependencies) }),
+    allowScripts: repo.allowScripts,
   };
 }
 

@@ -35,9 +35,10 @@ export function starterReadme(readme: string, appName: string, packages: string[
  * to them, and the native builds the apps need allowed.
  *
  * @param onlyBuiltDependencies Native packages whose install scripts may run.
+ * @param ignored Packages whose optional builds stay off without a warning.
  * @returns The file's text.
  */
-export function pnpmWorkspace(onlyBuiltDependencies: string[]): string {
+export function pnpmWorkspace(onlyBuiltDependencies: string[], ignored: string[] = []): string {
   return [
     'packages:',
     '  - packages/*',
@@ -48,6 +49,8 @@ export function pnpmWorkspace(onlyBuiltDependencies: string[]): string {
     '',
     'onlyBuiltDependencies:',
     ...onlyBuiltDependencies.map((name) => `  - ${name}`),
+    ...(ignored.length > 0 ? ['', 'ignoredBuiltDependencies:'] : []),
+    ...ignored.map((name) => `  - ${name}`),
     '',
   ].join('\n');
 }

@@ -49,6 +49,10 @@ describe('transcripts', () => {
     expect(result.exitCode).toBe(124);
   });
 
+  test('shows paths below the folder relative to it', async () => {
+    expect((await runCommand('echo /tmp/x/out', '/tmp', 10_000)).output).toBe('./x/out\n');
+  });
+
   test("strips colour codes and pnpm's banner", async () => {
     const banner =
       "printf '> @netlab/x@0.1.0 demo /work/x\\n> tsx src/demo.ts\\n\\n\\033[32mok\\033[39m\\n'";

@@ -88,7 +88,9 @@ export function runCommand(
         // biome-ignore lint/suspicious/noControlCharactersInRegex: ESC starts a colour code
         .replace(/\u001b\[[0-9;]*[A-Za-z]/g, '')
         // pnpm's banner names this machine's folders: `> @netlab/x@0.1.0 demo /path` + command.
-        .replace(/^> \S+@\S+ \S+ \/.*\n> .*\n\n?/gm, '');
+        .replace(/^> \S+@\S+ \S+ \/.*\n> .*\n\n?/gm, '')
+        // Paths below the README's folder are shown relative to it, as a reader's would be.
+        .replaceAll(`${cwd.replace(/\/$/, '')}/`, './');
       resolve({ exitCode: timedOut ? 124 : (code ?? 1), output: clean });
     });
   });
