@@ -1,9 +1,10 @@
 /** startDnsmasq: an authoritative-only DNS server on 127.0.0.1:<port> (UDP+TCP) with given records. */
-import { type Daemon, startDaemon } from './daemon.ts';
+import { startDaemon } from './daemon.ts';
 import { PeerError } from './errors.ts';
 import { ensure } from './install.ts';
-import { HOST, withFreshPorts } from './ports.ts';
-import { makeStateDir, removeStateDir, writeStateFile } from './state.ts';
+import { launchInStateDir } from './launch.ts';
+import { HOST } from './ports.ts';
+import { writeStateFile } from './state.ts';
 
 /** Records to serve. Names are fully qualified without the trailing dot. */
 export interface DnsRecords {
@@ -110,38 +111,22 @@ function dnsmasqConfig(port: number, records: DnsRecords): string {
 export async function startDnsmasq(options: DnsmasqOptions): Promise<DnsmasqPeer> {
   recordLines(options?.records ?? {}); // reject bad records before installing or starting
   const [dnsmasq] = await ensure('dnsmasq');
-  const stateDir = await makeStateDir('dnsmasq');
-  try {
-    const [daemon, port] = await withFreshPorts(1, async ([p]) => {
-      const file = await writeStateFile(
-        stateDir,
-        'dnsmasq.conf',
-        dnsmasqConfig(p!, options.records),
-      );
+  const { daemon, ports, stateDir, stop } = await launchInStateDir(
+    'dnsmasq',
+    1,
+    async (dir, [port]) => {
+      const file = await writeStateFile(dir, 'dnsmasq.conf', dnsmasqConfig(port!, options.records));
       // --no-daemon: foreground, debug mode; --conf-file: ours only, not /etc/dnsmasq.conf.
       const args = ['--no-daemon', `--conf-file=${file}`];
-      const d = await startDaemon({
-        stateDir,
+      return startDaemon({
+        stateDir: dir,
         name: 'dnsmasq',
         command: dnsmasq!,
         args,
-        ports: [p!],
+        ports: [port!],
       });
-      return [d, p!] as [Daemon, number];
-    });
-    return {
-      host: HOST,
-      port,
-      pid: daemon.pid,
-      server: `${HOST}:${port}`,
-      stateDir,
-      async stop() {
-        await daemon.stop();
-        await removeStateDir(stateDir);
-      },
-    };
-  } catch (err) {
-    await removeStateDir(stateDir);
-    throw err;
-  }
+    },
+  );
+  const port = ports[0]!;
+  return { host: HOST, port, pid: daemon.pid, server: `${HOST}:${port}`, stateDir, stop };
 }

@@ -1,9 +1,10 @@
 /** startNgircd: the ngIRCd IRC server on 127.0.0.1:<free port>, limits opened for load tests. */
-import { type Daemon, startDaemon } from './daemon.ts';
+import { startDaemon } from './daemon.ts';
 import { PeerError } from './errors.ts';
 import { ensure } from './install.ts';
-import { HOST, withFreshPorts } from './ports.ts';
-import { makeStateDir, removeStateDir, writeStateFile } from './state.ts';
+import { launchInStateDir } from './launch.ts';
+import { HOST } from './ports.ts';
+import { writeStateFile } from './state.ts';
 
 export interface NgircdOptions {
   /** The server name in replies (default irc.netlab.test). */
@@ -74,34 +75,23 @@ export async function startNgircd(options: NgircdOptions = {}): Promise<NgircdPe
     );
   }
   const [ngircd] = await ensure('ngircd');
-  const stateDir = await makeStateDir('ngircd');
-  try {
-    const [daemon, port] = await withFreshPorts(1, async ([p]) => {
-      const config = ngircdConfig(p!, serverName, nickLength);
-      const file = await writeStateFile(stateDir, 'ngircd.conf', config);
-      const args = ['-n', '-f', file];
-      const d = await startDaemon({
-        stateDir,
+  const { daemon, ports, stateDir, stop } = await launchInStateDir(
+    'ngircd',
+    1,
+    async (dir, [port]) => {
+      const file = await writeStateFile(
+        dir,
+        'ngircd.conf',
+        ngircdConfig(port!, serverName, nickLength),
+      );
+      return startDaemon({
+        stateDir: dir,
         name: 'ngircd',
         command: ngircd!,
-        args,
-        ports: [p!],
+        args: ['-n', '-f', file],
+        ports: [port!],
       });
-      return [d, p!] as [Daemon, number];
-    });
-    return {
-      host: HOST,
-      port,
-      pid: daemon.pid,
-      serverName,
-      stateDir,
-      async stop() {
-        await daemon.stop();
-        await removeStateDir(stateDir);
-      },
-    };
-  } catch (err) {
-    await removeStateDir(stateDir);
-    throw err;
-  }
+    },
+  );
+  return { host: HOST, port: ports[0]!, pid: daemon.pid, serverName, stateDir, stop };
 }

@@ -1,7 +1,7 @@
 /** mail list: a folder's envelopes, newest first, one page at a time; never marks anything read. */
 import { parseInteger } from '@netlab/cli';
 import type { SearchObject } from 'imapflow';
-import { type Command, optString } from '../command.ts';
+import { type Command, optString, type RunContext } from '../command.ts';
 import { listEnvelopes, listingProgress, parseDay, renderListing } from '../listing.ts';
 
 export const list: Command = {
@@ -30,16 +30,27 @@ export const list: Command = {
     if (values.unseen) criteria.seen = false;
     const since = parseDay('--since', optString(values, 'since'));
     if (since) criteria.since = since;
-    const limit = parseInteger('--limit', optString(values, 'limit') ?? '20', {
-      min: 1,
-      max: 100_000,
-    });
-    const page = parseInteger('--page', optString(values, 'page') ?? '1', { min: 1 });
-    const progress = listingProgress(limit);
-    const folder = optString(values, 'folder') ?? 'INBOX';
-    const listing = await listEnvelopes(session, folder, criteria, { limit, page }, progress);
-    progress.done();
-    out.result(listing, () => renderListing(listing));
-    return 0;
+    return printListing({ values, session, out }, criteria);
   },
 };
+
+/**
+ * Lists one page of the envelopes matching `criteria` in `--folder` and prints it; `list` and
+ * `search` differ only in the criteria they build.
+ */
+export async function printListing(
+  { values, session, out }: Pick<RunContext, 'values' | 'session' | 'out'>,
+  criteria: SearchObject,
+): Promise<number> {
+  const limit = parseInteger('--limit', optString(values, 'limit') ?? '20', {
+    min: 1,
+    max: 100_000,
+  });
+  const page = parseInteger('--page', optString(values, 'page') ?? '1', { min: 1 });
+  const progress = listingProgress(limit);
+  const folder = optString(values, 'folder') ?? 'INBOX';
+  const listing = await listEnvelopes(session, folder, criteria, { limit, page }, progress);
+  progress.done();
+  out.result(listing, () => renderListing(listing));
+  return 0;
+}

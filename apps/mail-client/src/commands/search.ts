@@ -1,8 +1,9 @@
 /** mail search: from/to/subject/body/since/before/unseen mapped onto IMAP SEARCH. */
-import { parseInteger, UsageError } from '@netlab/cli';
+import { UsageError } from '@netlab/cli';
 import type { SearchObject } from 'imapflow';
 import { type Command, optString } from '../command.ts';
-import { listEnvelopes, listingProgress, parseDay, renderListing } from '../listing.ts';
+import { parseDay } from '../listing.ts';
+import { printListing } from './list.ts';
 
 export const search: Command = {
   name: 'search',
@@ -44,16 +45,6 @@ export const search: Command = {
     if (values.unseen) criteria.seen = false;
     if (Object.keys(criteria).length === 0)
       throw new UsageError('search needs at least one criterion (try --help), or use list');
-    const limit = parseInteger('--limit', optString(values, 'limit') ?? '20', {
-      min: 1,
-      max: 100_000,
-    });
-    const page = parseInteger('--page', optString(values, 'page') ?? '1', { min: 1 });
-    const progress = listingProgress(limit);
-    const folder = optString(values, 'folder') ?? 'INBOX';
-    const listing = await listEnvelopes(session, folder, criteria, { limit, page }, progress);
-    progress.done();
-    out.result(listing, () => renderListing(listing));
-    return 0;
+    return printListing({ values, session, out }, criteria);
   },
 };
