@@ -4,10 +4,9 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCommandLine, runMain, UsageError } from '@netlab/cli';
 import { startDnsmasq } from './dnsmasq.ts';
 import { startDovecot } from './dovecot.ts';
-import { PeerError } from './errors.ts';
 import { ensure, REQUIREMENTS, type Requirement } from './install.ts';
 import { setTrace } from './log.ts';
 import { startNgircd } from './ngircd.ts';
@@ -39,8 +38,6 @@ Examples:
   pnpm --filter peers peers start dnsmasq --a app.netlab.test=127.0.0.1
   pnpm --filter peers peers start dovecot --user alice@netlab.test --json
   pnpm --filter peers peers start ngircd`;
-
-class UsageError extends Error {}
 
 type Values = { json?: boolean; 'authorized-key'?: string[]; a?: string[]; user?: string[] };
 interface Running {
@@ -118,7 +115,7 @@ async function start(name: string | undefined, values: Values): Promise<void> {
 }
 
 async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCommandLine({
     args: argv,
     allowPositionals: true,
     options: {
@@ -142,25 +139,4 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    const trace = process.argv.includes('--trace') || !!process.env.NODE_DEBUG;
-    if (
-      err instanceof UsageError ||
-      (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
-    ) {
-      console.error(`peers: ${(err as Error).message} (see peers --help)`);
-      process.exitCode = 2;
-    } else if (err instanceof PeerError) {
-      console.error(`peers: ${err.code} ${err.message}`);
-      if (trace) console.error(err);
-      process.exitCode = 1;
-    } else {
-      console.error(trace ? err : `peers: ${(err as Error).message}`);
-      process.exitCode = 1;
-    }
-  },
-);
+runMain(main, { name: 'peers' });
