@@ -30,24 +30,34 @@ beforeAll(async () => {
   user = makeUserKey(dir.path, 'id_user');
   server = await startOurServer(dir.path, [user.publicLine]);
   writeFileSync(knownHosts, `${server.knownHostsLine}\n`);
-  ssh = (extra, remote, input = '') =>
-    run(
-      'ssh',
-      [
-        ...opensshOptions(knownHosts, user.path),
-        '-p',
-        String(server.port),
-        ...extra,
-        `${me}@127.0.0.1`,
-        ...remote,
-      ],
-      input,
-    );
+  ssh = (extra, remote, input = '') => sshWith(knownHosts, user.path, extra, remote, input);
 }, 300_000);
 afterAll(async () => {
   await server?.stop();
   dir.remove();
 });
+
+/** OpenSSH `ssh` to our server as the current user, trusting `knownHostsFile`, offering `identity`. */
+function sshWith(
+  knownHostsFile: string,
+  identity: string,
+  extra: string[],
+  remote: string[],
+  input = '',
+) {
+  return run(
+    'ssh',
+    [
+      ...opensshOptions(knownHostsFile, identity),
+      '-p',
+      String(server.port),
+      ...extra,
+      `${me}@127.0.0.1`,
+      ...remote,
+    ],
+    input,
+  );
+}
 
 describe('OpenSSH ssh against our server', { timeout: 60_000 }, () => {
   it('runs a command with separate stdout and stderr and its exit status', async () => {
@@ -186,27 +196,18 @@ describe('OpenSSH ssh against our server', { timeout: 60_000 }, () => {
 describe('our server refuses', { timeout: 60_000 }, () => {
   it('a key that is not in authorized_keys', async () => {
     const stranger = makeUserKey(dir.path, 'id_stranger');
-    const r = await run('ssh', [
-      ...opensshOptions(knownHosts, stranger.path),
-      '-p',
-      String(server.port),
-      `${me}@127.0.0.1`,
-      'true',
-    ]);
+    const r = await sshWith(knownHosts, stranger.path, [], ['true']);
     expect(r.code).toBe(255);
     expect(r.stderr).toMatch(/Permission denied \(publickey\)/);
   });
 
   it('password authentication when it is not enabled (not even offered)', async () => {
-    const r = await run('ssh', [
-      ...opensshOptions(knownHosts, user.path),
-      '-o',
-      'PreferredAuthentications=password',
-      '-p',
-      String(server.port),
-      `${me}@127.0.0.1`,
-      'true',
-    ]);
+    const r = await sshWith(
+      knownHosts,
+      user.path,
+      ['-o', 'PreferredAuthentications=password'],
+      ['true'],
+    );
     expect(r.code).toBe(255);
     expect(r.stderr).toMatch(/Permission denied \(publickey\)/);
   });
@@ -214,13 +215,7 @@ describe('our server refuses', { timeout: 60_000 }, () => {
   it('an unknown host (StrictHostKeyChecking=yes with an empty known_hosts)', async () => {
     const empty = join(dir.path, 'empty_known_hosts');
     writeFileSync(empty, '');
-    const r = await run('ssh', [
-      ...opensshOptions(empty, user.path),
-      '-p',
-      String(server.port),
-      `${me}@127.0.0.1`,
-      'true',
-    ]);
+    const r = await sshWith(empty, user.path, [], ['true']);
     expect(r.code).toBe(255);
     expect(r.stderr).toMatch(/Host key verification failed/);
   });
@@ -229,13 +224,7 @@ describe('our server refuses', { timeout: 60_000 }, () => {
     const other = makeUserKey(dir.path, 'not_the_host_key');
     const wrong = join(dir.path, 'wrong_known_hosts');
     writeFileSync(wrong, `[127.0.0.1]:${server.port} ${other.publicLine}\n`);
-    const r = await run('ssh', [
-      ...opensshOptions(wrong, user.path),
-      '-p',
-      String(server.port),
-      `${me}@127.0.0.1`,
-      'true',
-    ]);
+    const r = await sshWith(wrong, user.path, [], ['true']);
     expect(r.code).toBe(255);
     expect(r.stderr).toMatch(/REMOTE HOST IDENTIFICATION HAS CHANGED|Host key verification failed/);
   });
