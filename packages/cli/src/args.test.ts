@@ -1,3 +1,4 @@
+/** parseCommandLine and parseInteger: strict flags, usage errors with ERR_USAGE. */
 import { describe, expect, test } from 'vitest';
 import { parseCommandLine, parseInteger } from './index.ts';
 

@@ -1,3 +1,4 @@
+/** Colour on and off: escape codes, NO_COLOR, FORCE_COLOR and TTY detection. */
 import { afterEach, describe, expect, test } from 'vitest';
 import { createColor, shouldColor } from './index.ts';
 

@@ -1,3 +1,4 @@
+/** runMain through a real child process: exit codes 0/1/2 and one-line errors. */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';

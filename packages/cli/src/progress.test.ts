@@ -1,3 +1,4 @@
+/** Progress display against a fake clock: TTY bar, plain periodic lines, formatting. */
 import { Writable } from 'node:stream';
 import { describe, expect, test } from 'vitest';
 import { bytes, createProgress, duration } from './index.ts';

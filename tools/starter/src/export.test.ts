@@ -1,3 +1,4 @@
+/** Every app exports with nothing pointing back into netlab; refusals have codes. */
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -1,6 +1,6 @@
 /** Which files of the repository an app's starter carries: the app whole, its packages' sources. */
 import { execFileSync } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 
 /** A package.json, as far as the export reads and rewrites it. */
@@ -44,10 +44,11 @@ export async function readManifest(path: string): Promise<Manifest> {
  * @returns The packages, sorted by name.
  */
 export async function localPackages(root: string, app: Manifest): Promise<LocalPackage[]> {
+  // Every package is `@netlab/<folder>` (STYLE.md), so a name maps straight to its folder.
   const folders = new Map<string, string>();
   for (const group of ['packages', 'tools']) {
-    for (const dir of listFiles(root, group).map((file) => file.split('/').slice(0, 2).join('/'))) {
-      folders.set(`${SCOPE}${dir.split('/')[1]}`, dir);
+    for (const name of await readdir(join(root, group)).catch(() => [])) {
+      folders.set(`${SCOPE}${name}`, `${group}/${name}`);
     }
   }
   const found = new Map<string, LocalPackage>();

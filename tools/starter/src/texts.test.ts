@@ -1,3 +1,4 @@
+/** The starter's generated README, pnpm-workspace.yaml and CI workflow. */
 import { describe, expect, test } from 'vitest';
 import { pnpmWorkspace, starterReadme, starterWorkflow } from './index.ts';
 

@@ -1,3 +1,4 @@
+/** The tour over fixture apps: demo discovery, headings, stop at the first failure. */
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

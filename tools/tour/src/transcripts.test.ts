@@ -1,3 +1,4 @@
+/** README transcripts: finding and filling marked blocks, running commands bounded. */
 import { describe, expect, test } from 'vitest';
 import { fillTranscripts, findTranscripts, runCommand } from './index.ts';
 
