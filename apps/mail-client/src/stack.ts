@@ -15,6 +15,8 @@ export interface StackUser {
   password: string;
   /** File holding the password (mode 0600), read by the config's password_cmd. */
   passwordFile: string;
+  /** An OAuth 2.0 bearer token Dovecot also accepts for this user (XOAUTH2, OAUTHBEARER). */
+  token: string;
 }
 
 export interface MailStack {
@@ -81,10 +83,10 @@ export async function startStack(
       const password = randomBytes(12).toString('base64url');
       const passwordFile = join(dir, `${u.name}.password`);
       await writeFile(passwordFile, `${password}\n`, { mode: 0o600 });
-      users.push({ ...u, password, passwordFile });
+      users.push({ ...u, password, passwordFile, token: randomBytes(12).toString('base64url') });
     }
     dovecot = await startDovecot({
-      users: users.map((u) => ({ user: u.email, password: u.password })),
+      users: users.map((u) => ({ user: u.email, password: u.password, token: u.token })),
       tls: true,
       submissionRelay: { host: relayEndpoint.host, port: relayEndpoint.port },
     });

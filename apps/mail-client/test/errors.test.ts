@@ -290,6 +290,56 @@ describe('read', () => {
 
 describe('XOAUTH2', () => {
   it(
+    'lists, reads folders and sends with the token against Dovecot; a wrong token is refused',
+    T,
+    async () => {
+      const alice = stack().users[0]!;
+      const withToken = (token: string) =>
+        configVariant((t) =>
+          t.replace(
+            /password_cmd = "cat '[^']*alice.password'"/,
+            `auth = "xoauth2"\ntoken_cmd = "echo ${token}"`,
+          ),
+        );
+      const good = await withToken(alice.token);
+      // list uses the lean IMAP reader (AUTHENTICATE XOAUTH2), folders imapflow, send nodemailer
+      // through Dovecot's submission service: all three log in with the token alone.
+      const sent = await mail(stack(), [
+        'send',
+        '--config',
+        good,
+        '--to',
+        alice.email,
+        '--subject',
+        'oauth check',
+        '--body',
+        'hi',
+      ]);
+      expect(sent.code).toBe(0);
+      // Sending returns once LMTP delivered, so the message is there at once.
+      const found = await mailJson<Listing>(stack(), [
+        'search',
+        '--config',
+        good,
+        '--subject',
+        'oauth check',
+      ]);
+      expect(found.messages.map((m) => m.subject)).toEqual(['oauth check']);
+      const folders = await mail(stack(), ['folders', '--config', good, '--json']);
+      expect(folders.code).toBe(0);
+      const wrong = await mail(stack(), ['list', '--config', await withToken('not-the-token')]);
+      expect(wrong.error?.code).toBe('ERR_AUTH_FAILED');
+      // Dovecot keeps the two apart: the password is no token.
+      const password = await mail(stack(), [
+        'folders',
+        '--config',
+        await withToken(alice.password),
+      ]);
+      expect(password.error?.code).toBe('ERR_AUTH_FAILED');
+    },
+  );
+
+  it(
     'sends the token from token_cmd with SMTP AUTH XOAUTH2 (smtp-server as the peer)',
     T,
     async () => {

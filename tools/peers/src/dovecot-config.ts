@@ -14,9 +14,17 @@ export interface DovecotConfigInput {
   ports: DovecotPorts;
   tls: { certPath: string; keyPath: string } | undefined;
   relay: { host: string; port: number };
+  /** Also accept OAuth 2.0 bearer tokens (XOAUTH2, OAUTHBEARER), checked against `tokens`. */
+  oauth: boolean;
 }
 
 const SPECIAL_USE = ['Drafts', 'Junk', 'Sent', 'Trash'];
+
+/** One passwd-file passdb, consulted only for `mechanisms` when given. */
+function passdb(file: string, mechanisms?: string): string {
+  const only = mechanisms ? [`  mechanisms = ${mechanisms}`] : [];
+  return ['passdb {', '  driver = passwd-file', ...only, `  args = ${file}`, '}'].join('\n');
+}
 
 /** dovecot.conf for one instance; every path lives under `stateDir`. */
 export function dovecotConfig(o: DovecotConfigInput): string {
@@ -32,6 +40,16 @@ export function dovecotConfig(o: DovecotConfigInput): string {
         'ssl_min_protocol = TLSv1.2',
       ]
     : ['ssl = no', 'disable_plaintext_auth = no'];
+  // Tokens live in a passdb of their own that only the OAuth mechanisms consult, and passwords
+  // in one only PLAIN and LOGIN consult: a password is never accepted as a token, nor a token as
+  // a password. (Dovecot 2.3's xoauth2/oauthbearer hand the token to the passdb as a password.)
+  // `none` keeps the users passdb for lookups without a mechanism: LMTP's RCPT checks users there.
+  const passdbs = o.oauth
+    ? [
+        passdb(join(s, 'tokens'), 'xoauth2 oauthbearer'),
+        passdb(join(s, 'users'), 'plain login none'),
+      ]
+    : [passdb(join(s, 'users'))];
   const imaps = o.tls
     ? `  inet_listener imaps {\n    port = ${o.ports.imaps}\n    ssl = yes\n  }`
     : `  inet_listener imaps {\n    port = 0\n  }`;
@@ -57,16 +75,13 @@ service anvil {
     mode = 0
   }
 }
-auth_mechanisms = plain login
+auth_mechanisms = plain login${o.oauth ? ' xoauth2 oauthbearer' : ''}
 default_internal_user = dovecot
 default_login_user = dovenull
 
 # Mail must not be delivered as root ("userdb returned 0 as uid"): everyone is nobody.
 first_valid_uid = 1
-passdb {
-  driver = passwd-file
-  args = ${join(s, 'users')}
-}
+${passdbs.join('\n')}
 userdb {
   driver = static
   args = uid=nobody gid=nogroup home=${join(s, 'mail')}/%u

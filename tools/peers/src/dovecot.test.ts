@@ -7,7 +7,15 @@ import { LineClient } from './test-client.ts';
 import { expectStopped, isAlive } from './test-helpers.ts';
 import { startSmtpSink } from './test-smtp-sink.ts';
 
-const alice = { user: 'alice@netlab.test', password: 'correct horse: battery' };
+const alice = {
+  user: 'alice@netlab.test',
+  password: 'correct horse: battery',
+  token: 'ya29.tok-1',
+};
+
+/** The SASL XOAUTH2 initial response (Google's format, as IMAP and SMTP clients send it). */
+const xoauth2 = (user: string, token: string) =>
+  Buffer.from(`user=${user}\x01auth=Bearer ${token}\x01\x01`).toString('base64');
 
 async function imapLogin(mail: DovecotPeer, password: string): Promise<LineClient> {
   const imap = await LineClient.tcp(mail.imapPort);
@@ -56,6 +64,27 @@ describe('startDovecot', { timeout: 60_000 }, () => {
     const imap = await imapLogin(mail, 'wrong');
     expect(await imap.waitFor(/^a2 /)).toMatch(/^a2 NO \[AUTHENTICATIONFAILED\]/);
     imap.close();
+  });
+
+  it('accepts the token over XOAUTH2 and OAUTHBEARER, never as a password or vice versa', async () => {
+    const imap = await LineClient.tls(mail.imapsPort, mail.caPath);
+    expect(await imap.waitFor(/^\* OK/)).toMatch(/AUTH=XOAUTH2 AUTH=OAUTHBEARER/);
+    imap.send(`t1 AUTHENTICATE XOAUTH2 ${xoauth2(alice.user, alice.password)}`);
+    // RFC 7628 §3.2.2: a failure first sends a JSON error as a challenge; the client answers empty.
+    expect(await imap.waitFor(/^\+ /)).toMatch(/^\+ \S+$/);
+    imap.send('');
+    expect(await imap.waitFor(/^t1 /)).toMatch(/^t1 NO \[AUTHENTICATIONFAILED\]/);
+    imap.send(`t2 LOGIN "${alice.user}" "${alice.token}"`);
+    expect(await imap.waitFor(/^t2 /)).toMatch(/^t2 NO \[AUTHENTICATIONFAILED\]/);
+    const bearer = Buffer.from(`n,a=${alice.user},\x01auth=Bearer ${alice.token}\x01\x01`);
+    imap.send(`t3 AUTHENTICATE OAUTHBEARER ${bearer.toString('base64')}`);
+    expect(await imap.waitFor(/^t3 /)).toMatch(/^t3 OK/);
+    imap.close();
+    const again = await LineClient.tls(mail.imapsPort, mail.caPath);
+    await again.waitFor(/^\* OK/);
+    again.send(`t4 AUTHENTICATE XOAUTH2 ${xoauth2(alice.user, alice.token)}`);
+    expect(await again.waitFor(/^t4 /)).toMatch(/^t4 OK/);
+    again.close();
   });
 
   it('delivers over LMTP; IMAPS SELECT then shows the message and special-use folders', async () => {

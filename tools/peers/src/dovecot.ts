@@ -14,6 +14,12 @@ import { makeDevCertificates } from './tls.ts';
 export interface DovecotUser {
   user: string;
   password: string;
+  /**
+   * An OAuth 2.0 bearer token this user may also log in with (SASL XOAUTH2 or OAUTHBEARER, on
+   * IMAP and submission). Dovecot checks it like a second, mechanism-bound password: enough to
+   * prove a client's XOAUTH2 exchange against a real server, without an identity provider.
+   */
+  token?: string;
 }
 
 export interface DovecotOptions {
@@ -55,7 +61,7 @@ function validateUsers(users: DovecotUser[]): void {
       'startDovecot needs users: [{ user, password }]',
     );
   }
-  for (const { user, password } of users) {
+  for (const { user, password, token } of users) {
     // auth_username_format %Lu lowercases logins, so names are stored lowercase.
     if (!USER_NAME.test(user?.toLowerCase() ?? '') || user.length > 100) {
       throw new PeerError(
@@ -66,14 +72,25 @@ function validateUsers(users: DovecotUser[]): void {
     if (typeof password !== 'string' || password.length === 0) {
       throw new PeerError('ERR_PEER_INVALID_OPTION', `user ${user} needs a non-empty password`);
     }
+    if (token !== undefined && !/^[\x21-\x7e]+$/.test(token)) {
+      const why = `user ${user}: a token is printable ASCII without spaces (RFC 6750 b64token)`;
+      throw new PeerError('ERR_PEER_INVALID_OPTION', why);
+    }
   }
 }
 
-/** passwd-file lines; base64 encoding lets a password hold any character, ':' included. */
-function passwdFile(users: DovecotUser[]): string {
-  return users
-    .map((u) => `${u.user.toLowerCase()}:{PLAIN.b64}${Buffer.from(u.password).toString('base64')}`)
+/** passwd-file lines; base64 encoding lets a secret hold any character, ':' included. */
+function passwdFile(entries: { user: string; secret: string }[]): string {
+  return entries
+    .map((e) => `${e.user.toLowerCase()}:{PLAIN.b64}${Buffer.from(e.secret).toString('base64')}`)
     .join('\n');
+}
+
+/** Writes the passwd-file readable by Dovecot's auth process (group dovecot), not by others. */
+async function writeSecrets(stateDir: string, name: string, content: string): Promise<void> {
+  const path = await writeStateFile(stateDir, name, content, 0o640);
+  const gid = dovecotGid();
+  if (gid !== undefined) await chown(path, 0, gid);
 }
 
 /** uid of `nobody` and gid of `nogroup` from /etc/passwd and /etc/group (65534 on Debian). */
@@ -129,16 +146,22 @@ export async function startDovecot(options: DovecotOptions): Promise<DovecotPeer
   const [dovecot, openssl] = await ensure('dovecot');
   const stateDir = await makeStateDir('dovecot');
   try {
-    const users = await writeStateFile(stateDir, 'users', passwdFile(options.users), 0o640);
-    const gid = dovecotGid();
-    if (gid !== undefined) await chown(users, 0, gid);
+    const { users } = options;
+    await writeSecrets(
+      stateDir,
+      'users',
+      passwdFile(users.map((u) => ({ ...u, secret: u.password }))),
+    );
+    const tokens = users.flatMap((u) => (u.token ? [{ user: u.user, secret: u.token }] : []));
+    if (tokens.length) await writeSecrets(stateDir, 'tokens', passwdFile(tokens));
     await makeMailHomes(stateDir, options.users);
     const certs = tls ? await makeDevCertificates(join(stateDir, 'tls'), openssl!) : undefined;
     // Without a relay, submission still starts; relaying fails at a port nobody listens on.
     const relay = options.submissionRelay ?? { host: HOST, port: await freePort() };
     const instanceName = `netlab-${randomBytes(4).toString('hex')}`;
     const launch = async (ports: DovecotPorts): Promise<Daemon> => {
-      const config = dovecotConfig({ stateDir, instanceName, ports, tls: certs, relay });
+      const oauth = tokens.length > 0;
+      const config = dovecotConfig({ stateDir, instanceName, ports, tls: certs, relay, oauth });
       const file = await writeStateFile(stateDir, 'dovecot.conf', config);
       const listening = [ports.imap, ports.lmtp, ports.submission];
       if (tls) listening.push(ports.imaps);
