@@ -3,16 +3,17 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCommandLine, runMain } from '@netlab/cli';
-import { fillTranscripts, findReadmes, findTranscripts, runCommand } from './index.ts';
+import { blockOutput, fillTranscripts, findReadmes, runTranscripts } from './index.ts';
 
 const HELP = `Usage: pnpm transcripts [--check] [README...]
 
 Runs each command marked in a README with <!-- transcript: COMMAND --> (from the README's
-folder) and writes its output into the fenced block that follows. With --check, only runs
-them and fails if any exits non-zero.
+folder) and writes its output into the fenced block that follows; a marker of several
+\`$ command\` lines is a scripted session (see tools/tour/README.md). With --check, only runs
+them and fails if any does not end as written. A block that fails keeps its old text.
 
   --check         run, do not rewrite; exit 1 if a command fails
-  --timeout SECS  how long one command may run (default 180)
+  --timeout SECS  how long one command or session may run (default 180)
   -h, --help      show this help
 
 Example: pnpm transcripts apps/tcp-chat/README.md
@@ -40,19 +41,27 @@ runMain(
     let failures = 0;
     for (const file of files) {
       const readme = await readFile(file, 'utf8');
-      const outputs: string[] = [];
-      for (const { command } of findTranscripts(readme)) {
-        const result = await runCommand(command, dirname(file), Number(values.timeout) * 1000);
-        const status = result.exitCode === 0 ? 'ok' : `FAILED (exit ${result.exitCode})`;
-        process.stdout.write(`${relative(root, file)}: ${command} ... ${status}\n`);
-        if (result.exitCode !== 0) {
-          failures += 1;
-          process.stdout.write(`${result.output.split('\n').slice(-20).join('\n')}\n`);
-        }
-        outputs.push(result.output);
-      }
-      if (!values.check && outputs.length > 0)
-        await writeFile(file, fillTranscripts(readme, outputs));
+      const runs = await runTranscripts(
+        readme,
+        dirname(file),
+        Number(values.timeout) * 1000,
+        (run) => {
+          const status = run.exitCode === 0 ? 'ok' : `FAILED (exit ${run.exitCode})`;
+          const name =
+            run.transcript.command.split('\n').find((l) => l.startsWith('$ ')) ??
+            run.transcript.command;
+          process.stdout.write(`${relative(root, file)}: ${name} ... ${status}\n`);
+          if (run.exitCode !== 0) {
+            failures += 1;
+            process.stdout.write(`${run.output.split('\n').slice(-20).join('\n')}\n`);
+          }
+        },
+      );
+      // A block that failed keeps its old text: a refresh never writes a broken transcript.
+      const outputs = runs.map((run) =>
+        run.exitCode === 0 ? run.output : blockOutput(readme, run.transcript),
+      );
+      if (!values.check && runs.length > 0) await writeFile(file, fillTranscripts(readme, outputs));
     }
     return failures === 0 ? 0 : 1;
   },

@@ -1,6 +1,6 @@
 /** README transcripts: finding and filling marked blocks, running commands bounded. */
 import { describe, expect, test } from 'vitest';
-import { fillTranscripts, findTranscripts, runCommand } from './index.ts';
+import { fillTranscripts, findTranscripts, runCommand, runTranscripts } from './index.ts';
 
 const readme = [
   '# app',
@@ -58,5 +58,36 @@ describe('transcripts', () => {
     const banner =
       "printf '> @netlab/x@0.1.0 demo /work/x\\n> tsx src/demo.ts\\n\\n\\033[32mok\\033[39m\\n'";
     expect((await runCommand(banner, '/tmp', 10_000)).output).toBe('ok\n');
+  });
+
+  test('a marker of several lines is a session; %N shows its background job', async () => {
+    const text = [
+      '<!-- transcript: echo one -->',
+      '```',
+      '```',
+      '<!-- transcript:',
+      '$ (echo started; echo done) &',
+      '  wait for: done',
+      '$ echo two',
+      '-->',
+      '```text',
+      'old',
+      '```',
+      '<!-- transcript: %1 -->',
+      '```',
+      '```',
+      '<!-- transcript: %2 -->',
+      '```',
+      '```',
+    ].join('\n');
+    expect(findTranscripts(text).map((t) => t.kind)).toEqual(['command', 'session', 'job', 'job']);
+    const runs = await runTranscripts(text, '/tmp', 30_000);
+    expect(runs.map((run) => run.exitCode)).toEqual([0, 0, 0, 1]);
+    const filled = fillTranscripts(
+      text,
+      runs.map((run) => run.output),
+    );
+    expect(filled).toContain('-->\n```text\n$ (echo started; echo done) &\n$ echo two\ntwo\n```');
+    expect(filled).toContain('%1 -->\n```\n$ (echo started; echo done)\nstarted\ndone\n```');
   });
 });

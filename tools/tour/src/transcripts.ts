@@ -1,29 +1,41 @@
 /** README transcripts that are produced by running their commands, so docs cannot rot. */
 import { spawn } from 'node:child_process';
 
-/** A command marked in a README and the fenced block that shows its output. */
+/**
+ * A marked block: `<!-- transcript: COMMAND -->` (one command), a session (the marker's text
+ * spans lines: `$ command` steps, see session.ts), or `<!-- transcript: %1 -->` (the terminal of
+ * the previous session's first background job).
+ */
 export interface Transcript {
-  /** The shell command, as marked: `<!-- transcript: pnpm demo tcp-chat -->`. */
+  kind: 'command' | 'session' | 'job';
+  /** The marker's text: the command, the session's lines, or `%N`. */
   command: string;
   /** Offsets of the fenced block's body (between the fences) in the README text. */
   start: number;
   end: number;
 }
 
-// The marker line, then a fenced block right after it. The block's body is replaced on refresh.
-const MARKER = /<!-- transcript: (.+?) -->\n```[a-z]*\n([\s\S]*?)```/g;
+// The marker, then a fenced block right after it. The block's body is replaced on refresh.
+const MARKER = /<!-- transcript:((?:(?!-->)[\s\S])*)-->\n```[a-z]*\n([\s\S]*?)```/g;
 
 /**
  * Finds the marked transcripts in a README.
  *
  * @param readme The README's text.
- * @returns Each marked command with where its block's body lies.
+ * @returns Each marker with where its block's body lies.
  */
 export function findTranscripts(readme: string): Transcript[] {
   return [...readme.matchAll(MARKER)].map((match) => {
+    const text = match[1] ?? '';
     const body = match[2] ?? '';
     const end = (match.index ?? 0) + match[0].length - 3;
-    return { command: (match[1] ?? '').trim(), start: end - body.length, end };
+    const command = text.trim();
+    const kind: Transcript['kind'] = text.trimEnd().includes('\n')
+      ? 'session'
+      : /^%\d+$/.test(command)
+        ? 'job'
+        : 'command';
+    return { kind, command, start: end - body.length, end };
   });
 }
 
@@ -31,19 +43,34 @@ export function findTranscripts(readme: string): Transcript[] {
  * Puts new outputs into a README's transcript blocks.
  *
  * @param readme The README's text.
- * @param outputs One output per transcript, in order.
- * @returns The README with each block's body replaced by `$ command` and its output.
+ * @param outputs One output per transcript, in order (for a single command, without its
+ *   `$ command` line: that is added; sessions and jobs show their own).
+ * @returns The README with each block's body replaced.
  */
 export function fillTranscripts(readme: string, outputs: string[]): string {
   const transcripts = findTranscripts(readme);
   let text = readme;
   // From the last block back, so earlier offsets stay valid.
   for (let i = transcripts.length - 1; i >= 0; i--) {
-    const { command, start, end } = transcripts[i] as Transcript;
-    const body = `$ ${command}\n${(outputs[i] ?? '').replace(/\s+$/, '')}\n`;
+    const { kind, command, start, end } = transcripts[i] as Transcript;
+    const output = `${(outputs[i] ?? '').replace(/\s+$/, '')}\n`;
+    const body = kind === 'command' ? `$ ${command}\n${output}` : output;
     text = text.slice(0, start) + body + text.slice(end);
   }
   return text;
+}
+
+/**
+ * The current body of a block, in the form `fillTranscripts` takes it back.
+ *
+ * @param readme The README's text.
+ * @param transcript One of its blocks.
+ * @returns The body, without the `$ command` line of a single command's block.
+ */
+export function blockOutput(readme: string, transcript: Transcript): string {
+  const body = readme.slice(transcript.start, transcript.end);
+  const first = `$ ${transcript.command}\n`;
+  return transcript.kind === 'command' && body.startsWith(first) ? body.slice(first.length) : body;
 }
 
 /** What running a transcript's command gave. */
@@ -52,6 +79,14 @@ export interface CommandResult {
   /** stdout and stderr interleaved as they came, colour codes removed. */
   output: string;
 }
+
+/** The environment transcripts run in: no colour, and CI's plain progress lines. */
+export const TRANSCRIPT_ENV: NodeJS.ProcessEnv = {
+  ...process.env,
+  NO_COLOR: '1',
+  FORCE_COLOR: '0',
+  CI: 'true',
+};
 
 /**
  * Runs a README command in a shell from the README's folder, with colour off, bounded in time.
@@ -67,8 +102,7 @@ export function runCommand(
   timeoutMs: number,
 ): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
-    const env = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', CI: 'true' };
-    const child = spawn('sh', ['-c', command], { cwd, env, detached: true });
+    const child = spawn('sh', ['-c', command], { cwd, env: TRANSCRIPT_ENV, detached: true });
     let output = '';
     const collect = (chunk: Buffer) => {
       output += chunk.toString('utf8');
@@ -84,14 +118,27 @@ export function runCommand(
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
-      const clean = output
-        // biome-ignore lint/suspicious/noControlCharactersInRegex: ESC starts a colour code
-        .replace(/\u001b\[[0-9;]*[A-Za-z]/g, '')
-        // pnpm's banner names this machine's folders: `> @netlab/x@0.1.0 demo /path` + command.
-        .replace(/^> \S+@\S+ \S+ \/.*\n> .*\n\n?/gm, '')
-        // Paths below the README's folder are shown relative to it, as a reader's would be.
-        .replaceAll(`${cwd.replace(/\/$/, '')}/`, './');
+      const clean = cleanOutput(output, cwd);
       resolve({ exitCode: timedOut ? 124 : (code ?? 1), output: clean });
     });
   });
+}
+
+/**
+ * Makes output fit to show: colour codes and pnpm's banner removed, paths below the README's
+ * folder made relative to it, as a reader's own run would show them.
+ *
+ * @param output Raw output.
+ * @param cwd The README's folder.
+ * @returns The output to show.
+ */
+export function cleanOutput(output: string, cwd: string): string {
+  return (
+    output
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: ESC starts a colour code
+      .replace(/\u001b\[[0-9;]*[A-Za-z]/g, '')
+      // pnpm's banner names this machine's folders: `> @netlab/x@0.1.0 demo /path` + command.
+      .replace(/^> \S+@\S+ \S+ \/.*\n> .*\n\n?/gm, '')
+      .replaceAll(`${cwd.replace(/\/$/, '')}/`, './')
+  );
 }

@@ -1,0 +1,104 @@
+/** A scripted README session: the steps written in its marker, parsed into a plan. */
+
+/** One `$ command` line of a session and the indented options under it. */
+export interface Step {
+  /** The command as written and shown (`pnpm --silent collector --port 8125 &`). */
+  command: string;
+  /** Started in the background (`&` at the end): its output goes to a `%N` block instead. */
+  background: boolean;
+  /** Exit code the step must end with (`exit: 2`); shown as `[exit 2]` when not 0. */
+  exit: number;
+  /** `wait for: REGEX`: after the step, wait until the latest background job prints a match. */
+  waitFor?: RegExp;
+}
+
+/** A parsed session: the ports to stand in for, the replacements, the steps. */
+export interface Session {
+  /** `ports: 8125 9102`: each is replaced by a free port when run, and shown as written. */
+  ports: number[];
+  /** `replace: REGEX => TEXT`: applied to everything shown, after the built-in ones. */
+  replacements: [RegExp, string][];
+  steps: Step[];
+}
+
+/** A session marker that cannot be run as written. */
+export class SessionError extends Error {
+  readonly code = 'ERR_SESSION';
+}
+
+// A command ends with a lone `&` (not `&&`) when it is to run in the background.
+const BACKGROUND = /(?<!&)&\s*$/;
+
+/**
+ * Parses the text of a session marker.
+ *
+ * @param text The marker's lines after `<!-- transcript:`.
+ * @returns The plan.
+ * @throws {SessionError} On an unknown line or option, or a bad regular expression.
+ * @example
+ * parseSession('ports: 8125\n$ pnpm --silent collector --port 8125 &\n  wait for: ^collector:');
+ */
+export function parseSession(text: string): Session {
+  const session: Session = { ports: [], replacements: [], steps: [] };
+  for (const raw of text.split('\n')) {
+    const line = raw.trimEnd();
+    if (line.trim() === '') continue;
+    const step = session.steps.at(-1);
+    if (line.startsWith('$ ')) {
+      const command = line.slice(2).trim();
+      session.steps.push({ command, background: BACKGROUND.test(command), exit: 0 });
+    } else if (/^\s/.test(line) && step) {
+      stepOption(step, line.trim());
+    } else {
+      sessionOption(session, line);
+    }
+  }
+  if (session.steps.length === 0) throw new SessionError('a session needs at least one $ line');
+  return session;
+}
+
+function stepOption(step: Step, line: string): void {
+  const [name, value] = splitOption(line);
+  if (name === 'exit' && /^\d+$/.test(value)) step.exit = Number(value);
+  else if (name === 'wait for') step.waitFor = regex(value, 'm');
+  else throw new SessionError(`unknown step option "${line}" (exit: N, wait for: REGEX)`);
+}
+
+function sessionOption(session: Session, line: string): void {
+  const [name, value] = splitOption(line);
+  if (name === 'ports' && /^\d+( \d+)*$/.test(value)) {
+    session.ports.push(...value.split(' ').map(Number));
+  } else if (name === 'replace' && value.includes(' => ')) {
+    const [pattern = '', text = ''] = value.split(' => ');
+    session.replacements.push([regex(pattern, 'g'), text]);
+  } else {
+    throw new SessionError(`unknown session line "${line}" (ports:, replace:, or $ command)`);
+  }
+}
+
+function splitOption(line: string): [string, string] {
+  const colon = line.indexOf(':');
+  return colon < 0 ? [line, ''] : [line.slice(0, colon).trim(), line.slice(colon + 1).trim()];
+}
+
+function regex(source: string, flags: string): RegExp {
+  try {
+    return new RegExp(source, flags);
+  } catch (error) {
+    throw new SessionError(`bad regular expression /${source}/: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * Swaps numbers in a text by whole words (a port as a number, never inside a longer one).
+ *
+ * @param text The text.
+ * @param pairs `[from, to]` pairs, applied at once so a swap never feeds the next.
+ * @returns The text with each `from` replaced by its `to`.
+ */
+export function swapNumbers(text: string, pairs: [number, number][]): string {
+  if (pairs.length === 0) return text;
+  const map = new Map(pairs.map(([from, to]) => [String(from), String(to)]));
+  const any = new RegExp(`(?<![\\d.])(${[...map.keys()].join('|')})(?![\\d])`, 'g');
+  return text.replace(any, (found) => map.get(found) ?? found);
+}
