@@ -118,10 +118,13 @@ async function startFixture(main: string): Promise<{ origin: string; stop: () =>
   return { origin, stop: () => child.kill('SIGTERM') };
 }
 
-// The node flags of the `crawl` script (a 4 MB young generation: see the README), so the bench
-// runs the crawler exactly as `pnpm crawl` does, minus tsx.
+// The node flags of the `crawl` script (heap and WebAssembly tiering: see the README's Memory
+// section), so the bench runs the crawler exactly as `pnpm crawl` does, minus tsx.
 const pkg = JSON.parse(fs.readFileSync(path.join(app, 'package.json'), 'utf8'));
-const NODE_FLAGS: string[] = pkg.scripts.crawl.match(/--max-[\w-]+=\d+/g) ?? [];
+const NODE_FLAGS: string[] = (pkg.scripts.crawl as string)
+  .split(' --import')[0]!
+  .split(' ')
+  .filter((word) => word.startsWith('--'));
 const main = await bundle('src/main.ts');
 const minimal = await bundle('bench/minimal.ts');
 const crawlee = await bundle('bench/crawlee.ts');
