@@ -85,4 +85,30 @@ describe('http-scraper command line', { timeout: 60_000 }, () => {
     expect(lines[0]).toBe('url,status,depth,title,price');
     expect(lines).toContain(`${origin}/page/1,200,1,Product 1,$37.99`);
   });
+
+  it('shows the failed URLs in the progress on stderr, as many as the summary counts', async () => {
+    const failing = createFixtureServer({ pages: 6, slowMs: 10 });
+    const start = await failing.listen();
+    try {
+      const out = path.join(root, 'failing');
+      const { code, stdout, stderr } = await run(
+        'crawl',
+        `${start}/`,
+        '--out',
+        out,
+        '--retries',
+        '0',
+        '--json',
+      );
+      expect(code).toBe(0);
+      const summary = JSON.parse(stdout) as { errors: Record<string, number> };
+      // /broken (503), /limited (429), /flaky/1 (500), /huge, the redirect loop, a 404...
+      const failed = Object.values(summary.errors).reduce((a, b) => a + b, 0);
+      expect(failed).toBeGreaterThanOrEqual(5);
+      const last = stderr.trimEnd().split('\n').at(-1);
+      expect(last).toMatch(new RegExp(`^crawl 100% \\d+ done, 0 queued, ${failed} failed, `));
+    } finally {
+      await failing.close();
+    }
+  });
 });

@@ -1,17 +1,11 @@
 /** The http-scraper command line: `crawl` a site politely, or serve the `fixture` site. */
 import { parseEndpoint, parsePort } from '@netlab/addressing';
-import {
-  color,
-  createProgress,
-  parseCommandLine,
-  parseInteger,
-  runMain,
-  UsageError,
-} from '@netlab/cli';
+import { color, parseCommandLine, parseInteger, runMain, UsageError } from '@netlab/cli';
 import { parseCrawlArgs } from './args.ts';
 import { crawl } from './crawler.ts';
 import { createFixtureServer } from './fixture/server.ts';
 import { DEFAULT_USER_AGENT } from './options.ts';
+import { createCrawlProgress } from './progress.ts';
 import { formatSummary } from './stats.ts';
 
 const CRAWL_HELP = `Usage: http-scraper crawl <url...> [options]
@@ -58,7 +52,7 @@ async function crawlCommand(argv: string[]): Promise<number> {
     process.stdout.write(CRAWL_HELP);
     return 0;
   }
-  const progress = parsed.quiet ? undefined : createProgress({ label: 'crawl' });
+  const progress = parsed.quiet ? undefined : createCrawlProgress();
   const abort = new AbortController();
   const stop = (): void => abort.abort();
   process.once('SIGINT', stop).once('SIGTERM', stop);
@@ -66,7 +60,7 @@ async function crawlCommand(argv: string[]): Promise<number> {
     const summary = await crawl({
       ...parsed.options,
       signal: abort.signal,
-      onProgress: (done, total) => progress?.update(done, total),
+      onProgress: (counts) => progress?.update(counts),
       trace: parsed.trace
         ? (line) => (progress ? progress.log(line) : process.stderr.write(`${line}\n`))
         : undefined,

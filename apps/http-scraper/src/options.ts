@@ -9,6 +9,13 @@ export const VERSION = '0.1.0';
  */
 export const DEFAULT_USER_AGENT = `netlab-http-scraper/${VERSION} (polite crawler; obeys robots.txt)`;
 
+/** This run's counts: URLs finished (failures included), known but not finished, given up on. */
+export interface CrawlProgress {
+  done: number;
+  queued: number;
+  failed: number;
+}
+
 export interface CrawlOptions {
   seeds: string[];
   /** State and output folder; the same folder resumes the crawl. */
@@ -48,8 +55,8 @@ export interface CrawlOptions {
   /** Milliseconds between fdatasync calls on the state files. */
   syncMs: number;
   signal?: AbortSignal;
-  /** Called about every 200 ms with the counts so far. */
-  onProgress?: (done: number, total: number) => void;
+  /** Called about every 200 ms, and once at the end, with this run's counts so far. */
+  onProgress?: (progress: CrawlProgress) => void;
   /** `--trace`: one line per request and response. */
   trace?: (line: string) => void;
 }

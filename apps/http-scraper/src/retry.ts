@@ -28,3 +28,61 @@ export function backoffMs(
   const ceiling = Math.min(capMs, baseMs * 2 ** attempt);
   return ceiling / 2 + random() * (ceiling / 2);
 }
+
+/** A URL waiting out its backoff. */
+interface Waiting<T> {
+  item: T;
+  at: number;
+}
+
+/**
+ * The attempts made at each URL and the ones waiting out a backoff. Bounded by the crawl's
+ * concurrency: only a URL that was in flight can be waiting here.
+ */
+export class RetryQueue<T extends { id: number }> {
+  readonly #waiting: Waiting<T>[] = [];
+  readonly #attempts = new Map<number, number>();
+
+  constructor(
+    readonly retries: number,
+    readonly baseMs: number,
+    readonly capMs: number,
+  ) {}
+
+  /**
+   * Schedules another attempt after `base × 2^attempt` with jitter, or `retryAfterMs` when
+   * longer; returns false when the attempts are used up.
+   */
+  schedule(item: T, now: number, retryAfterMs = 0): boolean {
+    const attempt = this.#attempts.get(item.id) ?? 0;
+    if (attempt >= this.retries) return false;
+    this.#attempts.set(item.id, attempt + 1);
+    const wait = Math.max(backoffMs(attempt, this.baseMs, this.capMs), retryAfterMs);
+    this.#waiting.push({ item, at: now + wait });
+    return true;
+  }
+
+  /** Forgets a URL's attempts once it is finished. */
+  settle(item: T): void {
+    this.#attempts.delete(item.id);
+  }
+
+  /**
+   * Takes the items whose wait is over, in the order they were scheduled.
+   * @returns them and the time the next one is due (undefined when none waits).
+   */
+  due(now: number): { ready: T[]; nextAt: number | undefined } {
+    const ready: T[] = [];
+    let nextAt: number | undefined;
+    for (let i = 0; i < this.#waiting.length; i++) {
+      const { item, at } = this.#waiting[i]!;
+      if (at > now) {
+        nextAt = Math.min(nextAt ?? at, at);
+        continue;
+      }
+      this.#waiting.splice(i--, 1);
+      ready.push(item);
+    }
+    return { ready, nextAt };
+  }
+}

@@ -43,6 +43,13 @@ export function emptySummary(): Summary {
   };
 }
 
+/** URLs given up on (errors of every kind, retries used up included). */
+export function failures(s: Summary): number {
+  let n = 0;
+  for (const count of Object.values(s.errors)) n += count;
+  return n;
+}
+
 export function bump(counts: Record<string, number>, key: string | number): void {
   counts[key] = (counts[key] ?? 0) + 1;
 }
