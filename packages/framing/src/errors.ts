@@ -80,3 +80,29 @@ export function frameTooLarge(size: number, maxFrameSize: number, what = 'frame'
 export function decoderClosed(): FramingError {
   return new FramingError('ERR_DECODER_CLOSED', 'decoder used after it failed or ended');
 }
+
+/**
+ * @internal ERR_TRUNCATED for a stream that ended inside a length-prefixed frame.
+ * @param received - bytes of the frame (header included) received
+ * @param expected - bytes the frame needs (header included), when known
+ * @param inHeader - whether the stream ended inside the header itself
+ */
+export function truncated(
+  received: number,
+  expected: number | undefined,
+  inHeader: boolean,
+): FramingError {
+  if (!inHeader) {
+    return new FramingError(
+      'ERR_TRUNCATED',
+      `stream ended inside a frame: received ${received} of ${expected} bytes`,
+      { expected, received },
+    );
+  }
+  const of = expected === undefined ? `at least ${received + 1}` : `${expected}`;
+  return new FramingError(
+    'ERR_TRUNCATED',
+    `stream ended inside a frame header: received ${received} of ${of} header bytes`,
+    { expected, received },
+  );
+}

@@ -1,6 +1,6 @@
 /** The length-prefixed decoder: partial headers and partial frames carried between chunks. */
 import { asBuffer, type FrameDecoder, type FrameHandler } from './codec.ts';
-import { decoderClosed, FramingError, frameTooLarge } from './errors.ts';
+import { decoderClosed, frameTooLarge, truncated } from './errors.ts';
 import { invalidVarint, readVarint, VARINT_MAX_BYTES, varintSize } from './varint.ts';
 
 /**
@@ -149,23 +149,10 @@ export class LengthPrefixedDecoder implements FrameDecoder {
     this.#closed = true;
     if (this.#frame !== null) {
       const headerSize = this.#varint ? varintSize(this.#frame.length) : 4;
-      const expected = headerSize + this.#frame.length;
-      const received = headerSize + this.#filled;
-      throw new FramingError(
-        'ERR_TRUNCATED',
-        `stream ended inside a frame: received ${received} of ${expected} bytes`,
-        { expected, received },
-      );
+      throw truncated(headerSize + this.#filled, headerSize + this.#frame.length, false);
     }
     if (this.#headerBytes > 0) {
-      const received = this.#headerBytes;
-      const expected = this.#varint ? undefined : 4;
-      const of = expected === undefined ? `at least ${received + 1}` : `${expected}`;
-      throw new FramingError(
-        'ERR_TRUNCATED',
-        `stream ended inside a frame header: received ${received} of ${of} header bytes`,
-        { expected, received },
-      );
+      throw truncated(this.#headerBytes, this.#varint ? undefined : 4, true);
     }
   }
 }

@@ -1,6 +1,7 @@
 /** readFrames: an async iterator of frames over any Readable (net.Socket, tls.TLSSocket, ...). */
 import type { Readable } from 'node:stream';
 import type { FrameCodec, FrameDecoder } from './codec.ts';
+import { type DirectSource, directSourceOf } from './connect-frames.ts';
 
 /** Options for {@link readFrames}. */
 export interface ReadFramesOptions {
@@ -38,7 +39,7 @@ export function readFrames(
   codec: FrameCodec,
   options: ReadFramesOptions = {},
 ): AsyncIterableIterator<Buffer> {
-  return new FrameReader(stream, codec.createDecoder(), options.highWaterFrames ?? 1024, false);
+  return new FrameReader(stream, codec, options.highWaterFrames ?? 1024, false);
 }
 
 /**
@@ -61,7 +62,7 @@ export function readFrameBatches(
   codec: FrameCodec,
   options: ReadFramesOptions = {},
 ): AsyncIterableIterator<Buffer[]> {
-  return new FrameReader(stream, codec.createDecoder(), options.highWaterFrames ?? 1024, true);
+  return new FrameReader(stream, codec, options.highWaterFrames ?? 1024, true);
 }
 
 type Waiter<T> = {
@@ -79,7 +80,9 @@ const EMPTY = Buffer.alloc(0);
  */
 class FrameReader<T> implements AsyncIterableIterator<T> {
   readonly #stream: Readable;
-  readonly #decoder: FrameDecoder;
+  /** Decodes 'data' chunks; null for a socket from connectFrames, which decodes as it reads. */
+  readonly #decoder: FrameDecoder | null;
+  readonly #direct: DirectSource | undefined;
   readonly #highWater: number;
   #queue: Buffer[] = [];
   #head = 0;
@@ -91,9 +94,11 @@ class FrameReader<T> implements AsyncIterableIterator<T> {
   /** Hand over all queued frames as one array (readFrameBatches) rather than one by one. */
   readonly #batches: boolean;
 
-  constructor(stream: Readable, decoder: FrameDecoder, highWater: number, batches: boolean) {
+  constructor(stream: Readable, codec: FrameCodec, highWater: number, batches: boolean) {
     this.#stream = stream;
-    this.#decoder = decoder;
+    this.#direct = directSourceOf(stream);
+    if (this.#direct !== undefined) checkSameCodec(this.#direct.codec, codec);
+    this.#decoder = this.#direct === undefined ? codec.createDecoder() : null;
     this.#highWater = highWater;
     this.#batches = batches;
   }
@@ -175,7 +180,8 @@ class FrameReader<T> implements AsyncIterableIterator<T> {
   #start(): void {
     this.#reading = true;
     const stream = this.#stream;
-    stream.on('data', this.#onData);
+    if (this.#direct === undefined) stream.on('data', this.#onData);
+    else this.#direct.attach({ onFrame: this.#enqueueDirect, onRead: this.#wake });
     stream.on('end', this.#onEnd);
     stream.on('close', this.#onEnd);
     stream.on('error', this.#onError);
@@ -190,6 +196,7 @@ class FrameReader<T> implements AsyncIterableIterator<T> {
     if (!this.#reading) return;
     const stream = this.#stream;
     stream.off('data', this.#onData);
+    this.#direct?.attach(null);
     stream.off('end', this.#onEnd);
     stream.off('close', this.#onEnd);
     stream.off('error', this.#onError);
@@ -200,9 +207,15 @@ class FrameReader<T> implements AsyncIterableIterator<T> {
     this.#queue.push(frame);
   };
 
+  /** A frame from connectFrames' reader; `#wake` follows once per read. */
+  #enqueueDirect = (frame: Buffer): void => {
+    this.#queue.push(frame);
+    if (this.#queue.length - this.#head >= this.#highWater) this.#stream.pause();
+  };
+
   #onData = (chunk: Buffer): void => {
     try {
-      this.#decoder.write(chunk, this.#enqueue);
+      this.#decoder!.write(chunk, this.#enqueue);
     } catch (err) {
       this.#failure ??= err;
       this.#stream.pause();
@@ -213,10 +226,13 @@ class FrameReader<T> implements AsyncIterableIterator<T> {
   };
 
   #onEnd = (): void => {
-    if (this.#ended) return;
+    // A stream destroyed with an error (connectFrames on a truncated stream) also ends or
+    // closes: its 'error' event, which follows, settles the reader.
+    if (this.#ended || this.#stream.errored) return;
     this.#ended = true;
     try {
-      this.#decoder.end();
+      // connectFrames checks its own end first, destroying the socket if it was truncated.
+      this.#decoder?.end();
     } catch (err) {
       this.#failure ??= err;
     }
@@ -229,7 +245,7 @@ class FrameReader<T> implements AsyncIterableIterator<T> {
   };
 
   /** Settle a pending `next()` if there is now something to give it. */
-  #wake(): void {
+  #wake = (): void => {
     const waiter = this.#waiter;
     if (waiter === null) return;
     if (this.#head < this.#queue.length) {
@@ -239,5 +255,14 @@ class FrameReader<T> implements AsyncIterableIterator<T> {
       this.#waiter = null;
       this.next().then(waiter.resolve, waiter.reject);
     }
+  };
+}
+
+/** readFrames on a connectFrames socket decodes with the socket's codec: they must agree. */
+function checkSameCodec(socketCodec: FrameCodec, codec: FrameCodec): void {
+  if (socketCodec.name !== codec.name || socketCodec.maxFrameSize !== codec.maxFrameSize) {
+    throw new TypeError(
+      `the socket was made by connectFrames with codec ${socketCodec.name} (max ${socketCodec.maxFrameSize}), not ${codec.name} (max ${codec.maxFrameSize})`,
+    );
   }
 }
