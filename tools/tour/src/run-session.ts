@@ -33,6 +33,9 @@ interface Job {
 // some later prompt, at a moment that varies run to run, so transcripts leave them out.
 const JOB_NOTICE = /^\[\d+\][+-]?\s+(Done|Exit \d+|Terminated|Interrupt|Killed|Hangup)\b.*\n?/gm;
 
+// A folder made by mkdtemp/mktemp (`/tmp/netlab-mail-JqkzJg`): shown in mktemp's template form.
+const MKTEMP = /(\/tmp\/[\w.-]*-)[A-Za-z0-9]{6}\b/g;
+
 /**
  * Runs a session from a README's folder, bounded in time; leaves no process behind.
  *
@@ -54,7 +57,7 @@ export async function runSession(
   for (const port of session.ports) ports.push([port, await freePort(ports.map((p) => p[1]))]);
   const show = (text: string) => {
     let out = swapNumbers(cleanOutput(text, cwd).replace(JOB_NOTICE, ''), ports.map(flip));
-    out = out.replaceAll(`${tmp}/`, '/tmp/');
+    out = out.replaceAll(`${tmp}/`, '/tmp/').replace(MKTEMP, '$1XXXXXX');
     for (const [pattern, replacement] of session.replacements) {
       out = out.replace(pattern, replacement);
     }
@@ -113,7 +116,7 @@ async function runStep(
     text = `{ ${command.replace(/&\s*$/, '')}\n} >'${log}' 2>&1 &`;
     jobs.push({ command: step.command.replace(/\s*&\s*$/, ''), log, pid: 0 });
   }
-  const job = jobs.at(-1);
+  const job = step.waitJob ? jobs[step.waitJob - 1] : jobs.at(-1);
   const from = job && !step.background ? await logSize(job.log) : 0;
   const result = await withDeadline(shell.run(text), context.deadline);
   if (!result) return { exitCode: 124, message: '[timed out]' };
@@ -124,9 +127,10 @@ async function runStep(
     return { exitCode: 1, message: `[expected exit ${step.exit}]` };
   }
   if (!step.waitFor) return undefined;
-  if (!job) return { exitCode: 1, message: '[wait for: no background job to wait on]' };
+  if (!job) return { exitCode: 1, message: '[wait for: no such background job]' };
   const match = await waitForLine(job.log, from, step.waitFor, context.deadline);
-  if (!match) return { exitCode: 124, message: `[%${jobs.length} never printed ${step.waitFor}]` };
+  const name = `%${jobs.indexOf(job) + 1}`;
+  if (!match) return { exitCode: 124, message: `[${name} never printed ${step.waitFor}]` };
   // Named groups become shell variables for the steps after: (?<CFG>\S+) gives $CFG.
   for (const [name, value] of Object.entries(match.groups ?? {})) {
     await shell.run(`${name}='${(value ?? '').replaceAll("'", "'\\''")}'`);
@@ -161,23 +165,28 @@ function withDeadline<T>(promise: Promise<T>, deadline: number): Promise<T | und
   return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
-/** SIGTERM to each job still running (its whole process group), SIGKILL after 10 s. */
+/**
+ * Lets each job end by itself for up to 5 s (one the session stopped may still be closing
+ * down), then SIGTERM to the process group of each still running, SIGKILL after 10 s more.
+ */
 async function stopJobs(jobs: Job[]): Promise<void> {
-  const alive = (pid: number) => {
+  const alive = (job: Job) => {
     try {
-      process.kill(-pid, 0);
+      process.kill(-job.pid, 0);
       return true;
     } catch {
       return false;
     }
   };
-  const running = jobs.filter((job) => job.pid > 0 && alive(job.pid));
-  for (const job of running) process.kill(-job.pid, 'SIGTERM');
-  const until = Date.now() + 10_000;
-  while (running.some((job) => alive(job.pid)) && Date.now() < until) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  for (const job of running) if (alive(job.pid)) process.kill(-job.pid, 'SIGKILL');
+  const settle = async (ms: number) => {
+    const until = Date.now() + ms;
+    while (jobs.some((job) => job.pid > 0 && alive(job)) && Date.now() < until) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return jobs.filter((job) => job.pid > 0 && alive(job));
+  };
+  for (const job of await settle(5_000)) process.kill(-job.pid, 'SIGTERM');
+  for (const job of await settle(10_000)) process.kill(-job.pid, 'SIGKILL');
 }
 
 function flip([a, b]: [number, number]): [number, number] {

@@ -10,6 +10,8 @@ export interface Step {
   exit: number;
   /** `wait for: REGEX`: after the step, wait until the latest background job prints a match. */
   waitFor?: RegExp;
+  /** `wait for %2: REGEX`: the job to wait on (1 for `%1`), when not the latest. */
+  waitJob?: number;
 }
 
 /** A parsed session: the ports to stand in for, the replacements, the steps. */
@@ -60,8 +62,12 @@ export function parseSession(text: string): Session {
 function stepOption(step: Step, line: string): void {
   const [name, value] = splitOption(line);
   if (name === 'exit' && /^\d+$/.test(value)) step.exit = Number(value);
-  else if (name === 'wait for') step.waitFor = regex(value, 'm');
-  else throw new SessionError(`unknown step option "${line}" (exit: N, wait for: REGEX)`);
+  else if (/^wait for( %\d+)?$/.test(name)) {
+    step.waitFor = regex(value, 'm');
+    if (name !== 'wait for') step.waitJob = Number(name.slice('wait for %'.length));
+  } else {
+    throw new SessionError(`unknown step option "${line}" (exit: N, wait for [%N]: REGEX)`);
+  }
 }
 
 function sessionOption(session: Session, line: string): void {
