@@ -3,6 +3,7 @@ import { spawn as spawnChild } from 'node:child_process';
 import type { IPty } from 'node-pty';
 import { spawn as spawnPty } from 'node-pty';
 import type { PseudoTtyInfo, ServerChannel, Session } from 'ssh2';
+import { childOutput } from './child-output.ts';
 import { forwardSignal, signalNumber, sshSignalName } from './processes.ts';
 import type { LogEntry } from './protocol.ts';
 import { serveSftp } from './sftp-server.ts';
@@ -70,14 +71,20 @@ export function handleSession(session: Session, ctx: SessionContext): void {
         signal,
         durationMs: Date.now() - began,
       });
-    try {
-      if (pty) term = runPty(run, pty, childEnv, ctx, channel, finish, (pid) => (leader = pid));
-      else runPipes(run, childEnv, ctx, channel, finish, (pid) => (leader = pid));
-    } catch (err) {
-      channel.stderr.write(`ssh-shell: cannot start ${ctx.shell}: ${(err as Error).message}\r\n`);
+    const failed = (err: Error) => {
+      channel.stderr.write(`ssh-shell: cannot start ${ctx.shell}: ${err.message}\r\n`);
       channel.exit(127);
       channel.end();
       finish(127, null);
+    };
+    const onLeader = (pid: number) => {
+      leader = pid;
+    };
+    try {
+      if (pty) term = runPty(run, pty, childEnv, ctx, channel, finish, onLeader);
+      else runPipes(run, childEnv, ctx, channel, finish, onLeader).catch(failed);
+    } catch (err) {
+      failed(err as Error);
     }
   };
   session.on('exec', (accept, _reject, info) => start(info.command, accept()));
@@ -116,8 +123,12 @@ function sendExit(
   return name ?? null;
 }
 
-/** exec/shell without a terminal: separate stdout and stderr pipes, stdin from the channel. */
-function runPipes(
+/**
+ * exec/shell without a terminal: stdout through childOutput (the bulk path), stderr through a
+ * pipe, stdin from the channel. The exit status goes out once the command has exited and its
+ * stdout reached EOF, so every byte is queued on the channel before it.
+ */
+async function runPipes(
   command: string | undefined,
   env: NodeJS.ProcessEnv,
   ctx: SessionContext,
@@ -125,25 +136,41 @@ function runPipes(
   finish: Finish,
   onLeader: (pid: number) => void,
 ) {
+  let gone = false;
+  channel.once('close', () => (gone = true));
+  const out = await childOutput(channel, ctx.activity);
+  if (gone) return out.destroy(); // the client closed the channel while we set up
   const args = command === undefined ? [] : ['-c', command];
   // detached: the child calls setsid(), so it leads a session we can end as a whole.
-  const child = spawnChild(ctx.shell, args, { cwd: ctx.home, env, detached: true, stdio: 'pipe' });
-  if (child.pid === undefined) throw new Error('spawn failed');
+  const child = spawnChild(ctx.shell, args, {
+    cwd: ctx.home,
+    env,
+    detached: true,
+    stdio: ['pipe', out.childEnd, 'pipe'],
+  });
+  out.releaseChildEnd();
+  if (child.pid === undefined) {
+    out.destroy();
+    throw new Error('spawn failed');
+  }
   onLeader(child.pid);
   const untrack = ctx.track(child.pid, channel, false);
-  child.stdout.pipe(channel, { end: false });
+  channel.once('close', () => out.destroy()); // nobody left to read: stop holding the socket
   child.stderr.pipe(channel.stderr, { end: false });
-  child.stdout.on('data', ctx.activity);
   channel.pipe(child.stdin);
   channel.on('data', ctx.activity);
   child.stdin.on('error', () => {}); // EPIPE when the command exits before reading its input
   child.on('error', () => {});
-  // 'close' waits for stdout/stderr EOF, so every byte is queued on the channel before exit.
-  child.on('close', (code, signal) => {
-    untrack();
-    const sig = sendExit(channel, code, signal);
-    finish(sig ? null : (code ?? null), sig);
-  });
+  // 'close' waits for the stderr pipe's EOF; `ended` for stdout's.
+  const [code, signal] = await Promise.all([
+    new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+      child.on('close', (c, s) => resolve([c, s])),
+    ),
+    out.ended,
+  ]).then(([status]) => status);
+  untrack();
+  const sig = sendExit(channel, code, signal);
+  finish(sig ? null : (code ?? null), sig);
 }
 
 /** exec/shell with a PTY (node-pty: forkpty + setsid); output is one stream, as with sshd. */
