@@ -1,6 +1,6 @@
 /** `tcp-chat client`: connects, then runs the terminal UI or script mode. */
 import { readFile } from 'node:fs/promises';
-import { formatEndpoint, parseEndpoint } from '@netlab/addressing';
+import { parseEndpoint } from '@netlab/addressing';
 import { parseCommandLine, shouldColor, UsageError } from '@netlab/cli';
 import { connect } from './client.ts';
 import { parseCommand } from './commands.ts';
@@ -9,12 +9,15 @@ import { runScript } from './script.ts';
 import { runTerminal } from './terminal.ts';
 import { printTrace } from './wire.ts';
 
-export const CLIENT_HELP = `usage: tcp-chat client [HOST:PORT] [options]
+export const CLIENT_HELP = `usage: tcp-chat client [HOST:PORT[,HOST:PORT...]] [options]
 
 Chats with a tcp-chat server (default 127.0.0.1:${DEFAULT_PORT}). Interactive in a terminal;
 with stdin from a pipe (or --script) each line is a command and events are printed per line.
+Several servers of one cluster (--redis) may be given: a reconnect goes to the next one and
+replays what was missed.
 
 options:
+  --server HOST:PORT  a server to use (repeatable; same as the comma list)
   --nick NAME      your nick (default $USER)
   --join ROOM      join a room first (repeatable)
   --tls            use TLS, verifying the server against the system CAs or --ca FILE
@@ -29,9 +32,11 @@ commands: /join #room, /leave, /msg nick text, /nick name, /who, /rooms, /stats,
 
 examples:
   tcp-chat client --nick ann --join '#lobby'
-  printf '/join #lobby\\nhello\\n' | tcp-chat client --nick bot --json`;
+  printf '/join #lobby\\nhello\\n' | tcp-chat client --nick bot --json
+  tcp-chat client 127.0.0.1:4040,127.0.0.1:4041 --nick ann   # a two-server cluster`;
 
 const options = {
+  server: { type: 'string', multiple: true },
   nick: { type: 'string' },
   join: { type: 'string', multiple: true },
   tls: { type: 'boolean' },
@@ -55,10 +60,8 @@ export async function clientMain(argv: string[]): Promise<number> {
     return 0;
   }
   if (positionals.length > 1)
-    throw new UsageError(`one HOST:PORT at most, got ${positionals.length}`);
-  const ep = parseEndpoint(positionals[0] ?? '127.0.0.1', { defaultPort: DEFAULT_PORT });
-  const host = ep.zone ? `${ep.host}%${ep.zone}` : ep.host;
-  const where = formatEndpoint(ep);
+    throw new UsageError(`one HOST:PORT list at most, got ${positionals.length}`);
+  const servers = parseServers([...positionals, ...(f.server ?? [])]);
   const secure = f.tls || f.ca !== undefined || f.insecure;
   const tls = secure
     ? { ca: f.ca ? await readFile(f.ca) : undefined, insecure: f.insecure }
@@ -67,8 +70,7 @@ export async function clientMain(argv: string[]): Promise<number> {
   const script = f.script || f.json || !process.stdin.isTTY;
   const trace = f.trace ? printTrace((l) => process.stderr.write(`${l}\n`)) : undefined;
   const client = await connect({
-    host,
-    port: ep.port,
+    servers,
     nick,
     tls,
     trace,
@@ -80,11 +82,20 @@ export async function clientMain(argv: string[]): Promise<number> {
   }
   const colors = shouldColor(process.stdout);
   if (!script) {
-    await runTerminal(client, where, colors);
+    await runTerminal(client, client.server, colors);
     await client.close();
     return 0;
   }
-  const failures = await runScript(client, where, { json: f.json === true, colors });
+  const failures = await runScript(client, client.server, { json: f.json === true, colors });
   await client.close();
   return failures > 0 ? 1 : 0;
+}
+
+/** `a:1,b:2` and repeated --server flags, each through parseEndpoint; 127.0.0.1:4040 if none. */
+export function parseServers(texts: string[]): { host: string; port: number }[] {
+  const items = texts.flatMap((t) => t.split(',')).filter((t) => t !== '');
+  return (items.length ? items : ['127.0.0.1']).map((text) => {
+    const ep = parseEndpoint(text, { defaultPort: DEFAULT_PORT });
+    return { host: ep.zone ? `${ep.host}%${ep.zone}` : ep.host, port: ep.port };
+  });
 }

@@ -4,16 +4,26 @@ import type { ChatLine, Message, Msg } from './protocol.ts';
 
 export type { ClientOptions } from './connection.ts';
 
-/** Connects, says hello and resolves once welcomed. Events are documented on ChatClient. */
+/**
+ * Connects, says hello and resolves once welcomed. Events are documented on ChatConnection.
+ * @example const c = await connect({ servers: [{ host: '127.0.0.1', port: 4040 }], nick: 'ann' });
+ */
 export async function connect(options: ClientOptions): Promise<ChatClient> {
   const client = new ChatClient(options);
-  try {
-    await client.open();
-  } catch (err) {
-    client.destroy();
-    throw err;
+  // With several servers, each gets one try before we give up (a taken nick stops at once).
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await client.open();
+      return client;
+    } catch (err) {
+      client.abandon();
+      const last = attempt >= client.targets.length;
+      if (last || (err as { code?: string }).code === 'ERR_NICK_IN_USE') {
+        client.destroy();
+        throw err;
+      }
+    }
   }
-  return client;
 }
 
 /** A connection plus the requests a chat user makes. Events: see ChatConnection. */

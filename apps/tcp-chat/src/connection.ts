@@ -1,5 +1,6 @@
 /** The client's connection: hello, requests and replies, events, reconnect with replay. */
 import { EventEmitter } from 'node:events';
+import { formatEndpoint } from '@netlab/addressing';
 import { lengthPrefixed } from '@netlab/framing';
 import { MessageStream, type Protocol } from '@netlab/serialization';
 import type { BackoffOptions } from './backoff.ts';
@@ -20,6 +21,11 @@ import type { TraceHook } from './wire.ts';
 export interface ClientOptions {
   host?: string;
   port?: number;
+  /**
+   * Servers of one cluster (sharing Redis), tried in turn: each reconnect goes to the next
+   * one, rejoins and replays from the last sequence number seen. Overrides `host`/`port`.
+   */
+  servers?: { host: string; port: number }[];
   nick: string;
   tls?: TlsClientOptions;
   /** Reconnect after a lost connection (default on; `false` to stop at the first loss). */
@@ -39,7 +45,7 @@ type Pending = {
 /**
  * Events: `message` (ChatLine & { history }), `private`, `presence`, `server-error`
  * (error frames no request is waiting for), `gap` ({ room, from, to }), `reset` ({ room }: the
- * server restarted and the room started over), `disconnected`
+ * server restarted and the room started over), `notice` (BUS_DOWN, BUS_UP, ROOM_RESET), `disconnected`
  * ({ code, reason }), `reconnecting` ({ attempt, delayMs }), `reconnected`, `close`.
  */
 export class ChatConnection extends EventEmitter {
@@ -53,6 +59,8 @@ export class ChatConnection extends EventEmitter {
   #closing = false;
   #reconnecting = false;
   #byeCode: string | undefined;
+  /** Index into the server list of the one we use (or try) now. */
+  #target = 0;
 
   constructor(readonly options: ClientOptions) {
     super();
@@ -61,10 +69,31 @@ export class ChatConnection extends EventEmitter {
 
   /** Opens the connection, says hello (with the resume token after a reconnect), rejoins rooms. */
   async open(): Promise<void> {
-    const { host = '127.0.0.1', port = 4040, tls, connectTimeoutMs } = this.options;
+    try {
+      await this.#open();
+    } catch (err) {
+      this.#target++; // the next attempt goes to the next server
+      throw err;
+    }
+  }
+
+  get targets(): { host: string; port: number }[] {
+    const { host = '127.0.0.1', port = 4040, servers } = this.options;
+    return servers?.length ? servers : [{ host, port }];
+  }
+
+  /** The server in use (or tried next), as `host:port`. */
+  get server(): string {
+    const { host, port } = this.targets[this.#target % this.targets.length]!;
+    return formatEndpoint({ host, port, family: host.includes(':') ? 'ipv6' : 'ipv4' });
+  }
+
+  async #open(): Promise<void> {
+    const { tls, connectTimeoutMs } = this.options;
+    const { host, port } = this.targets[this.#target % this.targets.length]!;
     const socket = await dial({ host, port, tls, timeoutMs: connectTimeoutMs });
     socket.on('error', () => {}); // reported by the read loop as the end of the stream
-    const peer = `${host}:${port}`;
+    const peer = this.server;
     const trace = this.options.trace;
     const stream = new MessageStream(socket, chat, {
       codec: lengthPrefixed({ maxFrameSize: 1024 * 1024 }),
@@ -148,6 +177,8 @@ export class ChatConnection extends EventEmitter {
     if (this.#reconnecting) return; // a failed attempt: the reconnect loop carries on
     if (this.#closing) return void this.emit('close');
     this.emit('disconnected', { code, reason: failure instanceof Error ? failure.message : code });
+    // A server that went away may not come back; with several, try the next one first.
+    if (code !== 'ERR_SESSION_REPLACED') this.#target++;
     void this.#reconnect(code);
   }
 
@@ -177,6 +208,13 @@ export class ChatConnection extends EventEmitter {
         return void this.emit('bye', msg);
       case 'error':
         return void this.emit('server-error', msg);
+      case 'notice':
+        // The cluster lost the room's log: its numbering starts again from 1.
+        if (msg.code === 'ROOM_RESET' && msg.room) {
+          this.tracker.restart(msg.room);
+          this.emit('reset', { room: msg.room });
+        }
+        return void this.emit('notice', msg);
     }
   }
 

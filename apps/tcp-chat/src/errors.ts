@@ -19,6 +19,8 @@ export type ChatErrorCode =
   | 'ERR_SERVER_SHUTDOWN'
   | 'ERR_SESSION_REPLACED'
   | 'ERR_INTERNAL'
+  | 'ERR_BUS_DOWN'
+  | 'ERR_BUS_CONFIG'
   | 'ERR_CONNECT'
   | 'ERR_TLS'
   | 'ERR_CLOSED'

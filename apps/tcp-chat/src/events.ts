@@ -17,7 +17,8 @@ export type UiEvent =
   | { event: 'reset'; room: string }
   | { event: 'disconnected'; code: string; reason: string }
   | { event: 'reconnecting'; attempt: number; delayMs: number }
-  | { event: 'reconnected' }
+  | { event: 'reconnected'; server: string }
+  | { event: 'notice'; code: string; message: string; room?: string }
   | { event: 'info'; text: string }
   | { event: 'error'; code: string; message: string };
 
@@ -34,5 +35,6 @@ export function forwardEvents(client: ChatClient, emit: (e: UiEvent) => void): v
   client.on('server-error', (e) => emit({ event: 'error', code: e.code, message: e.message }));
   client.on('disconnected', (d) => emit({ event: 'disconnected', ...d }));
   client.on('reconnecting', (r) => emit({ event: 'reconnecting', ...r }));
-  client.on('reconnected', () => emit({ event: 'reconnected' }));
+  client.on('reconnected', () => emit({ event: 'reconnected', server: client.server }));
+  client.on('notice', ({ type: _, ...n }: Msg<'notice'>) => emit({ event: 'notice', ...n }));
 }

@@ -68,7 +68,9 @@ export function formatEvent(e: UiEvent, me: string, colors: boolean): string {
     case 'reconnecting':
       return c.yellow(`-- reconnecting in ${e.delayMs} ms (attempt ${e.attempt})`);
     case 'reconnected':
-      return note('reconnected; rooms rejoined, missed messages replayed');
+      return note(`reconnected to ${e.server}; rooms rejoined, missed messages replayed`);
+    case 'notice':
+      return c.yellow(`-- ${e.code}${e.room ? ` ${e.room}` : ''}: ${e.message}`);
     case 'info':
       return e.text;
     case 'error':

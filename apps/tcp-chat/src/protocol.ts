@@ -54,6 +54,11 @@ const replies = {
   members: { re, room, nicks: z.array(nick) },
   counters: { re, counters: z.record(z.string(), z.number()) },
   error: { re, code: z.string(), message: z.string() },
+  /**
+   * Unasked news about the server itself: BUS_DOWN / BUS_UP (the shared Redis went away and
+   * came back), ROOM_RESET (the room's log was lost and its sequence starts over).
+   */
+  notice: { code: z.string(), message: z.string(), room: room.optional() },
 };
 
 /** Either direction: keepalive and goodbye. */

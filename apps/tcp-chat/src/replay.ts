@@ -47,6 +47,15 @@ export class RoomTracker {
     return { history: msg.seq <= state.historyTo };
   }
 
+  /** The room's numbering starts over (a cluster's Redis lost it): accept from seq 1 again. */
+  restart(room: string): void {
+    const state = this.rooms.get(room);
+    if (state) {
+      state.lastSeq = 0;
+      state.historyTo = 0;
+    }
+  }
+
   left(room: string): void {
     this.rooms.delete(room);
   }

@@ -1,15 +1,14 @@
-/** Room requests: join (with history or replay), leave, say; and leaving every room on close. */
-import type { ClientMessage, Msg } from './protocol.ts';
+/** Room requests in one process: join (with history or replay), leave, say; leaving on close. */
+import type { Req } from './bus.ts';
+import type { Msg } from './protocol.ts';
 import type { Room } from './rooms.ts';
 import type { ServerContext, Session } from './session.ts';
 import { encodeFrame } from './wire.ts';
 
-type Req<T extends ClientMessage['type']> = Extract<ClientMessage, { type: T }>;
-
 export function say(s: Session, msg: Req<'say'>): void {
   const room = s.rooms.get(msg.room);
   if (!room) {
-    s.error('ERR_NOT_IN_ROOM', `join ${msg.room} before saying anything`, msg.id);
+    notInRoom(s, msg.room, msg.id);
     return;
   }
   const seq = room.nextSeq();
@@ -25,31 +24,64 @@ export function say(s: Session, msg: Req<'say'>): void {
   room.publish(seq, frame);
 }
 
+export function notInRoom(s: Session, room: string, id: number | undefined): void {
+  s.error('ERR_NOT_IN_ROOM', `join ${room} before saying anything`, id);
+}
+
 export function join(ctx: ServerContext, s: Session, msg: Req<'join'>): void {
   let room = s.rooms.get(msg.room);
   if (!room) {
-    if (s.rooms.size >= ctx.maxRoomsPerClient) {
-      s.error('ERR_TOO_MANY_ROOMS', `at most ${ctx.maxRoomsPerClient} rooms per client`, msg.id);
-      return;
-    }
+    if (!roomQuota(ctx, s, msg.id)) return;
     room = ctx.rooms.open(msg.room);
     if (!room) {
-      s.error('ERR_TOO_MANY_ROOMS', `server holds ${ctx.rooms.maxRooms} rooms`, msg.id);
+      tooManyRooms(ctx, s, msg.id);
       return;
     }
     ctx.counters.rooms = ctx.rooms.size;
-    room.broadcast(
-      encodeFrame({ type: 'presence', room: room.name, nick: s.nick, action: 'join' }),
-    );
-    room.members.add(s);
-    s.rooms.set(room.name, room);
+    enter(s, room);
   }
-  // `since` replays exactly what a reconnecting client missed; without it, recent history.
-  // A `since` beyond the room's last message means the server restarted and the room began
-  // again: the client gets recent history, flagged incomplete, and starts counting afresh.
+  replay(
+    ctx,
+    s,
+    room,
+    msg,
+    [...room.members].map((m) => m.nick),
+  );
+}
+
+/** False (and an error frame) when the session is already in as many rooms as it may be. */
+export function roomQuota(ctx: ServerContext, s: Session, id: number | undefined): boolean {
+  if (s.rooms.size < ctx.maxRoomsPerClient) return true;
+  s.error('ERR_TOO_MANY_ROOMS', `at most ${ctx.maxRoomsPerClient} rooms per client`, id);
+  return false;
+}
+
+export function tooManyRooms(ctx: ServerContext, s: Session, id: number | undefined): void {
+  s.error('ERR_TOO_MANY_ROOMS', `server holds ${ctx.rooms.maxRooms} rooms`, id);
+}
+
+/** Adds the session to the room, telling the members already there. */
+export function enter(s: Session, room: Room): void {
+  room.broadcast(encodeFrame({ type: 'presence', room: room.name, nick: s.nick, action: 'join' }));
+  room.members.add(s);
+  s.rooms.set(room.name, room);
+}
+
+/**
+ * Sends `joined` and the history frames. `since` replays exactly what a reconnecting client
+ * missed; without it, recent history. A `since` beyond the room's last message means the
+ * room began again (a restarted server, a lost Redis): the client gets recent history,
+ * flagged incomplete, and starts counting afresh.
+ */
+export function replay(
+  ctx: ServerContext,
+  s: Session,
+  room: Room,
+  msg: Req<'join'>,
+  members: string[],
+): void {
   const fresh = msg.since === undefined || msg.since > room.seq;
   const { entries, complete } = fresh ? room.since(0, ctx.historyOnJoin) : room.since(msg.since!);
-  const members = [...room.members].map((m) => m.nick);
   s.reply({
     type: 'joined',
     re: msg.id,
@@ -72,7 +104,8 @@ export function leave(s: Session, msg: Req<'leave'>): void {
   s.reply({ type: 'left', re: msg.id, room: room.name });
 }
 
-function part(s: Session, room: Room, action: Msg<'presence'>['action']): void {
+/** Takes the session out of one room and tells the members left behind. */
+export function part(s: Session, room: Room, action: Msg<'presence'>['action']): void {
   room.members.delete(s);
   s.rooms.delete(room.name);
   room.broadcast(encodeFrame({ type: 'presence', room: room.name, nick: s.nick, action }));

@@ -38,6 +38,18 @@ export class Room {
     for (const m of this.members) m.send(frame);
   }
 
+  /** A message numbered elsewhere (Redis): becomes the last one here, stored and fanned out. */
+  append(seq: number, frame: Buffer): void {
+    this.seq = seq;
+    this.publish(seq, frame);
+  }
+
+  /** Forgets every message: the room's shared log was lost and its numbering starts over. */
+  reset(): void {
+    this.seq = 0;
+    this.#ring.fill(undefined);
+  }
+
   /** Sends a frame to every member except `except` (presence events are not stored). */
   broadcast(frame: Buffer, except?: Member): void {
     for (const m of this.members) if (m !== except) m.send(frame);

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { formatEndpoint, parseHost, parsePort } from '@netlab/addressing';
 import { color, parseCommandLine, parseInteger, UsageError } from '@netlab/cli';
 import { DEFAULT_PORT } from './protocol.ts';
+import { parseRedisUrl, type RedisBusOptions } from './redis-url.ts';
 import { createServer, type ServerOptions } from './server.ts';
 import { devCertificate } from './tls-dev.ts';
 import { printTrace } from './wire.ts';
@@ -22,12 +23,15 @@ options:
   --idle-timeout MS     disconnect after this much silence (default 90000; pings at a third)
   --stats-interval MS   counters line on stderr (default 10000; 0 = off)
   --tls-cert FILE --tls-key FILE   serve TLS with this certificate and key
+  --redis URL           share rooms, nicks and history with other servers through Redis
+                        (redis://HOST:PORT[/DB]; password from $TCP_CHAT_REDIS_PASSWORD)
   --tls-dev             make a certificate for 127.0.0.1 in .state/tls-dev and print its fingerprint
   --trace               print every frame in and out
   -h, --help            this help
 
 example:
-  tcp-chat server --port 4040 --tls-dev`;
+  tcp-chat server --port 4040 --tls-dev
+  tcp-chat server --port 4041 --redis redis://127.0.0.1:6379   # one of several servers`;
 
 const options = {
   host: { type: 'string' },
@@ -44,6 +48,7 @@ const options = {
   'tls-cert': { type: 'string' },
   'tls-key': { type: 'string' },
   'tls-dev': { type: 'boolean' },
+  redis: { type: 'string' },
   trace: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -82,10 +87,20 @@ export async function serverMain(argv: string[]): Promise<number> {
       throw new UsageError('--tls-cert and --tls-key go together');
     opts.tls = { cert: await readFile(f['tls-cert']), key: await readFile(f['tls-key']) };
   }
+  if (f.redis !== undefined) {
+    try {
+      opts.redis = parseRedisUrl(f.redis);
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+  }
   const server = createServer(opts);
   const bound = await server.listen(port, host.zone ? `${host.host}%${host.zone}` : host.host);
   const where = formatEndpoint({ ...host, port: bound.port });
-  console.log(`tcp-chat ${opts.tls ? 'TLS ' : ''}server listening on ${where} (Ctrl-C to stop)`);
+  const shared = opts.redis ? `, sharing rooms through redis at ${formatRedis(opts.redis)}` : '';
+  console.log(
+    `tcp-chat ${opts.tls ? 'TLS ' : ''}server listening on ${where}${shared} (Ctrl-C to stop)`,
+  );
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       console.log(`${signal}: saying bye to ${server.counters().connections} client(s)`);
@@ -97,4 +112,8 @@ export async function serverMain(argv: string[]): Promise<number> {
   });
   console.log('stopped');
   return 0;
+}
+
+function formatRedis({ host, port }: RedisBusOptions): string {
+  return formatEndpoint({ host, port, family: host.includes(':') ? 'ipv6' : 'ipv4' });
 }

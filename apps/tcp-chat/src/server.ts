@@ -1,15 +1,18 @@
 /** The chat server: accepts TCP (or TLS) connections and runs one Session per client. */
 import { EventEmitter } from 'node:events';
-import net, { type AddressInfo, type Socket } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import tls from 'node:tls';
+import { acceptor, sweepSessions } from './accept.ts';
+import type { RoomBus } from './bus.ts';
 import { dispatch } from './handlers.ts';
+import { createLocalBus } from './local-bus.ts';
 import { Flusher } from './outbox.ts';
 import { DEFAULT_PORT, type Limits } from './protocol.ts';
-import { release } from './room-handlers.ts';
+import { createRedisBus, type RedisBusOptions } from './redis-bus.ts';
 import { RoomRegistry } from './rooms.ts';
-import { type ServerContext, Session } from './session.ts';
+import type { ServerContext } from './session.ts';
 import { type Counters, formatStatsLine, newCounters } from './stats.ts';
-import { encodeFrame, type TraceHook } from './wire.ts';
+import type { TraceHook } from './wire.ts';
 
 export interface ServerOptions {
   /** Largest frame a client may send, in bytes (default 64 KiB). */
@@ -40,6 +43,11 @@ export interface ServerOptions {
   /** Periodic counters line, every `statsInterval` ms (0 = never, the default). */
   log?: (line: string) => void;
   statsInterval?: number;
+  /**
+   * Share rooms, nicks, history and sequence numbers with other servers through Redis
+   * (`--redis URL`). Without it everything lives in this process.
+   */
+  redis?: RedisBusOptions;
 }
 
 export interface ChatServer extends EventEmitter {
@@ -76,47 +84,11 @@ export function createServer(options: ServerOptions = {}): ChatServer {
     flusher: new Flusher(),
     events,
     trace: options.trace,
+    bus: undefined as unknown as RoomBus, // set just below: the bus needs the context
     dispatch: (s, msg) => dispatch(ctx, s, msg),
-    release: (s) => release(ctx, s),
   };
-  const perIp = new Map<string, number>();
-  let nextId = 1;
-
-  const onSocket = (socket: Socket): void => {
-    const ip = socket.remoteAddress ?? '?';
-    const peer = `${ip.includes(':') ? `[${ip}]` : ip}:${socket.remotePort}`;
-    const fromIp = perIp.get(ip) ?? 0;
-    if (ctx.sessions.size >= maxConnections || fromIp >= maxPerIp) {
-      // Refused politely: one error frame saying which cap was hit, then close.
-      ctx.counters.refused++;
-      const which = fromIp >= maxPerIp ? `${maxPerIp} from ${ip}` : `${maxConnections} in total`;
-      socket.on('error', () => {});
-      socket.end(
-        encodeFrame({
-          type: 'error',
-          code: 'ERR_TOO_MANY_CONNECTIONS',
-          message: `at most ${which}`,
-        }),
-      );
-      return;
-    }
-    perIp.set(ip, fromIp + 1);
-    socket.setNoDelay(true);
-    const s = new Session(String(nextId++), socket, peer, ctx);
-    ctx.sessions.add(s);
-    ctx.counters.accepted++;
-    ctx.counters.connections = ctx.sessions.size;
-    socket.on('error', (err) => events.emit('socket-error', peer, err));
-    socket.on('close', () => {
-      ctx.sessions.delete(s);
-      release(ctx, s);
-      const left = (perIp.get(ip) ?? 1) - 1;
-      if (left > 0) perIp.set(ip, left);
-      else perIp.delete(ip);
-      ctx.counters.connections = ctx.sessions.size;
-      if (ctx.sessions.size === 0) events.emit('drained');
-    });
-  };
+  ctx.bus = options.redis ? createRedisBus(ctx, options.redis) : createLocalBus(ctx);
+  const onSocket = acceptor(ctx, { maxConnections, maxPerIp });
 
   const server = options.tls
     ? tls.createServer({ cert: options.tls.cert, key: options.tls.key }, onSocket)
@@ -136,14 +108,16 @@ export function createServer(options: ServerOptions = {}): ChatServer {
       : undefined;
   statsTimer?.unref();
 
-  events.listen = (port = DEFAULT_PORT, host = '127.0.0.1') =>
-    new Promise((resolve, reject) => {
+  events.listen = async (port = DEFAULT_PORT, host = '127.0.0.1') => {
+    await ctx.bus.start(); // a cluster member accepts nobody until Redis answers
+    return new Promise((resolve, reject) => {
       server.once('error', reject);
       server.listen({ port, host }, () => {
         server.off('error', reject);
         resolve(server.address() as AddressInfo);
       });
     });
+  };
   events.counters = () => ({ ...ctx.counters });
   events.close = async (graceMs = 4000) => {
     clearInterval(sweep);
@@ -158,25 +132,7 @@ export function createServer(options: ServerOptions = {}): ChatServer {
       for (const s of ctx.sessions) s.socket.destroy();
     }
     await closed;
+    await ctx.bus.stop();
   };
   return events;
-}
-
-/** Once a second: hello and idle timeouts, and a ping to anyone quiet for `pingInterval`. */
-function sweepSessions(ctx: ServerContext): void {
-  const now = performance.now();
-  const { pingInterval, idleTimeout } = ctx.limits;
-  for (const s of ctx.sessions) {
-    if (s.closing) continue;
-    if (!s.welcomed && now - s.opened > ctx.helloTimeout) {
-      ctx.counters.idleKicks++;
-      s.kick('ERR_HELLO_REQUIRED', `no hello within ${ctx.helloTimeout} ms`);
-    } else if (now - s.lastSeen > idleTimeout) {
-      ctx.counters.idleKicks++;
-      s.kick('ERR_IDLE_TIMEOUT', `nothing received for ${idleTimeout} ms`);
-    } else if (!s.pinged && now - s.lastSeen > pingInterval) {
-      s.pinged = true;
-      s.reply({ type: 'ping', t: Date.now() });
-    }
-  }
 }

@@ -1,0 +1,69 @@
+/** Accepting a connection: the caps in total and per IP, then one Session until it closes. */
+import type { Socket } from 'node:net';
+import { type ServerContext, Session } from './session.ts';
+import { encodeFrame } from './wire.ts';
+
+export interface AcceptLimits {
+  maxConnections: number;
+  maxPerIp: number;
+}
+
+/** Returns the listener's connection handler. */
+export function acceptor(ctx: ServerContext, { maxConnections, maxPerIp }: AcceptLimits) {
+  const perIp = new Map<string, number>();
+  let nextId = 1;
+  return (socket: Socket): void => {
+    const ip = socket.remoteAddress ?? '?';
+    const peer = `${ip.includes(':') ? `[${ip}]` : ip}:${socket.remotePort}`;
+    const fromIp = perIp.get(ip) ?? 0;
+    if (ctx.sessions.size >= maxConnections || fromIp >= maxPerIp) {
+      // Refused politely: one error frame saying which cap was hit, then close.
+      ctx.counters.refused++;
+      const which = fromIp >= maxPerIp ? `${maxPerIp} from ${ip}` : `${maxConnections} in total`;
+      socket.on('error', () => {});
+      socket.end(
+        encodeFrame({
+          type: 'error',
+          code: 'ERR_TOO_MANY_CONNECTIONS',
+          message: `at most ${which}`,
+        }),
+      );
+      return;
+    }
+    perIp.set(ip, fromIp + 1);
+    socket.setNoDelay(true);
+    const s = new Session(String(nextId++), socket, peer, ctx);
+    ctx.sessions.add(s);
+    ctx.counters.accepted++;
+    ctx.counters.connections = ctx.sessions.size;
+    socket.on('error', (err) => ctx.events.emit('socket-error', peer, err));
+    socket.on('close', () => {
+      ctx.sessions.delete(s);
+      ctx.bus.release(s);
+      const left = (perIp.get(ip) ?? 1) - 1;
+      if (left > 0) perIp.set(ip, left);
+      else perIp.delete(ip);
+      ctx.counters.connections = ctx.sessions.size;
+      if (ctx.sessions.size === 0) ctx.events.emit('drained');
+    });
+  };
+}
+
+/** Once a second: hello and idle timeouts, and a ping to anyone quiet for `pingInterval`. */
+export function sweepSessions(ctx: ServerContext): void {
+  const now = performance.now();
+  const { pingInterval, idleTimeout } = ctx.limits;
+  for (const s of ctx.sessions) {
+    if (s.closing) continue;
+    if (!s.welcomed && now - s.opened > ctx.helloTimeout) {
+      ctx.counters.idleKicks++;
+      s.kick('ERR_HELLO_REQUIRED', `no hello within ${ctx.helloTimeout} ms`);
+    } else if (now - s.lastSeen > idleTimeout) {
+      ctx.counters.idleKicks++;
+      s.kick('ERR_IDLE_TIMEOUT', `nothing received for ${idleTimeout} ms`);
+    } else if (!s.pinged && now - s.lastSeen > pingInterval) {
+      s.pinged = true;
+      s.reply({ type: 'ping', t: Date.now() });
+    }
+  }
+}

@@ -1,0 +1,129 @@
+/** A session's input side: frames in, validation, rate limit and flood strikes, request order. */
+import { debuglog } from 'node:util';
+import { FramingError } from '@netlab/framing';
+import { ChatError } from './errors.ts';
+import type { ClientMessage } from './protocol.ts';
+import type { Session } from './session.ts';
+import { TokenBucket } from './token-bucket.ts';
+import { createFrameDecoder, decodeRequest } from './wire.ts';
+
+const debug = debuglog('tcp-chat');
+
+/**
+ * Requests waiting while an earlier one waits on the bus (Redis). Reading pauses as soon as
+ * one waits, so only what one chunk held can pile up; past this bound the client is flooding.
+ */
+const MAX_WAITING = 1000;
+
+/** Reads the session's socket for as long as it lives. */
+export function readRequests(s: Session): void {
+  const { ctx, socket } = s;
+  const decoder = createFrameDecoder(ctx.limits.maxFrame);
+  const intake = new Intake(s);
+  const onFrame = (payload: Buffer) => intake.frame(payload);
+  socket.on('data', (chunk: Buffer) => {
+    if (s.closing) return;
+    ctx.counters.bytesIn += chunk.length;
+    s.lastSeen = performance.now();
+    s.pinged = false;
+    try {
+      decoder.write(chunk, onFrame);
+      if (!intake.busy) ctx.flusher.throttle(socket);
+    } catch (err) {
+      // The connection boundary owns errors: this peer goes, the server stays.
+      if (err instanceof FramingError) {
+        ctx.counters.badFrameKicks++;
+        const code = err.code === 'ERR_FRAME_TOO_LARGE' ? err.code : 'ERR_BAD_FRAME';
+        s.kick(code, err.message);
+      } else {
+        debug('session %s: %o', s.peer, err);
+        s.kick('ERR_INTERNAL', 'internal error');
+      }
+    }
+  });
+}
+
+class Intake {
+  readonly #bucket: TokenBucket;
+  /** Dropped messages spend strikes; strikes come back at one per second. Empty: flood kick. */
+  readonly #strikes: TokenBucket;
+  #limited = false;
+  #waiting: ClientMessage[] = [];
+  busy = false;
+
+  constructor(private readonly s: Session) {
+    this.#bucket = new TokenBucket(s.ctx.limits.rate, s.ctx.limits.burst);
+    this.#strikes = new TokenBucket(1, s.ctx.floodStrikes);
+  }
+
+  frame(payload: Buffer): void {
+    const { s } = this;
+    if (s.closing) return;
+    s.ctx.counters.messagesIn++;
+    let msg: ClientMessage;
+    try {
+      msg = decodeRequest(payload);
+    } catch (err) {
+      if (!(err instanceof ChatError)) throw err;
+      s.ctx.trace?.('in', s.peer, payload, err);
+      s.error(err.code, err.message);
+      // Garbage that happens to frame correctly still costs strikes.
+      if (!this.#strikes.take()) this.#flood();
+      return;
+    }
+    s.ctx.trace?.('in', s.peer, payload, msg);
+    if (msg.type !== 'pong' && !this.#bucket.take()) {
+      this.#drop();
+      return;
+    }
+    this.#limited = false;
+    this.#run(msg);
+  }
+
+  /** One request at a time: one that waits on the bus holds back the ones after it. */
+  #run(msg: ClientMessage): void {
+    const { s } = this;
+    if (this.busy) {
+      if (this.#waiting.length >= MAX_WAITING) {
+        this.#flood();
+        return;
+      }
+      this.#waiting.push(msg);
+      return;
+    }
+    const pending = s.ctx.dispatch(s, msg);
+    if (!pending) return;
+    this.busy = true;
+    s.socket.pause();
+    pending
+      .catch((err: unknown) => {
+        debug('session %s: %o', s.peer, err);
+        s.kick('ERR_INTERNAL', 'internal error');
+      })
+      .finally(() => {
+        this.busy = false;
+        while (!this.busy && this.#waiting.length > 0 && !s.closing) {
+          this.#run(this.#waiting.shift()!);
+        }
+        if (!this.busy && !s.socket.destroyed) s.socket.resume();
+      });
+  }
+
+  /** Rate limit: one error frame per episode (not per dropped message), then strikes. */
+  #drop(): void {
+    const { s } = this;
+    s.ctx.counters.drops++;
+    if (!this.#limited) {
+      this.#limited = true;
+      const { rate, burst } = s.ctx.limits;
+      s.error('ERR_RATE_LIMITED', `over ${rate} messages/s (burst ${burst}): message dropped`);
+    }
+    if (!this.#strikes.take()) this.#flood();
+  }
+
+  #flood(): void {
+    const { s } = this;
+    s.ctx.counters.floodKicks++;
+    s.kick('ERR_FLOOD', `more than ${s.ctx.floodStrikes} dropped or invalid messages`);
+  }
+}

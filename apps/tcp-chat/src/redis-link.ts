@@ -1,0 +1,131 @@
+/** The server's three Redis connections (commands, stream reader, pub/sub), and whether Redis is up. */
+import { randomBytes } from 'node:crypto';
+import { debuglog } from 'node:util';
+import { formatEndpoint } from '@netlab/addressing';
+import { Redis, type RedisOptions } from 'ioredis';
+import { ChatError } from './errors.ts';
+import { Keys } from './redis-keys.ts';
+import type { RedisBusOptions } from './redis-url.ts';
+
+const debug = debuglog('tcp-chat');
+
+/** How long to wait for Redis at start before giving up with ERR_BUS_DOWN. */
+const START_TIMEOUT_MS = 5000;
+
+export interface LinkEvents {
+  /** The command connection dropped: requests now fail with ERR_BUS_DOWN. */
+  down(): void;
+  /** It is back: re-register what Redis must know; `lost` when it restarted without its data. */
+  resync(lost: boolean): Promise<void>;
+  /** Resync done: requests work again. */
+  restored(): void;
+}
+
+/**
+ * Three connections, because a blocking XREAD and a subscription each take a connection
+ * over. Commands fail fast while Redis is unreachable (no offline queue, a 2 s timeout), so a
+ * `say` gets ERR_BUS_DOWN instead of hanging; ioredis reconnects by itself, and `up` runs
+ * once the command connection is ready again and `resync` has run.
+ */
+export class RedisLink {
+  readonly keys: Keys;
+  readonly cmd: Redis;
+  readonly reader: Redis;
+  readonly sub: Redis;
+  readonly where: string;
+  /** Random value of `keys.epoch` when we last looked. */
+  epoch = '';
+  up = false;
+  stopped = false;
+
+  constructor(
+    readonly options: RedisBusOptions,
+    private readonly events: LinkEvents,
+  ) {
+    this.keys = new Keys(options.prefix);
+    this.where = formatEndpoint({
+      host: options.host,
+      port: options.port,
+      family: options.host.includes(':') ? 'ipv6' : 'ipv4',
+    });
+    const base: RedisOptions = {
+      host: options.host,
+      port: options.port,
+      username: options.username,
+      password: options.password,
+      db: options.db ?? 0,
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      autoResendUnfulfilledCommands: false,
+      maxRetriesPerRequest: 0,
+      connectTimeout: 2000,
+      retryStrategy: (times) => Math.min(50 * 2 ** times, 1000),
+    };
+    this.cmd = new Redis({ ...base, commandTimeout: 2000, connectionName: 'tcp-chat' });
+    this.reader = new Redis({ ...base, connectionName: 'tcp-chat-reader' });
+    // Subscriptions are renewed by ioredis on reconnect; it needs its queue for that.
+    this.sub = new Redis({ ...base, enableOfflineQueue: true, connectionName: 'tcp-chat-sub' });
+    for (const c of [this.cmd, this.reader, this.sub]) {
+      c.on('error', (err: Error) => debug('redis %s: %s', this.where, err.message));
+    }
+  }
+
+  async start(): Promise<void> {
+    const conns = [this.cmd, this.reader, this.sub];
+    try {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`no answer in ${START_TIMEOUT_MS} ms`)),
+          START_TIMEOUT_MS,
+        );
+      });
+      await Promise.race([Promise.all(conns.map((c) => c.connect())), timeout]).finally(() =>
+        clearTimeout(timer),
+      );
+      this.epoch = await this.readEpoch();
+    } catch (err) {
+      for (const c of conns) c.disconnect();
+      throw new ChatError(
+        'ERR_BUS_DOWN',
+        `cannot reach redis at ${this.where}: ${(err as Error).message}`,
+        { cause: err },
+      );
+    }
+    this.up = true;
+    this.cmd.on('close', () => {
+      if (!this.up || this.stopped) return;
+      this.up = false;
+      this.events.down();
+    });
+    this.cmd.on('ready', () => void this.#recover());
+  }
+
+  /** The cluster's epoch, creating it when Redis has none (first start, or data lost). */
+  async readEpoch(): Promise<string> {
+    await this.cmd.set(this.keys.epoch, randomBytes(8).toString('hex'), 'NX');
+    return (await this.cmd.get(this.keys.epoch)) ?? '';
+  }
+
+  async #recover(): Promise<void> {
+    if (this.up || this.stopped) return;
+    try {
+      const epoch = await this.readEpoch();
+      const lost = epoch !== this.epoch;
+      this.epoch = epoch;
+      await this.events.resync(lost);
+      this.up = true;
+      this.events.restored();
+    } catch (err) {
+      // Lost again half-way: the next `ready` tries again.
+      debug('redis %s: recovery failed: %s', this.where, (err as Error).message);
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.reader.disconnect();
+    this.sub.disconnect();
+    await this.cmd.quit().catch(() => this.cmd.disconnect());
+  }
+}
