@@ -129,7 +129,7 @@ export function connectFrames(
         return !socket.destroyed;
       },
     },
-  } as TcpNetConnectOpts);
+  });
   source.socket = socket;
   sources.set(socket, source);
   socket.on('resume', () => guard(() => source.flush()));
