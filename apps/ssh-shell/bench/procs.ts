@@ -1,6 +1,6 @@
-/** Bench helpers: time whole processes, start our server as its own process, medians. */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { openSync } from 'node:fs';
+/** Bench helpers: time whole processes, start our server as its own process, CPU from /proc. */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { openSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -8,6 +8,7 @@ export const APP = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const TSX = join(APP, 'node_modules', '.bin', 'tsx');
 export const MAIN = join(APP, 'src', 'main.ts');
 const devNull = openSync('/dev/null', 'w');
+export const RUNS = Number(process.env.NETLAB_BENCH_RUNS ?? 3);
 
 /** Wall time of one process run, its stdout thrown away (into /dev/null, as a user would). */
 export function timeProcess(cmd: string, args: string[]): Promise<number> {
@@ -25,23 +26,28 @@ export function timeProcess(cmd: string, args: string[]): Promise<number> {
   });
 }
 
-export function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
+const TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
 
-export async function repeat(n: number, fn: () => Promise<number>): Promise<number[]> {
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) out.push(await fn());
-  return out;
+/**
+ * CPU seconds of a process plus those of its children it has reaped (Linux /proc/PID/stat
+ * utime, stime, cutime, cstime). For sshd's listener that is every finished connection
+ * (its per-connection sshd, the shell and the command); for our server, itself and its commands.
+ */
+export function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / TICKS;
 }
 
 /** Our server as a separate process on a free port; resolves once it prints its address. */
 export function startOurServerProcess(
   args: string[],
-): Promise<{ port: number; knownHostsLine: string; stop(): Promise<void> }> {
+): Promise<{ port: number; pid: number; knownHostsLine: string; stop(): Promise<void> }> {
   return new Promise((resolve, reject) => {
-    const child: ChildProcess = spawn(TSX, [MAIN, 'server', '--listen', '127.0.0.1:0', ...args], {
+    // node --import tsx rather than the tsx wrapper: one process, whose pid is the server's.
+    const argv = ['--import', 'tsx', MAIN, 'server', '--listen', '127.0.0.1:0', ...args];
+    const child: ChildProcess = spawn(process.execPath, argv, {
+      cwd: APP,
       stdio: ['ignore', 'pipe', 'inherit'],
       env: { ...process.env, NO_COLOR: '1' },
     });
@@ -57,6 +63,7 @@ export function startOurServerProcess(
         child.stdout!.resume(); // keep draining its per-session log lines
         resolve({
           port: Number(port),
+          pid: child.pid!,
           knownHostsLine: line,
           stop: () =>
             new Promise((done) => {
@@ -69,3 +76,32 @@ export function startOurServerProcess(
     child.on('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
   });
 }
+
+/**
+ * Fastest time of each task over RUNS rounds, the tasks taking turns within a round, so a
+ * burst of load on this shared machine hits both sides instead of one.
+ */
+export async function interleaved(
+  tasks: Record<string, () => Promise<number>>,
+  rounds = RUNS,
+): Promise<Record<string, number>> {
+  const best: Record<string, number> = {};
+  for (let i = 0; i < rounds; i++) {
+    for (const [name, task] of Object.entries(tasks))
+      best[name] = Math.min(best[name] ?? Infinity, await task());
+  }
+  return best;
+}
+/**
+ * Wraps a task so that the server's CPU (itself + reaped children) over it is recorded, the
+ * least over the rounds; the pause lets the server side end and reap its processes first.
+ */
+export const withCpu =
+  (pid: number, cpu: Record<string, number>, name: string, task: () => Promise<number>) =>
+  async () => {
+    const c0 = cpuSeconds(pid);
+    const ms = await task();
+    await new Promise((r) => setTimeout(r, 300));
+    cpu[name] = Math.min(cpu[name] ?? Infinity, cpuSeconds(pid) - c0);
+    return ms;
+  };

@@ -1,9 +1,10 @@
 /**
  * ssh-shell benchmark, side by side with OpenSSH in one run:
  *  1. 200 MB of exec output from sshd: our client vs OpenSSH `ssh` (default algorithms, then aes128-gcm)
- *  2. OpenSSH `ssh` against our server vs against sshd (same two cipher settings)
+ *  2. OpenSSH `ssh` against our server vs against sshd (same two cipher settings), and the
+ *     server side's CPU per 100 MB from /proc (load-independent)
  *  3. connect + auth + `true` latency
- *  4. `exec -H` across 50 sessions vs one
+ *  4. `exec -H` across 50 sessions vs one, with CPU per session (bench/fanout.ts)
  * Streaming rates subtract each client's own connect+`true` time, so process start-up (Node's
  * is ~10x ssh's) does not count against the data path; the latency section shows start-up apart.
  */
@@ -15,12 +16,19 @@ import { Writable } from 'node:stream';
 import { ensure, startSshd } from '@netlab/peers';
 import { connect, type SshConnection } from '../src/client.ts';
 import { loadIdentities } from '../src/identity.ts';
-import { execMany, type Target } from '../src/multi.ts';
-import { MAIN, startOurServerProcess, TSX, timeProcess } from './procs.ts';
+import { fanOut } from './fanout.ts';
+import {
+  interleaved,
+  MAIN,
+  RUNS,
+  startOurServerProcess,
+  TSX,
+  timeProcess,
+  withCpu,
+} from './procs.ts';
 
 const MB = 1_000_000;
 const SIZE = Number(process.env.NETLAB_BENCH_MB ?? 200) * MB;
-const RUNS = Number(process.env.NETLAB_BENCH_RUNS ?? 3);
 const GCM = 'aes128-gcm@openssh.com';
 const STREAM = `head -c ${SIZE} /dev/zero`;
 
@@ -33,15 +41,19 @@ writeFileSync(join(dir, 'authorized_keys'), `${publicLine}\n`);
 const knownHosts = join(dir, 'known_hosts');
 
 const sshd = await startSshd({ authorizedKeys: [publicLine] });
-const ours = await startOurServerProcess([
+const serverArgs = [
   '--state',
   join(dir, 'state'),
   '--authorized-keys',
   join(dir, 'authorized_keys'),
-  '--sftp-root',
-  dir,
-]);
-writeFileSync(knownHosts, `${sshd.knownHostsLine}\n${ours.knownHostsLine}\n`);
+];
+const ours = await startOurServerProcess([...serverArgs, '--sftp-root', dir]);
+// The same server running commands with /bin/sh instead of the login shell (see fan-out below).
+const oursSh = await startOurServerProcess([...serverArgs, '--shell', '/bin/sh']);
+writeFileSync(
+  knownHosts,
+  `${sshd.knownHostsLine}\n${ours.knownHostsLine}\n${oursSh.knownHostsLine}\n`,
+);
 
 const base = {
   host: '127.0.0.1',
@@ -85,21 +97,6 @@ const ourArgs = (port: number, cmd: string) => [
   `${sshd.user}@127.0.0.1:${port}`,
   cmd,
 ];
-/**
- * Fastest time of each task over RUNS rounds, the tasks taking turns within a round, so a
- * burst of load on this shared machine hits both sides instead of one.
- */
-async function interleaved(
-  tasks: Record<string, () => Promise<number>>,
-  rounds = RUNS,
-): Promise<Record<string, number>> {
-  const best: Record<string, number> = {};
-  for (let i = 0; i < rounds; i++) {
-    for (const [name, task] of Object.entries(tasks))
-      best[name] = Math.min(best[name] ?? Infinity, await task());
-  }
-  return best;
-}
 /** MB/s, or NaN when load noise made the stream run no slower than the `true` run. */
 const mbps = (ms: number) => (ms > 0 ? SIZE / MB / (ms / 1000) : Number.NaN);
 const rate = (x: number) => (Number.isNaN(x) ? 'n/a (noise)' : `${x.toFixed(0)} MB/s`);
@@ -137,15 +134,25 @@ try {
     line(
       `client stream from sshd, ${label}: ours ${rate(oursClient)}, OpenSSH ssh ${rate(opensshClient)}, ratio ${ratio(oursClient, opensshClient)} (goal >= ${goal}x)`,
     );
+    const cpu: Record<string, number> = {};
     const v = await interleaved({
-      oursTrue: ssh(ours.port, cipher, 'true'),
-      oursStream: ssh(ours.port, cipher, STREAM),
-      sshdTrue: ssh(sshd.port, cipher, 'true'),
-      sshdStream: ssh(sshd.port, cipher, STREAM),
+      oursTrue: withCpu(ours.pid, cpu, 'oursTrue', ssh(ours.port, cipher, 'true')),
+      oursStream: withCpu(ours.pid, cpu, 'oursStream', ssh(ours.port, cipher, STREAM)),
+      sshdTrue: withCpu(sshd.pid, cpu, 'sshdTrue', ssh(sshd.port, cipher, 'true')),
+      sshdStream: withCpu(sshd.pid, cpu, 'sshdStream', ssh(sshd.port, cipher, STREAM)),
     });
     const [toOurs, toSshd] = [mbps(v.oursStream! - v.oursTrue!), mbps(v.sshdStream! - v.sshdTrue!)];
     line(
       `server stream to OpenSSH ssh, ${label}: ours ${rate(toOurs)}, sshd ${rate(toSshd)}, ratio ${ratio(toOurs, toSshd)} (goal >= ${goal}x)`,
+    );
+    // Load-independent: CPU seconds the server side spent per 100 MB (stream run - `true` run).
+    const per100 = (stream: number, t: number) => ((stream - t) * 1000 * 100 * MB) / SIZE;
+    const [cpuOurs, cpuSshd] = [
+      per100(cpu.oursStream!, cpu.oursTrue!),
+      per100(cpu.sshdStream!, cpu.sshdTrue!),
+    ];
+    line(
+      `server CPU per 100 MB, ${label} (server + shell + head -c): ours ${cpuOurs.toFixed(0)} ms, sshd ${cpuSshd.toFixed(0)} ms, ratio ${ratio(cpuOurs, cpuSshd)}`,
     );
   }
 
@@ -172,51 +179,18 @@ try {
     `latency OpenSSH ssh -> server, connect+auth+true: ours ${lat.sshToOurs!.toFixed(1)} ms, sshd ${lat.sshToSshd!.toFixed(1)} ms, ratio ${ratio(lat.sshToOurs!, lat.sshToSshd!)}`,
   );
 
-  // Many hosts: 50 sessions at once vs one, each `sleep 0.2; echo ok`, against sshd and ours.
-  const many = (port: number) => async (n: number) => {
-    const t0 = performance.now();
-    const targets = Array.from(
-      { length: n },
-      (_, i): Target => ({
-        label: `s${i}`,
-        host: '127.0.0.1',
-        port,
-        username: sshd.user,
-      }),
-    );
-    const rs = await execMany(targets, 'sleep 0.2; echo ok', {
-      concurrency: 50,
-      timeoutMs: 60_000,
-      base,
-      onLine: () => {},
-    });
-    const bad = rs.find((r) => r.exitCode !== 0);
-    if (bad) throw new Error(`exec -H failed: ${JSON.stringify(bad)}`);
-    return performance.now() - t0;
-  };
-  // The same fan-out done the OpenSSH way: 50 `ssh` processes at once, so the cost sshd pays
-  // per connection (fork + re-exec + kex) shows apart from our client's.
-  const sshMany = async (n: number) => {
-    const t0 = performance.now();
-    await Promise.all(Array.from({ length: n }, ssh(sshd.port, undefined, 'sleep 0.2; echo ok')));
-    return performance.now() - t0;
-  };
-  const fan = await interleaved({
-    sshdOne: () => many(sshd.port)(1),
-    sshdFifty: () => many(sshd.port)(50),
-    oursOne: () => many(ours.port)(1),
-    oursFifty: () => many(ours.port)(50),
-    sshOne: () => sshMany(1),
-    sshFifty: () => sshMany(50),
+  // Many hosts: 50 sessions at once vs one.
+  await fanOut({
+    sshd,
+    ours,
+    oursSh,
+    base,
+    ssh: (port, cmd) => ssh(port, undefined, cmd)(),
+    line,
   });
-  line(
-    `exec -H to sshd: 50 sessions ${fan.sshdFifty!.toFixed(0)} ms vs 1 session ${fan.sshdOne!.toFixed(0)} ms, ratio ${ratio(fan.sshdFifty!, fan.sshdOne!)} (goal <= 3x); 50 parallel OpenSSH ssh ${fan.sshFifty!.toFixed(0)} ms vs 1 ${fan.sshOne!.toFixed(0)} ms, ratio ${ratio(fan.sshFifty!, fan.sshOne!)}`,
-  );
-  line(
-    `exec -H to our server: 50 sessions ${fan.oursFifty!.toFixed(0)} ms vs 1 session ${fan.oursOne!.toFixed(0)} ms, ratio ${ratio(fan.oursFifty!, fan.oursOne!)} (goal <= 3x)`,
-  );
 } finally {
   await ours.stop();
+  await oursSh.stop();
   await sshd.stop();
   rmSync(dir, { recursive: true, force: true });
 }

@@ -1,5 +1,5 @@
 /** A command's stdout over a UNIX socket pair, read into one reused buffer and copied to a channel. */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rmdir } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -76,7 +76,8 @@ type OnRead = { buffer: () => Buffer; callback: (n: number, buf: Buffer) => bool
 /**
  * A connected pair of UNIX stream sockets. Node has no socketpair(), so: listen on a path in
  * a fresh 0700 directory (no other user can connect first), connect, accept, and remove the
- * directory again; the pair lives on without a name.
+ * name again; the pair lives on without one. The clean-up runs after we return, off the path
+ * of the command's start.
  */
 async function socketPair(onread: OnRead): Promise<{ ours: net.Socket; theirs: net.Socket }> {
   const dir = await mkdtemp(join(tmpdir(), 'ssh-shell-'));
@@ -95,7 +96,7 @@ async function socketPair(onread: OnRead): Promise<{ ours: net.Socket; theirs: n
     });
     return { ours, theirs: await accepted };
   } finally {
-    server.close();
-    await rm(dir, { recursive: true, force: true });
+    // Closing the server unlinks the socket file, which leaves the directory empty.
+    server.close(() => void rmdir(dir).catch(() => {}));
   }
 }

@@ -22,6 +22,7 @@ export const SERVER_HELP = `Usage: ssh-shell server [options]
   --authorized-keys FILE OpenSSH authorized_keys (default ~/.ssh/authorized_keys)
   --password-file FILE   enable password auth with this scrypt file (see hash-password)
   --sftp-root DIR        what SFTP clients see as / (default: home directory)
+  --shell PATH           runs every command and shell (default: this user's login shell)
   --accept-env LIST      env requests allowed (default ${DEFAULT_ENV_ALLOW.join(',')})
   --max-auth-tries N     failed attempts before disconnect (default ${DEFAULTS.maxAuthTries})
   --login-grace SECONDS  time to authenticate (default ${DEFAULTS.loginGraceMs / 1000})
@@ -40,6 +41,7 @@ const FLAGS = {
   'authorized-keys': { type: 'string' },
   'password-file': { type: 'string' },
   'sftp-root': { type: 'string' },
+  shell: { type: 'string' },
   'accept-env': { type: 'string' },
   'max-auth-tries': { type: 'string' },
   'login-grace': { type: 'string' },
@@ -99,6 +101,7 @@ export async function runServer(argv: string[]): Promise<number> {
     authorizedKeysFile: keysFile,
     ...(values['password-file'] ? { passwordFile: values['password-file'] } : {}),
     ...(values['sftp-root'] ? { sftpRoot: values['sftp-root'] } : {}),
+    ...(values.shell ? { shell: values.shell } : {}),
     ...(values['accept-env'] ? { envAllow: values['accept-env'].split(',').filter(Boolean) } : {}),
     maxAuthTries: parseInteger(
       '--max-auth-tries',

@@ -6,7 +6,14 @@ import { join } from 'node:path';
 import ssh2 from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureOpenSsh } from '../test/fixtures.ts';
-import { checkHostKey, entryMatches, knownHostsLine, parseKnownHosts } from './known-hosts.ts';
+import {
+  checkHostKey,
+  entryMatches,
+  knownHostsLine,
+  loadKnownHosts,
+  parseKnownHosts,
+  recordHostKey,
+} from './known-hosts.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ssh-shell-kh-'));
 beforeAll(() => ensureOpenSsh(), 300_000);
@@ -65,5 +72,20 @@ describe('known_hosts', () => {
       encoding: 'utf8',
     });
     expect(out).toContain('found: line 1');
+  });
+
+  it('parses a file once while it is unchanged, and again after a recorded key or an edit', () => {
+    const file = join(dir, 'cached');
+    writeFileSync(file, `${knownHostsLine('127.0.0.1', 2222, a)}\n`);
+    const first = loadKnownHosts(file);
+    expect(loadKnownHosts(file)).toBe(first); // same parse, not a re-read
+    recordHostKey(file, knownHostsLine('127.0.0.1', 2223, b));
+    const appended = loadKnownHosts(file);
+    expect(appended).not.toBe(first);
+    expect(checkHostKey(appended, '127.0.0.1', 2223, b).status).toBe('ok');
+    writeFileSync(file, `# replaced\n${knownHostsLine('127.0.0.1', 2222, b)}\n`);
+    expect(checkHostKey(loadKnownHosts(file), '127.0.0.1', 2222, a).status).toBe('changed');
+    rmSync(file);
+    expect(loadKnownHosts(file)).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 /** OpenSSH known_hosts: plain, wildcard and hashed (`|1|salt|hmac`) entries; check and record keys. */
 import { createHmac, randomBytes } from 'node:crypto';
-import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { SshShellError } from './errors.ts';
 import { fingerprint, keyTypeOf } from './keys.ts';
@@ -99,9 +99,24 @@ export function knownKeyTypes(entries: KnownHostEntry[], host: string, port: num
   ];
 }
 
+/** Parsed files by path, with the identity of the version parsed (a handful of paths at most). */
+const parsed = new Map<string, { version: string; entries: KnownHostEntry[] }>();
+
+/**
+ * The entries of a known_hosts file. `exec -H` over many hosts looks each one up twice, so the
+ * file is parsed once and reused while its inode, size and mtime stay the same; a key recorded
+ * by --accept-new (an append) or any edit makes the next call read it again.
+ */
 export function loadKnownHosts(path: string): KnownHostEntry[] {
   try {
-    return parseKnownHosts(readFileSync(path, 'utf8'));
+    const st = statSync(path);
+    const version = `${st.ino}:${st.size}:${st.mtimeMs}`;
+    const hit = parsed.get(path);
+    if (hit?.version === version) return hit.entries;
+    const entries = parseKnownHosts(readFileSync(path, 'utf8'));
+    if (parsed.size >= 16) parsed.clear(); // bound: a long-lived process reading many files
+    parsed.set(path, { version, entries });
+    return entries;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw new SshShellError('ERR_KNOWN_HOSTS', `cannot read ${path}`, { cause: err });

@@ -168,7 +168,7 @@ describe('ssh-shell CLI', { timeout: 90_000 }, () => {
     expect(r.stderr).toMatch(/^ssh-shell: ERR_NO_IDENTITY /);
   });
 
-  it('runs the server: prints its fingerprint, serves OpenSSH, logs, stops on SIGTERM', async () => {
+  it('runs the server: prints its fingerprint, serves OpenSSH with --shell, logs, stops on SIGTERM', async () => {
     const state = join(dir.path, 'cli-state');
     const server = spawn(
       TSX,
@@ -183,6 +183,8 @@ describe('ssh-shell CLI', { timeout: 90_000 }, () => {
         join(dir.path, 'authorized_keys'),
         '--sftp-root',
         dir.path,
+        '--shell',
+        '/bin/sh',
       ],
       { env, stdio: ['ignore', 'pipe', 'pipe'] },
     );
@@ -201,13 +203,14 @@ describe('ssh-shell CLI', { timeout: 90_000 }, () => {
         '-p',
         port,
         `${me}@127.0.0.1`,
-        'echo served',
+        'echo served by $SHELL',
       ]);
-      expect(r).toMatchObject({ code: 0, stdout: 'served\n' });
+      expect(r).toMatchObject({ code: 0, stdout: 'served by /bin/sh\n' });
       expect(
         await waitUntil(
           () =>
-            out.includes(`session ${me}@127.0.0.1:`) && out.includes('exec "echo served" exit=0'),
+            out.includes(`session ${me}@127.0.0.1:`) &&
+            out.includes('exec "echo served by $SHELL" exit=0'),
         ),
       ).toBe(true);
     } finally {
