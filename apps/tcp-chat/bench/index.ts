@@ -1,5 +1,6 @@
-/** `pnpm bench`: fan-out against ngircd, then the 10,000-connection scale run. */
+/** `pnpm bench`: fan-out against ngircd, the 10,000-connection scale run, then the Redis cluster. */
 import { parseArgs } from 'node:util';
+import { clusterBench } from './cluster.ts';
 import { fanoutBench } from './fanout.ts';
 import { scaleBench } from './scale.ts';
 
@@ -8,15 +9,21 @@ const { values: a } = parseArgs({
     rates: { type: 'string', default: process.env.NETLAB_BENCH_RATES ?? '5000,10000,20000,30000' },
     clients: { type: 'string', default: '100' },
     seconds: { type: 'string', default: '3' },
-    only: { type: 'string' }, // fanout | scale
+    only: { type: 'string' }, // fanout | scale | cluster
+    'cluster-rates': { type: 'string', default: '10000,20000,30000,40000' },
   },
 });
 
-if (a.only !== 'scale') {
+if (a.only === undefined || a.only === 'fanout') {
   await fanoutBench(a.rates.split(',').map(Number), Number(a.clients), Number(a.seconds));
 }
 
-if (a.only !== 'fanout') {
+if (a.only === undefined || a.only === 'scale') {
   const connections = Number(process.env.NETLAB_BENCH_CONNECTIONS ?? 10_000);
   await scaleBench(connections, 100, 1000, Number(a.seconds));
+}
+
+if (a.only === undefined || a.only === 'cluster') {
+  const rates = a['cluster-rates'].split(',').map(Number);
+  await clusterBench(rates, Number(a.clients), Number(a.seconds));
 }

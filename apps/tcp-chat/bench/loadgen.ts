@@ -6,7 +6,7 @@ import { percentile, Reservoir } from './stats.ts';
 const { values: a } = parseArgs({
   options: {
     mode: { type: 'string', default: 'chat' }, // chat | irc
-    port: { type: 'string' },
+    port: { type: 'string' }, // one port, or several (a,b): client i uses port i % n
     clients: { type: 'string', default: '100' },
     rooms: { type: 'string', default: '1' },
     rate: { type: 'string', default: '10000' }, // messages sent per second, all clients together
@@ -15,7 +15,7 @@ const { values: a } = parseArgs({
     'wait-go': { type: 'boolean', default: false },
   },
 });
-const port = Number(a.port);
+const ports = String(a.port).split(',').map(Number);
 const n = Number(a.clients);
 const roomCount = Number(a.rooms);
 const rate = Number(a.rate);
@@ -40,6 +40,7 @@ async function connectAll(): Promise<BenchClient[]> {
     const batch = [];
     for (let i = start; i < Math.min(n, start + 500); i++) {
       const observer = i < observers;
+      const port = ports[i % ports.length]!;
       const open = () =>
         a.mode === 'irc'
           ? ircClient(port, nickOf(i), roomOf(i), observer, tally)

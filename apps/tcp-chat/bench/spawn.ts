@@ -22,7 +22,7 @@ export async function startChatServer(
   const [line] = (await once(readline.createInterface({ input: child.stdout! }), 'line')) as [
     string,
   ];
-  const port = Number(/:(\d+) /.exec(line)?.[1]);
+  const port = Number(/listening on \S+:(\d+)/.exec(line)?.[1]);
   if (!port) throw new Error(`server did not start: ${line}`);
   return {
     child,

@@ -32,3 +32,15 @@ export class Reservoir {
     }
   }
 }
+
+/** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat (Linux). */
+export function cpuOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces) start at state, field 3.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime: fields 14 and 15
+  return ticks / CLOCK_TICKS;
+}
+
+/** USER_HZ: 100 on every Linux Node runs on (the kernel ABI fixes it for /proc). */
+const CLOCK_TICKS = 100;

@@ -33,14 +33,14 @@ afterEach(async () => {
 });
 
 /** Three in-process servers on port 0 sharing `redis` under a prefix of their own. */
-async function cluster(n = 3, options: ServerOptions = {}): Promise<number[]> {
+async function cluster(n = 3, options: ServerOptions = {}, peer = redis): Promise<number[]> {
   const prefix = `t${process.pid}-${++run}:`;
   const ports: number[] = [];
   for (let i = 0; i < n; i++) {
     const server = createServer({
       rate: 0,
       ...options,
-      redis: { host: redis.host, port: redis.port, prefix },
+      redis: { host: peer.host, port: peer.port, prefix },
     });
     servers.push(server);
     ports.push((await server.listen(0)).port);
@@ -233,6 +233,37 @@ describe('a cluster of three servers sharing Redis', () => {
       await until(() => seen.length === 3, 'the first line after the restart at bob');
       expect(seen[2]).toMatchObject({ seq: 1, from: 'ann', text: 'after' });
       expect(servers.map((s) => s.counters().connections)).toEqual([1, 1, 0]);
+    },
+  );
+
+  it(
+    'carries on with the same numbering after a Redis that keeps its data restarts',
+    T,
+    async () => {
+      const durable = await startRedis({ persistence: true });
+      try {
+        const [a, b] = await cluster(2, {}, durable);
+        const ann = await user('ann', a!);
+        const bob = await user('bob', b!);
+        await ann.join('#p');
+        await bob.join('#p');
+        const seen = collect(bob);
+        const notices = collect<Msg<'notice'>>(bob, 'notice');
+        await ann.say('#p', 'before');
+        await durable.kill();
+        await durable.restart();
+        await until(() => notices.some((n) => n.code === 'BUS_UP'), 'BUS_UP');
+        expect(notices.map((n) => n.code)).toEqual(['BUS_DOWN', 'BUS_UP']); // no ROOM_RESET
+        expect(await ann.say('#p', 'after')).toMatchObject({ seq: 2 });
+        await until(() => seen.length === 2, 'both lines at bob');
+        expect(seen.map((m) => [m.seq, m.text])).toEqual([
+          [1, 'before'],
+          [2, 'after'],
+        ]);
+      } finally {
+        await Promise.all(servers.splice(0).map((s) => s.close(500)));
+        await durable.stop();
+      }
     },
   );
 
