@@ -83,7 +83,8 @@ export async function runSession(
       }
     }
   } finally {
-    await stopJobs(jobs);
+    // After a failure nothing more of the jobs' output matters: stop them at once.
+    await stopJobs(jobs, exitCode === 0 ? 5_000 : 0);
     shell.kill();
   }
   const shown = await Promise.all(
@@ -166,10 +167,10 @@ function withDeadline<T>(promise: Promise<T>, deadline: number): Promise<T | und
 }
 
 /**
- * Lets each job end by itself for up to 5 s (one the session stopped may still be closing
- * down), then SIGTERM to the process group of each still running, SIGKILL after 10 s more.
+ * Lets each job end by itself for up to `graceMs` (one the session stopped may still be
+ * closing down), then SIGTERM to the process group of each still running, SIGKILL after 10 s.
  */
-async function stopJobs(jobs: Job[]): Promise<void> {
+async function stopJobs(jobs: Job[], graceMs: number): Promise<void> {
   const alive = (job: Job) => {
     try {
       process.kill(-job.pid, 0);
@@ -185,7 +186,7 @@ async function stopJobs(jobs: Job[]): Promise<void> {
     }
     return jobs.filter((job) => job.pid > 0 && alive(job));
   };
-  for (const job of await settle(5_000)) process.kill(-job.pid, 'SIGTERM');
+  for (const job of await settle(graceMs)) process.kill(-job.pid, 'SIGTERM');
   for (const job of await settle(10_000)) process.kill(-job.pid, 'SIGKILL');
 }
 

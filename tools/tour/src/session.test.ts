@@ -87,18 +87,18 @@ describe('runSession', () => {
   });
 
   test('a step that exits otherwise than written fails the session and stops it there', async () => {
-    const result = await runSession(parseSession('$ false\n$ echo never'), '/tmp', 30_000);
+    const result = await runSession(parseSession('$ false | cat\n$ echo never'), '/tmp', 30_000);
     expect(result.exitCode).toBe(1);
-    expect(result.output).toBe('$ false\n[exit 1]\n[expected exit 0]\n');
+    expect(result.output).toBe('$ false | cat\n[exit 1]\n[expected exit 0]\n');
   });
 
   test('a wait that is never met times out and no job is left running', async () => {
-    const session = parseSession('$ sleep 60 &\n  wait for: never');
+    const session = parseSession('$ sleep 59.25 &\n  wait for: never');
     const result = await runSession(session, '/tmp', 1_000);
     expect(result.exitCode).toBe(124);
     expect(result.output).toContain('never printed');
     const jobs = await runSession(
-      parseSession('$ pgrep -f "^sleep 60$"\n  exit: 1'),
+      parseSession('$ pgrep -f "^sleep 59.25$"\n  exit: 1'),
       '/tmp',
       10_000,
     );

@@ -8,6 +8,20 @@ export interface ShellResult {
   exitCode: number;
 }
 
+/**
+ * Bash that runs the command in `$__step` and sets `$__status` as `pipefail` would (a pipe
+ * cannot hide a failing command: `cmd | tail` fails when cmd does), except that a part killed
+ * by SIGPIPE (141: its reader, such as `head`, stopped early) does not count as failing.
+ */
+export const RUN_STEP = `__ps=()
+eval "$__step"$'\\n''__ps=(\${PIPESTATUS[*]})'
+__status=$?
+[ \${#__ps[@]} -eq 0 ] && __ps=($__status)
+__status=\${__ps[-1]}
+for __s in "\${__ps[@]}"; do
+  if [ "$__s" != 0 ] && [ "$__s" != 141 ]; then __status=$__s; break; fi
+done`;
+
 // bash reads commands NUL-separated from fd 3 (our pipe) and runs each with stdin from
 // /dev/null, so no command can swallow the commands after it. `set -m` gives each background
 // job its own process group, as an interactive shell does: `kill -INT %1` reaches the whole
@@ -15,8 +29,8 @@ export interface ShellResult {
 const LOOP = `exec 3<&0 </dev/null 2>&1
 set -m
 while IFS= read -r -d '' __step <&3; do
-  eval "$__step"
-  printf '\\n%s %d\\n' "$__MARK" "$?"
+${RUN_STEP}
+  printf '\\n%s %d\\n' "$__MARK" "$__status"
 done
 `;
 

@@ -58,6 +58,10 @@ describe('findDemoApps', () => {
   });
 });
 
+test('the summary of a one-app tour names the app', () => {
+  expect(summarize({ passed: ['a'], seconds: 1.2 }, 1)).toBe('demo: a passed in 1.2 s');
+});
+
 describe('runTour', () => {
   test('runs every demo in order with a heading each', async () => {
     await app('a', { demo: "node -e \"require('fs').writeFileSync('ran', 'a')\"" });

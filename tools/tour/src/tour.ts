@@ -49,6 +49,7 @@ export function summarize(result: TourResult, total: number): string {
     const { name, exitCode } = result.failed;
     return `demo: ${name} failed (exit ${exitCode}) after ${result.passed.length} of ${total} apps passed, ${time}`;
   }
+  if (total === 1) return `demo: ${result.passed[0]} passed in ${time}`;
   return `demo: all ${total} apps passed in ${time} (${result.passed.join(', ')})`;
 }
 

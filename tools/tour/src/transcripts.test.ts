@@ -43,6 +43,13 @@ describe('transcripts', () => {
     expect(ok).toEqual({ exitCode: 0, output: expect.stringMatching(/^\/tmp\n/) });
     expect(ok.output).toContain('err');
     expect((await runCommand('exit 7', '/tmp', 10_000)).exitCode).toBe(7);
+    expect((await runCommand('false | cat', '/tmp', 10_000)).exitCode).toBe(1);
+    // A reader that stops early (SIGPIPE for the writer) is not a failure; a syntax error is.
+    expect(await runCommand('yes | head -n 1', '/tmp', 10_000)).toEqual({
+      exitCode: 0,
+      output: 'y\n',
+    });
+    expect((await runCommand('echo (', '/tmp', 10_000)).exitCode).toBe(2);
   });
 
   test('a command that outlives its time is killed with its children', async () => {

@@ -1,5 +1,6 @@
 /** README transcripts that are produced by running their commands, so docs cannot rot. */
 import { spawn } from 'node:child_process';
+import { RUN_STEP } from './shell.ts';
 
 /**
  * A marked block: `<!-- transcript: COMMAND -->` (one command), a session (the marker's text
@@ -89,7 +90,7 @@ export const TRANSCRIPT_ENV: NodeJS.ProcessEnv = {
 };
 
 /**
- * Runs a README command in a shell from the README's folder, with colour off, bounded in time.
+ * Runs a README command in bash (failing as pipefail would) from the README's folder, with colour off, bounded in time.
  *
  * @param command The shell command.
  * @param cwd The README's folder.
@@ -102,7 +103,12 @@ export function runCommand(
   timeoutMs: number,
 ): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn('sh', ['-c', command], { cwd, env: TRANSCRIPT_ENV, detached: true });
+    const script = `__step=$1\n${RUN_STEP}\nexit $__status`;
+    const child = spawn('bash', ['-c', script, 'bash', command], {
+      cwd,
+      env: TRANSCRIPT_ENV,
+      detached: true,
+    });
     let output = '';
     const collect = (chunk: Buffer) => {
       output += chunk.toString('utf8');
