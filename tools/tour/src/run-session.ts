@@ -55,14 +55,7 @@ export async function runSession(
   await chmod(tmp, 0o755);
   const ports: [number, number][] = [];
   for (const port of session.ports) ports.push([port, await freePort(ports.map((p) => p[1]))]);
-  const show = (text: string) => {
-    let out = swapNumbers(cleanOutput(text, cwd).replace(JOB_NOTICE, ''), ports.map(flip));
-    out = out.replaceAll(`${tmp}/`, '/tmp/').replace(MKTEMP, '$1XXXXXX');
-    for (const [pattern, replacement] of session.replacements) {
-      out = out.replace(pattern, replacement);
-    }
-    return out;
-  };
+  const show = shower(session, cwd, tmp, ports);
   const shell = new Shell(cwd, { ...TRANSCRIPT_ENV, TMPDIR: tmp });
   const jobs: Job[] = [];
   const lines: string[] = [];
@@ -95,6 +88,19 @@ export async function runSession(
   );
   await rm(tmp, { recursive: true, force: true });
   return { exitCode, output: `${lines.filter((l) => l !== '').join('\n')}\n`, jobs: shown };
+}
+
+/** What is shown of raw output: the built-in normalisations, then the session's own. */
+function shower(session: Session, cwd: string, tmp: string, ports: [number, number][]) {
+  const back = ports.map(([shown, real]): [number, number] => [real, shown]);
+  return (text: string) => {
+    let out = swapNumbers(cleanOutput(text, cwd).replace(JOB_NOTICE, ''), back);
+    out = out.replaceAll(`${tmp}/`, '/tmp/').replace(MKTEMP, '$1XXXXXX');
+    for (const [pattern, replacement] of session.replacements) {
+      out = out.replace(pattern, replacement);
+    }
+    return out;
+  };
 }
 
 interface StepContext {
@@ -188,8 +194,4 @@ async function stopJobs(jobs: Job[], graceMs: number): Promise<void> {
   };
   for (const job of await settle(graceMs)) process.kill(-job.pid, 'SIGTERM');
   for (const job of await settle(10_000)) process.kill(-job.pid, 'SIGKILL');
-}
-
-function flip([a, b]: [number, number]): [number, number] {
-  return [b, a];
 }

@@ -54,6 +54,7 @@ describe('runSession', () => {
     const session = parseSession(
       [
         'ports: 4040',
+        'replace: (\\d+) from a (\\w+) => $1 from a shell $2',
         `$ ${server}`,
         '  wait for: listening on (?<PORT>\\d+)',
         `$ ${client}`,
@@ -72,7 +73,7 @@ describe('runSession', () => {
         `$ ${client}`,
         'hi',
         '$ echo "$PORT" from a variable; cd /; pwd',
-        '4040 from a variable',
+        '4040 from a shell variable',
         '/',
         '$ ls /no-such-file',
         "ls: cannot access '/no-such-file': No such file or directory",
