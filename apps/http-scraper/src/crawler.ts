@@ -134,14 +134,17 @@ class Crawler {
   }
 
   #tick(): void {
-    debug(
-      'in flight %d, parked %d, done %d, pending %d, write %d ms',
-      this.#scheduler.inflight,
-      this.#scheduler.parked,
-      this.#store.doneCount,
-      this.#store.pending,
-      Math.round(this.#store.writeMs),
-    );
+    if (debug.enabled) {
+      const s = this.#scheduler;
+      const m = process.memoryUsage();
+      const mb = (n: number): number => Math.round(n / 1048576);
+      debug(
+        'in flight %d, parked %d, done %d, pending %d, write %d ms; rss %d MB, heap %d of %d MB, external %d MB (array buffers %d)',
+        ...[s.inflight, s.parked, this.#store.doneCount, this.#store.pending],
+        Math.round(this.#store.writeMs),
+        ...[m.rss, m.heapUsed, m.heapTotal, m.external, m.arrayBuffers].map(mb),
+      );
+    }
     this.#commits.now();
     this.#progress();
   }
