@@ -1,6 +1,6 @@
-/** Retry-After parsing and backoff bounds. */
+/** Retry-After parsing, backoff bounds, and the queue of URLs waiting to be tried again. */
 import { describe, expect, it } from 'vitest';
-import { backoffMs, parseRetryAfter } from './retry.ts';
+import { backoffMs, parseRetryAfter, RetryQueue } from './retry.ts';
 
 describe('retry timing', () => {
   it('reads Retry-After as seconds or as an HTTP date', () => {
@@ -17,5 +17,20 @@ describe('retry timing', () => {
     expect(backoffMs(0, 100, 10_000, () => 1)).toBe(100);
     expect(backoffMs(3, 100, 10_000, () => 0.5)).toBe(600);
     expect(backoffMs(20, 100, 10_000, () => 1)).toBe(10_000);
+  });
+
+  it('queues at most `retries` more attempts per URL, each due after its wait', () => {
+    const queue = new RetryQueue<{ id: number }>(2, 100, 10_000);
+    const a = { id: 1 };
+    const b = { id: 2 };
+    expect(queue.schedule(a, 0)).toBe(true); // due within 50-100 ms
+    expect(queue.schedule(b, 0, 5000)).toBe(true); // Retry-After: 5 s, longer than the backoff
+    expect(queue.due(40)).toEqual({ ready: [], nextAt: expect.any(Number) });
+    expect(queue.due(100)).toEqual({ ready: [a], nextAt: 5000 });
+    expect(queue.schedule(a, 100)).toBe(true); // second retry
+    expect(queue.schedule(a, 100)).toBe(false); // attempts used up
+    expect(queue.due(5000).ready).toEqual([b, a]); // in the order they were scheduled
+    queue.settle(a); // finished: a later failure of the same id starts counting again
+    expect(queue.schedule(a, 5000)).toBe(true);
   });
 });
