@@ -1,4 +1,5 @@
 /** README transcripts: finding and filling marked blocks, running commands bounded. */
+import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { fillTranscripts, findTranscripts, runCommand, runTranscripts } from './index.ts';
 
@@ -59,6 +60,14 @@ describe('transcripts', () => {
 
   test('shows paths below the folder relative to it', async () => {
     expect((await runCommand('echo /tmp/x/out', '/tmp', 10_000)).output).toBe('./x/out\n');
+  });
+
+  test('shows paths elsewhere in the repository relative to the folder too', async () => {
+    const root = fileURLToPath(new URL('../../..', import.meta.url)).replace(/\/$/, '');
+    const command = `echo ${root}/tools/tour/src ${root}/packages/cli/x ${root}/README.md`;
+    expect((await runCommand(command, `${root}/tools/tour`, 10_000)).output).toBe(
+      './src ../../packages/cli/x ../../README.md\n',
+    );
   });
 
   test("strips colour codes and pnpm's banner", async () => {

@@ -1,5 +1,7 @@
 /** README transcripts that are produced by running their commands, so docs cannot rot. */
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { RUN_STEP } from './shell.ts';
 
 /**
@@ -131,20 +133,35 @@ export function runCommand(
 }
 
 /**
- * Makes output fit to show: colour codes and pnpm's banner removed, paths below the README's
- * folder made relative to it, as a reader's own run would show them.
+ * Makes output fit to show: colour codes and pnpm's banner removed, and paths inside the
+ * repository shown relative to the README's folder (`./src/x.ts`, `../addressing/src/y.ts`),
+ * as a reader's own run from that folder would name them.
  *
  * @param output Raw output.
  * @param cwd The README's folder.
  * @returns The output to show.
  */
 export function cleanOutput(output: string, cwd: string): string {
-  return (
-    output
-      // biome-ignore lint/suspicious/noControlCharactersInRegex: ESC starts a colour code
-      .replace(/\u001b\[[0-9;]*[A-Za-z]/g, '')
-      // pnpm's banner names this machine's folders: `> @netlab/x@0.1.0 demo /path` + command.
-      .replace(/^> \S+@\S+ \S+ \/.*\n> .*\n\n?/gm, '')
-      .replaceAll(`${cwd.replace(/\/$/, '')}/`, './')
-  );
+  let text = output
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: ESC starts a colour code
+    .replace(/\u001b\[[0-9;]*[A-Za-z]/g, '')
+    // pnpm's banner names this machine's folders: `> @netlab/x@0.1.0 demo /path` + command.
+    .replace(/^> \S+@\S+ \S+ \/.*\n> .*\n\n?/gm, '');
+  // The README's folder first, then each folder above it up to the repository's root.
+  const root = repositoryRoot(cwd);
+  let dir = cwd.replace(/\/$/, '');
+  for (let up = './'; ; up = up === './' ? '../' : `${up}../`) {
+    text = text.replaceAll(`${dir}/`, up);
+    if (root === undefined || dir === root || dir === dirname(dir)) break;
+    dir = dirname(dir);
+  }
+  return text;
+}
+
+/** The folder holding pnpm-workspace.yaml at or above `dir`, if any. */
+function repositoryRoot(dir: string): string | undefined {
+  for (let at = dir; ; at = dirname(at)) {
+    if (existsSync(join(at, 'pnpm-workspace.yaml'))) return at;
+    if (at === dirname(at)) return undefined;
+  }
 }
