@@ -27,7 +27,9 @@ for (let sent = 0; sent < count; sent += batch) {
     socket.cork();
     for (const payload of slice) socket.write(payload);
     socket.uncork();
-    if (socket.writableNeedDrain) await once(socket, 'drain');
+    // Wait only while the buffer is really full, as FrameWriter does: after uncork() the
+    // need-drain flag stays set for a tick even when everything went to the kernel.
+    if (socket.writableLength >= socket.writableHighWaterMark) await once(socket, 'drain');
   } else {
     await writer.writeMany(slice);
   }
