@@ -29,6 +29,8 @@ export function backoffMs(
   return ceiling / 2 + random() * (ceiling / 2);
 }
 
+const NONE: readonly never[] = [];
+
 /** A URL waiting out its backoff. */
 interface Waiting<T> {
   item: T;
@@ -71,7 +73,9 @@ export class RetryQueue<T extends { id: number }> {
    * Takes the items whose wait is over, in the order they were scheduled.
    * @returns them and the time the next one is due (undefined when none waits).
    */
-  due(now: number): { ready: T[]; nextAt: number | undefined } {
+  due(now: number): { ready: readonly T[]; nextAt: number | undefined } {
+    // Called on every scheduler wake-up; nearly always nothing waits.
+    if (this.#waiting.length === 0) return { ready: NONE, nextAt: undefined };
     const ready: T[] = [];
     let nextAt: number | undefined;
     for (let i = 0; i < this.#waiting.length; i++) {
