@@ -17,7 +17,7 @@ export async function connect(options: ClientOptions): Promise<ChatClient> {
       return client;
     } catch (err) {
       client.abandon();
-      const last = attempt >= client.targets.length;
+      const last = attempt >= client.servers.all.length;
       if (last || (err as { code?: string }).code === 'ERR_NICK_IN_USE') {
         client.destroy();
         throw err;

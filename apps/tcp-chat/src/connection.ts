@@ -1,20 +1,22 @@
 /** The client's connection: hello, requests and replies, events, reconnect with replay. */
 import { EventEmitter } from 'node:events';
-import { formatEndpoint } from '@netlab/addressing';
 import { lengthPrefixed } from '@netlab/framing';
 import { MessageStream, type Protocol } from '@netlab/serialization';
 import type { BackoffOptions } from './backoff.ts';
 import { ChatError } from './errors.ts';
+import { PendingRequests } from './pending.ts';
 import {
   type ChatLine,
   chat,
+  DEFAULT_PORT,
   type Limits,
   type Message,
   type Msg,
   PROTOCOL_VERSION,
 } from './protocol.ts';
-import { reconnect } from './reconnect.ts';
+import { reconnectAfter } from './reconnect.ts';
 import { RoomTracker } from './replay.ts';
+import { ServerList } from './servers.ts';
 import { dial, type TlsClientOptions } from './transport.ts';
 import type { TraceHook } from './wire.ts';
 
@@ -36,35 +38,31 @@ export interface ClientOptions {
 
 type Defs = typeof chat extends Protocol<infer M> ? M : never;
 type Request = Extract<Message, { id?: number }>;
-type Pending = {
-  resolve(m: Message): void;
-  reject(e: Error): void;
-  match?: (m: Message) => boolean;
-};
 
 /**
  * Events: `message` (ChatLine & { history }), `private`, `presence`, `server-error`
  * (error frames no request is waiting for), `gap` ({ room, from, to }), `reset` ({ room }: the
- * server restarted and the room started over), `notice` (BUS_DOWN, BUS_UP, ROOM_RESET), `disconnected`
- * ({ code, reason }), `reconnecting` ({ attempt, delayMs }), `reconnected`, `close`.
+ * server restarted, or the cluster lost the room, and it started over), `notice` (BUS_DOWN,
+ * BUS_UP, ROOM_RESET), `disconnected` ({ code, reason }), `reconnecting` ({ attempt,
+ * delayMs }), `reconnected`, `close`.
  */
 export class ChatConnection extends EventEmitter {
   nick: string;
   token: string | undefined;
   limits: Limits | undefined;
   protected readonly tracker = new RoomTracker();
+  readonly servers: ServerList;
   #stream: MessageStream<Defs> | undefined;
-  #pending = new Map<number, Pending>();
-  #nextId = 1;
+  readonly #pending = new PendingRequests();
   #closing = false;
   #reconnecting = false;
   #byeCode: string | undefined;
-  /** Index into the server list of the one we use (or try) now. */
-  #target = 0;
 
   constructor(readonly options: ClientOptions) {
     super();
     this.nick = options.nick;
+    const { host = '127.0.0.1', port = DEFAULT_PORT, servers } = options;
+    this.servers = new ServerList(servers?.length ? servers : [{ host, port }]);
   }
 
   /** Opens the connection, says hello (with the resume token after a reconnect), rejoins rooms. */
@@ -72,25 +70,19 @@ export class ChatConnection extends EventEmitter {
     try {
       await this.#open();
     } catch (err) {
-      this.#target++; // the next attempt goes to the next server
+      this.servers.advance(); // the next attempt goes to the next server
       throw err;
     }
   }
 
-  get targets(): { host: string; port: number }[] {
-    const { host = '127.0.0.1', port = 4040, servers } = this.options;
-    return servers?.length ? servers : [{ host, port }];
-  }
-
   /** The server in use (or tried next), as `host:port`. */
   get server(): string {
-    const { host, port } = this.targets[this.#target % this.targets.length]!;
-    return formatEndpoint({ host, port, family: host.includes(':') ? 'ipv6' : 'ipv4' });
+    return this.servers.label;
   }
 
   async #open(): Promise<void> {
     const { tls, connectTimeoutMs } = this.options;
-    const { host, port } = this.targets[this.#target % this.targets.length]!;
+    const { host, port } = this.servers.current;
     const socket = await dial({ host, port, tls, timeoutMs: connectTimeoutMs });
     socket.on('error', () => {}); // reported by the read loop as the end of the stream
     const peer = this.server;
@@ -120,16 +112,16 @@ export class ChatConnection extends EventEmitter {
   request(msg: Request, match?: (m: Message) => boolean): Promise<Message> {
     const stream = this.#stream;
     if (!stream) return Promise.reject(new ChatError('ERR_CLOSED', 'not connected'));
-    const id = this.#nextId++;
-    return new Promise((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject, match });
-      // Absent, not undefined: what --trace shows is then exactly what went on the wire.
-      const clean = Object.fromEntries(Object.entries(msg).filter(([, v]) => v !== undefined));
-      stream.send({ ...clean, id } as Message).catch((err: Error) => {
-        this.#pending.delete(id);
-        reject(new ChatError('ERR_CLOSED', `send failed: ${err.message}`, { cause: err }));
-      });
+    const { id, answer } = this.#pending.add(match);
+    // Absent, not undefined: what --trace shows is then exactly what went on the wire.
+    const clean = Object.fromEntries(Object.entries(msg).filter(([, v]) => v !== undefined));
+    stream.send({ ...clean, id } as Message).catch((err: Error) => {
+      this.#pending.fail(
+        id,
+        new ChatError('ERR_CLOSED', `send failed: ${err.message}`, { cause: err }),
+      );
     });
+    return answer;
   }
 
   /** Says bye and closes; no reconnect after this. */
@@ -172,24 +164,20 @@ export class ChatConnection extends EventEmitter {
     if (this.#stream !== stream) return;
     this.#stream = undefined;
     const code = this.#byeCode ?? (failure as { code?: string })?.code ?? 'ERR_CLOSED';
-    for (const p of this.#pending.values()) p.reject(new ChatError(code, 'connection closed'));
-    this.#pending.clear();
+    this.#pending.failAll(code);
     if (this.#reconnecting) return; // a failed attempt: the reconnect loop carries on
     if (this.#closing) return void this.emit('close');
     this.emit('disconnected', { code, reason: failure instanceof Error ? failure.message : code });
     // A server that went away may not come back; with several, try the next one first.
-    if (code !== 'ERR_SESSION_REPLACED') this.#target++;
+    if (code !== 'ERR_SESSION_REPLACED') this.servers.advance();
     void this.#reconnect(code);
   }
 
   #onMessage(stream: MessageStream<Defs>, msg: Message): void {
     if ('re' in msg && msg.re !== undefined) {
-      const p = this.#pending.get(msg.re);
-      this.#pending.delete(msg.re);
       if (msg.type === 'joined') this.#onJoined(msg);
-      if (msg.type === 'error') p?.reject(new ChatError(msg.code, msg.message));
-      else p?.resolve(msg);
-      if (msg.type === 'error' && !p) this.emit('server-error', msg);
+      const waited = this.#pending.answer(msg.re, msg);
+      if (msg.type === 'error' && !waited) this.emit('server-error', msg);
       return;
     }
     switch (msg.type) {
@@ -197,7 +185,7 @@ export class ChatConnection extends EventEmitter {
         this.#onLine(msg);
         return;
       case 'private':
-        this.#settleEcho(msg);
+        this.#pending.echo(msg);
         return void this.emit('private', msg);
       case 'presence':
         return void this.emit('presence', msg);
@@ -229,27 +217,14 @@ export class ChatConnection extends EventEmitter {
   #onLine(msg: ChatLine): void {
     const fresh = this.tracker.accept(msg);
     if (!fresh) return;
-    this.#settleEcho(msg);
+    this.#pending.echo(msg);
     this.emit('message', { ...msg, history: fresh.history });
   }
 
-  #settleEcho(msg: Message): void {
-    for (const [id, p] of this.#pending) {
-      if (p.match?.(msg)) {
-        this.#pending.delete(id);
-        p.resolve(msg);
-        return;
-      }
-    }
-  }
-
   async #reconnect(code: string): Promise<void> {
-    const policy = this.options.reconnect ?? true;
-    const fatal = code === 'ERR_PROTOCOL_VERSION' || code === 'ERR_SESSION_REPLACED';
-    if (policy === false || fatal) return void this.emit('close');
     this.#reconnecting = true;
     try {
-      await reconnect(this, policy === true ? {} : policy);
+      await reconnectAfter(this, code, this.options.reconnect ?? true);
     } finally {
       this.#reconnecting = false;
     }

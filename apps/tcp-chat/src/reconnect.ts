@@ -36,3 +36,20 @@ export async function reconnect(client: Reconnectable, backoff: BackoffOptions):
   }
   client.emit('close');
 }
+
+/**
+ * After a lost connection: reconnect unless told not to, or unless the server's reason says
+ * retrying cannot help (another protocol version; our session taken over elsewhere).
+ */
+export async function reconnectAfter(
+  client: Reconnectable,
+  code: string,
+  policy: boolean | BackoffOptions,
+): Promise<void> {
+  const fatal = code === 'ERR_PROTOCOL_VERSION' || code === 'ERR_SESSION_REPLACED';
+  if (policy === false || fatal) {
+    client.emit('close');
+    return;
+  }
+  await reconnect(client, policy === true ? {} : policy);
+}

@@ -1,7 +1,7 @@
 /** Follows the streams of the rooms this server's clients are in, and fans their lines out locally. */
 import { debuglog } from 'node:util';
 import type { Redis } from 'ioredis';
-import type { Keys } from './redis-keys.ts';
+import type { RedisLink } from './redis-link.ts';
 import type { Room, RoomRegistry } from './rooms.ts';
 import { encodeFrame } from './wire.ts';
 
@@ -35,15 +35,14 @@ export class StreamReader {
   #wake: (() => void) | undefined;
   generation = 0;
 
+  readonly #reader: Redis;
+
   constructor(
-    private readonly reader: Redis,
-    private readonly cmd: Redis,
-    private readonly keys: Keys,
+    private readonly link: RedisLink,
     private readonly rooms: RoomRegistry,
-    private readonly isUp: () => boolean,
-    private readonly stopped: () => boolean,
   ) {
-    reader.on('close', () => {
+    this.#reader = link.reader;
+    link.reader.on('close', () => {
       this.#clientId = undefined;
     });
   }
@@ -58,42 +57,43 @@ export class StreamReader {
   async #unblock(read: number): Promise<void> {
     for (let i = 0; i < 50 && this.#reading && this.#reads === read; i++) {
       const id = this.#clientId;
-      const done = id !== undefined && (await this.cmd.client('UNBLOCK', id).catch(() => 0));
+      const done = id !== undefined && (await this.link.cmd.client('UNBLOCK', id).catch(() => 0));
       if (done === 1) return;
       await new Promise((r) => setTimeout(r, 5));
     }
   }
 
   async run(): Promise<void> {
-    while (!this.stopped()) {
+    const { link } = this;
+    while (!link.stopped) {
       const rooms = this.rooms.list();
-      if (!this.isUp() || rooms.length === 0) {
+      if (!link.up || rooms.length === 0) {
         await this.#idle(1000);
         continue;
       }
       const generation = this.generation;
       try {
-        this.#clientId ??= (await this.reader.client('ID')) as number;
+        this.#clientId ??= (await this.#reader.client('ID')) as number;
         this.#reading = true;
         this.#reads++;
-        const reply = (await this.reader.xread(
+        const reply = (await this.#reader.xread(
           'COUNT',
           1000,
           'BLOCK',
           5000,
           'STREAMS',
-          ...rooms.map((r) => this.keys.room(r.name)),
+          ...rooms.map((r) => link.keys.room(r.name)),
           ...rooms.map((r) => `0-${r.seq}`),
         )) as [string, StreamEntry[]][] | null;
         this.#reading = false;
         if (generation !== this.generation || !reply) continue;
         for (const [key, entries] of reply) {
-          const room = this.rooms.get(key.slice(this.keys.room('').length));
+          const room = this.rooms.get(key.slice(link.keys.room('').length));
           if (room) for (const e of entries) deliver(room, e);
         }
       } catch (err) {
         this.#reading = false;
-        if (this.stopped()) return;
+        if (link.stopped) return;
         debug('redis reader: %s', (err as Error).message);
         await this.#idle(200);
       }
