@@ -74,6 +74,34 @@ describe('OpenSSH ssh against our server', { timeout: 60_000 }, () => {
     await server.waitForLog((e) => e.command === 'kill -TERM $$' && e.signal === 'TERM');
   });
 
+  it('delivers interleaved stdout and stderr byte for byte to a reader that stalls', async () => {
+    const [out, err] = [join(dir.path, 'out.bin'), join(dir.path, 'err.bin')];
+    // Six rounds of 1 MB to stdout, then 300 KB to stderr; the files keep what was sent.
+    const round = (file: string, n: number, fd: number) =>
+      `head -c ${n} /dev/urandom > ${file}.part; cat ${file}.part >> ${file}; cat ${file}.part >&${fd}`;
+    const child = spawn('ssh', [
+      ...opensshOptions(knownHosts, user.path),
+      '-p',
+      String(server.port),
+      `${me}@127.0.0.1`,
+      `: > ${out}; : > ${err}; for i in 1 2 3 4 5 6; do ${round(out, 1e6, 1)}; ${round(err, 3e5, 2)}; done`,
+    ]);
+    // Not reading for a while fills ssh's pipes, then the 2 MB channel window shared by both
+    // streams: writes on each side stall and resume (see src/channel-output.ts).
+    child.stdout.pause();
+    child.stderr.pause();
+    await new Promise((r) => setTimeout(r, 1500));
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => stdout.push(c));
+    child.stderr.on('data', (c: Buffer) => stderr.push(c));
+    child.stdout.resume(); // after an explicit pause(), a 'data' listener alone does not
+    child.stderr.resume();
+    expect(await new Promise((resolve) => child.on('close', resolve))).toBe(0);
+    expect(Buffer.concat(stdout).equals(readFileSync(out))).toBe(true);
+    expect(Buffer.concat(stderr).equals(readFileSync(err))).toBe(true);
+  });
+
   it('accepts allow-listed env requests only', async () => {
     const r = await run('env', [
       'LANG=C.UTF-8',

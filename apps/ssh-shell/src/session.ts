@@ -1,8 +1,11 @@
 /** Server side of one SSH session channel: pty, env, window-change, signal, exec, shell, sftp. */
 import { spawn as spawnChild } from 'node:child_process';
+import type { Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import type { IPty } from 'node-pty';
 import { spawn as spawnPty } from 'node-pty';
 import type { PseudoTtyInfo, ServerChannel, Session } from 'ssh2';
+import { channelOutputs } from './channel-output.ts';
 import { childOutput } from './child-output.ts';
 import { forwardSignal, signalNumber, sshSignalName } from './processes.ts';
 import type { LogEntry } from './protocol.ts';
@@ -125,8 +128,8 @@ function sendExit(
 
 /**
  * exec/shell without a terminal: stdout through childOutput (the bulk path), stderr through a
- * pipe, stdin from the channel. The exit status goes out once the command has exited and its
- * stdout reached EOF, so every byte is queued on the channel before it.
+ * pipe, both onto the channel through channelOutputs, stdin from the channel. The exit status
+ * goes out once the command has exited and both streams are on the channel.
  */
 async function runPipes(
   command: string | undefined,
@@ -138,7 +141,8 @@ async function runPipes(
 ) {
   let gone = false;
   channel.once('close', () => (gone = true));
-  const out = await childOutput(channel, ctx.activity);
+  const outputs = channelOutputs(channel);
+  const out = await childOutput(outputs.stdout, ctx.activity);
   if (gone) return out.destroy(); // the client closed the channel while we set up
   const args = command === undefined ? [] : ['-c', command];
   // detached: the child calls setsid(), so it leads a session we can end as a whole.
@@ -155,19 +159,25 @@ async function runPipes(
   }
   onLeader(child.pid);
   const untrack = ctx.track(child.pid, channel, false);
-  channel.once('close', () => out.destroy()); // nobody left to read: stop holding the socket
-  child.stderr.pipe(channel.stderr, { end: false });
+  // Nobody left to read: stop holding the socket and whatever waits for the window.
+  channel.once('close', () => {
+    out.destroy();
+    outputs.stdout.destroy();
+    outputs.stderr.destroy();
+  });
+  child.stderr.pipe(outputs.stderr);
   channel.pipe(child.stdin);
   channel.on('data', ctx.activity);
   child.stdin.on('error', () => {}); // EPIPE when the command exits before reading its input
   child.on('error', () => {});
-  // 'close' waits for the stderr pipe's EOF; `ended` for stdout's.
-  const [code, signal] = await Promise.all([
+  const flushed = (w: Writable) => finished(w).catch(() => {}); // destroyed: the client left
+  const [[code, signal]] = await Promise.all([
     new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
       child.on('close', (c, s) => resolve([c, s])),
     ),
-    out.ended,
-  ]).then(([status]) => status);
+    out.ended.then(() => flushed(outputs.stdout.end())),
+    flushed(outputs.stderr), // the pipe ends it at the command's stderr EOF
+  ]);
   untrack();
   const sig = sendExit(channel, code, signal);
   finish(sig ? null : (code ?? null), sig);
