@@ -8,13 +8,31 @@ interface Point {
   p99: number;
   /** Clients the servers dropped as slow consumers (then deliveries are undercounted). */
   lost: number;
-  /** CPU seconds during the point: the chat servers together, and Redis. */
+  /** CPU seconds during the point: the chat servers together, Redis, the load generator. */
   serverCpu: number;
   redisCpu: number;
+  loadCpu: number;
   wall: number;
 }
 
 const ms = (x: number) => (Number.isFinite(x) ? `${x.toFixed(1).padStart(7)} ms` : '    n/a   ');
+
+/**
+ * One result line. CPU is in cores (CPU seconds per wall second) over the point; the cost
+ * per delivery divides the servers' and Redis' CPU by the lines delivered in the warm-up
+ * and the measurement (an estimate: the tail second delivers only what was in flight).
+ */
+function line(name: string, rate: number, p: Point, seconds: number): string {
+  const cores = (cpu: number) => (cpu / p.wall).toFixed(2);
+  const share = p.redisCpu / (p.redisCpu + p.serverCpu);
+  const perDelivery = ((p.serverCpu + p.redisCpu) / (p.deliveredPerSec * (seconds + 1))) * 1e6;
+  return (
+    `cluster ${name.padEnd(8)} rate ${String(rate).padStart(6)}/s  delivered ${String(p.deliveredPerSec).padStart(9)}/s  ` +
+    `p99 ${ms(p.p99)}  cores: servers ${cores(p.serverCpu)} redis ${cores(p.redisCpu)} (${(share * 100).toFixed(0)}%) ` +
+    `loadgen ${cores(p.loadCpu)}  ~${Number.isFinite(perDelivery) ? perDelivery.toFixed(2) : 'n/a'} us CPU/delivery` +
+    (p.lost ? `  (${p.lost} clients dropped)` : '')
+  );
+}
 
 /**
  * Runs one rate against `ports`. CPU is read from the moment every client is connected (the
@@ -36,7 +54,7 @@ async function point(
     start = { server: cpu(), redis: cpuOf(redisPid), t: performance.now() };
   }).catch((err: Error) => {
     console.log(`cluster rate ${rate}/s failed: ${err.message}`);
-    return { deliveredPerSec: 0, p99: Number.NaN, lost: clients };
+    return { deliveredPerSec: 0, p99: Number.NaN, lost: clients, cpuSeconds: Number.NaN };
   });
   const p: Point = {
     deliveredPerSec: Math.max(0, r.deliveredPerSec!),
@@ -44,6 +62,7 @@ async function point(
     lost: r.lost ?? 0,
     serverCpu: cpu() - start.server,
     redisCpu: cpuOf(redisPid) - start.redis,
+    loadCpu: r.cpuSeconds ?? Number.NaN,
     wall: (performance.now() - start.t) / 1000,
   };
   await new Promise((done) => setTimeout(done, 1000)); // let the servers finish with this run
@@ -82,12 +101,7 @@ export async function clusterBench(
         const pids = servers.map((s) => s.child.pid!);
         for (const rate of rates) {
           const p = await point(ports, pids, redis.pid, rate, clients, seconds);
-          const share = p.redisCpu / (p.redisCpu + p.serverCpu);
-          console.log(
-            `cluster ${setup.name.padEnd(8)} rate ${String(rate).padStart(6)}/s  delivered ${String(p.deliveredPerSec).padStart(9)}/s  ` +
-              `p99 ${ms(p.p99)}  cpu servers ${(p.serverCpu / p.wall).toFixed(2)} cores, redis ${(p.redisCpu / p.wall).toFixed(2)} cores (${(share * 100).toFixed(0)}% of the two)` +
-              (p.lost ? `  (${p.lost} clients dropped)` : ''),
-          );
+          console.log(line(setup.name, rate, p, seconds));
           if (p.deliveredPerSec > (best.get(setup.name)?.deliveredPerSec ?? -1))
             best.set(setup.name, p);
         }

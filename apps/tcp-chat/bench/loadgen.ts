@@ -85,6 +85,7 @@ async function main(): Promise<void> {
     process.stdin.destroy(); // or the open pipe keeps this process alive
   }
   const seconds = Number(a.seconds);
+  const cpu0 = process.cpuUsage(); // from "go": warm-up, measurement and tail
   const warm = drive(clients, 1000 + seconds * 1000);
   await new Promise((r) => setTimeout(r, 1000)); // warm-up: not measured
   tally.counting = true;
@@ -109,9 +110,15 @@ async function main(): Promise<void> {
       p99: percentile(lat, 99),
       samples: lat.length,
       lost: tally.lost,
+      cpuSeconds: cpuSince(cpu0),
     }),
   );
   for (const c of clients) c.socket.destroy();
+}
+
+function cpuSince(start: NodeJS.CpuUsage): number {
+  const { user, system } = process.cpuUsage(start);
+  return (user + system) / 1e6;
 }
 
 main().catch((err) => {
