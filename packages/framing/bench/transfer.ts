@@ -13,6 +13,7 @@ export const RECEIVERS = [
   'readFrameBatches',
   'callback',
   'connectFrames',
+  'cF reuse',
   'cF + readFrames',
   'cF + batches',
 ] as const;
@@ -56,7 +57,9 @@ async function receive(port: number, receiver: Receiver) {
     socket = connect({ ...at, onread: { buffer, callback } });
   } else if (receiver === 'connectFrames') {
     socket = connectFrames(at, codec, count);
-  } else if (receiver.startsWith('cF')) {
+  } else if (receiver === 'cF reuse') {
+    socket = connectFrames(at, codec, count, { reuse: true });
+  } else if (receiver.startsWith('cF +')) {
     socket = connectFrames(at, codec);
   } else {
     socket = connect(at);

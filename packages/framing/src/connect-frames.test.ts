@@ -116,6 +116,38 @@ describe('connectFrames over loopback TCP', () => {
     expect(got).toEqual(payloads.map((_, i) => i));
   });
 
+  it('with reuse, delivers every frame intact while paused and resumed (copied as delivered)', async () => {
+    const { port, accepted } = await listen();
+    const codec = lengthPrefixed({ maxFrameSize: 2 * 1024 * 1024 });
+    const got: Buffer[] = [];
+    const client = connectFrames(
+      { host: '127.0.0.1', port },
+      codec,
+      (frame) => {
+        got.push(Buffer.from(frame)); // valid only until we return
+        if (got.length % 50 === 0) {
+          client.pause(); // the rest of this read waits in memory the next read must not touch
+          setTimeout(() => client.resume(), 1);
+        }
+      },
+      { reuse: true },
+    );
+    opened.push(client);
+    const payloads = [
+      ...Array.from({ length: 3000 }, (_, i) => Buffer.alloc(40 + (i % 50), i)),
+      ...sizes.map((size, i) => Buffer.alloc(size, i + 7)),
+      ...Array.from({ length: 500 }, (_, i) => Buffer.alloc(300, i + 3)),
+    ];
+    const writer = new FrameWriter(await accepted, codec);
+    await writer.writeMany(payloads);
+    await writer.end();
+    await once(client, 'end');
+    expect(got.length).toBe(payloads.length);
+    got.forEach((frame, i) => {
+      expect(frame.equals(payloads[i]!)).toBe(true);
+    });
+  });
+
   it('batches through readFrameBatches', async () => {
     const { port, accepted } = await listen();
     const codec = lengthPrefixed();
@@ -183,8 +215,10 @@ describe('connectFrames over loopback TCP', () => {
     expect((await failure(client)).message).toBe('handler failed');
   });
 
-  it('refuses a codec without lengths, and readFrames with another codec', () => {
+  it('refuses a codec without lengths, reuse without a callback, readFrames with another codec', () => {
     expect(() => connectFrames({ port: 9 }, delimited({ delimiter: '\n' }))).toThrow(TypeError);
+    const reuse = { reuse: true };
+    expect(() => connectFrames({ port: 9 }, lengthPrefixed(), undefined, reuse)).toThrow(TypeError);
     const client = connectFrames({ host: '127.0.0.1', port: 9 }, lengthPrefixed());
     client.on('error', () => {});
     opened.push(client);

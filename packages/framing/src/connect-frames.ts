@@ -9,6 +9,18 @@ export type ConnectFramesOptions =
   | Omit<TcpNetConnectOpts, 'onread'>
   | Omit<IpcNetConnectOpts, 'onread'>;
 
+/** How {@link connectFrames} manages frame memory. */
+export interface ConnectFramesReadOptions {
+  /**
+   * Reuse the memory of frames already delivered for the next reads (default false). No
+   * allocation in steady state, like `onread` with one buffer, but a frame is then valid
+   * only until `onFrame` returns (copy what you keep: `Buffer.from(frame)`); frames held
+   * while the socket is paused stay valid until they are delivered. Needs `onFrame`: an
+   * iterator would keep frames across reads.
+   */
+  reuse?: boolean;
+}
+
 /**
  * Where a socket made by {@link connectFrames} delivers frames. `onFrame` runs for each
  * frame (or queues it while the socket is paused); `onRead` runs after each read's frames.
@@ -27,14 +39,23 @@ export class DirectSource {
   /** Frames decoded while the socket was paused or had no sink, in order. */
   #pending: Buffer[] = [];
 
-  constructor(codec: FrameCodec) {
+  /** Frames live only until delivered (connectFrames' `reuse`): no iterator may take them. */
+  readonly reuse: boolean;
+
+  constructor(codec: FrameCodec, reuse: boolean) {
     this.codec = codec;
+    this.reuse = reuse;
   }
 
   /** Deliver to `sink` from now on (null: queue), frames queued so far first. */
   attach(sink: FrameSink | null): void {
     this.#sink = sink;
     this.flush();
+  }
+
+  /** No frame waits to be delivered: the reader may rewrite memory it handed out. */
+  get idle(): boolean {
+    return this.#pending.length === 0;
   }
 
   deliver = (frame: Buffer): void => {
@@ -88,6 +109,7 @@ export function directSourceOf(stream: Readable): DirectSource | undefined {
  * @param codec - a length-prefixed codec (`lengthPrefixed()`, u32 or varint)
  * @param onFrame - called for each frame, in order; if it throws, the socket is destroyed
  *   with that error
+ * @param readOptions - `reuse`: recycle frame memory (frames valid only during `onFrame`)
  * @returns the socket. A FramingError (ERR_FRAME_TOO_LARGE, ERR_INVALID_HEADER, or
  *   ERR_TRUNCATED when the peer ends inside a frame) destroys it and is emitted as 'error'.
  * @throws {TypeError} for a codec other than `lengthPrefixed()`
@@ -101,13 +123,20 @@ export function connectFrames(
   options: ConnectFramesOptions,
   codec: FrameCodec,
   onFrame?: FrameHandler,
+  readOptions: ConnectFramesReadOptions = {},
 ): Socket {
   const header = (codec as { header?: unknown }).header;
   if (header !== 'u32' && header !== 'varint') {
     throw new TypeError(`connectFrames needs a lengthPrefixed() codec, got ${codec.name}`);
   }
-  const reader = new DirectReader(codec.maxFrameSize, header === 'varint');
-  const source = new DirectSource(codec);
+  const reuse = readOptions.reuse === true;
+  if (reuse && onFrame === undefined) {
+    throw new TypeError(
+      'connectFrames with reuse needs onFrame: frames live only until it returns',
+    );
+  }
+  const reader = new DirectReader(codec.maxFrameSize, header === 'varint', reuse);
+  const source = new DirectSource(codec, reuse);
   // Any error on the way to the consumer (a throwing onFrame, a bad frame, a truncated
   // stream) ends this connection, never the process.
   const guard = (step: () => void) => {
@@ -120,7 +149,7 @@ export function connectFrames(
   const socket: Socket = connect({
     ...options,
     onread: {
-      buffer: reader.nextBuffer,
+      buffer: () => reader.nextBuffer(source.idle),
       callback: (bytes: number): boolean => {
         guard(() => {
           reader.commit(bytes, source.deliver);

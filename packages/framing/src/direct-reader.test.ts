@@ -10,10 +10,11 @@ import { type LengthPrefixedCodec, lengthPrefixed } from './length-prefixed.ts';
  * the reader offers, at most `sizes[i]` (cycled; 0 means as many as fit) and never past its
  * end. Frames are kept as handed out, not copied, so a later overwrite would show.
  */
-function readAll(codec: LengthPrefixedCodec, wire: Buffer, sizes: number[]) {
-  const reader = new DirectReader(codec.maxFrameSize, codec.header === 'varint');
+function readAll(codec: LengthPrefixedCodec, wire: Buffer, sizes: number[], reuse = false) {
+  const reader = new DirectReader(codec.maxFrameSize, codec.header === 'varint', reuse);
   const frames: Buffer[] = [];
-  const onFrame = (frame: Buffer) => frames.push(frame);
+  // With reuse a frame lives only until the next read: copy it, as its consumer must.
+  const onFrame = (frame: Buffer) => frames.push(reuse ? Buffer.from(frame) : frame);
   let at = 0;
   try {
     for (let i = 0; at < wire.length; i++) {
@@ -103,6 +104,22 @@ describe.each(codecs.map((c) => [`${c.name} max ${c.maxFrameSize}`, c] as const)
       );
     });
 
+    it('with reuse, reads any frames under any read sizes (each copied as delivered)', () => {
+      fc.assert(
+        fc.property(fc.array(payload, { maxLength: 12 }), readSizes, (list, sizes) => {
+          const frames = list.filter((p) => p.length <= codec.maxFrameSize);
+          const wire = Buffer.concat(frames.map((p) => codec.encode(p)));
+          const result = readAll(codec, wire, sizes, true);
+          expect(result.code).toBeUndefined();
+          expect(result.frames.length).toBe(frames.length);
+          result.frames.forEach((frame, i) => {
+            expect(frame.equals(frames[i]!)).toBe(true);
+          });
+        }),
+        { numRuns: 100 },
+      );
+    });
+
     it('gives the decoder’s frames and error code for any bytes under any read sizes', () => {
       fc.assert(
         fc.property(anyBytes, readSizes, (wire, sizes) => {
@@ -130,6 +147,59 @@ describe('DirectReader', () => {
       expect(frame.buffer.byteLength).toBe(4 + 65536 + 4);
     }
     expect(new Set(frames.map((f) => f.buffer)).size).toBe(8);
+  });
+
+  it('with reuse, reads into the same memory again once its frames were delivered', () => {
+    const codec = lengthPrefixed();
+    const regions = new Set<ArrayBufferLike>();
+    const reader = new DirectReader(codec.maxFrameSize, false, true);
+    const wire = Buffer.concat(
+      Array.from({ length: 40 }, (_, i) => codec.encode(Buffer.alloc(i < 20 ? 1000 : 65536, i))),
+    );
+    const seen: number[] = [];
+    let last: Buffer = Buffer.alloc(0);
+    for (let at = 0; at < wire.length; ) {
+      const target = reader.nextBuffer();
+      regions.add(target.buffer);
+      const n = Math.min(target.length, wire.length - at);
+      wire.copy(target, 0, at, at + n);
+      at += n;
+      reader.commit(n, (frame) => {
+        seen.push(frame[frame.length - 1]!);
+        last = frame;
+      });
+    }
+    expect(seen).toEqual(Array.from({ length: 40 }, (_, i) => i));
+    // One 64 KiB region for the small frames, one grown for the first large frame: then
+    // each large frame is read into the same memory as the one before.
+    expect(regions.size).toBeLessThanOrEqual(3);
+    // While frames wait to be delivered (mayReuse false) their memory is left alone.
+    const held = reader.nextBuffer(false);
+    const apart = held.buffer !== last.buffer || held.byteOffset >= last.byteOffset + last.length;
+    expect(apart).toBe(true);
+  });
+
+  it('with reuse, leaves frames alone while they wait to be delivered', () => {
+    const codec = lengthPrefixed();
+    const wire = Buffer.concat(
+      Array.from({ length: 100 }, (_, i) => codec.encode(Buffer.alloc(1000, i))),
+    );
+    /** One full region of frames kept as views (65 whole, part of the next), then `next`. */
+    const firstFrameAfter = (mayReuse: boolean) => {
+      const reader = new DirectReader(codec.maxFrameSize, false, true);
+      const target = reader.nextBuffer();
+      wire.copy(target, 0, 0, target.length);
+      const waiting: Buffer[] = [];
+      reader.commit(target.length, (frame) => waiting.push(frame));
+      reader.nextBuffer(mayReuse); // the partial frame must move: there is no room left
+      return waiting;
+    };
+    const waiting = firstFrameAfter(false);
+    waiting.forEach((frame, i) => {
+      expect(frame.equals(Buffer.alloc(1000, i))).toBe(true);
+    });
+    // Told that every frame was delivered, it moves the partial frame over the first.
+    expect(firstFrameAfter(true)[0]!.equals(Buffer.alloc(1000, 0))).toBe(false);
   });
 
   it('reports truncation and oversize with the decoder’s numbers', () => {

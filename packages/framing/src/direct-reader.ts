@@ -22,7 +22,8 @@ const LARGE_FRAME = 16 * 1024;
  * and the next header lands in the spare bytes after it. The only copies are of a frame's
  * first bytes when its region runs out of room: up to 16 KiB for a small frame, and for a
  * large frame what arrived with its header before it had a region of its own (in steady
- * state just the header).
+ * state just the header). With `reuse`, a region whose frames were all delivered is read
+ * into again from its start, so steady state allocates nothing.
  */
 export class DirectReader {
   readonly #max: number;
@@ -37,15 +38,20 @@ export class DirectReader {
   #length = -1;
   #headerSize = 0;
   #closed = false;
+  /** Rewrite the region from its start once its frames were handed out (see `reuse`). */
+  readonly #reuse: boolean;
 
   /**
    * @param maxFrameSize - largest payload accepted, checked from the header
    * @param varint - varint headers instead of u32
+   * @param reuse - reuse a region once its frames were delivered, instead of leaving it to
+   *   them: no allocation in steady state, but a frame is valid only until the next read
    */
-  constructor(maxFrameSize: number, varint: boolean) {
+  constructor(maxFrameSize: number, varint: boolean, reuse = false) {
     this.#max = maxFrameSize;
     this.#varint = varint;
     this.#headerMax = varint ? VARINT_MAX_BYTES : 4;
+    this.#reuse = reuse;
   }
 
   /** Bytes of the incomplete frame held (0 between frames). */
@@ -53,19 +59,33 @@ export class DirectReader {
     return this.#used - this.#pos;
   }
 
-  /** Where the next read should land: the free end of the region, or of a new one. */
-  nextBuffer = (): Buffer => {
+  /**
+   * Where the next read should land: the free end of the region, or of a new one.
+   * @param mayReuse - with `reuse`, whether every frame handed out so far is done with
+   *   (false while some wait to be delivered)
+   */
+  nextBuffer = (mayReuse = true): Buffer => {
     const have = this.#used - this.#pos;
+    if (have === 0 && this.#reuse && mayReuse) {
+      this.#pos = 0;
+      this.#used = 0;
+    }
     const large = this.#length >= LARGE_FRAME;
     // Bytes still to come for the incomplete frame, and room wanted after it.
     const need = this.#length < 0 ? 0 : this.#headerSize + this.#length - have;
     const after = large ? this.#headerMax : MIN_READ;
     if (this.#region.length - this.#used < need + after) {
       // The incomplete frame's bytes move to the start of a new region (the old one is
-      // left as it is: frames handed out may still point into it).
-      const next = Buffer.allocUnsafeSlow(Math.max(REGION_SIZE, have + need + this.#headerMax));
-      this.#region.copy(next, 0, this.#pos, this.#used);
-      this.#region = next;
+      // left as it is: frames handed out may still point into it), or of this one when
+      // it is reused and large enough.
+      const size = Math.max(REGION_SIZE, have + need + this.#headerMax);
+      if (this.#reuse && mayReuse && this.#region.length >= size) {
+        this.#region.copyWithin(0, this.#pos, this.#used);
+      } else {
+        const next = Buffer.allocUnsafeSlow(size);
+        this.#region.copy(next, 0, this.#pos, this.#used);
+        this.#region = next;
+      }
       this.#pos = 0;
       this.#used = have;
     }

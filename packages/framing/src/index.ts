@@ -5,7 +5,11 @@ export {
   type FrameDecoder,
   type FrameHandler,
 } from './codec.ts';
-export { type ConnectFramesOptions, connectFrames } from './connect-frames.ts';
+export {
+  type ConnectFramesOptions,
+  type ConnectFramesReadOptions,
+  connectFrames,
+} from './connect-frames.ts';
 export { type DelimitedCodec, type DelimitedOptions, delimited } from './delimited.ts';
 export { FramingError, type FramingErrorCode, type FramingErrorDetails } from './errors.ts';
 export { FrameWriter, type FrameWriterOptions } from './frame-writer.ts';

@@ -97,7 +97,7 @@ class FrameReader<T> implements AsyncIterableIterator<T> {
   constructor(stream: Readable, codec: FrameCodec, highWater: number, batches: boolean) {
     this.#stream = stream;
     this.#direct = directSourceOf(stream);
-    if (this.#direct !== undefined) checkSameCodec(this.#direct.codec, codec);
+    if (this.#direct !== undefined) checkDirect(this.#direct, codec);
     this.#decoder = this.#direct === undefined ? codec.createDecoder() : null;
     this.#highWater = highWater;
     this.#batches = batches;
@@ -258,8 +258,14 @@ class FrameReader<T> implements AsyncIterableIterator<T> {
   };
 }
 
-/** readFrames on a connectFrames socket decodes with the socket's codec: they must agree. */
-function checkSameCodec(socketCodec: FrameCodec, codec: FrameCodec): void {
+/**
+ * readFrames on a connectFrames socket decodes with the socket's codec, so they must agree;
+ * and it keeps frames across reads, which a socket that reuses frame memory does not allow.
+ */
+function checkDirect(direct: DirectSource, codec: FrameCodec): void {
+  if (direct.reuse)
+    throw new TypeError('frames of a connectFrames socket with reuse cannot be queued');
+  const socketCodec = direct.codec;
   if (socketCodec.name !== codec.name || socketCodec.maxFrameSize !== codec.maxFrameSize) {
     throw new TypeError(
       `the socket was made by connectFrames with codec ${socketCodec.name} (max ${socketCodec.maxFrameSize}), not ${codec.name} (max ${codec.maxFrameSize})`,

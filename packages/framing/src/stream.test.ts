@@ -107,6 +107,22 @@ describe('stream adapters over loopback TCP', () => {
     expect(drains).toBeGreaterThan(0);
   }, 60_000);
 
+  it('does not wait for drain when uncork() handed the whole batch to the kernel', async () => {
+    const { client, server } = await pair();
+    server.resume();
+    const writer = new FrameWriter(client, lengthPrefixed());
+    let drains = 0;
+    client.on('drain', () => drains++);
+    // Corked writes past the high-water mark (16 KiB) set the need-drain flag; an idle
+    // loopback socket takes 20 KiB at once, so the buffer is empty after uncork().
+    expect(client.writableHighWaterMark).toBeLessThan(20 * 1024);
+    await writer.writeMany([Buffer.alloc(20 * 1024)]);
+    expect(client.writableLength).toBe(0);
+    expect(drains).toBe(0); // resolved before the 'drain' of the next tick
+    await writer.write(Buffer.alloc(20 * 1024));
+    expect(drains).toBe(0);
+  });
+
   it('rejects a write waiting for drain with ERR_STREAM_CLOSED when the peer goes away', async () => {
     const { client, server } = await pair();
     client.on('error', () => {}); // ECONNRESET/EPIPE also reach the socket itself
