@@ -62,10 +62,9 @@ export class LogFile {
     this.flushed = size;
   }
 
-  read(position: number, length: number): Buffer {
-    const buffer = Buffer.allocUnsafe(length);
-    const n = fs.readSync(this.fd, buffer, 0, length, position);
-    return buffer.subarray(0, n);
+  /** Reads from `position` into `buffer` (as much as fits); returns the bytes read. */
+  readInto(buffer: Buffer, position: number): number {
+    return fs.readSync(this.fd, buffer, 0, buffer.length, position);
   }
 
   close(): void {
@@ -84,12 +83,13 @@ export function scanLines(
   from: number,
   onLine: (line: string, start: number, end: number) => void,
 ): number {
-  const CHUNK = 1 << 20;
+  // One buffer for the whole scan, not one per chunk (a resume reads the whole frontier).
+  const buffer = Buffer.allocUnsafe(Math.max(1, Math.min(1 << 20, file.flushed - from)));
   let position = from;
   let carry = Buffer.alloc(0);
   let complete = from;
   while (position < file.flushed) {
-    const chunk = file.read(position, Math.min(CHUNK, file.flushed - position));
+    const chunk = buffer.subarray(0, file.readInto(buffer, position));
     if (chunk.length === 0) break;
     const data = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
     const base = position - carry.length;

@@ -62,6 +62,16 @@ describe('CrawlStore', () => {
     await store.close();
   });
 
+  it('reads back a frontier line longer than its read buffer', async () => {
+    const dir = fresh();
+    const store = new CrawlStore(dir, { output: 'out.jsonl', window: 4 });
+    const long = `http://h/${'x'.repeat(200_000)}`; // the buffer starts at 64 KiB
+    const added = ['http://h/a', 'http://h/b', 'http://h/c', 'http://h/d', long, 'http://h/e'];
+    for (const url of added) store.add(url, 1);
+    expect(drain(store)).toEqual(added);
+    await store.close();
+  });
+
   it('records redirect targets as seen and finished', async () => {
     const dir = fresh();
     const a = new CrawlStore(dir, { output: 'out.jsonl' });
