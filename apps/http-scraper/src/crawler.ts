@@ -1,6 +1,5 @@
 /** The crawl: opens the state folder, reads sitemaps, runs the scheduler, commits each result. */
 import fs from 'node:fs';
-import path from 'node:path';
 import { debuglog } from 'node:util';
 import { HttpCache } from './cache.ts';
 import { CommitTimer } from './commits.ts';
@@ -14,7 +13,7 @@ import type { HttpContext } from './page.ts';
 import { createRecorder } from './results.ts';
 import { RetryQueue } from './retry.ts';
 import { Scheduler } from './scheduler.ts';
-import { discoverSitemaps } from './seeds.ts';
+import { seedFromSitemaps } from './seeds.ts';
 import { emptySummary, failures, type Summary } from './stats.ts';
 import { CrawlStore, type FrontierEntry, lockState } from './store.ts';
 import { createScope, hostKey, normalizeUrl } from './url.ts';
@@ -71,7 +70,8 @@ class Crawler {
     try {
       this.#open(fetcher);
       for (const seed of this.#o.seeds) if (this.#scope(seed)) this.#store.add(seed, 0);
-      if (this.#o.sitemaps) await this.#sitemaps();
+      if (this.#o.sitemaps)
+        await seedFromSitemaps(this.#ctx, this.#hosts, this.#store, this.#scope, this.#o);
       ticker = setInterval(() => this.#tick(), 200);
       await this.#scheduler.run();
     } catch (error) {
@@ -153,18 +153,5 @@ class Crawler {
   #progress(): void {
     const done = this.#store.doneCount - this.stats.resumed;
     this.#o.onProgress?.({ done, queued: this.#store.pending, failed: failures(this.stats) });
-  }
-
-  // Seeds' sitemaps, once per crawl folder: a marker file records that they were read.
-  async #sitemaps(): Promise<void> {
-    const marker = path.join(this.#o.out, 'sitemaps.done');
-    if (fs.existsSync(marker)) return;
-    for (const origin of new Set(this.#o.seeds.map((s) => new URL(s).origin))) {
-      const host = await this.#hosts.ready(normalizeUrl(origin)!);
-      for (const url of await discoverSitemaps(this.#ctx, host, this.#o))
-        if (this.#scope(url) && host.robots!.isAllowed(url)) this.#store.add(url, 0);
-    }
-    this.#store.flush(0);
-    fs.writeFileSync(marker, '');
   }
 }

@@ -1,8 +1,11 @@
 /** Sitemap discovery: the Sitemap lines of robots.txt, else /sitemap.xml; index files followed. */
-import type { HostState } from './hosts.ts';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { HostRegistry, HostState } from './hosts.ts';
 import type { CrawlOptions } from './options.ts';
 import { getWithCache, type HttpContext } from './page.ts';
 import { parseSitemap } from './sitemap.ts';
+import type { CrawlStore } from './store.ts';
 import { normalizeUrl } from './url.ts';
 
 /** Sitemap files read per host at most; an index pointing at thousands is cut here. */
@@ -42,4 +45,26 @@ export async function discoverSitemaps(
     }
   }
   return urls;
+}
+
+/**
+ * Queues the URLs the seeds' sitemaps list (in scope, allowed by robots.txt), once per crawl
+ * folder: a marker file records that they were read, so a resumed crawl does not read them again.
+ */
+export async function seedFromSitemaps(
+  ctx: HttpContext,
+  hosts: HostRegistry,
+  store: CrawlStore,
+  scope: (url: string) => boolean,
+  options: CrawlOptions,
+): Promise<void> {
+  const marker = path.join(options.out, 'sitemaps.done');
+  if (fs.existsSync(marker)) return;
+  for (const origin of new Set(options.seeds.map((s) => new URL(s).origin))) {
+    const host = await hosts.ready(normalizeUrl(origin)!);
+    for (const url of await discoverSitemaps(ctx, host, options))
+      if (scope(url) && host.robots!.isAllowed(url)) store.add(url, 0);
+  }
+  store.flush(0);
+  fs.writeFileSync(marker, '');
 }
