@@ -2,9 +2,16 @@
 export { type DemoApp, findDemoApps } from './apps.ts';
 export { freePort } from './free-port.ts';
 export { findReadmes } from './readmes.ts';
-export { runTranscripts, type TranscriptRun } from './run-readme.ts';
+export { refreshedOutput, runTranscripts, type TranscriptRun } from './run-readme.ts';
 export { type JobOutput, runSession, type SessionResult } from './run-session.ts';
-export { parseSession, type Session, SessionError, type Step, swapNumbers } from './session.ts';
+export {
+  parseSession,
+  type Session,
+  SessionError,
+  type Step,
+  sameApartFrom,
+  swapNumbers,
+} from './session.ts';
 export { Shell, type ShellResult } from './shell.ts';
 export { runTour, summarize, type TourResult } from './tour.ts';
 export {

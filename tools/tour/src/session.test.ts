@@ -1,6 +1,6 @@
 /** Scripted sessions: parsing the marker, standing in free ports, jobs, waits and exit codes. */
 import { describe, expect, test } from 'vitest';
-import { parseSession, runSession, SessionError, swapNumbers } from './index.ts';
+import { parseSession, runSession, SessionError, sameApartFrom, swapNumbers } from './index.ts';
 
 // A server in one line of node: prints where it listens, says bye on SIGINT.
 const server =
@@ -14,6 +14,7 @@ describe('parseSession', () => {
       [
         'ports: 8125 9102',
         'replace: \\d+ ms => N ms',
+        'varies: pid \\d+',
         '$ a &',
         '  wait for: ^ready',
         '$ b',
@@ -22,6 +23,7 @@ describe('parseSession', () => {
     );
     expect(session.ports).toEqual([8125, 9102]);
     expect(session.replacements).toEqual([[/\d+ ms/g, 'N ms']]);
+    expect(session.varies).toEqual([/pid \d+/g]);
     expect(session.steps).toEqual([
       { command: 'a &', background: true, exit: 0, waitFor: /^ready/m },
       { command: 'b', background: false, exit: 2 },
@@ -35,6 +37,18 @@ describe('parseSession', () => {
     }
     expect(() => parseSession('')).toThrow(expect.objectContaining({ code: 'ERR_SESSION' }));
   });
+});
+
+test('sameApartFrom sets aside only what varies', () => {
+  const varies = [/pid \d+/g, /<[0-9a-f-]+@x>/g];
+  expect(sameApartFrom('sent <1a-2b@x> by pid 12\nok', 'sent <9f@x> by pid 345\nok', varies)).toBe(
+    true,
+  );
+  expect(sameApartFrom('sent <1a@x> by pid 12\nok', 'sent <1a@x> by pid 12\nfailed', varies)).toBe(
+    false,
+  );
+  expect(sameApartFrom('a', 'b', [])).toBe(false);
+  expect(sameApartFrom('x      9 /s', 'x    100 /s', [/\d+/g])).toBe(true);
 });
 
 test('swapNumbers replaces whole numbers only', () => {

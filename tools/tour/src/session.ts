@@ -14,12 +14,17 @@ export interface Step {
   waitJob?: number;
 }
 
-/** A parsed session: the ports to stand in for, the replacements, the steps. */
+/** A parsed session: the ports to stand in for, the replacements, what varies, the steps. */
 export interface Session {
   /** `ports: 8125 9102`: each is replaced by a free port when run, and shown as written. */
   ports: number[];
   /** `replace: REGEX => TEXT`: applied to everything shown, after the built-in ones. */
   replacements: [RegExp, string][];
+  /**
+   * `varies: REGEX`: text that differs from run to run (ids, dates, measured numbers). A
+   * refresh whose output differs from the block only there keeps the block as it is.
+   */
+  varies: RegExp[];
   steps: Step[];
 }
 
@@ -41,7 +46,7 @@ const BACKGROUND = /(?<!&)&\s*$/;
  * parseSession('ports: 8125\n$ pnpm --silent collector --port 8125 &\n  wait for: ^collector:');
  */
 export function parseSession(text: string): Session {
-  const session: Session = { ports: [], replacements: [], steps: [] };
+  const session: Session = { ports: [], replacements: [], varies: [], steps: [] };
   for (const raw of text.split('\n')) {
     const line = raw.trimEnd();
     if (line.trim() === '') continue;
@@ -77,8 +82,12 @@ function sessionOption(session: Session, line: string): void {
   } else if (name === 'replace' && value.includes(' => ')) {
     const [pattern = '', text = ''] = value.split(' => ');
     session.replacements.push([regex(pattern, 'g'), text]);
+  } else if (name === 'varies' && value !== '') {
+    session.varies.push(regex(value, 'g'));
   } else {
-    throw new SessionError(`unknown session line "${line}" (ports:, replace:, or $ command)`);
+    throw new SessionError(
+      `unknown session line "${line}" (ports:, replace:, varies:, or $ command)`,
+    );
   }
 }
 
@@ -107,4 +116,22 @@ export function swapNumbers(text: string, pairs: [number, number][]): string {
   const map = new Map(pairs.map(([from, to]) => [String(from), String(to)]));
   const any = new RegExp(`(?<![\\d.])(${[...map.keys()].join('|')})(?![\\d])`, 'g');
   return text.replace(any, (found) => map.get(found) ?? found);
+}
+
+/**
+ * Whether two texts are the same once every part that varies from run to run is set aside
+ * (and the width of the spaces around it).
+ *
+ * @param a One text.
+ * @param b The other.
+ * @param varies The patterns of what varies (global regular expressions).
+ * @returns True when they differ only where a pattern matches.
+ * @example
+ * sameApartFrom('pid 12', 'pid 345', [/\d+/g]); // true
+ */
+export function sameApartFrom(a: string, b: string, varies: RegExp[]): boolean {
+  // Runs of spaces too: a number of another width moves the columns of a table.
+  const mask = (text: string) =>
+    varies.reduce((t, re) => t.replace(re, '\u0000'), text).replace(/[ \t]+/g, ' ');
+  return mask(a) === mask(b);
 }

@@ -3,7 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCommandLine, runMain } from '@netlab/cli';
-import { blockOutput, fillTranscripts, findReadmes, runTranscripts } from './index.ts';
+import { fillTranscripts, findReadmes, refreshedOutput, runTranscripts } from './index.ts';
 
 const HELP = `Usage: pnpm transcripts [--check] [README...]
 
@@ -57,10 +57,7 @@ runMain(
           }
         },
       );
-      // A block that failed keeps its old text: a refresh never writes a broken transcript.
-      const outputs = runs.map((run) =>
-        run.exitCode === 0 ? run.output : blockOutput(readme, run.transcript),
-      );
+      const outputs = runs.map((run) => refreshedOutput(readme, run));
       if (!values.check && runs.length > 0) await writeFile(file, fillTranscripts(readme, outputs));
     }
     return failures === 0 ? 0 : 1;

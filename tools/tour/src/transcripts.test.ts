@@ -1,7 +1,13 @@
 /** README transcripts: finding and filling marked blocks, running commands bounded. */
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
-import { fillTranscripts, findTranscripts, runCommand, runTranscripts } from './index.ts';
+import {
+  fillTranscripts,
+  findTranscripts,
+  refreshedOutput,
+  runCommand,
+  runTranscripts,
+} from './index.ts';
 
 const readme = [
   '# app',
@@ -74,6 +80,7 @@ describe('transcripts', () => {
     const banner =
       "printf '> @netlab/x@0.1.0 demo /work/x\\n> tsx src/demo.ts\\n\\n\\033[32mok\\033[39m\\n'";
     expect((await runCommand(banner, '/tmp', 10_000)).output).toBe('ok\n');
+    expect((await runCommand("printf 'a\\r\\nb\\r\\n'", '/tmp', 10_000)).output).toBe('a\nb\n');
   });
 
   test('a marker of several lines is a session; %N shows its background job', async () => {
@@ -105,5 +112,18 @@ describe('transcripts', () => {
     );
     expect(filled).toContain('-->\n```text\n$ (echo started; echo done) &\n$ echo two\ntwo\n```');
     expect(filled).toContain('%1 -->\n```\n$ (echo started; echo done)\nstarted\ndone\n```');
+  });
+
+  test('a refresh keeps a block that changed only where values vary, or whose run failed', async () => {
+    const text = (body: string, line = 'varies: \\d+') =>
+      ['<!-- transcript:', line, '$ echo pid $$', '-->', '```', body, '```'].join('\n');
+    const refresh = async (readme: string) => {
+      const [run] = await runTranscripts(readme, '/tmp', 30_000);
+      return run && refreshedOutput(readme, run);
+    };
+    expect(await refresh(text('$ echo pid $$\npid 1'))).toBe('$ echo pid $$\npid 1\n');
+    expect(await refresh(text('$ echo pid $$\nppid 1'))).toMatch(/^\$ echo pid \$\$\npid \d+\n$/);
+    expect(await refresh(text('old', 'replace: x => y'))).not.toBe('old\n');
+    expect(await refresh(text('old', 'bogus: 1'))).toBe('old\n');
   });
 });

@@ -133,7 +133,8 @@ export function runCommand(
 }
 
 /**
- * Makes output fit to show: colour codes and pnpm's banner removed, and paths inside the
+ * Makes output fit to show: CRLF line ends made LF, colour codes and pnpm's banner removed,
+ * and paths inside the
  * repository shown relative to the README's folder (`./src/x.ts`, `../addressing/src/y.ts`),
  * as a reader's own run from that folder would name them.
  *
@@ -143,6 +144,8 @@ export function runCommand(
  */
 export function cleanOutput(output: string, cwd: string): string {
   let text = output
+    // Network protocols end lines with CRLF; a README's lines end with LF.
+    .replaceAll('\r\n', '\n')
     // biome-ignore lint/suspicious/noControlCharactersInRegex: ESC starts a colour code
     .replace(/\u001b\[[0-9;]*[A-Za-z]/g, '')
     // pnpm's banner names this machine's folders: `> @netlab/x@0.1.0 demo /path` + command.
