@@ -42,7 +42,7 @@ describe.sequential('README transcripts', () => {
         if (transcript.kind !== 'command') continue;
         expect(readme.slice(transcript.start).startsWith(`$ ${transcript.command}\n`)).toBe(true);
       }
-      const runs = await runTranscripts(readme, dirname(file), 180_000);
+      const runs = await runTranscripts(readme, dirname(file), 300_000);
       for (const run of runs) {
         expect(run.exitCode, `${run.transcript.command}\n${run.output.slice(-3000)}`).toBe(0);
       }

@@ -13,7 +13,7 @@ folder) and writes its output into the fenced block that follows; a marker of se
 them and fails if any does not end as written. A block that fails keeps its old text.
 
   --check         run, do not rewrite; exit 1 if a command fails
-  --timeout SECS  how long one command or session may run (default 180)
+  --timeout SECS  how long one command or session may run (default 300)
   -h, --help      show this help
 
 Example: pnpm transcripts apps/tcp-chat/README.md
@@ -27,7 +27,7 @@ runMain(
       args: argv.filter((arg) => arg !== '--'),
       options: {
         check: { type: 'boolean' },
-        timeout: { type: 'string', default: '180' },
+        timeout: { type: 'string', default: '300' },
         help: { type: 'boolean', short: 'h' },
       },
       allowPositionals: true,
