@@ -8,6 +8,14 @@ export const APP = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const TSX = join(APP, 'node_modules', '.bin', 'tsx');
 export const MAIN = join(APP, 'src', 'main.ts');
 const devNull = openSync('/dev/null', 'w');
+/** The Node flags between `tsx` and the file in package.json's `server` script. */
+const serverScript: string = JSON.parse(readFileSync(join(APP, 'package.json'), 'utf8')).scripts
+  .server;
+const scriptWords = serverScript.split(/\s+/).slice(1); // after `tsx`
+const SERVER_NODE_FLAGS = scriptWords.slice(
+  0,
+  scriptWords.findIndex((word) => !word.startsWith('--')),
+);
 export const RUNS = Number(process.env.NETLAB_BENCH_RUNS ?? 3);
 
 /** Wall time of one process run, its stdout thrown away (into /dev/null, as a user would). */
@@ -44,8 +52,18 @@ export function startOurServerProcess(
   args: string[],
 ): Promise<{ port: number; pid: number; knownHostsLine: string; stop(): Promise<void> }> {
   return new Promise((resolve, reject) => {
-    // node --import tsx rather than the tsx wrapper: one process, whose pid is the server's.
-    const argv = ['--import', 'tsx', MAIN, 'server', '--listen', '127.0.0.1:0', ...args];
+    // node --import tsx rather than the tsx wrapper: one process, whose pid is the server's,
+    // with the Node flags of package.json's `server` script (what `pnpm run server` starts).
+    const argv = [
+      ...SERVER_NODE_FLAGS,
+      '--import',
+      'tsx',
+      MAIN,
+      'server',
+      '--listen',
+      '127.0.0.1:0',
+      ...args,
+    ];
     const child: ChildProcess = spawn(process.execPath, argv, {
       cwd: APP,
       stdio: ['ignore', 'pipe', 'inherit'],
