@@ -97,7 +97,8 @@ export function directSourceOf(stream: Readable): DirectSource | undefined {
  *
  * Each frame is a Buffer no later read ever writes into: keep it as long as you like. A
  * small frame is a view of a 64 KiB region shared with its neighbours (keeping it keeps
- * the region); copy it with `Buffer.from` if you keep many small frames for long.
+ * the region); copy it with `Buffer.from` if you keep many small frames for long. With
+ * `reuse` instead, the memory is read into again: a frame is valid only during `onFrame`.
  *
  * Flow control: `socket.pause()` (from `onFrame` or anywhere) stops reading at once; the
  * frames already read are held (at most one read, 64 KiB plus a frame) and delivered after
@@ -112,7 +113,7 @@ export function directSourceOf(stream: Readable): DirectSource | undefined {
  * @param readOptions - `reuse`: recycle frame memory (frames valid only during `onFrame`)
  * @returns the socket. A FramingError (ERR_FRAME_TOO_LARGE, ERR_INVALID_HEADER, or
  *   ERR_TRUNCATED when the peer ends inside a frame) destroys it and is emitted as 'error'.
- * @throws {TypeError} for a codec other than `lengthPrefixed()`
+ * @throws {TypeError} for a codec other than `lengthPrefixed()`, or `reuse` without `onFrame`
  * @example
  * const socket = connectFrames({ host: '127.0.0.1', port: 4040 }, lengthPrefixed(), (frame) => {
  *   files.push(frame); // a Buffer of its own
