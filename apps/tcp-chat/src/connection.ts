@@ -4,9 +4,9 @@ import { lengthPrefixed } from '@netlab/framing';
 import { MessageStream, type Protocol } from '@netlab/serialization';
 import type { BackoffOptions } from './backoff.ts';
 import { ChatError } from './errors.ts';
+import { type Inbound, onMessage } from './inbound.ts';
 import { PendingRequests } from './pending.ts';
 import {
-  type ChatLine,
   chat,
   DEFAULT_PORT,
   type Limits,
@@ -156,7 +156,16 @@ export class ChatConnection extends EventEmitter {
   async #readLoop(stream: MessageStream<Defs>): Promise<void> {
     let failure: unknown;
     try {
-      for await (const msg of stream) this.#onMessage(stream, msg);
+      const inbound: Inbound = {
+        tracker: this.tracker,
+        pending: this.#pending,
+        emit: (event, arg) => this.emit(event, arg),
+        pong: (t) => void stream.send({ type: 'pong', t }).catch(() => {}),
+        bye: (code) => {
+          this.#byeCode = code;
+        },
+      };
+      for await (const msg of stream) onMessage(inbound, msg);
     } catch (err) {
       failure = err; // a bad frame or invalid message from the server ends this connection
       stream.destroy();
@@ -171,54 +180,6 @@ export class ChatConnection extends EventEmitter {
     // A server that went away may not come back; with several, try the next one first.
     if (code !== 'ERR_SESSION_REPLACED') this.servers.advance();
     void this.#reconnect(code);
-  }
-
-  #onMessage(stream: MessageStream<Defs>, msg: Message): void {
-    if ('re' in msg && msg.re !== undefined) {
-      if (msg.type === 'joined') this.#onJoined(msg);
-      const waited = this.#pending.answer(msg.re, msg);
-      if (msg.type === 'error' && !waited) this.emit('server-error', msg);
-      return;
-    }
-    switch (msg.type) {
-      case 'msg':
-        this.#onLine(msg);
-        return;
-      case 'private':
-        this.#pending.echo(msg);
-        return void this.emit('private', msg);
-      case 'presence':
-        return void this.emit('presence', msg);
-      case 'ping':
-        return void stream.send({ type: 'pong', t: msg.t }).catch(() => {});
-      case 'bye':
-        this.#byeCode = msg.code;
-        return void this.emit('bye', msg);
-      case 'error':
-        return void this.emit('server-error', msg);
-      case 'notice':
-        // The cluster lost the room's log: its numbering starts again from 1.
-        if (msg.code === 'ROOM_RESET' && msg.room) {
-          this.tracker.restart(msg.room);
-          this.emit('reset', { room: msg.room });
-        }
-        return void this.emit('notice', msg);
-    }
-  }
-
-  #onJoined(msg: Msg<'joined'>): void {
-    const outcome = this.tracker.joined(msg);
-    if (outcome.kind === 'reset') this.emit('reset', { room: msg.room });
-    if (outcome.kind === 'gap')
-      this.emit('gap', { room: msg.room, from: outcome.from, to: outcome.to });
-    this.emit('joined', msg);
-  }
-
-  #onLine(msg: ChatLine): void {
-    const fresh = this.tracker.accept(msg);
-    if (!fresh) return;
-    this.#pending.echo(msg);
-    this.emit('message', { ...msg, history: fresh.history });
   }
 
   async #reconnect(code: string): Promise<void> {

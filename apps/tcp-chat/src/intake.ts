@@ -102,8 +102,14 @@ class Intake {
       })
       .finally(() => {
         this.busy = false;
-        while (!this.busy && this.#waiting.length > 0 && !s.closing) {
-          this.#run(this.#waiting.shift()!);
+        try {
+          while (!this.busy && this.#waiting.length > 0 && !s.closing) {
+            this.#run(this.#waiting.shift()!);
+          }
+        } catch (err) {
+          // Outside the socket's data handler now: this catch is the connection boundary.
+          debug('session %s: %o', s.peer, err);
+          s.kick('ERR_INTERNAL', 'internal error');
         }
         if (!this.busy && !s.socket.destroyed) s.socket.resume();
       });
