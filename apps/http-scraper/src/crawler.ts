@@ -7,6 +7,7 @@ import { CrawlError } from './errors.ts';
 import { createExtractor } from './extract.ts';
 import { acceptTypes, Fetcher } from './fetcher.ts';
 import { HostRegistry } from './hosts.ts';
+import { lockState } from './lock.ts';
 import { type CrawlOptions, resolveOptions } from './options.ts';
 import { createOutput } from './output.ts';
 import type { HttpContext } from './page.ts';
@@ -15,7 +16,7 @@ import { RetryQueue } from './retry.ts';
 import { Scheduler } from './scheduler.ts';
 import { seedFromSitemaps } from './seeds.ts';
 import { emptySummary, failures, type Summary } from './stats.ts';
-import { CrawlStore, type FrontierEntry, lockState } from './store.ts';
+import { CrawlStore, type FrontierEntry } from './store.ts';
 import { createScope, hostKey, normalizeUrl } from './url.ts';
 import { createVisitor } from './visit.ts';
 

@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CrawlStore, lockState } from './store.ts';
+import { lockState } from './lock.ts';
+import { CrawlStore } from './store.ts';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'http-scraper-store-'));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));

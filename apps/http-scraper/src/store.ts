@@ -2,18 +2,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { debuglog } from 'node:util';
-import { CrawlError } from './errors.ts';
+import { type FrontierEntry, FrontierWindow } from './frontier.ts';
 import { LogFile, scanLines } from './logfile.ts';
 import { SeenSet } from './seen.ts';
 
 const debug = debuglog('http-scraper');
 
-/** A URL waiting in the frontier; `id` is its line number in frontier.log. */
-export interface FrontierEntry {
-  id: number;
-  depth: number;
-  url: string;
-}
+export type { FrontierEntry } from './frontier.ts';
 
 export interface StoreOptions {
   /** Output file name inside the folder (`results.jsonl` or `results.csv`). */
@@ -44,12 +39,7 @@ export class CrawlStore {
   #done = new Uint8Array(1024);
   #total = 0; // frontier lines (ids 0..total-1)
   #doneCount = 0;
-  #queue: FrontierEntry[] = [];
-  #head = 0;
-  #readOffset: number; // frontier byte offset of id #nextRead
-  #nextRead: number;
-  readonly #window: number;
-  #readBuffer = Buffer.allocUnsafe(64 << 10); // grows for a line longer than itself
+  readonly #window: FrontierWindow;
   #lastSync = performance.now();
   #syncing: Promise<void> | undefined;
 
@@ -58,7 +48,6 @@ export class CrawlStore {
     options: StoreOptions,
   ) {
     fs.mkdirSync(dir, { recursive: true });
-    this.#window = options.window ?? 2048;
     this.#frontier = new LogFile(path.join(dir, 'frontier.log'));
     this.#journal = new LogFile(path.join(dir, 'journal.log'));
     this.#output = new LogFile(path.join(dir, options.output));
@@ -66,9 +55,13 @@ export class CrawlStore {
     // Rows beyond the last commit belong to pages that will be fetched again.
     if (this.#output.flushed > outEnd) this.#output.truncate(outEnd);
     if (this.#output.flushed === 0 && options.header) this.#output.append(options.header);
-    const firstPending = this.#loadFrontier();
-    this.#readOffset = firstPending.offset;
-    this.#nextRead = firstPending.id;
+    this.#window = new FrontierWindow(
+      this.#frontier,
+      options.window ?? 2048,
+      this.#loadFrontier(),
+      () => this.#total,
+      (id) => this.#isDone(id),
+    );
     this.resumedDone = this.#doneCount;
     debug('store %s: %d urls, %d done', dir, this.#total, this.#doneCount);
   }
@@ -149,67 +142,18 @@ export class CrawlStore {
     const line = `${depth}\t${url}\n`;
     const id = this.#total++;
     this.#frontier.append(line);
-    // Caught up with the disk: keep the entry in memory instead of reading it back later.
-    if (this.#nextRead === id && this.#queue.length - this.#head < this.#window) {
-      if (!finished) this.#queue.push({ id, depth, url });
-      this.#nextRead++;
-      this.#readOffset += Buffer.byteLength(line);
-    }
+    this.#window.appended({ id, depth, url }, Buffer.byteLength(line), finished);
     return id;
   }
 
   /** The next URL to crawl, or undefined when none is waiting. */
   next(): FrontierEntry | undefined {
-    if (this.#head === this.#queue.length) this.#refill();
-    if (this.#head === this.#queue.length) return undefined;
-    const entry = this.#queue[this.#head++]!;
-    // New links keep arriving at the tail while the head advances: drop the taken prefix now
-    // and then, or the array would hold every entry ever queued.
-    if (this.#head >= 1024 && this.#head * 2 >= this.#queue.length) {
-      this.#queue = this.#queue.slice(this.#head);
-      this.#head = 0;
-    }
-    return entry;
+    return this.#window.next();
   }
 
-  /** Looks at up to `n` waiting URLs without taking them (for per-host scheduling). */
+  /** Looks at up to `n` waiting URLs without taking them. */
   peek(n: number): FrontierEntry[] {
-    if (this.#head === this.#queue.length) this.#refill();
-    return this.#queue.slice(this.#head, this.#head + n);
-  }
-
-  // Reads the next window of URLs back from frontier.log, 64 KiB at a time through one buffer
-  // kept for every refill: a window of 2,048 URLs is ~150 KB of lines, so there is no need for
-  // a fresh 1 MiB read each time (the buffer grows only for a line longer than itself).
-  #refill(): void {
-    this.#queue = [];
-    this.#head = 0;
-    while (this.#queue.length < this.#window && this.#nextRead < this.#total) {
-      if (this.#readOffset >= this.#frontier.flushed) this.#frontier.flush();
-      const n = this.#frontier.readInto(this.#readBuffer, this.#readOffset);
-      const used = this.#takeLines(this.#readBuffer.subarray(0, n));
-      if (used > 0) this.#readOffset += used;
-      else if (n === this.#readBuffer.length) this.#readBuffer = Buffer.allocUnsafe(n * 2);
-      else return; // no complete line left on disk (cannot happen: appends are whole lines)
-    }
-  }
-
-  /** Queues the lines of `chunk` up to the window; returns the bytes of the lines consumed. */
-  #takeLines(chunk: Buffer): number {
-    let start = 0;
-    for (
-      let nl = chunk.indexOf(10);
-      nl >= 0 && this.#queue.length < this.#window;
-      nl = chunk.indexOf(10, start)
-    ) {
-      const line = chunk.toString('utf8', start, nl);
-      const id = this.#nextRead++;
-      start = nl + 1;
-      if (this.#isDone(id)) continue;
-      const tab = line.indexOf('\t');
-      this.#queue.push({ id, depth: Number(line.slice(0, tab)), url: line.slice(tab + 1) });
-    }
-    return start;
+    return this.#window.peek(n);
   }
 
   /** Finishes a URL: its output row (or null) and its code, committed together. */
@@ -255,21 +199,4 @@ export class CrawlStore {
       file.close();
     }
   }
-}
-
-/** Throws ERR_STATE_LOCKED when another live process owns the folder; else takes it. */
-export function lockState(dir: string): () => void {
-  fs.mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, 'lock');
-  try {
-    const pid = Number(fs.readFileSync(file, 'utf8'));
-    if (pid && pid !== process.pid) {
-      process.kill(pid, 0); // throws ESRCH when the owner is gone (e.g. after kill -9)
-      throw new CrawlError('ERR_STATE_LOCKED', `${dir} is in use by process ${pid}`);
-    }
-  } catch (error) {
-    if (error instanceof CrawlError) throw error;
-  }
-  fs.writeFileSync(file, String(process.pid));
-  return () => fs.rmSync(file, { force: true });
 }
