@@ -8,7 +8,7 @@ export {
   type FixtureServer,
   type LogEntry,
 } from './fixture/server.ts';
-export { type CrawlOptions, DEFAULT_USER_AGENT } from './options.ts';
+export { type CrawlOptions, type CrawlProgress, DEFAULT_USER_AGENT } from './options.ts';
 export { type Robots, robotsFromResponse } from './robots.ts';
 export { formatSummary, type Summary } from './stats.ts';
 export { normalizeUrl } from './url.ts';
