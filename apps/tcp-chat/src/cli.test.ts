@@ -2,6 +2,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '@netlab/peers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connect } from './client.ts';
 import { until } from './test-helpers.ts';
@@ -49,6 +50,23 @@ describe('tcp-chat CLI', () => {
     expect(await exitCode(bad)).toBe(2);
     expect(bad.err).toMatch(/^tcp-chat: /);
   });
+
+  it(
+    'refuses a bad --redis URL (exit 2) and an unreachable Redis (exit 1, one line)',
+    T,
+    async () => {
+      const bad = cli('server', '--port', '0', '--redis', 'http://127.0.0.1:6379');
+      expect(await exitCode(bad)).toBe(2);
+      expect(bad.err).toMatch(/^tcp-chat: .*redis:/m);
+      const port = await freePort(); // nothing listens there
+      const down = cli('server', '--port', '0', '--redis', `redis://127.0.0.1:${port}`);
+      expect(await exitCode(down)).toBe(1);
+      expect(down.err.trim()).toMatch(
+        /^tcp-chat: ERR_BUS_DOWN cannot reach redis at 127\.0\.0\.1:\d+/,
+      );
+      expect(down.err.trim().split('\n')).toHaveLength(1);
+    },
+  );
 
   it('runs a script from stdin and prints JSON events', T, async () => {
     const { server, port } = await startServer();

@@ -269,6 +269,18 @@ describe('a cluster of three servers sharing Redis', () => {
     },
   );
 
+  it('connects through the next server when the first of the list is down', T, async () => {
+    const [a] = await cluster(1);
+    const dead = await freePort();
+    const ann = await user('ann', 0, {
+      servers: [dead, a!].map((port) => ({ host: '127.0.0.1', port })),
+    });
+    expect(ann.server).toBe(`127.0.0.1:${a}`);
+    await expect(
+      connect({ nick: 'bob', reconnect: false, servers: [{ host: '127.0.0.1', port: dead }] }),
+    ).rejects.toMatchObject({ code: 'ERR_CONNECT' });
+  });
+
   it('says ERR_BUS_DOWN at start when Redis is not there', T, async () => {
     const port = await freePort();
     const server = createServer({ redis: { host: '127.0.0.1', port } });
