@@ -1,13 +1,8 @@
 /** Server side of one SSH session channel: pty, env, window-change, signal, exec, shell, sftp. */
-import { spawn as spawnChild } from 'node:child_process';
-import type { Writable } from 'node:stream';
-import { finished } from 'node:stream/promises';
 import type { IPty } from 'node-pty';
-import { spawn as spawnPty } from 'node-pty';
 import type { PseudoTtyInfo, ServerChannel, Session } from 'ssh2';
-import { channelOutputs } from './channel-output.ts';
-import { childOutput } from './child-output.ts';
-import { forwardSignal, signalNumber, sshSignalName } from './processes.ts';
+import { runPipes, runPty } from './commands.ts';
+import { forwardSignal } from './processes.ts';
 import type { LogEntry } from './protocol.ts';
 import { serveSftp } from './sftp-server.ts';
 
@@ -109,118 +104,4 @@ export function handleSession(session: Session, ctx: SessionContext): void {
     );
   });
   session.on('subsystem', (_accept, reject) => reject?.());
-}
-
-type Finish = (exitCode: number | null, signal: string | null) => void;
-
-/** Report how the process ended: exit-status, or exit-signal when SSH can name the signal. */
-function sendExit(
-  channel: ServerChannel,
-  code: number | null,
-  signal: NodeJS.Signals | number | null,
-) {
-  const name = sshSignalName(signal);
-  if (name) channel.exit(name, false, '');
-  else channel.exit(code ?? (signal ? 128 + signalNumber(signal) : 255));
-  channel.end();
-  return name ?? null;
-}
-
-/**
- * exec/shell without a terminal: stdout through childOutput (the bulk path), stderr through a
- * pipe, both onto the channel through channelOutputs, stdin from the channel. The exit status
- * goes out once the command has exited and both streams are on the channel.
- */
-async function runPipes(
-  command: string | undefined,
-  env: NodeJS.ProcessEnv,
-  ctx: SessionContext,
-  channel: ServerChannel,
-  finish: Finish,
-  onLeader: (pid: number) => void,
-) {
-  let gone = false;
-  channel.once('close', () => (gone = true));
-  const outputs = channelOutputs(channel);
-  const out = await childOutput(outputs.stdout, ctx.activity);
-  if (gone) return out.destroy(); // the client closed the channel while we set up
-  const args = command === undefined ? [] : ['-c', command];
-  // detached: the child calls setsid(), so it leads a session we can end as a whole.
-  const child = spawnChild(ctx.shell, args, {
-    cwd: ctx.home,
-    env,
-    detached: true,
-    stdio: ['pipe', out.childEnd, 'pipe'],
-  });
-  out.releaseChildEnd();
-  if (child.pid === undefined) {
-    out.destroy();
-    throw new Error('spawn failed');
-  }
-  onLeader(child.pid);
-  const untrack = ctx.track(child.pid, channel, false);
-  // Nobody left to read: stop holding the socket and whatever waits for the window.
-  channel.once('close', () => {
-    out.destroy();
-    outputs.stdout.destroy();
-    outputs.stderr.destroy();
-  });
-  child.stderr.pipe(outputs.stderr);
-  channel.pipe(child.stdin);
-  channel.on('data', ctx.activity);
-  child.stdin.on('error', () => {}); // EPIPE when the command exits before reading its input
-  child.on('error', () => {});
-  const flushed = (w: Writable) => finished(w).catch(() => {}); // destroyed: the client left
-  const [[code, signal]] = await Promise.all([
-    new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
-      child.on('close', (c, s) => resolve([c, s])),
-    ),
-    out.ended.then(() => flushed(outputs.stdout.end())),
-    flushed(outputs.stderr), // the pipe ends it at the command's stderr EOF
-  ]);
-  untrack();
-  const sig = sendExit(channel, code, signal);
-  finish(sig ? null : (code ?? null), sig);
-}
-
-/** exec/shell with a PTY (node-pty: forkpty + setsid); output is one stream, as with sshd. */
-function runPty(
-  command: string | undefined,
-  info: PseudoTtyInfo,
-  env: NodeJS.ProcessEnv,
-  ctx: SessionContext,
-  channel: ServerChannel,
-  finish: Finish,
-  onLeader: (pid: number) => void,
-): IPty {
-  const termName = (info as PseudoTtyInfo & { term?: string }).term || 'vt100';
-  const args = command === undefined ? ['-l'] : ['-c', command];
-  const term = spawnPty(ctx.shell, args, {
-    name: termName,
-    cols: info.cols || 80,
-    rows: info.rows || 24,
-    cwd: ctx.home,
-    env: { ...env, TERM: termName } as Record<string, string>,
-    encoding: null,
-  });
-  onLeader(term.pid);
-  const untrack = ctx.track(term.pid, channel, true);
-  term.onData((data) => {
-    ctx.activity();
-    // Backpressure: stop reading the terminal until the SSH window has room again.
-    if (!channel.write(data)) {
-      term.pause();
-      channel.once('drain', () => term.resume());
-    }
-  });
-  channel.on('data', (data: Buffer) => {
-    ctx.activity();
-    term.write(data);
-  });
-  term.onExit(({ exitCode, signal }) => {
-    untrack();
-    const sig = sendExit(channel, signal ? null : exitCode, signal || null);
-    finish(sig ? null : exitCode, sig);
-  });
-  return term;
 }
