@@ -27,21 +27,7 @@ describe.sequential('README transcripts', () => {
     '%s: %i marked blocks still run as written',
     async (_name, _count, file) => {
       const readme = await readFile(file, 'utf8');
-      for (const transcript of findTranscripts(readme)) {
-        // The block was refreshed since its marker last changed: it shows the marked commands.
-        const body = blockOutput(readme, transcript);
-        const commands =
-          transcript.kind === 'session'
-            ? parseSession(transcript.command).steps.map((step) => step.command)
-            : [];
-        let at = 0;
-        for (const command of commands) {
-          at = body.indexOf(`$ ${command}\n`, at);
-          expect(at, `block of ${transcript.command} shows $ ${command}`).toBeGreaterThanOrEqual(0);
-        }
-        if (transcript.kind !== 'command') continue;
-        expect(readme.slice(transcript.start).startsWith(`$ ${transcript.command}\n`)).toBe(true);
-      }
+      expectBlocksShowTheirMarkers(readme);
       const runs = await runTranscripts(readme, dirname(file), 300_000);
       for (const run of runs) {
         expect(run.exitCode, `${run.transcript.command}\n${run.output.slice(-3000)}`).toBe(0);
@@ -50,3 +36,28 @@ describe.sequential('README transcripts', () => {
     900_000,
   );
 });
+
+/** Each block was refreshed since its marker last changed: it shows the marked commands. */
+function expectBlocksShowTheirMarkers(readme: string): void {
+  let jobs: string[] = [];
+  for (const transcript of findTranscripts(readme)) {
+    const body = blockOutput(readme, transcript);
+    if (transcript.kind === 'command') {
+      const shown = readme.slice(transcript.start).startsWith(`$ ${transcript.command}\n`);
+      expect(shown, `the block shows $ ${transcript.command}`).toBe(true);
+    } else if (transcript.kind === 'job') {
+      const command = jobs[Number(transcript.command.slice(1)) - 1];
+      expect(body.startsWith(`$ ${command}\n`), `${transcript.command} shows $ ${command}`).toBe(
+        true,
+      );
+    } else {
+      const steps = parseSession(transcript.command).steps;
+      jobs = steps.filter((s) => s.background).map((s) => s.command.replace(/\s*&\s*$/, ''));
+      let at = 0;
+      for (const { command } of steps) {
+        at = body.indexOf(`$ ${command}\n`, at);
+        expect(at, `the block shows $ ${command}`).toBeGreaterThanOrEqual(0);
+      }
+    }
+  }
+}
