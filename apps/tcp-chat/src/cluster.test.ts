@@ -65,7 +65,7 @@ function collect<T = ChatLine>(c: ChatClient, event = 'message'): T[] {
 }
 
 /** `tcp-chat server --redis URL` as a child process, under its own key prefix per run. */
-async function spawnServer(): Promise<{ child: ChildProcess; port: number }> {
+async function spawnServer(...extra: string[]): Promise<{ child: ChildProcess; port: number }> {
   const args = [
     '--import',
     'tsx',
@@ -78,11 +78,15 @@ async function spawnServer(): Promise<{ child: ChildProcess; port: number }> {
     '--history',
     '1000',
   ];
-  const child = spawn(process.execPath, [...args, '--stats-interval', '0', '--redis', redis.url], {
-    cwd: appDir,
-    env: { ...process.env, NO_COLOR: '1' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...args, '--stats-interval', '0', '--redis', redis.url, ...extra],
+    {
+      cwd: appDir,
+      env: { ...process.env, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   children.push(child);
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
@@ -280,6 +284,31 @@ describe('a cluster of three servers sharing Redis', () => {
       connect({ nick: 'bob', reconnect: false, servers: [{ host: '127.0.0.1', port: dead }] }),
     ).rejects.toMatchObject({ code: 'ERR_CONNECT' });
   });
+
+  it(
+    "frees a dead server's nicks after their TTL, while the heartbeat keeps live ones",
+    T,
+    async () => {
+      const [a, b] = await Promise.all([
+        spawnServer('--nick-ttl', '600'),
+        spawnServer('--nick-ttl', '600'),
+      ]);
+      await user('ann', a!.port);
+      await user('bob', b!.port);
+      await new Promise((r) => setTimeout(r, 1500)); // 2.5 TTLs: only heartbeats keep them
+      await expect(user('ann', b!.port)).rejects.toMatchObject({ code: 'ERR_NICK_IN_USE' });
+      await expect(user('bob', a!.port)).rejects.toMatchObject({ code: 'ERR_NICK_IN_USE' });
+      a!.child.kill('SIGKILL'); // no clean-up: ann's key stays until it expires
+      let ann: ChatClient | undefined;
+      for (let i = 0; i < 100 && !ann; i++) {
+        ann = await user('ann', b!.port).catch((err) => {
+          expect(err).toMatchObject({ code: 'ERR_NICK_IN_USE' }); // until then, still taken
+          return new Promise<undefined>((r) => setTimeout(() => r(undefined), 100));
+        });
+      }
+      expect(ann?.nick).toBe('ann');
+    },
+  );
 
   it('says ERR_BUS_DOWN at start when Redis is not there', T, async () => {
     const port = await freePort();

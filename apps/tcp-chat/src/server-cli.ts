@@ -25,6 +25,7 @@ options:
   --tls-cert FILE --tls-key FILE   serve TLS with this certificate and key
   --redis URL           share rooms, nicks and history with other servers through Redis
                         (redis://HOST:PORT[/DB]; password from $TCP_CHAT_REDIS_PASSWORD)
+  --nick-ttl MS         with --redis: how long a dead server's nicks stay taken (default 15000)
   --tls-dev             make a certificate for 127.0.0.1 in .state/tls-dev and print its fingerprint
   --trace               print every frame in and out
   -h, --help            this help
@@ -49,6 +50,7 @@ const options = {
   'tls-key': { type: 'string' },
   'tls-dev': { type: 'boolean' },
   redis: { type: 'string' },
+  'nick-ttl': { type: 'string' },
   trace: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -93,6 +95,11 @@ export async function serverMain(argv: string[]): Promise<number> {
     } catch (err) {
       throw new UsageError((err as Error).message);
     }
+    const ttl = int('nick-ttl');
+    if (ttl !== undefined && ttl < 300) throw new UsageError('--nick-ttl is at least 300 ms');
+    opts.redis.nickTtlMs = ttl;
+  } else if (f['nick-ttl'] !== undefined) {
+    throw new UsageError('--nick-ttl only means something with --redis');
   }
   const server = createServer(opts);
   const bound = await server.listen(port, host.zone ? `${host.host}%${host.zone}` : host.host);
