@@ -32,6 +32,22 @@ export class FrameWriter {
   readonly #copyThreshold: number;
   readonly #recycle: boolean;
   #drain: Promise<void> | null = null;
+  /**
+   * Packed parts handed to the stream, oldest first. Writable calls write callbacks in
+   * order, so one shared callback can release them from the front: with the same callback
+   * on every write Node counts completions instead of scheduling a tick per batch.
+   */
+  #inflight: PackedPart[] = [];
+  #head = 0;
+  readonly #onPackedWritten = (): void => {
+    const part = this.#inflight[this.#head];
+    this.#inflight[this.#head++] = undefined as unknown as PackedPart;
+    if (this.#head === this.#inflight.length) {
+      this.#inflight = [];
+      this.#head = 0;
+    }
+    part?.release();
+  };
 
   /**
    * @param stream - any Writable; a Duplex such as a socket keeps its readable side
@@ -104,17 +120,20 @@ export class FrameWriter {
     if (closed) return Promise.reject(closed);
     const parts = this.#encodeBatch(payloads);
     const stream = this.#stream;
-    stream.cork();
+    // One part (a packed run, or one frame's bytes) needs no cork: cork() would only queue it.
+    const corked = parts.length > 1;
+    if (corked) stream.cork();
     let packed = false;
     for (const part of parts) {
       if (part instanceof PackedPart) {
         packed = true;
-        stream.write(part.view, () => part.release());
+        this.#inflight.push(part);
+        stream.write(part.view, this.#onPackedWritten);
       } else {
         stream.write(part);
       }
     }
-    stream.uncork();
+    if (corked) stream.uncork();
     // Nothing left in the socket's buffer: libuv wrote it all to the kernel just now (an
     // async write keeps its bytes counted until its callback). So the packing buffers can
     // go back at once: their callbacks come a tick later, and a writer whose awaits never

@@ -205,6 +205,35 @@ describe('stream adapters over loopback TCP', () => {
     }
   });
 
+  it('reuses a packing buffer only after its own write is done, while later ones wait', async () => {
+    // A batch per tick, never awaited, against a slow reader: the socket's queue holds
+    // many packed buffers while the callbacks of the first ones come in and the next
+    // batches are packed. A buffer released for the wrong write would be packed again
+    // while still queued, and its frames would arrive overwritten.
+    const { client, server } = await pair();
+    const codec = lengthPrefixed();
+    const writer = new FrameWriter(client, codec);
+    const batches = Array.from({ length: 300 }, (_, b) =>
+      Array.from({ length: 90 }, (_, f) => Buffer.alloc(1000 + (f % 7), `${b}:${f};`)),
+    );
+    const received = (async () => {
+      const got: string[] = [];
+      for await (const frame of readFrames(server, codec)) {
+        got.push(frame.toString('latin1'));
+        if (got.length % 500 === 0) await sleep(4);
+      }
+      return got;
+    })();
+    const writes: Promise<void>[] = [];
+    for (const batch of batches) {
+      writes.push(writer.writeMany(batch));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await Promise.all(writes);
+    await writer.end();
+    expect(await received).toEqual(batches.flat().map((p) => p.toString('latin1')));
+  });
+
   it('never reuses a buffer it gave to a stream that may keep it (a PassThrough)', async () => {
     // A high-water mark above a batch, so the PassThrough calls back before it is read.
     const stream = new PassThrough({ highWaterMark: 1024 * 1024 });
