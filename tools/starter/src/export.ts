@@ -98,7 +98,11 @@ export async function exportApp(root: string, app: string, dir: string): Promise
   );
   const readme = await readFile(join(root, appDir, 'README.md'), 'utf8').catch(() => `# ${app}\n`);
   const names = packages.map((pkg) => basename(pkg.dir));
-  await write('README.md', starterReadme(readme, app, names));
+  const carried = packages.map((pkg) => ({
+    name: basename(pkg.dir),
+    ...(pkg.manifest.scripts ? { scripts: pkg.manifest.scripts } : {}),
+  }));
+  await write('README.md', starterReadme(readme, app, carried));
 
   for (const pkg of packages) {
     const target = `packages/${basename(pkg.dir)}`;

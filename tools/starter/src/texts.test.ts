@@ -11,6 +11,10 @@ describe('starterReadme', () => {
     'pnpm --filter @netlab/tcp-chat run client -- --nick ann',
     'pnpm --filter tcp-chat crawl --depth 2',
     'pnpm --filter udp-telemetry collector',
+    'pnpm -s --filter tcp-chat run -s client 127.0.0.1:4151 --json',
+    '$ pnpm --silent --filter tcp-chat demo',
+    '$ pnpm -s --filter peers peers start redis &',
+    'pnpm --filter peers bench',
     '```',
   ].join('\n');
 
@@ -21,6 +25,16 @@ describe('starterReadme', () => {
     expect(text).toContain('\nnpm run crawl -- --depth 2\n');
     // Another app's command is left for the reader to notice, not rewritten wrongly.
     expect(text).toContain('pnpm --filter udp-telemetry collector');
+    expect(text).toContain('\nnpm run --silent client -- 127.0.0.1:4151 --json\n');
+    expect(text).toContain('\n$ npm run --silent demo\n');
+  });
+
+  test("turns a carried package's tsx script into the command it runs", () => {
+    const peers = { name: 'peers', scripts: { peers: 'tsx src/main.ts', bench: 'node x.js' } };
+    const text = starterReadme(readme, 'tcp-chat', ['cli', peers]);
+    expect(text).toContain('\n$ npx tsx packages/peers/src/main.ts start redis &\n');
+    // Not a plain tsx command: left as it was, for the reader to notice.
+    expect(text).toContain('\npnpm --filter peers bench\n');
   });
 
   test('keeps the title first and says where the project came from', () => {

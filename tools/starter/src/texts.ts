@@ -1,25 +1,54 @@
 /** The starter's generated texts: README, pnpm-workspace.yaml, biome.json and its CI workflow. */
 
+/** A shared package the starter carries: its folder name and netlab's scripts for it. */
+export interface CarriedPackage {
+  name: string;
+  scripts?: Record<string, string>;
+}
+
+// `pnpm [-s|--silent] --filter [@netlab/]NAME [run] [-s|--silent] `: the forms READMEs use.
+const SILENT = '(?:-s |--silent )';
+const filterOf = (name: string) =>
+  new RegExp(`pnpm (${SILENT})?--filter (?:@netlab/)?${name} (?:run )?(${SILENT})?`, 'g');
+
 /**
  * The app's README made to work in the starter: `pnpm --filter <app> <script>` becomes
- * `npm run <script>`, with `--` before any arguments (npm would take them as its own), and a
- * section at the top says where the project came from and how to set it up.
+ * `npm run <script>`, with `--` before any arguments (npm would take them as its own). A
+ * carried package's command (`pnpm --filter peers peers start redis`) becomes the command its
+ * script runs (`npx tsx packages/peers/src/main.ts start redis`): the starter's packages keep
+ * their sources, not their scripts. A section at the top says where the project came from and
+ * how to set it up.
  *
  * @param readme The app's README in netlab.
  * @param appName The app's folder name.
- * @param packages The shared packages' folder names the starter carries.
+ * @param packages The shared packages the starter carries.
  * @returns The starter's README.
  */
-export function starterReadme(readme: string, appName: string, packages: string[]): string {
-  const filter = new RegExp(`pnpm --filter (?:@netlab/)?${appName} (?:run )?`, 'g');
-  const body = readme
-    .replace(filter, 'npm run ')
-    .replace(/npm run ([\w:-]+) (?!--(?:\s|$))(\S)/g, 'npm run $1 -- $2');
+export function starterReadme(
+  readme: string,
+  appName: string,
+  packages: (string | CarriedPackage)[],
+): string {
+  const carried = packages.map((p) => (typeof p === 'string' ? { name: p } : p));
+  let body = readme
+    .replace(filterOf(appName), (_all, s1?: string, s2?: string) =>
+      s1 || s2 ? 'npm run --silent ' : 'npm run ',
+    )
+    .replace(/npm run ((?:--silent )?\w[\w:-]*) (?!--(?:\s|$))(\S)/g, 'npm run $1 -- $2');
+  for (const { name, scripts = {} } of carried) {
+    body = body.replace(
+      new RegExp(`${filterOf(name).source}([\\w:-]+)`, 'g'),
+      (all, _s1, _s2, script: string) => {
+        const command = scripts[script]?.match(/^tsx (\S+)$/)?.[1];
+        return command ? `npx tsx packages/${name}/${command}` : all;
+      },
+    );
+  }
   const [title = `# ${appName}`, ...rest] = body.split('\n');
-  const carried = packages.map((name) => `\`packages/${name}\``).join(', ');
+  const list = carried.map(({ name }) => `\`packages/${name}\``).join(', ');
   const intro = [
     '',
-    `> Exported from netlab as a starter project: this app plus the shared packages it uses (${carried}), with nothing that points back into netlab. Rename it, change it, make it yours.`,
+    `> Exported from netlab as a starter project: this app plus the shared packages it uses (${list}), with nothing that points back into netlab. Rename it, change it, make it yours.`,
     '>',
     '> ```sh',
     '> npm install && npm test      # or: pnpm install && pnpm test',
