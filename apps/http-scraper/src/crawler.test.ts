@@ -1,7 +1,9 @@
 /** The crawler against the fixture site: every behaviour checked from the rows and the server's log. */
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { crawl } from './crawler.ts';
 import { parseFieldSpec } from './extract.ts';
@@ -23,6 +25,48 @@ async function site(options: Parameters<typeof createFixtureServer>[0]) {
   const fixture = createFixtureServer(options);
   servers.push(fixture);
   return { fixture, origin: await fixture.listen() };
+}
+
+/**
+ * The fixture as its own process (the CLI's `fixture` command), logging to a file: its arrival
+ * stamps then come from an event loop the crawler never blocks. In-process, a crawler busy
+ * for a moment (a module compiled on first use, a GC) delays the server's stamp of a request
+ * already sent, and the next one, sent on time, looks as if it came right after it.
+ */
+async function siteProcess(args: string[]) {
+  const log = path.join(tempDir(), 'requests.jsonl');
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      fileURLToPath(new URL('./main.ts', import.meta.url)),
+      'fixture',
+      '--port',
+      '0',
+      '--log',
+      log,
+      ...args,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const origin = await new Promise<string>((resolve, reject) => {
+    child.stdout
+      .setEncoding('utf8')
+      .once('data', (line: string) => resolve(line.trim().replace(/\/$/, '')));
+    child.once('exit', (code) => reject(new Error(`fixture exited with ${code}`)));
+  });
+  return {
+    origin,
+    /** Stops the server and returns its log, in order of arrival. */
+    async stop(): Promise<LogEntry[]> {
+      child.kill('SIGTERM');
+      await exited;
+      const lines = fs.readFileSync(log, 'utf8').split('\n').filter(Boolean);
+      return lines.map((line) => JSON.parse(line) as LogEntry).sort((a, b) => a.t - b.t);
+    },
+  };
 }
 
 type Row = Record<string, string | number | null>;
@@ -125,10 +169,10 @@ describe('a crawl of the whole fixture site', { timeout: 60_000 }, () => {
 
 describe('politeness, measured from the server log', { timeout: 60_000 }, () => {
   it('keeps robots.txt Crawl-delay between request starts, whatever the concurrency', async () => {
-    const { fixture, origin } = await site({ pages: 8, extras: false, crawlDelay: 0.15 });
+    const server = await siteProcess(['--pages', '8', '--no-extras', '--crawl-delay', '0.15']);
     const out = tempDir();
-    await crawl({ seeds: [`${origin}/page/0`], out, concurrency: 8, perHost: 8 });
-    const times = fixture.log.map((e) => e.t);
+    await crawl({ seeds: [`${server.origin}/page/0`], out, concurrency: 8, perHost: 8 });
+    const times = (await server.stop()).map((e) => e.t);
     expect(times).toHaveLength(11); // robots.txt, sitemap.xml, / (from the sitemap), 8 pages
     // The crawler spaces request starts 150 ms apart. The server stamps arrivals, which a
     // loaded machine delays by a few tens of ms: each gap may lose that jitter, but the whole
