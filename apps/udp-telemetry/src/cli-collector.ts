@@ -29,7 +29,7 @@ Options:
 
 Example:
   telemetry collector --port 8125 --interval 5s --forward 127.0.0.1:8126
-  echo 'api.requests:1|c|#env:prod' | nc -u -w0 127.0.0.1 8125`;
+  echo 'api.requests:1|c|#env:prod' | nc -u -w1 127.0.0.1 8125`;
 
 export async function collectorCommand(argv: string[]): Promise<number> {
   const { values } = parseCommandLine({
