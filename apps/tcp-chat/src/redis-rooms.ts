@@ -51,11 +51,18 @@ export async function leave(state: ClusterState, s: Session, msg: Req<'leave'>):
 }
 
 /**
- * `XADD ... 0-*`: Redis numbers the line. Not awaited: one connection keeps a session's
- * lines in order and the next request need not wait; the line comes back to every server,
- * this one included, through its stream reader.
+ * XADDs sent and not yet answered, all sessions together. Past this bound a `say` holds its
+ * session (the intake pauses its socket until the line is in Redis), so a Redis that falls
+ * behind pushes back on the senders through TCP instead of growing ioredis' queue.
  */
-export function say(state: ClusterState, s: Session, msg: Req<'say'>): void {
+const MAX_IN_FLIGHT = 5000;
+
+/**
+ * `XADD ... 0-*`: Redis numbers the line. Not awaited below the bound: one connection keeps
+ * a session's lines in order and the next request need not wait; the line comes back to
+ * every server, this one included, through its stream reader.
+ */
+export function say(state: ClusterState, s: Session, msg: Req<'say'>): void | Promise<void> {
   const room = s.rooms.get(msg.room);
   if (!room) {
     notInRoom(s, msg.room, msg.id);
@@ -64,10 +71,20 @@ export function say(state: ClusterState, s: Session, msg: Req<'say'>): void {
   const { keys, cmd, where } = state.link;
   const cap = Math.max(1, state.ctx.limits.history);
   const fields = ['f', s.nick, 't', msg.text, 'ts', Date.now()];
-  cmd.xadd(keys.room(room.name), 'MAXLEN', '~', cap, '0-*', ...fields).catch((err: Error) => {
-    debug('xadd: %s', err.message);
-    s.error('ERR_BUS_DOWN', `not said: redis at ${where} unreachable`, msg.id);
-  });
+  state.inFlight++;
+  const added = cmd
+    .xadd(keys.room(room.name), 'MAXLEN', '~', cap, '0-*', ...fields)
+    .then(
+      () => {},
+      (err: Error) => {
+        debug('xadd: %s', err.message);
+        s.error('ERR_BUS_DOWN', `not said: redis at ${where} unreachable`, msg.id);
+      },
+    )
+    .finally(() => {
+      state.inFlight--;
+    });
+  return state.inFlight > MAX_IN_FLIGHT ? added : undefined;
 }
 
 export async function who(state: ClusterState, s: Session, msg: Req<'who'>): Promise<void> {

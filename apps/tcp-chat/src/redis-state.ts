@@ -18,6 +18,8 @@ export class ClusterState {
   readonly reader: StreamReader;
   readonly #following = new Map<string, Promise<Room | undefined>>();
   readonly #pending = new Set<Promise<unknown>>();
+  /** XADDs sent and not yet answered (see redis-rooms.ts). */
+  inFlight = 0;
 
   constructor(
     readonly ctx: ServerContext,
