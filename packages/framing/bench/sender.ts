@@ -30,8 +30,9 @@ for (let sent = 0; sent < count; sent += batch) {
     // Wait only while the buffer is really full, as FrameWriter does: after uncork() the
     // need-drain flag stays set for a tick even when everything went to the kernel.
     if (socket.writableLength >= socket.writableHighWaterMark) await once(socket, 'drain');
-  } else {
-    await writer.writeMany(slice);
+  } else if (!writer.tryWriteMany(slice)) {
+    // The same rule as raw: wait only while the socket's buffer is full.
+    await writer.drained();
   }
 }
 await writer.end();

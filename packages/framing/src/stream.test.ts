@@ -123,6 +123,51 @@ describe('stream adapters over loopback TCP', () => {
     expect(drains).toBe(0);
   });
 
+  it('tryWriteMany returns false at the high-water mark and drained() waits (slow reader)', async () => {
+    const { client, server } = await pair();
+    const codec = lengthPrefixed();
+    const writer = new FrameWriter(client, codec);
+    const frameSize = 64 * 1024;
+    const count = 256; // 16 MiB
+    let full = 0;
+    const writing = (async () => {
+      for (let i = 0; i < count; i++) {
+        const small = Array.from({ length: 4 }, (_, k) => Buffer.alloc(100, (i + k) & 0xff));
+        if (!writer.tryWriteMany([Buffer.alloc(frameSize, i & 0xff), ...small])) {
+          full++;
+          await writer.drained();
+        }
+        // Never more than the high-water mark plus one call's frames are queued.
+        expect(client.writableLength).toBeLessThan(client.writableHighWaterMark + 70_000);
+      }
+      await writer.end();
+    })();
+    await sleep(100);
+    let seen = 0;
+    for await (const frame of readFrames(server, codec, { highWaterFrames: 8 })) {
+      const i = Math.floor(seen / 5);
+      const k = seen % 5;
+      expect(frame.length).toBe(k === 0 ? frameSize : 100);
+      expect(frame[frame.length - 1]).toBe(k === 0 ? i & 0xff : (i + k - 1) & 0xff);
+      seen++;
+      if (seen % 100 === 0) await sleep(2);
+    }
+    await writing;
+    expect(seen).toBe(count * 5);
+    expect(full).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('tryWriteMany throws and drained() rejects ERR_STREAM_CLOSED on a closed stream', async () => {
+    const { client } = await pair();
+    const writer = new FrameWriter(client, lengthPrefixed());
+    client.destroy();
+    expect(() => writer.tryWriteMany([Buffer.from('x')])).toThrow(
+      expect.objectContaining({ code: 'ERR_STREAM_CLOSED' }),
+    );
+    const error = (await writer.drained().catch((err: unknown) => err)) as FramingError;
+    expect(error.code).toBe('ERR_STREAM_CLOSED');
+  });
+
   it('rejects a write waiting for drain with ERR_STREAM_CLOSED when the peer goes away', async () => {
     const { client, server } = await pair();
     client.on('error', () => {}); // ECONNRESET/EPIPE also reach the socket itself
