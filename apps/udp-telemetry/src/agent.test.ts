@@ -104,7 +104,10 @@ describe('agent', { timeout: 60_000 }, () => {
       flushMs: 0,
       hostMetrics: { intervalMs: 0, prefix: 'h.' },
     });
-    await new Promise((resolve) => setTimeout(resolve, 50)); // let the lag monitor take samples
+    // Let the lag monitor take samples. It records from its second tick on, and a stalled
+    // machine can run its first tick and a single 50 ms sleep in one loop turn: so several
+    // turns, each of which runs the monitor's 10 ms timer before waking this test.
+    for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => setTimeout(resolve, 20));
     agent.sampleHost();
     await agent.close();
     const { collector } = running;
