@@ -1,7 +1,10 @@
 /** The state folder: torn writes, uncommitted rows and a frontier bigger than memory. */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { lockState } from './lock.ts';
 import { CrawlStore } from './store.ts';
@@ -95,4 +98,26 @@ describe('CrawlStore', () => {
     unlock();
     expect(fs.existsSync(path.join(dir, 'lock'))).toBe(false);
   });
+
+  it.skipIf(!fs.existsSync('/proc/self/stat'))(
+    'takes over from a zombie: a crawl killed but not yet reaped',
+    async () => {
+      const dir = fresh();
+      fs.mkdirSync(dir);
+      // sh starts `true`, then becomes `sleep`, which never reaps it: `true` stays a zombie.
+      const parent = spawn('sh', ['-c', 'true & echo $!; exec sleep 10'], { stdio: 'pipe' });
+      try {
+        const [line] = (await once(parent.stdout, 'data')) as [Buffer];
+        const zombie = Number(line.toString());
+        for (let i = 0; i < 100 && !/\) Z/.test(stat(zombie)); i++) await sleep(20);
+        expect(stat(zombie)).toMatch(/\) Z/);
+        fs.writeFileSync(path.join(dir, 'lock'), String(zombie));
+        lockState(dir)();
+      } finally {
+        parent.kill();
+      }
+    },
+  );
 });
+
+const stat = (pid: number): string => fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
