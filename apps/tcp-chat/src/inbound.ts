@@ -63,6 +63,7 @@ function onJoined(c: Inbound, msg: Msg<'joined'>): void {
 function onLine(c: Inbound, msg: ChatLine): void {
   const fresh = c.tracker.accept(msg);
   if (!fresh) return;
+  if (fresh.skipped) c.emit('gap', { room: msg.room, ...fresh.skipped });
   c.pending.echo(msg);
   c.emit('message', { ...msg, history: fresh.history });
 }

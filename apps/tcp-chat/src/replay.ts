@@ -14,6 +14,11 @@ export type JoinOutcome =
   /** The room is younger than what we saw: the server restarted and the room began again. */
   | { kind: 'reset' };
 
+export interface Accepted {
+  history: boolean;
+  skipped: { from: number; to: number } | undefined;
+}
+
 export class RoomTracker {
   readonly rooms = new Map<string, RoomState>();
 
@@ -31,20 +36,28 @@ export class RoomTracker {
       state.lastSeq = 0; // count from the new room's start
       return { kind: 'reset' };
     }
-    if (!msg.complete) return { kind: 'gap', from: state.lastSeq + 1, to: msg.seq - msg.history };
+    if (!msg.complete) {
+      const gap = { kind: 'gap', from: state.lastSeq + 1, to: msg.seq - msg.history } as const;
+      state.lastSeq = gap.to; // reported once, here: the history that follows is contiguous
+      return gap;
+    }
     return { kind: 'ok' };
   }
 
   /**
    * Returns whether a line is new (and whether it is history), or undefined for a line already
    * seen or from a room we left: a replay may overlap what arrived before the connection broke,
-   * and each line must be delivered exactly once.
+   * and each line must be delivered exactly once. `skipped` names the lines a live line
+   * jumped over (a cluster server overtaken by its stream's trimming); none before the first
+   * line seen, since a join starts from recent history on purpose.
    */
-  accept(msg: ChatLine): { history: boolean } | undefined {
+  accept(msg: ChatLine): Accepted | undefined {
     const state = this.rooms.get(msg.room);
     if (!state || msg.seq <= state.lastSeq) return undefined;
+    const jumped = state.lastSeq > 0 && msg.seq > state.lastSeq + 1;
+    const skipped = jumped ? { from: state.lastSeq + 1, to: msg.seq - 1 } : undefined;
     state.lastSeq = msg.seq;
-    return { history: msg.seq <= state.historyTo };
+    return { history: msg.seq <= state.historyTo, skipped };
   }
 
   /** The room's numbering starts over (a cluster's Redis lost it): accept from seq 1 again. */
