@@ -1,4 +1,4 @@
-/** Three servers sharing a real Redis (from @netlab/peers): rooms, nicks, replay and outages across them. */
+/** Three servers sharing a real Redis (@netlab/peers): rooms, nicks, replay, outages. */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';

@@ -1,4 +1,4 @@
-/** The client's requests awaiting an answer: by id (`re`), or by matching an echo (say, whisper). */
+/** The client's requests awaiting an answer: by id (`re`), or by their echo (say, whisper). */
 import { ChatError } from './errors.ts';
 import type { Message } from './protocol.ts';
 

@@ -1,4 +1,4 @@
-/** The Redis side of a cluster: key names, the owner string, and the Lua scripts that keep nicks unique. */
+/** A cluster's Redis keys, the nick owner string, and the Lua scripts that keep nicks unique. */
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 
@@ -101,7 +101,9 @@ return 0`);
 
 /** KEYS[1] members hash; ARGV nick, owner. Removes the member only if it is still that owner. */
 export const removeMember = new LuaScript(`
-if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then return redis.call('HDEL', KEYS[1], ARGV[1]) end
+if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then
+  return redis.call('HDEL', KEYS[1], ARGV[1])
+end
 return 0`);
 
 /**

@@ -1,4 +1,4 @@
-/** The server's three Redis connections (commands, stream reader, pub/sub), and whether Redis is up. */
+/** A server's three Redis connections (commands, stream reader, pub/sub); is Redis up. */
 import { randomBytes } from 'node:crypto';
 import { debuglog } from 'node:util';
 import { formatEndpoint } from '@netlab/addressing';

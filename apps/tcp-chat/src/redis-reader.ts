@@ -1,4 +1,4 @@
-/** Follows the streams of the rooms this server's clients are in, and fans their lines out locally. */
+/** Follows the streams of the rooms this server's clients are in; fans their lines out. */
 import { debuglog } from 'node:util';
 import type { Redis } from 'ioredis';
 import type { RedisLink } from './redis-link.ts';

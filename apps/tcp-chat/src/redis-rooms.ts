@@ -1,4 +1,4 @@
-/** Cluster room requests: join (follow the room, replay), leave, say (XADD), who, rooms; release. */
+/** Cluster room requests: join (follow, replay), leave, say (XADD), who, rooms; release. */
 import { debuglog } from 'node:util';
 import type { Req } from './bus.ts';
 import { presence } from './redis-events.ts';
