@@ -22,11 +22,25 @@ describe('crawl progress', () => {
     progress.update({ done: 40, queued: 40, failed: 3 }); // within the interval: not printed
     t = 8000;
     progress.update({ done: 160, queued: 0, failed: 7 });
-    progress.done(); // the end is always printed
+    progress.done(); // the final counts are already shown: not printed twice
     expect(chunks).toEqual([
       'crawl 25% 20 done, 60 queued, 2 failed, 20.0/s ETA 0:03\n',
       'crawl 100% 160 done, 0 queued, 7 failed, 20.0/s\n',
-      'crawl 100% 160 done, 0 queued, 7 failed, 20.0/s\n',
+    ]);
+  });
+
+  it('always ends with the final counts, printed once', () => {
+    let t = 0;
+    const { chunks, stream } = sink(false);
+    const progress = createCrawlProgress({ stream: stream as never, now: () => t });
+    t = 1000;
+    progress.update({ done: 1, queued: 9, failed: 0 });
+    t = 2000;
+    progress.update({ done: 10, queued: 0, failed: 1 }); // within the interval: held back
+    progress.done();
+    expect(chunks).toEqual([
+      'crawl 10% 1 done, 9 queued, 0 failed, 1.0/s ETA 0:09\n',
+      'crawl 100% 10 done, 0 queued, 1 failed, 5.0/s\n',
     ]);
   });
 

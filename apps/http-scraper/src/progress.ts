@@ -34,6 +34,7 @@ export function createCrawlProgress(options: ProgressOptions = {}): ProgressLine
   const started = now();
   let last: CrawlProgress = { done: 0, queued: 0, failed: 0 };
   let drawnAt = Number.NEGATIVE_INFINITY;
+  let drawn: CrawlProgress | undefined;
   let finished = false;
 
   const render = ({ done, queued, failed }: CrawlProgress): string => {
@@ -54,6 +55,7 @@ export function createCrawlProgress(options: ProgressOptions = {}): ProgressLine
     const t = now();
     if (finished || (!force && t - drawnAt < interval)) return;
     drawnAt = t;
+    drawn = last;
     stream.write(tty ? `\r\u001b[2K${render(last)}` : `${render(last)}\n`);
   };
 
@@ -67,7 +69,10 @@ export function createCrawlProgress(options: ProgressOptions = {}): ProgressLine
       if (tty && !finished) stream.write(render(last));
     },
     done() {
-      draw(true);
+      // A plain line already showing the final counts is not printed again.
+      const same =
+        drawn?.done === last.done && drawn.queued === last.queued && drawn.failed === last.failed;
+      if (tty || !same) draw(true);
       if (tty) stream.write('\n');
       finished = true;
     },
