@@ -101,6 +101,13 @@ describe('runSession', () => {
     ]);
   });
 
+  test("leaves out bash's notices of jobs that ended", async () => {
+    const session = parseSession('$ sleep 30 &\n$ kill -9 %1; sleep 0.2\n$ echo after');
+    const result = await runSession(session, '/tmp', 30_000);
+    expect(result.exitCode).toBe(0);
+    expect(result.output).toBe('$ sleep 30 &\n$ kill -9 %1; sleep 0.2\n$ echo after\nafter\n');
+  });
+
   test('a step that exits otherwise than written fails the session and stops it there', async () => {
     const result = await runSession(parseSession('$ false | cat\n$ echo never'), '/tmp', 30_000);
     expect(result.exitCode).toBe(1);
