@@ -38,7 +38,9 @@ async function point(
   const rssMiB = rssOf(pid) / 2 ** 20;
   await new Promise((done) => setTimeout(done, 1000)); // let the server finish with this run
   return {
-    deliveredPerSec: r.deliveredPerSec!,
+    // Our echoes are estimated at send time; a server that kicked the clients delivered them
+    // no such echoes, and the difference can go below zero: that is nothing delivered.
+    deliveredPerSec: Math.max(0, r.deliveredPerSec!),
     p50: r.p50 ?? Number.NaN,
     p99: r.p99 ?? Number.NaN,
     rssMiB,

@@ -6,7 +6,10 @@ import { scaleBench } from './scale.ts';
 
 const { values: a } = parseArgs({
   options: {
-    rates: { type: 'string', default: process.env.NETLAB_BENCH_RATES ?? '5000,10000,20000,30000' },
+    rates: {
+      type: 'string',
+      default: process.env.NETLAB_BENCH_RATES ?? '5000,10000,20000,30000,40000,50000',
+    },
     clients: { type: 'string', default: '100' },
     seconds: { type: 'string', default: '3' },
     only: { type: 'string' }, // fanout | scale | cluster
