@@ -33,7 +33,7 @@ interface Job {
 // `bash: line 6: 4242 Killed   { pnpm ...; } > ...`): a terminal shows them at some later
 // prompt, at a moment that varies run to run, so transcripts leave them out.
 const JOB_NOTICE =
-  /^(\[\d+\][+-]?|bash: line \d+: +\d+)\s+(Done|Exit \d+|Terminated|Interrupt|Killed|Hangup)\b.*\n?/gm;
+  /^(\[\d+\][+-]?|bash: line \d+: +\d+)\s+(Done|Exit \d+|Terminated|Interrupt|Killed|Hangup|Stopped)\b.*\n?/gm;
 
 // A folder made by mkdtemp/mktemp (`/tmp/netlab-mail-JqkzJg`): shown in mktemp's template form.
 const MKTEMP = /(\/tmp\/[\w.-]*-)[A-Za-z0-9]{6}\b/g;

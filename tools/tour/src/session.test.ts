@@ -102,10 +102,11 @@ describe('runSession', () => {
   });
 
   test("leaves out bash's notices of jobs that ended", async () => {
-    const session = parseSession('$ sleep 30 &\n$ kill -9 %1; sleep 0.2\n$ echo after');
-    const result = await runSession(session, '/tmp', 30_000);
+    const steps =
+      '$ sleep 30 &\n$ sleep 31 &\n$ kill -STOP %2; kill -9 %1; sleep 0.2\n$ echo after';
+    const result = await runSession(parseSession(`${steps}\n$ kill -9 %2`), '/tmp', 30_000);
     expect(result.exitCode).toBe(0);
-    expect(result.output).toBe('$ sleep 30 &\n$ kill -9 %1; sleep 0.2\n$ echo after\nafter\n');
+    expect(result.output).toBe(`${steps}\nafter\n$ kill -9 %2\n`);
   });
 
   test('a step that exits otherwise than written fails the session and stops it there', async () => {
