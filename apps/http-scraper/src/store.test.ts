@@ -104,8 +104,9 @@ describe('CrawlStore', () => {
     async () => {
       const dir = fresh();
       fs.mkdirSync(dir);
-      // sh starts `true`, then becomes `sleep`, which never reaps it: `true` stays a zombie.
-      const parent = spawn('sh', ['-c', 'true & echo $!; exec sleep 10'], { stdio: 'pipe' });
+      // sh starts a short sleep, then becomes a long one, which never reaps it: once the short
+      // one ends it stays a zombie. (A child that ends before the exec may be reaped by sh.)
+      const parent = spawn('sh', ['-c', 'sleep 0.2 & echo $!; exec sleep 10'], { stdio: 'pipe' });
       try {
         const [line] = (await once(parent.stdout, 'data')) as [Buffer];
         const zombie = Number(line.toString());
