@@ -100,6 +100,7 @@ class Crawler {
     const cache = o.cacheDir ? new HttpCache(o.cacheDir) : undefined;
     this.#ctx = { fetcher, cache, offline: o.offline, stats: this.stats, trace: o.trace };
     this.#hosts = new HostRegistry(this.#ctx, o);
+    this.#ctx.onSettled = (url) => this.#hosts.get(url)?.settled(performance.now());
     const extract = createExtractor(o.select);
     const record = createRecorder(
       this.#store,

@@ -48,10 +48,20 @@ export class HostState {
     else this.queue.unshift(entry);
   }
 
-  /** Claims the next request start: the gap is measured between starts, as Crawl-delay is. */
+  /** Claims the next request start: no other starts until the gap has passed. */
   claim(now: number): void {
     this.lastStart = now;
     this.nextAt = now + this.delayMs;
+  }
+
+  /**
+   * A request ended: with a delay, the next one also waits that long from now. Counting only
+   * from starts, a request slow to leave (a new connection, a busy moment) would reach the
+   * server less than the delay before the next one; counting from the end too, the server
+   * always sees at least the delay between two requests, as Crawl-delay asks.
+   */
+  settled(now: number): void {
+    if (this.delayMs > 0) this.nextAt = Math.max(this.nextAt, now + this.delayMs);
   }
 
   /** Raises the delay (robots.txt's Crawl-delay), counting from the last request's start. */
@@ -63,8 +73,12 @@ export class HostState {
 
   /** Waits for this host's next start time, then claims it (redirect hops, robots, sitemaps). */
   async pace(signal?: AbortSignal): Promise<void> {
-    const wait = this.nextAt - performance.now();
-    if (wait > 0) await sleep(wait, undefined, signal ? { signal } : {});
+    // Again until the time has come: a timer counts from the event loop's cached clock, so it
+    // can fire a few ms early by performance.now() after a busy turn.
+    for (let wait = this.nextAt - performance.now(); wait > 0; ) {
+      await sleep(wait, undefined, signal ? { signal } : {});
+      wait = this.nextAt - performance.now();
+    }
     this.claim(performance.now());
   }
 }

@@ -16,7 +16,8 @@ state: run the same command again after a crash (even kill -9) and it resumes.
 Scope:        --depth N  --max-pages N  --allow-domain D  --include GLOB  --exclude GLOB
               (same host as the seeds by default; a glob starting with / matches the path)
 Politeness:   --concurrency N (16)  --per-host N (4)  --delay MS (0; robots Crawl-delay wins
-              when longer)  --no-robots  --no-sitemaps  --user-agent UA
+              when longer; with a delay, one request per host at a time)  --no-robots
+              --no-sitemaps  --user-agent UA
               (default: ${DEFAULT_USER_AGENT})
 Resilience:   --retries N (3)  --max-retry-after MS (120000)  --max-redirects N (5)
               --connect-timeout MS (10000)  --header-timeout MS (30000)

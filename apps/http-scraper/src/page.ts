@@ -12,6 +12,8 @@ export interface HttpContext {
   offline: boolean;
   stats: Summary;
   trace: ((line: string) => void) | undefined;
+  /** Told when a request to the network has ended, answered or not (for per-host gaps). */
+  onSettled?: (url: string) => void;
 }
 
 const isRedirect = (status: number): boolean => [301, 302, 303, 307, 308].includes(status);
@@ -43,7 +45,12 @@ export async function getWithCache(
   const started = performance.now();
   ctx.trace?.(`> GET ${url}${entry ? ' (conditional)' : ''}`);
   ctx.stats.requests++;
-  const res = await ctx.fetcher.get(url, accept, conditionalHeaders(entry));
+  let res: Response;
+  try {
+    res = await ctx.fetcher.get(url, accept, conditionalHeaders(entry));
+  } finally {
+    ctx.onSettled?.(url);
+  }
   ctx.trace?.(
     `< ${res.status} ${url} ${res.body?.length ?? 0} B ${(performance.now() - started).toFixed(0)} ms`,
   );

@@ -99,7 +99,9 @@ export class Scheduler {
         }
         return now + 50;
       }
-      if (host.active >= perHost) return undefined;
+      // With a delay (--delay, Crawl-delay) a host gets one request at a time, each starting
+      // the delay after the one before it started and ended (HostState.settled).
+      if (host.active >= (host.delayMs > 0 ? 1 : perHost)) return undefined;
       if (host.nextAt > now) return host.nextAt;
       this.#parked--;
       this.#start(host.shift()!, host, now);
