@@ -12,6 +12,7 @@ export class HostState {
   /** Earliest time (performance.now) the next request may start. */
   nextAt = 0;
   lastStart = Number.NEGATIVE_INFINITY;
+  lastEnd = Number.NEGATIVE_INFINITY;
   delayMs: number;
   robots: Robots | undefined;
   /** Set while (and once) robots.txt is being read. */
@@ -61,14 +62,18 @@ export class HostState {
    * always sees at least the delay between two requests, as Crawl-delay asks.
    */
   settled(now: number): void {
+    this.lastEnd = now;
     if (this.delayMs > 0) this.nextAt = Math.max(this.nextAt, now + this.delayMs);
   }
 
-  /** Raises the delay (robots.txt's Crawl-delay), counting from the last request's start. */
+  /**
+   * Raises the delay (robots.txt's Crawl-delay), counting from the last request's start and
+   * end: robots.txt itself was fetched before its Crawl-delay was known.
+   */
   slowDown(delayMs: number): void {
     if (delayMs <= this.delayMs) return;
     this.delayMs = delayMs;
-    this.nextAt = Math.max(this.nextAt, this.lastStart + delayMs);
+    this.nextAt = Math.max(this.nextAt, this.lastStart + delayMs, this.lastEnd + delayMs);
   }
 
   /** Waits for this host's next start time, then claims it (redirect hops, robots, sitemaps). */
