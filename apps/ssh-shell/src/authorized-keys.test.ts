@@ -1,10 +1,10 @@
 /** authorized_keys parsing: options, quoting, comments, bad lines skipped with a warning. */
-import ssh2 from 'ssh2';
 import { describe, expect, it } from 'vitest';
 import { findAuthorizedKey, parseAuthorizedKeys } from './authorized-keys.ts';
+import { generateEd25519 } from './keys.ts';
 
-const pub = ssh2.utils.generateKeyPairSync('ed25519', { comment: 'alice@laptop' }).public;
-const other = ssh2.utils.generateKeyPairSync('ed25519').public;
+const pub = generateEd25519('alice@laptop').public;
+const other = generateEd25519().public;
 const blob = (line: string) => Buffer.from(line.split(' ')[1]!, 'base64');
 
 describe('authorized_keys', () => {

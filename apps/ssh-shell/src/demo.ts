@@ -4,11 +4,10 @@ import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { color } from '@netlab/cli';
-import ssh2 from 'ssh2';
 import { connect } from './client.ts';
 import { SshShellError } from './errors.ts';
 import { loadIdentities } from './identity.ts';
-import { loadOrCreateHostKey } from './keys.ts';
+import { generateEd25519, loadOrCreateHostKey } from './keys.ts';
 import { createServer } from './server.ts';
 
 function collect(stream: PassThrough): () => string {
@@ -24,7 +23,7 @@ function check(ok: boolean, what: string): void {
 
 export async function runDemo(): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'ssh-shell-demo-'));
-  const pair = ssh2.utils.generateKeyPairSync('ed25519', { comment: 'demo user' });
+  const pair = generateEd25519('demo user');
   writeFileSync(join(dir, 'id_ed25519'), pair.private, { mode: 0o600 });
   writeFileSync(join(dir, 'authorized_keys'), `${pair.public}\n`);
   const hostKey = loadOrCreateHostKey(join(dir, 'state'));

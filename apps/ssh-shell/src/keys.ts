@@ -7,6 +7,26 @@ import { SshShellError } from './errors.ts';
 
 const { utils } = ssh2;
 
+/**
+ * A new ed25519 key pair in OpenSSH format that ssh2 itself can read back. ssh2 1.17's
+ * generator strips leading zero bytes off the public key, so about 1 key in 256 comes out
+ * malformed (mscdex/ssh2#1390, #1513); such a pair is thrown away and another made.
+ *
+ * @param comment The comment stored with the key.
+ * @returns The private and public key texts.
+ * @throws {SshShellError} ERR_BAD_KEY if eight pairs in a row were unreadable (never seen).
+ */
+export function generateEd25519(comment?: string): { private: string; public: string } {
+  for (let attempt = 0; attempt < 8; attempt++) {
+    const pair = utils.generateKeyPairSync('ed25519', comment ? { comment } : {});
+    const readable = [pair.private, pair.public].every(
+      (k) => !(utils.parseKey(k) instanceof Error),
+    );
+    if (readable) return pair;
+  }
+  throw new SshShellError('ERR_BAD_KEY', 'could not generate a readable ed25519 key');
+}
+
 /** The key type named at the start of an SSH public key blob (`ssh-ed25519`, `ssh-rsa`, ...). */
 export function keyTypeOf(blob: Buffer): string {
   if (blob.length < 4) return 'unknown';
@@ -58,7 +78,7 @@ export function loadOrCreateHostKey(stateDir: string): HostKey {
   try {
     mkdirSync(stateDir, { recursive: true, mode: 0o700 });
     if (!existsSync(path)) {
-      const pair = utils.generateKeyPairSync('ed25519', { comment: 'netlab ssh-shell host key' });
+      const pair = generateEd25519('netlab ssh-shell host key');
       writeFileSync(path, pair.private, { mode: 0o600 });
       writeFileSync(`${path}.pub`, `${pair.public}\n`, { mode: 0o644 });
       chmodSync(path, 0o600);

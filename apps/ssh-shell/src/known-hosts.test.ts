@@ -3,9 +3,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import ssh2 from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureOpenSsh } from '../test/fixtures.ts';
+import { generateEd25519 } from './keys.ts';
 import {
   checkHostKey,
   entryMatches,
@@ -20,8 +20,8 @@ beforeAll(() => ensureOpenSsh(), 300_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const blobOf = (pub: string) => Buffer.from(pub.split(' ')[1]!, 'base64');
-const a = blobOf(ssh2.utils.generateKeyPairSync('ed25519').public);
-const b = blobOf(ssh2.utils.generateKeyPairSync('ed25519').public);
+const a = blobOf(generateEd25519().public);
+const b = blobOf(generateEd25519().public);
 
 describe('known_hosts', () => {
   it('matches plain, bracketed-port, wildcard and negated patterns', () => {
