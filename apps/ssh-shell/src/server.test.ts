@@ -167,22 +167,25 @@ describe('OpenSSH ssh against our server', { timeout: 60_000 }, () => {
   });
 
   it('serves sftp put and get inside the SFTP root', async () => {
+    // OpenSSH's sftp in batch mode, commands from stdin.
+    const sftp = (batch: string) =>
+      run(
+        'sftp',
+        [
+          '-b',
+          '-',
+          ...opensshOptions(knownHosts, user.path),
+          '-P',
+          String(server.port),
+          `${me}@127.0.0.1`,
+        ],
+        batch,
+      );
     const local = join(dir.path, 'local.bin');
     const data = Buffer.alloc(300_000, 'abcdefghij');
     writeFileSync(local, data);
     const batch = `put ${local} /uploaded.bin\nget /uploaded.bin ${join(dir.path, 'back.bin')}\nls -l /\n`;
-    const r = await run(
-      'sftp',
-      [
-        '-b',
-        '-',
-        ...opensshOptions(knownHosts, user.path),
-        '-P',
-        String(server.port),
-        `${me}@127.0.0.1`,
-      ],
-      batch,
-    );
+    const r = await sftp(batch);
     expect(r.code).toBe(0);
     expect(readFileSync(join(dir.path, 'uploaded.bin')).equals(data)).toBe(true);
     expect(readFileSync(join(dir.path, 'back.bin')).equals(data)).toBe(true);
@@ -190,33 +193,11 @@ describe('OpenSSH ssh against our server', { timeout: 60_000 }, () => {
     // A listing longer than one READDIR batch (100 entries) comes back whole.
     mkdirSync(join(dir.path, 'many'));
     for (let i = 0; i < 250; i++) writeFileSync(join(dir.path, 'many', `f${i}.txt`), '');
-    const ls = await run(
-      'sftp',
-      [
-        '-b',
-        '-',
-        ...opensshOptions(knownHosts, user.path),
-        '-P',
-        String(server.port),
-        `${me}@127.0.0.1`,
-      ],
-      'ls -1 /many\n',
-    );
+    const ls = await sftp('ls -1 /many\n');
     expect(
       ls.stdout.split('\n').filter((l) => /^\/?(many\/)?f\d+\.txt$/.test(l.trim())),
     ).toHaveLength(250);
-    const outside = await run(
-      'sftp',
-      [
-        '-b',
-        '-',
-        ...opensshOptions(knownHosts, user.path),
-        '-P',
-        String(server.port),
-        `${me}@127.0.0.1`,
-      ],
-      `get /../../../../etc/hostname ${join(dir.path, 'h')}\n`,
-    );
+    const outside = await sftp(`get /../../../../etc/hostname ${join(dir.path, 'h')}\n`);
     expect(outside.code).not.toBe(0); // /etc/hostname is not under the root
   });
 });
