@@ -3,12 +3,13 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import { type Daemon, startDaemon } from './daemon.ts';
+import { startDaemon } from './daemon.ts';
 import { PeerError } from './errors.ts';
 import { run } from './exec.ts';
 import { ensure } from './install.ts';
-import { HOST, withFreshPorts } from './ports.ts';
-import { makeStateDir, removeStateDir, writeStateFile } from './state.ts';
+import { launchInStateDir } from './launch.ts';
+import { HOST } from './ports.ts';
+import { writeStateFile } from './state.ts';
 
 export interface SshdOptions {
   /** OpenSSH public key lines (`ssh-ed25519 AAAA... comment`) allowed to log in. */
@@ -89,44 +90,44 @@ export async function startSshd(options: SshdOptions): Promise<SshdPeer> {
   const [sshd, sshKeygen] = await ensure('sshd');
   // sshd refuses to start without its privilege separation directory.
   await mkdir('/run/sshd', { recursive: true, mode: 0o755 }).catch(() => {});
-  const stateDir = await makeStateDir('sshd');
-  try {
-    const hostKey = join(stateDir, 'ssh_host_ed25519_key');
-    await run(sshKeygen!, ['-q', '-t', 'ed25519', '-N', '', '-C', 'netlab-peers', '-f', hostKey]);
-    const hostPublicKey = (await readFile(`${hostKey}.pub`, 'utf8')).trim().split(/\s+/);
-    const hostKeyLine = `${hostPublicKey[0]} ${hostPublicKey[1]}`;
-    const keys = options.authorizedKeys.map((k) => k.trim()).join('\n');
-    await writeStateFile(stateDir, 'authorized_keys', `${keys}\n`, 0o600);
-    const [daemon, port] = await withFreshPorts(1, async ([p]) => {
-      const config = sshdConfig({ port: p!, dir: stateDir, hostKey, options });
-      const file = await writeStateFile(stateDir, 'sshd_config', config, 0o600);
+  let hostKeyLine = '';
+  const { daemon, ports, stateDir, stop } = await launchInStateDir(
+    'sshd',
+    1,
+    async (dir, [port]) => {
+      const hostKey = join(dir, 'ssh_host_ed25519_key');
+      if (!hostKeyLine) {
+        // Once per state folder, not again when a port race makes the start run twice.
+        const args = ['-q', '-t', 'ed25519', '-N', '', '-C', 'netlab-peers', '-f', hostKey];
+        await run(sshKeygen!, args);
+        const [type, blob] = (await readFile(`${hostKey}.pub`, 'utf8')).trim().split(/\s+/);
+        hostKeyLine = `${type} ${blob}`;
+        const keys = options.authorizedKeys.map((k) => k.trim()).join('\n');
+        await writeStateFile(dir, 'authorized_keys', `${keys}\n`, 0o600);
+      }
+      const config = sshdConfig({ port: port!, dir, hostKey, options });
+      const file = await writeStateFile(dir, 'sshd_config', config, 0o600);
       // -D: stay in the foreground; -e: log to stderr. sshd re-execs itself: absolute path.
-      const d = await startDaemon({
-        stateDir,
+      return startDaemon({
+        stateDir: dir,
         name: 'sshd',
         command: sshd!,
         args: ['-D', '-e', '-f', file],
-        ports: [p!],
+        ports: [port!],
       });
-      return [d, p!] as [Daemon, number];
-    });
-    return {
-      host: HOST,
-      port,
-      pid: daemon.pid,
-      user: userInfo().username,
-      hostKeyPath: hostKey,
-      hostPublicKey: hostKeyLine,
-      hostKeyFingerprint: sshFingerprint(hostKeyLine),
-      knownHostsLine: `[${HOST}]:${port} ${hostKeyLine}`,
-      stateDir,
-      async stop() {
-        await daemon.stop();
-        await removeStateDir(stateDir);
-      },
-    };
-  } catch (err) {
-    await removeStateDir(stateDir);
-    throw err;
-  }
+    },
+  );
+  const port = ports[0]!;
+  return {
+    host: HOST,
+    port,
+    pid: daemon.pid,
+    user: userInfo().username,
+    hostKeyPath: join(stateDir, 'ssh_host_ed25519_key'),
+    hostPublicKey: hostKeyLine,
+    hostKeyFingerprint: sshFingerprint(hostKeyLine),
+    knownHostsLine: `[${HOST}]:${port} ${hostKeyLine}`,
+    stateDir,
+    stop,
+  };
 }
