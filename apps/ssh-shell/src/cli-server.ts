@@ -21,7 +21,8 @@ export const SERVER_HELP = `Usage: ssh-shell server [options]
   --state DIR            host key folder (default ~/.local/state/netlab-ssh-shell)
   --authorized-keys FILE OpenSSH authorized_keys (default ~/.ssh/authorized_keys)
   --password-file FILE   enable password auth with this scrypt file (see hash-password)
-  --sftp-root DIR        what SFTP clients see as / (default: home directory)
+  --home DIR             HOME and working folder of sessions (default: this user's home)
+  --sftp-root DIR        what SFTP clients see as / (default: the --home folder)
   --shell PATH           runs every command and shell (default: this user's login shell)
   --accept-env LIST      env requests allowed (default ${DEFAULT_ENV_ALLOW.join(',')})
   --max-auth-tries N     failed attempts before disconnect (default ${DEFAULTS.maxAuthTries})
@@ -40,6 +41,7 @@ const FLAGS = {
   state: { type: 'string' },
   'authorized-keys': { type: 'string' },
   'password-file': { type: 'string' },
+  home: { type: 'string' },
   'sftp-root': { type: 'string' },
   shell: { type: 'string' },
   'accept-env': { type: 'string' },
@@ -100,6 +102,7 @@ export async function runServer(argv: string[]): Promise<number> {
     hostKey: hostKey.privateKey,
     authorizedKeysFile: keysFile,
     ...(values['password-file'] ? { passwordFile: values['password-file'] } : {}),
+    ...(values.home ? { home: values.home } : {}),
     ...(values['sftp-root'] ? { sftpRoot: values['sftp-root'] } : {}),
     ...(values.shell ? { shell: values.shell } : {}),
     ...(values['accept-env'] ? { envAllow: values['accept-env'].split(',').filter(Boolean) } : {}),

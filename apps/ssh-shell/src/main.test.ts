@@ -168,7 +168,7 @@ describe('ssh-shell CLI', { timeout: 90_000 }, () => {
     expect(r.stderr).toMatch(/^ssh-shell: ERR_NO_IDENTITY /);
   });
 
-  it('runs the server: prints its fingerprint, serves OpenSSH with --shell, logs, stops on SIGTERM', async () => {
+  it('runs the server: prints its fingerprint, serves OpenSSH with --shell and --home, logs, stops on SIGTERM', async () => {
     const state = join(dir.path, 'cli-state');
     const server = spawn(
       TSX,
@@ -181,7 +181,7 @@ describe('ssh-shell CLI', { timeout: 90_000 }, () => {
         state,
         '--authorized-keys',
         join(dir.path, 'authorized_keys'),
-        '--sftp-root',
+        '--home',
         dir.path,
         '--shell',
         '/bin/sh',
@@ -203,14 +203,17 @@ describe('ssh-shell CLI', { timeout: 90_000 }, () => {
         '-p',
         port,
         `${me}@127.0.0.1`,
-        'echo served by $SHELL',
+        'echo served by $SHELL in $HOME; pwd',
       ]);
-      expect(r).toMatchObject({ code: 0, stdout: 'served by /bin/sh\n' });
+      expect(r).toMatchObject({
+        code: 0,
+        stdout: `served by /bin/sh in ${dir.path}\n${dir.path}\n`,
+      });
       expect(
         await waitUntil(
           () =>
             out.includes(`session ${me}@127.0.0.1:`) &&
-            out.includes('exec "echo served by $SHELL" exit=0'),
+            out.includes('exec "echo served by $SHELL in $HOME; pwd" exit=0'),
         ),
       ).toBe(true);
     } finally {

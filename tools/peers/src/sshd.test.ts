@@ -1,7 +1,7 @@
 /** startSshd against the OpenSSH client: key login with a strict known_hosts, wrong keys refused. */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -43,6 +43,12 @@ describe('startSshd', { timeout: 60_000 }, () => {
   it('runs `echo hi` for an authorized key with StrictHostKeyChecking=yes', async () => {
     const { stdout } = await ssh({ key, knownHosts: join(dir, 'known_hosts') }, 'echo', 'hi');
     expect(stdout).toBe('hi\n');
+  });
+
+  it("starts sessions in the user's home folder with HOME set to its own empty folder", async () => {
+    const known = join(dir, 'known_hosts');
+    const { stdout } = await ssh({ key, knownHosts: known }, 'echo "$HOME"; pwd; ls -A "$HOME"');
+    expect(stdout).toBe(`${sshd.home}\n${userInfo().homedir}\n`);
   });
 
   it('reports the fingerprint ssh-keygen computes', async () => {

@@ -35,6 +35,8 @@ export interface SshdPeer {
   hostKeyFingerprint: string;
   /** `[127.0.0.1]:PORT ssh-ed25519 AAAA...`, one line for a known_hosts file. */
   knownHostsLine: string;
+  /** `$HOME` of every session: an empty folder in the state folder, not the user's own. */
+  home: string;
   stateDir: string;
   stop(): Promise<void>;
 }
@@ -59,6 +61,10 @@ function sshdConfig(o: {
     `HostKey ${o.hostKey}`,
     `PidFile ${join(o.dir, 'sshd.pid')}`,
     `AuthorizedKeysFile ${join(o.dir, 'authorized_keys')}`,
+    // Sessions start from an empty home, not the user's own: the machine's ~/.bashrc would
+    // run in every session (root's pyenv init here: ~150 ms, and 60 s stuck behind the lock
+    // of a `pyenv rehash` that was killed). The working directory stays the user's home.
+    `SetEnv HOME=${join(o.dir, 'home')}`,
     // Not PAM (needs system config), not the ownership checks (the state dir is in /tmp).
     'UsePAM no',
     'StrictModes no',
@@ -104,6 +110,7 @@ export async function startSshd(options: SshdOptions): Promise<SshdPeer> {
         hostKeyLine = `${type} ${blob}`;
         const keys = options.authorizedKeys.map((k) => k.trim()).join('\n');
         await writeStateFile(dir, 'authorized_keys', `${keys}\n`, 0o600);
+        await mkdir(join(dir, 'home'), { mode: 0o700 });
       }
       const config = sshdConfig({ port: port!, dir, hostKey, options });
       const file = await writeStateFile(dir, 'sshd_config', config, 0o600);
@@ -127,6 +134,7 @@ export async function startSshd(options: SshdOptions): Promise<SshdPeer> {
     hostPublicKey: hostKeyLine,
     hostKeyFingerprint: sshFingerprint(hostKeyLine),
     knownHostsLine: `[${HOST}]:${port} ${hostKeyLine}`,
+    home: join(stateDir, 'home'),
     stateDir,
     stop,
   };

@@ -106,7 +106,9 @@ export function runCommand(
 ): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
     const script = `__step=$1\n${RUN_STEP}\nexit $__status`;
-    const child = spawn('bash', ['-c', script, 'bash', command], {
+    // --norc: bash whose stdin is a socket (Node's pipes) would otherwise run ~/.bashrc
+    // whenever SHLVL is unset, as it is under turbo.
+    const child = spawn('bash', ['--norc', '-c', script, 'bash', command], {
       cwd,
       env: TRANSCRIPT_ENV,
       detached: true,
