@@ -16,8 +16,6 @@ export interface FanOutContext {
   sshd: Server & { user: string };
   /** Our server running commands with the login shell, as sshd does. */
   ours: Server;
-  /** Our server started with `--shell /bin/sh`: no ~/.bashrc per session. */
-  oursSh: Server;
   base: Omit<ConnectOptions, 'host' | 'port' | 'username'>;
   /** Wall time of one OpenSSH `ssh` run of `cmd` against `port`. */
   ssh: (port: number, cmd: string) => Promise<number>;
@@ -65,8 +63,6 @@ export async function fanOut(c: FanOutContext): Promise<void> {
     sshFifty: sshMany(N),
     oursOne: many(c.ours.port, 1),
     oursFifty: withCpu(c.ours.pid, cpu, 'ours', many(c.ours.port, N)),
-    shOne: many(c.oursSh.port, 1),
-    shFifty: withCpu(c.oursSh.pid, cpu, 'oursSh', many(c.oursSh.port, N)),
   });
   const perSession = (name: string) => (cpu[name]! * 1000) / N;
   // What the server side alone needs for N sessions if it had every core to itself.
@@ -79,8 +75,5 @@ export async function fanOut(c: FanOutContext): Promise<void> {
   );
   c.line(
     `exec -H to our server: ${N} sessions ${fan.oursFifty!.toFixed(0)} ms vs 1 session ${fan.oursOne!.toFixed(0)} ms, ratio ${ratio(fan.oursFifty!, fan.oursOne!)} (goal <= 3x); server CPU ${perSession('ours').toFixed(0)} ms per session, >= ${floor('ours').toFixed(0)} ms for ${N}`,
-  );
-  c.line(
-    `exec -H to our server with --shell /bin/sh: ${N} sessions ${fan.shFifty!.toFixed(0)} ms vs 1 session ${fan.shOne!.toFixed(0)} ms, ratio ${ratio(fan.shFifty!, fan.shOne!)} (goal <= 3x); server CPU ${perSession('oursSh').toFixed(0)} ms per session`,
   );
 }

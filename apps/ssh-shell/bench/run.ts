@@ -9,7 +9,7 @@
  * is ~10x ssh's) does not count against the data path; the latency section shows start-up apart.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -47,13 +47,10 @@ const serverArgs = [
   '--authorized-keys',
   join(dir, 'authorized_keys'),
 ];
-const ours = await startOurServerProcess([...serverArgs, '--sftp-root', dir]);
-// The same server running commands with /bin/sh instead of the login shell (see fan-out below).
-const oursSh = await startOurServerProcess([...serverArgs, '--shell', '/bin/sh']);
-writeFileSync(
-  knownHosts,
-  `${sshd.knownHostsLine}\n${ours.knownHostsLine}\n${oursSh.knownHostsLine}\n`,
-);
+// Like the peer's sshd: the login shell, in an empty HOME (no ~/.bashrc to run per session).
+mkdirSync(join(dir, 'home'));
+const ours = await startOurServerProcess([...serverArgs, '--home', join(dir, 'home')]);
+writeFileSync(knownHosts, `${sshd.knownHostsLine}\n${ours.knownHostsLine}\n`);
 
 const base = {
   host: '127.0.0.1',
@@ -183,14 +180,12 @@ try {
   await fanOut({
     sshd,
     ours,
-    oursSh,
     base,
     ssh: (port, cmd) => ssh(port, undefined, cmd)(),
     line,
   });
 } finally {
   await ours.stop();
-  await oursSh.stop();
   await sshd.stop();
   rmSync(dir, { recursive: true, force: true });
 }
