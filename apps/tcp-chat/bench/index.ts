@@ -13,6 +13,9 @@ const { values: a } = parseArgs({
     clients: { type: 'string', default: '100' },
     seconds: { type: 'string', default: '3' },
     only: { type: 'string' }, // fanout | scale | cluster
+    // Messages per second from all 10,000 clients together: 250/s is one line per client
+    // every 40 s; each line reaches the ~100 members of its room.
+    'scale-rates': { type: 'string', default: '250,500,1000' },
     'cluster-rates': { type: 'string', default: '10000,20000,30000,40000' },
   },
 });
@@ -23,7 +26,7 @@ if (a.only === undefined || a.only === 'fanout') {
 
 if (a.only === undefined || a.only === 'scale') {
   const connections = Number(process.env.NETLAB_BENCH_CONNECTIONS ?? 10_000);
-  await scaleBench(connections, 100, 1000, Number(a.seconds));
+  await scaleBench(connections, 100, a['scale-rates'].split(',').map(Number), Number(a.seconds));
 }
 
 if (a.only === undefined || a.only === 'cluster') {

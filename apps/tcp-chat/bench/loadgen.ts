@@ -6,7 +6,8 @@ import { percentile, Reservoir } from './stats.ts';
 const { values: a } = parseArgs({
   options: {
     mode: { type: 'string', default: 'chat' }, // chat | irc
-    port: { type: 'string' }, // one port, or several (a,b): client i uses port i % n
+    // One port, or several (a,b): each room's members take the ports in turn.
+    port: { type: 'string' },
     clients: { type: 'string', default: '100' },
     rooms: { type: 'string', default: '1' },
     rate: { type: 'string', default: '10000' }, // messages sent per second, all clients together
@@ -40,7 +41,7 @@ async function connectAll(): Promise<BenchClient[]> {
     const batch = [];
     for (let i = start; i < Math.min(n, start + 500); i++) {
       const observer = i < observers;
-      const port = ports[i % ports.length]!;
+      const port = ports[Math.floor(i / roomCount) % ports.length]!;
       const open = () =>
         a.mode === 'irc'
           ? ircClient(port, nickOf(i), roomOf(i), observer, tally)
