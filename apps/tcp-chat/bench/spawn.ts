@@ -1,10 +1,19 @@
 /** Child processes for the benches: our server via the real CLI, the load generator. */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 const appDir = fileURLToPath(new URL('..', import.meta.url));
+/** The Node flags between `tsx` and the file in package.json's `server` script. */
+const serverScript: string = JSON.parse(readFileSync(`${appDir}/package.json`, 'utf8')).scripts
+  .server;
+const scriptWords = serverScript.split(/\s+/).slice(1); // after `tsx`
+const serverFlags = scriptWords.slice(
+  0,
+  scriptWords.findIndex((word) => !word.startsWith('--')),
+);
 
 function node(args: string[]): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', ...args], {
@@ -18,7 +27,16 @@ function node(args: string[]): ChildProcess {
 export async function startChatServer(
   flags: string[],
 ): Promise<{ child: ChildProcess; port: number; stop(): Promise<void> }> {
-  const child = node(['src/main.ts', 'server', '--port', '0', '--stats-interval', '0', ...flags]);
+  const child = node([
+    ...serverFlags,
+    'src/main.ts',
+    'server',
+    '--port',
+    '0',
+    '--stats-interval',
+    '0',
+    ...flags,
+  ]);
   const [line] = (await once(readline.createInterface({ input: child.stdout! }), 'line')) as [
     string,
   ];
