@@ -15,10 +15,14 @@ function start(args: string[]): ChildProcess {
   });
 }
 
-/** A `tcp-chat client --json` child: type lines into it, wait for the events it prints. */
+/**
+ * A `tcp-chat client --json` child: type lines into it, wait for the events it prints. Events
+ * are shown at `show()`, not as they arrive, so a transcript has the same order every run.
+ */
 class Scripted {
   readonly events: Event[] = [];
   readonly #waiters: (() => void)[] = [];
+  readonly #unshown: string[] = [];
   readonly child: ChildProcess;
 
   constructor(
@@ -29,9 +33,14 @@ class Scripted {
     readline.createInterface({ input: this.child.stdout! }).on('line', (line) => {
       const e = JSON.parse(line) as Event;
       this.events.push(e);
-      console.log(`  ${nick.padEnd(5)} <- ${line}`);
+      this.#unshown.push(`  ${nick.padEnd(5)} <- ${line}`);
       for (const wake of this.#waiters.splice(0)) wake();
     });
+  }
+
+  /** Prints the events received since the last call. */
+  show(): void {
+    for (const line of this.#unshown.splice(0)) console.log(line);
   }
 
   type(line: string): void {
@@ -70,26 +79,48 @@ async function main(): Promise<void> {
     const port = Number(/:(\d+) /.exec(first)?.[1]);
     const alice = new Scripted('alice', port);
     procs.push(alice.child);
+    let bob: Scripted | undefined;
+    /** Waits for every event a step must cause, then shows them: alice's first, then bob's. */
+    const step = async (waits: Promise<Event>[]) => {
+      await Promise.all(waits);
+      alice.show();
+      bob?.show();
+    };
     alice.type('/join #lobby');
-    await alice.waitFor('joined', (e) => e.event === 'joined');
+    await step([
+      alice.waitFor('welcome', (e) => e.event === 'welcome'),
+      alice.waitFor('joined', (e) => e.event === 'joined'),
+    ]);
     alice.type('hello, anyone here?');
-    await alice.waitFor('her echo', (e) => e.event === 'message' && e.seq === 1);
+    await step([alice.waitFor('her echo', (e) => e.event === 'message' && e.seq === 1)]);
 
-    const bob = new Scripted('bob', port);
+    bob = new Scripted('bob', port);
     procs.push(bob.child);
     bob.type('/join #lobby');
-    await bob.waitFor(
-      "alice's line as history",
-      (e) => e.event === 'message' && e.history === true,
-    );
+    await step([
+      bob.waitFor('welcome', (e) => e.event === 'welcome'),
+      bob.waitFor('joined', (e) => e.event === 'joined'),
+      bob.waitFor("alice's line as history", (e) => e.event === 'message' && e.history === true),
+      alice.waitFor('bob joining', (e) => e.event === 'presence' && e.action === 'join'),
+    ]);
     bob.type('hi alice, I just read your message in the history');
     bob.type('/msg alice psst, this one is private');
-    await alice.waitFor("bob's line", (e) => e.event === 'message' && e.from === 'bob');
-    await alice.waitFor("bob's whisper", (e) => e.event === 'private' && e.from === 'bob');
+    await step([
+      alice.waitFor("bob's line", (e) => e.event === 'message' && e.from === 'bob'),
+      alice.waitFor("bob's whisper", (e) => e.event === 'private' && e.from === 'bob'),
+      bob.waitFor('his echo', (e) => e.event === 'message' && e.seq === 2),
+      bob.waitFor("his whisper's echo", (e) => e.event === 'private'),
+    ]);
     alice.type('/who');
-    await alice.waitFor('who', (e) => e.event === 'who' && (e.nicks as string[]).length === 2);
+    await step([
+      alice.waitFor('who', (e) => e.event === 'who' && (e.nicks as string[]).length === 2),
+    ]);
 
-    const codes = [await bob.quit(), await alice.quit()];
+    const codes = [await bob.quit()];
+    await step([
+      alice.waitFor('bob leaving', (e) => e.event === 'presence' && e.action === 'quit'),
+    ]);
+    codes.push(await alice.quit());
     server.kill('SIGTERM');
     const [serverCode] = await once(server, 'exit');
     if (codes.some((c) => c !== 0) || serverCode !== 0) {
