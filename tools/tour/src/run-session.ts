@@ -66,7 +66,8 @@ export async function runSession(
   try {
     for (const step of session.steps) {
       lines.push(`$ ${step.command}`);
-      const failure = await runStep(shell, step, swapNumbers(step.command, ports), jobs, {
+      const failure = await runStep(shell, step, jobs, {
+        ports,
         tmp,
         deadline,
         show: (text) => lines.push(show(text).replace(/\n$/, '')),
@@ -106,6 +107,8 @@ function shower(session: Session, cwd: string, tmp: string, ports: [number, numb
 }
 
 interface StepContext {
+  /** Documented port, real port: swapped in the command and in what it waits for. */
+  ports: [number, number][];
   tmp: string;
   deadline: number;
   show: (text: string) => void;
@@ -114,10 +117,10 @@ interface StepContext {
 async function runStep(
   shell: Shell,
   step: Step,
-  command: string,
   jobs: Job[],
   context: StepContext,
 ): Promise<{ exitCode: number; message: string } | undefined> {
+  const command = swapNumbers(step.command, context.ports);
   let text = command;
   if (step.background) {
     // The job writes to its own log (its own terminal); `wait for` reads it from there.
@@ -137,7 +140,8 @@ async function runStep(
   }
   if (!step.waitFor) return undefined;
   if (!job) return { exitCode: 1, message: '[wait for: no such background job]' };
-  const match = await waitForLine(job.log, from, step.waitFor, context.deadline);
+  const pattern = new RegExp(swapNumbers(step.waitFor.source, context.ports), step.waitFor.flags);
+  const match = await waitForLine(job.log, from, pattern, context.deadline);
   const name = `%${jobs.indexOf(job) + 1}`;
   if (!match) return { exitCode: 124, message: `[${name} never printed ${step.waitFor}]` };
   // Named groups become shell variables for the steps after: (?<CFG>\S+) gives $CFG.

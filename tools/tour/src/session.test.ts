@@ -101,6 +101,13 @@ describe('runSession', () => {
     ]);
   });
 
+  test('a wait for pattern may name a documented port: it is swapped like the commands', async () => {
+    const steps = `$ ${server}\n  wait for: ^listening on 4040$\n$ kill -INT %1\n  wait for: bye`;
+    const result = await runSession(parseSession(`ports: 4040\n${steps}`), '/tmp', 30_000);
+    expect(result.exitCode).toBe(0);
+    expect(result.jobs[0]!.output).toBe('listening on 4040\nbye\n');
+  });
+
   test("leaves out bash's notices of jobs that ended", async () => {
     const steps =
       '$ sleep 30 &\n$ sleep 31 &\n$ kill -STOP %2; kill -9 %1; sleep 0.2\n$ echo after';
