@@ -3,6 +3,7 @@ import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './free-port.ts';
+import { type Job, logSize, stopJobs, waitForLine, withDeadline } from './jobs.ts';
 import { type Session, type Step, swapNumbers } from './session.ts';
 import { Shell } from './shell.ts';
 import { cleanOutput, TRANSCRIPT_ENV } from './transcripts.ts';
@@ -21,12 +22,6 @@ export interface SessionResult {
   output: string;
   /** The background jobs' terminals, `%1` first. */
   jobs: JobOutput[];
-}
-
-interface Job {
-  command: string;
-  log: string;
-  pid: number;
 }
 
 // bash's own lines about jobs ending (`[1]+  Interrupt   pnpm ...`, or without job control
@@ -149,55 +144,4 @@ async function runStep(
     await shell.run(`${name}='${(value ?? '').replaceAll("'", "'\\''")}'`);
   }
   return undefined;
-}
-
-async function waitForLine(
-  log: string,
-  from: number,
-  pattern: RegExp,
-  deadline: number,
-): Promise<RegExpMatchArray | undefined> {
-  while (Date.now() < deadline) {
-    const text = (await readFile(log).catch(() => Buffer.alloc(0))).subarray(from);
-    const match = text.toString('utf8').match(pattern);
-    if (match) return match;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return undefined;
-}
-
-async function logSize(log: string): Promise<number> {
-  return (await readFile(log).catch(() => Buffer.alloc(0))).length;
-}
-
-function withDeadline<T>(promise: Promise<T>, deadline: number): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), Math.max(0, deadline - Date.now()));
-  });
-  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
-}
-
-/**
- * Lets each job end by itself for up to `graceMs` (one the session stopped may still be
- * closing down), then SIGTERM to the process group of each still running, SIGKILL after 10 s.
- */
-async function stopJobs(jobs: Job[], graceMs: number): Promise<void> {
-  const alive = (job: Job) => {
-    try {
-      process.kill(-job.pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  const settle = async (ms: number) => {
-    const until = Date.now() + ms;
-    while (jobs.some((job) => job.pid > 0 && alive(job)) && Date.now() < until) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    return jobs.filter((job) => job.pid > 0 && alive(job));
-  };
-  for (const job of await settle(graceMs)) process.kill(-job.pid, 'SIGTERM');
-  for (const job of await settle(10_000)) process.kill(-job.pid, 'SIGKILL');
 }

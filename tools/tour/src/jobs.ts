@@ -1,0 +1,63 @@
+/** A session's background jobs: their logs (their own terminals), waiting on them, stopping them. */
+import { readFile } from 'node:fs/promises';
+
+/** A background job: the command as written, the log it writes to, its process group. */
+export interface Job {
+  command: string;
+  log: string;
+  pid: number;
+}
+
+/** The first match of `pattern` in what the log gained after byte `from`; polled until `deadline`. */
+export async function waitForLine(
+  log: string,
+  from: number,
+  pattern: RegExp,
+  deadline: number,
+): Promise<RegExpMatchArray | undefined> {
+  while (Date.now() < deadline) {
+    const text = (await readFile(log).catch(() => Buffer.alloc(0))).subarray(from);
+    const match = text.toString('utf8').match(pattern);
+    if (match) return match;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return undefined;
+}
+
+/** How many bytes the log holds now (0 before the job first writes). */
+export async function logSize(log: string): Promise<number> {
+  return (await readFile(log).catch(() => Buffer.alloc(0))).length;
+}
+
+/** The promise's value, or undefined once `deadline` (a Date.now() time) has passed. */
+export function withDeadline<T>(promise: Promise<T>, deadline: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), Math.max(0, deadline - Date.now()));
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Lets each job end by itself for up to `graceMs` (one the session stopped may still be
+ * closing down), then SIGTERM to the process group of each still running, SIGKILL after 10 s.
+ */
+export async function stopJobs(jobs: Job[], graceMs: number): Promise<void> {
+  const alive = (job: Job) => {
+    try {
+      process.kill(-job.pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const settle = async (ms: number) => {
+    const until = Date.now() + ms;
+    while (jobs.some((job) => job.pid > 0 && alive(job)) && Date.now() < until) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return jobs.filter((job) => job.pid > 0 && alive(job));
+  };
+  for (const job of await settle(graceMs)) process.kill(-job.pid, 'SIGTERM');
+  for (const job of await settle(10_000)) process.kill(-job.pid, 'SIGKILL');
+}
