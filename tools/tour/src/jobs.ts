@@ -1,5 +1,6 @@
 /** A session's background jobs: their logs (their own terminals), waiting on them, stopping them. */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** A background job: the command as written, the log it writes to, its process group. */
 export interface Job {
@@ -19,14 +20,14 @@ export async function waitForLine(
     const text = (await readFile(log).catch(() => Buffer.alloc(0))).subarray(from);
     const match = text.toString('utf8').match(pattern);
     if (match) return match;
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
   }
   return undefined;
 }
 
 /** How many bytes the log holds now (0 before the job first writes). */
 export async function logSize(log: string): Promise<number> {
-  return (await readFile(log).catch(() => Buffer.alloc(0))).length;
+  return (await stat(log).catch(() => ({ size: 0 }))).size;
 }
 
 /** The promise's value, or undefined once `deadline` (a Date.now() time) has passed. */
@@ -54,7 +55,7 @@ export async function stopJobs(jobs: Job[], graceMs: number): Promise<void> {
   const settle = async (ms: number) => {
     const until = Date.now() + ms;
     while (jobs.some((job) => job.pid > 0 && alive(job)) && Date.now() < until) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await sleep(100);
     }
     return jobs.filter((job) => job.pid > 0 && alive(job));
   };
