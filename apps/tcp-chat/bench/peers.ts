@@ -19,10 +19,12 @@ export interface Tally {
 }
 
 /**
- * Every bench socket reads into this one buffer (net's `onread`), for both servers alike: the
- * default 64 KiB allocation per read made the load generator run 30-45 full GCs in 4 s at
- * 40,000 lines/s, which then showed up as the measured server's latency and capped the
- * rates it could read. Handlers run synchronously and keep nothing of a chunk they do not copy.
+ * Every bench socket reads into this one buffer (net's `onread`), for both servers alike:
+ * Node's default is a fresh 64 KiB buffer per read, garbage at up to 400 MB/s here, and the
+ * load generator's own GC pauses count as the measured server's latency. Handlers run
+ * synchronously and keep nothing of a chunk they do not copy. (Not connectFrames with
+ * `reuse`: counting clients walk frame headers and want no per-frame callback, and IRC
+ * lines are not length-prefixed.)
  */
 const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
 

@@ -10,8 +10,8 @@ import { cpuOf, rssOf } from './stats.ts';
 interface Setup {
   name: string;
   servers: number;
-  redisUrl?: string;
-  redisPid?: number;
+  /** The Redis the servers share (`--redis`), if any. */
+  redis?: { url: string; pid: number };
 }
 
 async function scalePoint(
@@ -23,7 +23,7 @@ async function scalePoint(
 ): Promise<void> {
   const cap = String(connections * 2);
   const flags = ['--rate', '0', '--max-connections', cap, '--max-per-ip', cap];
-  if (setup.redisUrl) flags.push('--redis', setup.redisUrl);
+  if (setup.redis) flags.push('--redis', setup.redis.url);
   const servers = await Promise.all(
     Array.from({ length: setup.servers }, () => startChatServer(flags)),
   );
@@ -36,7 +36,7 @@ async function scalePoint(
     const started = performance.now();
     let connectSeconds = 0;
     let cpu0 = { server: 0, redis: 0, t: 0 };
-    const redisCpu = () => (setup.redisPid ? cpuOf(setup.redisPid) : 0);
+    const redisCpu = () => (setup.redis ? cpuOf(setup.redis.pid) : 0);
     const result = await runLoadgen(
       [
         ...['--mode', 'chat', '--port', servers.map((s) => s.port).join(',')],
@@ -66,7 +66,7 @@ async function scalePoint(
     );
     // Where the time goes: on two shared cores, a load generator near one core means the
     // latency is partly its own (10,000 sockets to read), not only the servers'.
-    const redis = setup.redisPid ? `, redis ${((redisCpu() - cpu0.redis) / wall).toFixed(2)}` : '';
+    const redis = setup.redis ? `, redis ${((redisCpu() - cpu0.redis) / wall).toFixed(2)}` : '';
     console.log(
       `${label}: cores: servers ${serverCores.toFixed(2)}${redis}, load generator ${(Number(result.cpuSeconds) / wall).toFixed(2)} ` +
         `(over ${wall.toFixed(1)} s: warm-up, measurement, tail)`,
@@ -87,7 +87,7 @@ export async function scaleBench(
   }
   const redis = await startRedis();
   try {
-    const setup = { name: '2+redis', servers: 2, redisUrl: redis.url, redisPid: redis.pid };
+    const setup = { name: '2+redis', servers: 2, redis };
     await scalePoint(setup, connections, rooms, Math.max(...rates), seconds);
   } finally {
     await redis.stop();
