@@ -1,12 +1,12 @@
 /** Framing benchmarks: decode vs a naive decoder, framed vs raw transfer; prints ratios. */
 import { benchDecode } from './decode.ts';
 import { benchIterate } from './iterate.ts';
-import { RECEIVERS, type Receiver, transfer } from './transfer.ts';
+import { PATHS, pinCores, type TransferPath, transfer } from './transfer.ts';
 
 const quick = process.argv.includes('--quick');
 /** `--transfer`: only the transfer benchmark. */
 const transferOnly = process.argv.includes('--transfer');
-/** `--rounds N`: transfer rounds (best of N; more rounds, steadier figures on a busy machine). */
+/** `--rounds N`: transfer rounds (the median of N; more rounds, steadier figures). */
 const roundsAt = process.argv.indexOf('--rounds');
 const rounds = roundsAt > 0 ? Number(process.argv[roundsAt + 1]) : quick ? 1 : 7;
 const MB = 1e6;
@@ -43,39 +43,46 @@ if (!transferOnly) {
   }
 }
 
+const pinned = pinCores();
 for (const size of [1024, 65536]) {
   const total = (quick ? 64 : 256) * 1024 * 1024;
-  type Best = { wall: number; cpuBound: number; receiver: number; sender: number };
-  const best = new Map<Receiver, Best>();
+  type Figures = { wall: number; cpuBound: number; receiver: number; sender: number };
+  const runs = new Map<TransferPath, Figures[]>(PATHS.map((path) => [path, []]));
   for (let round = 0; round < rounds; round++) {
-    for (const receiver of RECEIVERS) {
-      const r = await transfer(receiver, size, total);
+    for (const path of PATHS) {
+      const r = await transfer(path, size, total);
       // With a core each, the busier process sets the pace: its CPU rate is the capacity.
       const cpuBound = Math.min(r.receiverCpu, r.senderCpu);
-      const prev = best.get(receiver);
-      // Best of runs for each figure on its own: other work on a shared machine only ever
-      // slows a run down, so the best is the closest to what the code costs.
-      best.set(receiver, {
-        wall: Math.max(prev?.wall ?? 0, r.wall),
-        cpuBound: Math.max(prev?.cpuBound ?? 0, cpuBound),
-        receiver: Math.max(prev?.receiver ?? 0, r.receiverCpu),
-        sender: Math.max(prev?.sender ?? 0, r.senderCpu),
-      });
+      runs
+        .get(path)!
+        .push({ wall: r.wall, cpuBound, receiver: r.receiverCpu, sender: r.senderCpu });
     }
+  }
+  // The median of the runs for each figure on its own: steadier than the best, which
+  // favours whichever path happens to swing the most.
+  const typical = new Map<TransferPath, Figures>();
+  for (const [path, figures] of runs) {
+    const of = (key: keyof Figures) => median(figures.map((f) => f[key]));
+    typical.set(path, {
+      wall: of('wall'),
+      cpuBound: of('cpuBound'),
+      receiver: of('receiver'),
+      sender: of('sender'),
+    });
   }
   // The limit is the better of the two raw receivers in this run, by each measure; the
   // ratio to plain raw ('data' events, a fresh Buffer per read like any framed reader
   // that hands out frames to keep) is shown beside it.
-  const raws = [best.get('raw')!, best.get('raw onread')!];
+  const raws = [typical.get('raw')!, typical.get('raw onread')!];
   const dataRaw = raws[0]!.cpuBound;
   const raw = {
     cpuBound: Math.max(...raws.map((r) => r.cpuBound)),
     wall: Math.max(...raws.map((r) => r.wall)),
   };
   console.log(
-    `transfer ${size} B frames over loopback TCP (${total / 1024 / 1024} MiB, sender in its own process, best of ${rounds} runs):`,
+    `transfer ${size} B frames over loopback TCP (${total / 1024 / 1024} MiB, ${pinned ? 'a core each' : 'sender in its own process'}, median of ${rounds} runs):`,
   );
-  for (const [name, r] of best) {
+  for (const [name, r] of typical) {
     const limit = r.cpuBound === raw.cpuBound ? ' (the limit)' : '';
     const pct = (a: number, b: number) => `${fmt((100 * a) / b, 0)}%`;
     const ofData = name.startsWith('raw') ? '' : ` (${pct(r.cpuBound, dataRaw)} of raw)`;
@@ -85,4 +92,20 @@ for (const size of [1024, 65536]) {
       `  ${name.padEnd(16)} ${fmt(r.cpuBound / MB, 0).padStart(5)} MB per CPU-s ${sides.padEnd(31)} ${fmt(r.wall / MB, 0).padStart(4)} MB/s wall${ratio}`,
     );
   }
+  // The senders apart: raw writes of the payloads alone and of the same frames encoded in
+  // advance, against tryWriteMany (the median over the rows that use it) and allocFrame.
+  const rawSender = Math.max(...raws.map((r) => r.sender));
+  const sameBytes = typical.get('raw frames')!.sender;
+  const many = [...typical].filter(([name]) => !name.startsWith('raw') && name !== 'allocFrame');
+  const versus = (sender: number) =>
+    `${fmt(sender / MB, 0)} (${fmt((100 * sender) / rawSender, 0)}% and ${fmt((100 * sender) / sameBytes, 0)}%)`;
+  console.log(
+    `  senders, MB per CPU-s: raw payloads ${fmt(rawSender / MB, 0)}, raw frames ${fmt(sameBytes / MB, 0)}, tryWriteMany ${versus(median(many.map(([, r]) => r.sender)))}, allocFrame ${versus(typical.get('allocFrame')!.sender)}`,
+  );
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }

@@ -106,6 +106,26 @@ export class FrameWriter {
   }
 
   /**
+   * {@link FrameWriter.writeEncoded} for the hot loop of a sender, as `tryWriteMany` is to
+   * `writeMany`: encoded frames (from `codec.encode` or `codec.allocFrame`) in one corked
+   * batch, and no promise.
+   * @param frames - encoded frames, written in order
+   * @returns true if the stream is below its high-water mark, false if the caller should
+   *   wait for `drained()` before writing more
+   * @throws {FramingError} ERR_STREAM_CLOSED when the stream is closed
+   */
+  tryWriteEncoded(frames: readonly Uint8Array[]): boolean {
+    const closed = this.#closedError();
+    if (closed) throw closed;
+    const stream = this.#stream;
+    const corked = frames.length > 1;
+    if (corked) stream.cork();
+    for (const frame of frames) stream.write(frame);
+    if (corked) stream.uncork();
+    return belowHighWater(stream);
+  }
+
+  /**
    * Write several frames in one corked batch: Node hands them to the socket as a single
    * `writev`. Small frames are encoded side by side into buffers of up to 128 KiB (one copy
    * of each payload, as `write` makes; on a plain `net.Socket` these buffers are reused once

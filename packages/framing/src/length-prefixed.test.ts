@@ -70,6 +70,17 @@ describe('lengthPrefixed u32', () => {
     );
   });
 
+  it('allocates a frame whose payload is filled in place', () => {
+    const { frame, payload } = codec.allocFrame(3);
+    payload.set([7, 8, 9]);
+    expect(frame).toEqual(bytes(0, 0, 0, 3, 7, 8, 9));
+    expect(payload.buffer).toBe(frame.buffer);
+    expect(codec.createDecoder().push(frame)).toEqual([bytes(7, 8, 9)]);
+    expect(codeOf(() => lengthPrefixed({ maxFrameSize: 2 }).allocFrame(3))).toBe(
+      'ERR_FRAME_TOO_LARGE',
+    );
+  });
+
   it('reports a stream truncated inside a payload with both numbers', () => {
     const decoder = codec.createDecoder();
     decoder.push(bytes(0, 0, 0, 5, 1, 2));
@@ -99,6 +110,15 @@ describe('lengthPrefixed varint', () => {
     expect(codec.encodeHeader(127)).toEqual(bytes(0x7f));
     expect(codec.encodeHeader(300)).toEqual(bytes(0xac, 0x02));
     expect(codec.encode(Buffer.from('x'))).toEqual(bytes(1, 0x78));
+  });
+
+  it('allocates a frame after a header of the right size', () => {
+    for (const length of [0, 127, 128, 300]) {
+      const { frame, payload } = codec.allocFrame(length);
+      payload.fill(5);
+      expect(frame.length).toBe(codec.frameLength(length));
+      expect(frame).toEqual(codec.encode(Buffer.alloc(length, 5)));
+    }
   });
 
   it('decodes a header split across chunks', () => {

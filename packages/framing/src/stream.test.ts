@@ -157,6 +157,42 @@ describe('stream adapters over loopback TCP', () => {
     expect(full).toBeGreaterThan(0);
   }, 60_000);
 
+  it('tryWriteEncoded sends frames filled in place, and waits like tryWriteMany', async () => {
+    const { client, server } = await pair();
+    const codec = lengthPrefixed();
+    const writer = new FrameWriter(client, codec);
+    const count = 256; // 16 MiB: more than the kernel buffers, so the writer must wait
+    let full = 0;
+    const writing = (async () => {
+      for (let i = 0; i < count; i += 2) {
+        const frames = [i, i + 1].map((n) => {
+          const { frame, payload } = codec.allocFrame(64 * 1024);
+          payload.fill(n & 0xff);
+          return frame;
+        });
+        if (!writer.tryWriteEncoded(frames)) {
+          full++;
+          await writer.drained();
+        }
+      }
+      await writer.end();
+    })();
+    await sleep(50);
+    let seen = 0;
+    for await (const frame of readFrames(server, codec)) {
+      expect(frame.length).toBe(64 * 1024);
+      expect(frame[0]).toBe(seen & 0xff);
+      expect(frame[frame.length - 1]).toBe(seen & 0xff);
+      seen++;
+    }
+    await writing;
+    expect(seen).toBe(count);
+    expect(full).toBeGreaterThan(0);
+    expect(() => writer.tryWriteEncoded([codec.encode(Buffer.from('x'))])).toThrow(
+      expect.objectContaining({ code: 'ERR_STREAM_CLOSED' }),
+    );
+  });
+
   it('tryWriteMany throws and drained() rejects ERR_STREAM_CLOSED on a closed stream', async () => {
     const { client } = await pair();
     const writer = new FrameWriter(client, lengthPrefixed());
