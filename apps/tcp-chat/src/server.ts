@@ -32,6 +32,8 @@ export interface ServerOptions {
   maxRoomsPerClient?: number;
   /** Outbound bytes held per client before it is kicked as a slow consumer (default 1 MiB). */
   maxQueueBytes?: number;
+  /** Least milliseconds between two flushes of the outbound queues (default 1; 0 = every tick). */
+  flushInterval?: number;
   /** Milliseconds of silence before a ping, before an idle kick, and to say hello. */
   pingInterval?: number;
   idleTimeout?: number;
@@ -81,7 +83,7 @@ export function createServer(options: ServerOptions = {}): ChatServer {
     nicks: new Map(),
     sessions: new Set(),
     counters: newCounters(),
-    flusher: new Flusher(),
+    flusher: new Flusher(options.flushInterval ?? 1),
     events,
     trace: options.trace,
     bus: undefined as unknown as RoomBus, // set just below: the bus needs the context
