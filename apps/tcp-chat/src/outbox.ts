@@ -2,34 +2,24 @@
 import type { Socket } from 'node:net';
 
 /**
- * Collects every outbox that received frames and writes each one's pending frames with a
- * single `socket.write` at the next flush. A message fanned out to 100 members thus costs 100
- * writes per flush in total, not 100 writes per message: that batching is what lets one
- * process deliver millions of frames per second.
- *
- * A flush runs on the next `setImmediate`, but never sooner than `intervalMs` after the last
- * one. So a quiet server flushes at once, and a busy one at most every `intervalMs`: each
- * write then carries more frames, and a write's fixed cost (on loopback about as much as
- * copying a few KiB) is paid less often, by the server and by every reader.
+ * Collects every outbox that received frames during this tick and writes each one's pending
+ * frames with a single `socket.write` on the next `setImmediate`. A message fanned out to 100
+ * members thus costs 100 writes per tick in total, not 100 writes per message: that batching is
+ * what lets one process deliver millions of frames per second.
  */
 export class Flusher {
   readonly #dirty = new Set<Outbox>();
   readonly #paused = new Set<Socket>();
   #scheduled = false;
-  #lastFlush = Number.NEGATIVE_INFINITY;
   /** Frames queued since the last flush. */
   queued = 0;
 
   /**
-   * @param intervalMs least time between two flushes (0: every event-loop turn)
-   * @param budget frames one flush may queue before readers are paused until it runs: under
+   * @param budget frames one tick may queue before readers are paused until the flush: under
    *   overload the server then reads input only as fast as it can fan it out, and TCP pushes
    *   back on the senders, instead of buffering millions of frames and collapsing in GC.
    */
-  constructor(
-    readonly intervalMs = 1,
-    readonly budget = 20_000,
-  ) {}
+  constructor(readonly budget = 20_000) {}
 
   mark(box: Outbox): void {
     this.#dirty.add(box);
@@ -45,16 +35,14 @@ export class Flusher {
   }
 
   #schedule(): void {
-    if (this.#scheduled) return;
-    this.#scheduled = true;
-    const wait = this.#lastFlush + this.intervalMs - performance.now();
-    if (wait > 0) setTimeout(this.#flush, wait);
-    else setImmediate(this.#flush);
+    if (!this.#scheduled) {
+      this.#scheduled = true;
+      setImmediate(this.#flush);
+    }
   }
 
   readonly #flush = (): void => {
     this.#scheduled = false;
-    this.#lastFlush = performance.now();
     this.queued = 0;
     const boxes = [...this.#dirty];
     this.#dirty.clear();

@@ -20,7 +20,6 @@ options:
   --rate N --burst N    messages/s per client and burst (default 20 and 40; 0 = no limit)
   --history N           messages kept per room for replay (default 200)
   --max-queue BYTES     outbound bytes held per client before a slow-consumer kick (default 1 MiB)
-  --flush-interval MS   least time between two flushes of the outbound queues (default 1; 0 = every tick)
   --idle-timeout MS     disconnect after this much silence (default 90000; pings at a third)
   --stats-interval MS   counters line on stderr (default 10000; 0 = off)
   --tls-cert FILE --tls-key FILE   serve TLS with this certificate and key
@@ -45,7 +44,6 @@ const options = {
   burst: { type: 'string' },
   history: { type: 'string' },
   'max-queue': { type: 'string' },
-  'flush-interval': { type: 'string' },
   'idle-timeout': { type: 'string' },
   'stats-interval': { type: 'string' },
   'tls-cert': { type: 'string' },
@@ -76,7 +74,6 @@ export async function serverMain(argv: string[]): Promise<number> {
     burst: int('burst'),
     historySize: int('history'),
     maxQueueBytes: int('max-queue'),
-    flushInterval: int('flush-interval'),
     idleTimeout,
     pingInterval: Math.max(1000, Math.floor(idleTimeout / 3)),
     statsInterval: int('stats-interval', 10_000),

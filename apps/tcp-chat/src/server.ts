@@ -32,8 +32,6 @@ export interface ServerOptions {
   maxRoomsPerClient?: number;
   /** Outbound bytes held per client before it is kicked as a slow consumer (default 1 MiB). */
   maxQueueBytes?: number;
-  /** Least milliseconds between two flushes of the outbound queues (default 1; 0 = every tick). */
-  flushInterval?: number;
   /** Milliseconds of silence before a ping, before an idle kick, and to say hello. */
   pingInterval?: number;
   idleTimeout?: number;
@@ -83,7 +81,7 @@ export function createServer(options: ServerOptions = {}): ChatServer {
     nicks: new Map(),
     sessions: new Set(),
     counters: newCounters(),
-    flusher: new Flusher(options.flushInterval ?? 1),
+    flusher: new Flusher(),
     events,
     trace: options.trace,
     bus: undefined as unknown as RoomBus, // set just below: the bus needs the context
