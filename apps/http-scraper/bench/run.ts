@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { scriptNodeFlags } from '@netlab/cli';
 import { build } from 'esbuild';
 
 const argv = process.argv.slice(2);
@@ -120,11 +121,7 @@ async function startFixture(main: string): Promise<{ origin: string; stop: () =>
 
 // The node flags of the `crawl` script (heap and WebAssembly tiering: see the README's Memory
 // section), so the bench runs the crawler exactly as `pnpm crawl` does, minus tsx.
-const pkg = JSON.parse(fs.readFileSync(path.join(app, 'package.json'), 'utf8'));
-const NODE_FLAGS: string[] = (pkg.scripts.crawl as string)
-  .split(' --import')[0]!
-  .split(' ')
-  .filter((word) => word.startsWith('--'));
+const NODE_FLAGS = scriptNodeFlags(app, 'crawl');
 const main = await bundle('src/main.ts');
 const minimal = await bundle('bench/minimal.ts');
 const crawlee = await bundle('bench/crawlee.ts');

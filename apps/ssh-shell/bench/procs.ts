@@ -3,19 +3,14 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { openSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { scriptNodeFlags } from '@netlab/cli';
 
 export const APP = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const TSX = join(APP, 'node_modules', '.bin', 'tsx');
 export const MAIN = join(APP, 'src', 'main.ts');
 const devNull = openSync('/dev/null', 'w');
-/** The Node flags between `tsx` and the file in package.json's `server` script. */
-const serverScript: string = JSON.parse(readFileSync(join(APP, 'package.json'), 'utf8')).scripts
-  .server;
-const scriptWords = serverScript.split(/\s+/).slice(1); // after `tsx`
-const SERVER_NODE_FLAGS = scriptWords.slice(
-  0,
-  scriptWords.findIndex((word) => !word.startsWith('--')),
-);
+/** The Node flags of package.json's `server` script: the bench runs what users run. */
+const SERVER_NODE_FLAGS = scriptNodeFlags(APP, 'server');
 export const RUNS = Number(process.env.NETLAB_BENCH_RUNS ?? 3);
 
 /** Wall time of one process run, its stdout thrown away (into /dev/null, as a user would). */

@@ -1,19 +1,13 @@
 /** Child processes for the benches: our server via the real CLI, the load generator. */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { scriptNodeFlags } from '@netlab/cli';
 
 const appDir = fileURLToPath(new URL('..', import.meta.url));
-/** The Node flags between `tsx` and the file in package.json's `server` script. */
-const serverScript: string = JSON.parse(readFileSync(`${appDir}/package.json`, 'utf8')).scripts
-  .server;
-const scriptWords = serverScript.split(/\s+/).slice(1); // after `tsx`
-const serverFlags = scriptWords.slice(
-  0,
-  scriptWords.findIndex((word) => !word.startsWith('--')),
-);
+/** The Node flags of package.json's `server` script: the bench runs what users run. */
+const serverFlags = scriptNodeFlags(appDir, 'server');
 
 function node(args: string[]): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', ...args], {

@@ -10,3 +10,4 @@ export {
   type Progress,
   type ProgressOptions,
 } from './progress.ts';
+export { scriptNodeFlags } from './script-flags.ts';
