@@ -31,8 +31,8 @@ export interface LengthPrefixedCodec extends FrameCodec {
    * file, built by a serializer): the header for `length` bytes is written at the front and
    * `payload` is the view after it. Sent whole (`writer.writeEncoded(frame)`), it is one
    * contiguous write, where `writer.write(payload)` must add the header as a second buffer;
-   * on loopback TCP at 64 KiB that second buffer made the sender's CPU per byte about a
-   * fifth dearer (the kernel copies the payload at another alignment; see the README).
+   * on loopback TCP at 64 KiB that second buffer cost the sender about a third more CPU
+   * per byte (see the README's bench).
    * @param length - payload length in bytes
    * @returns the whole frame, and the payload view into it (memory not initialised)
    * @throws {FramingError} ERR_FRAME_TOO_LARGE when `length` exceeds `maxFrameSize`

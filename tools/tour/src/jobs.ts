@@ -1,5 +1,6 @@
 /** A session's background jobs: their logs (their own terminals), waiting on them, stopping them. */
-import { readFile, stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
+import { StringDecoder } from 'node:string_decoder';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** A background job: the command as written, the log it writes to, its process group. */
@@ -9,16 +10,32 @@ export interface Job {
   pid: number;
 }
 
-/** The first match of `pattern` in what the log gained after byte `from`; polled until `deadline`. */
+/**
+ * The first match of `pattern` in what the log gained after byte `from`; polled until
+ * `deadline`. Each poll reads only the bytes written since the last one.
+ */
 export async function waitForLine(
   log: string,
   from: number,
   pattern: RegExp,
   deadline: number,
 ): Promise<RegExpMatchArray | undefined> {
+  const decoder = new StringDecoder('utf8'); // a character may straddle two polls
+  let text = '';
+  let position = from;
   while (Date.now() < deadline) {
-    const text = (await readFile(log).catch(() => Buffer.alloc(0))).subarray(from);
-    const match = text.toString('utf8').match(pattern);
+    const handle = await open(log).catch(() => undefined); // none before the job writes
+    if (handle) {
+      try {
+        const gained = Math.max(0, (await handle.stat()).size - position);
+        const { bytesRead, buffer } = await handle.read(Buffer.alloc(gained), 0, gained, position);
+        position += bytesRead;
+        text += decoder.write(buffer.subarray(0, bytesRead));
+      } finally {
+        await handle.close();
+      }
+    }
+    const match = text.match(pattern);
     if (match) return match;
     await sleep(100);
   }
