@@ -30,6 +30,8 @@ describe('scriptNodeFlags', () => {
 
   it('gives no flags for a script without any, and fails for a missing script', () => {
     expect(scriptNodeFlags(dir, 'plain')).toEqual([]);
-    expect(() => scriptNodeFlags(dir, 'nope')).toThrow(/has no script "nope"/);
+    expect(() => scriptNodeFlags(dir, 'nope')).toThrow(
+      expect.objectContaining({ code: 'ERR_NO_SCRIPT' }),
+    );
   });
 });

@@ -10,7 +10,7 @@ import { join } from 'node:path';
  * @param packageDir The folder holding package.json.
  * @param script The script's name, e.g. `server`.
  * @returns The flags in order, e.g. `['--initial-old-space-size=64']`.
- * @throws {Error} When the package has no such script.
+ * @throws {Error} `ERR_NO_SCRIPT` when the package has no such script.
  * @example
  * // "server": "tsx --initial-old-space-size=64 src/main.ts server"
  * scriptNodeFlags(appDir, 'server'); // ['--initial-old-space-size=64']
@@ -21,7 +21,8 @@ export function scriptNodeFlags(packageDir: string, script: string): string[] {
   const pkg = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8'));
   const command: unknown = pkg.scripts?.[script];
   if (typeof command !== 'string') {
-    throw new Error(`${join(packageDir, 'package.json')} has no script "${script}"`);
+    const message = `${join(packageDir, 'package.json')} has no script "${script}"`;
+    throw Object.assign(new Error(message), { code: 'ERR_NO_SCRIPT' });
   }
   const words = command.trim().split(/\s+/).slice(1); // after `node` or `tsx`
   const flags: string[] = [];

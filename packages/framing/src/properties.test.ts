@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { FrameCodec, FrameDecoder } from './codec.ts';
 import { delimited } from './delimited.ts';
 import { FramingError } from './errors.ts';
-import { lengthPrefixed } from './length-prefixed.ts';
+import { type LengthPrefixedCodec, lengthPrefixed } from './length-prefixed.ts';
 
 /** Cut `bytes` at arbitrary points (possibly empty chunks, possibly one-byte chunks). */
 function split(bytes: Buffer, cuts: number[]): Buffer[] {
@@ -94,6 +94,14 @@ describe.each([...lengthCodecs, ...delimitedCodecs].map((c) => [c.name, c] as co
           let offset = 0;
           for (const p of frames) offset = codec.encodeInto(p, packed, offset);
           expect(packed).toEqual(wire);
+          if ('allocFrame' in codec) {
+            const inPlace = frames.map((p) => {
+              const { frame, payload } = (codec as LengthPrefixedCodec).allocFrame(p.length);
+              payload.set(p);
+              return frame;
+            });
+            expect(Buffer.concat(inPlace)).toEqual(wire);
+          }
           const result = decodeAll(codec.createDecoder(), split(wire, cutList), bound(codec));
           expect(result.code).toBeUndefined();
           expect(result.frames).toEqual(frames.map((p) => Buffer.from(p)));
