@@ -21,9 +21,10 @@ const batch = Math.max(1, Math.floor(65536 / size));
 const codec = lengthPrefixed();
 
 /**
- * Where the bytes sit matters as much as how they are written: the kernel copies a write
- * into the socket's pages faster or slower by up to a fifth depending on the buffer's
- * address within 64 bytes, and malloc puts each buffer where it can. With one 64 KiB
+ * Where the bytes sit matters as much as how they are written: the kernel copied the same
+ * write into the socket's pages up to a fifth faster or slower depending on where the buffer
+ * sat in memory (its offset within 64 bytes, as far as measured), and malloc puts each
+ * buffer where it can. With one 64 KiB
  * payload per run, a run of a mode could take a fifth less CPU than the next run of the same
  * code. So every mode cycles through 16 batches of buffers allocated one by one, as an
  * application's are, and a run sees many addresses.

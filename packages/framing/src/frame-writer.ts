@@ -118,12 +118,7 @@ export class FrameWriter {
   tryWriteEncoded(frames: readonly Uint8Array[]): boolean {
     const closed = this.#closedError();
     if (closed) throw closed;
-    const stream = this.#stream;
-    const corked = frames.length > 1;
-    if (corked) stream.cork();
-    for (const frame of frames) stream.write(frame);
-    if (corked) stream.uncork();
-    return belowHighWater(stream);
+    return this.#writeParts(frames);
   }
 
   /**
@@ -175,7 +170,11 @@ export class FrameWriter {
 
   /** Encode and write one corked batch; returns whether the stream can take more. */
   #writeBatch(payloads: Iterable<Uint8Array>): boolean {
-    const parts = this.#encodeBatch(payloads);
+    return this.#writeParts(this.#encodeBatch(payloads));
+  }
+
+  /** Write encoded parts as one corked batch; returns whether the stream can take more. */
+  #writeParts(parts: readonly (Uint8Array | PackedPart)[]): boolean {
     const stream = this.#stream;
     // One part (a packed run, or one frame's bytes) needs no cork: cork() would only queue it.
     const corked = parts.length > 1;
@@ -202,7 +201,7 @@ export class FrameWriter {
   }
 
   /**
-   * Small frames are packed side by side into buffers of up to 64 KiB (each payload copied
+   * Small frames are packed side by side into buffers of up to 128 KiB (each payload copied
    * once, as `encode` would); large payloads stay as their own parts, never copied. On a
    * plain `net.Socket` the packing buffers are recycled (see `pack-pool.ts`).
    */

@@ -67,37 +67,38 @@ export function lengthPrefixed(options: LengthPrefixedOptions = {}): LengthPrefi
   const maxFrameSize = checkMaxFrameSize(options.maxFrameSize, U32_MAX);
   const varint = header === 'varint';
 
-  function encodeHeader(length: number): Buffer {
+  /** Throws before anything is allocated or written: the length may be absurd. */
+  function checkLength(length: number): void {
     if (length > maxFrameSize) throw frameTooLarge(length, maxFrameSize, 'payload');
-    if (!varint) {
-      const out = Buffer.allocUnsafe(4);
-      out.writeUInt32BE(length, 0);
-      return out;
-    }
-    const out = Buffer.allocUnsafe(varintSize(length));
-    writeVarint(out, 0, length);
-    return out;
+  }
+
+  /** Writes the header announcing `length` at `offset`; returns where the payload starts. */
+  function writeHeader(target: Buffer, offset: number, length: number): number {
+    return varint ? writeVarint(target, offset, length) : target.writeUInt32BE(length, offset);
   }
 
   function frameLength(payloadLength: number): number {
     return (varint ? varintSize(payloadLength) : 4) + payloadLength;
   }
 
+  function encodeHeader(length: number): Buffer {
+    checkLength(length);
+    const out = Buffer.allocUnsafe(frameLength(length) - length);
+    writeHeader(out, 0, length);
+    return out;
+  }
+
   function encodeInto(payload: Uint8Array, target: Buffer, offset: number): number {
-    const length = payload.length;
-    if (length > maxFrameSize) throw frameTooLarge(length, maxFrameSize, 'payload');
-    let at = offset;
-    if (varint) at = writeVarint(target, at, length);
-    else at = target.writeUInt32BE(length, at);
+    checkLength(payload.length);
+    const at = writeHeader(target, offset, payload.length);
     target.set(payload, at);
-    return at + length;
+    return at + payload.length;
   }
 
   function allocFrame(length: number): { frame: Buffer; payload: Buffer } {
-    if (length > maxFrameSize) throw frameTooLarge(length, maxFrameSize, 'payload');
+    checkLength(length);
     const frame = Buffer.allocUnsafe(frameLength(length));
-    const at = varint ? writeVarint(frame, 0, length) : frame.writeUInt32BE(length, 0);
-    return { frame, payload: frame.subarray(at) };
+    return { frame, payload: frame.subarray(writeHeader(frame, 0, length)) };
   }
 
   return {
@@ -107,10 +108,7 @@ export function lengthPrefixed(options: LengthPrefixedOptions = {}): LengthPrefi
     encodeHeader,
     allocFrame,
     encode(payload) {
-      // Check before allocating: the size may be absurd.
-      if (payload.length > maxFrameSize) {
-        throw frameTooLarge(payload.length, maxFrameSize, 'payload');
-      }
+      checkLength(payload.length);
       const out = Buffer.allocUnsafe(frameLength(payload.length));
       encodeInto(payload, out, 0);
       return out;

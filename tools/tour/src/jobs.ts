@@ -1,5 +1,5 @@
 /** A session's background jobs: their logs (their own terminals), waiting on them, stopping them. */
-import { open, stat } from 'node:fs/promises';
+import { type FileHandle, open, stat } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -12,7 +12,7 @@ export interface Job {
 
 /**
  * The first match of `pattern` in what the log gained after byte `from`; polled until
- * `deadline`. Each poll reads only the bytes written since the last one.
+ * `deadline`. The log stays open between polls, and each poll reads only what it gained.
  */
 export async function waitForLine(
   log: string,
@@ -21,25 +21,26 @@ export async function waitForLine(
   deadline: number,
 ): Promise<RegExpMatchArray | undefined> {
   const decoder = new StringDecoder('utf8'); // a character may straddle two polls
+  let handle: FileHandle | undefined;
   let text = '';
   let position = from;
-  while (Date.now() < deadline) {
-    const handle = await open(log).catch(() => undefined); // none before the job writes
-    if (handle) {
-      try {
+  try {
+    while (Date.now() < deadline) {
+      handle ??= await open(log).catch(() => undefined); // none before the job writes
+      if (handle) {
         const gained = Math.max(0, (await handle.stat()).size - position);
         const { bytesRead, buffer } = await handle.read(Buffer.alloc(gained), 0, gained, position);
         position += bytesRead;
         text += decoder.write(buffer.subarray(0, bytesRead));
-      } finally {
-        await handle.close();
       }
+      const match = text.match(pattern);
+      if (match) return match;
+      await sleep(100);
     }
-    const match = text.match(pattern);
-    if (match) return match;
-    await sleep(100);
+    return undefined;
+  } finally {
+    await handle?.close();
   }
-  return undefined;
 }
 
 /** How many bytes the log holds now (0 before the job first writes). */
