@@ -11,7 +11,7 @@ export const MAIN = join(APP, 'src', 'main.ts');
 const devNull = openSync('/dev/null', 'w');
 /** The Node flags of package.json's `server` script: the bench runs what users run. */
 const SERVER_NODE_FLAGS = scriptNodeFlags(APP, 'server');
-export const RUNS = Number(process.env.NETLAB_BENCH_RUNS ?? 3);
+export const RUNS = Number(process.env.NETLAB_BENCH_RUNS ?? 5);
 
 /** Wall time of one process run, its stdout thrown away (into /dev/null, as a user would). */
 export function timeProcess(cmd: string, args: string[]): Promise<number> {
@@ -90,20 +90,31 @@ export function startOurServerProcess(
   });
 }
 
+/** The least of a sample: the best a contender can do. */
+export const fastest = (xs: number[]) => Math.min(...xs);
+/** The middle of a sample: what a contender typically does, not its one lucky run. */
+export const median = (xs: number[]) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
 /**
- * Fastest time of each task over RUNS rounds, the tasks taking turns within a round, so a
- * burst of load on this shared machine hits both sides instead of one.
+ * Each task's time over `rounds` rounds, summed up by `pick` (fastest by default), the tasks
+ * taking turns within a round, so a burst of load on this shared machine hits both sides.
  */
 export async function interleaved(
   tasks: Record<string, () => Promise<number>>,
   rounds = RUNS,
+  pick = fastest,
 ): Promise<Record<string, number>> {
-  const best: Record<string, number> = {};
+  const times = Object.fromEntries(
+    Object.keys(tasks).map((name): [string, number[]] => [name, []]),
+  );
   for (let i = 0; i < rounds; i++) {
-    for (const [name, task] of Object.entries(tasks))
-      best[name] = Math.min(best[name] ?? Infinity, await task());
+    for (const [name, task] of Object.entries(tasks)) times[name]!.push(await task());
   }
-  return best;
+  return Object.fromEntries(Object.entries(times).map(([name, xs]) => [name, pick(xs)]));
 }
 /**
  * Wraps a task so that the server's CPU (itself + reaped children) over it is recorded, the

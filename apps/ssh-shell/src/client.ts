@@ -141,6 +141,10 @@ export function connect(o: ConnectOptions): Promise<SshConnection> {
       },
       ...(o.trace ? { debug: protocolTrace(o.trace) } : {}),
     });
+    // Node's sockets batch small writes (Nagle) unless told not to. SSH sends many small
+    // messages in a row (CHANNEL_CLOSE then CHANNEL_OPEN; NEWKEYS then SERVICE_REQUEST), and
+    // the second would wait up to 40 ms for the server's delayed ACK of the first.
+    client.setNoDelay(true);
   });
 }
 
