@@ -11,6 +11,8 @@ export const MAIN = join(APP, 'src', 'main.ts');
 const devNull = openSync('/dev/null', 'w');
 /** The Node flags of package.json's `server` script: the bench runs what users run. */
 const SERVER_NODE_FLAGS = scriptNodeFlags(APP, 'server');
+/** The same for the `ssh` script, the client. */
+export const CLIENT_NODE_FLAGS = scriptNodeFlags(APP, 'ssh');
 export const RUNS = Number(process.env.NETLAB_BENCH_RUNS ?? 5);
 
 /** Wall time of one process run, its stdout thrown away (into /dev/null, as a user would). */

@@ -20,6 +20,7 @@ import { connect, type SshConnection } from '../src/client.ts';
 import { loadIdentities } from '../src/identity.ts';
 import { fanOut } from './fanout.ts';
 import {
+  CLIENT_NODE_FLAGS,
   interleaved,
   MAIN,
   median,
@@ -87,6 +88,7 @@ const sshArgs = (port: number, cipher: string | undefined, cmd: string) => [
   cmd,
 ];
 const ourArgs = (port: number, cmd: string) => [
+  ...CLIENT_NODE_FLAGS,
   MAIN,
   'exec',
   '--no-agent',
@@ -112,6 +114,12 @@ const ratio = (a: number, b: number) => (Number.isNaN(a / b) ? 'n/a' : `${(a / b
 const line = (text: string) => process.stdout.write(`${text}\n`);
 
 try {
+  // Our client runs inside this process: it should have the Node flags `pnpm ssh` gives it.
+  const missing = CLIENT_NODE_FLAGS.filter((f) => !process.execArgv.includes(f));
+  if (missing.length > 0)
+    line(
+      `note: run through \`pnpm run bench\`; without ${missing.join(' ')} our client's figures are not what \`pnpm ssh\` gets`,
+    );
   line(
     `ssh-shell bench: ${SIZE / MB} MB streams, median of ${RUNS} rounds (latency and exec -H: fastest); load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores; ${spawnSync('ssh', ['-V'], { encoding: 'utf8' }).stderr.trim()}`,
   );
