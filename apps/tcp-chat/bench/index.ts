@@ -8,7 +8,9 @@ const { values: a } = parseArgs({
   options: {
     rates: {
       type: 'string',
-      default: process.env.NETLAB_BENCH_RATES ?? '5000,10000,20000,30000,40000,50000,60000,70000',
+      default:
+        process.env.NETLAB_BENCH_RATES ??
+        '5000,10000,20000,30000,40000,50000,60000,70000,80000,90000',
     },
     clients: { type: 'string', default: '100' },
     seconds: { type: 'string', default: '3' },
