@@ -89,6 +89,8 @@ export type OverflowHandler = (queuedBytes: number) => void;
 export class Outbox {
   #frames: Buffer[] = [];
   #bytes = 0;
+  /** The socket's `writableLength` at this tick's first frame. */
+  #held = 0;
   #overflowed = false;
   /** Highest queued byte count seen, for the tests that prove the bound holds. */
   highWater = 0;
@@ -104,10 +106,20 @@ export class Outbox {
     return this.#overflowed;
   }
 
-  /** Queues a frame; returns false when it was dropped (overflowed or socket gone). */
+  /**
+   * Queues a frame; returns false when it was dropped (overflowed, or the socket was gone at
+   * this tick's first frame: the flush skips a socket destroyed since).
+   */
   push(frame: Buffer): boolean {
-    if (this.#overflowed || this.socket.destroyed) return false;
-    const queued = this.socket.writableLength + this.#bytes + frame.length;
+    if (this.#overflowed) return false;
+    if (this.#frames.length === 0) {
+      // Read the socket once per tick, not once per frame (a room of 100 at 70,000 lines/s
+      // pushes 7 million frames a second): until our next write, the bytes Node holds for
+      // it can only shrink, so the figure read here stays an upper bound.
+      if (this.socket.destroyed) return false;
+      this.#held = this.socket.writableLength;
+    }
+    const queued = this.#held + this.#bytes + frame.length;
     if (queued > this.maxBytes) {
       this.#overflowed = true;
       this.#frames = [];
