@@ -53,6 +53,17 @@ describe('Outbox and Flusher', () => {
     expect(peers.map((p) => p.received().toString())).toEqual(want);
   });
 
+  it('drops the frames of a connection destroyed during the tick, then refuses more', async () => {
+    const [peer] = await pairs(1);
+    const box = new Outbox(peer!.ours, new Flusher(), 1 << 20, () => {});
+    expect(box.push(bytes('a'))).toBe(true);
+    peer!.ours.destroy();
+    // Same tick: the socket was looked at with the tick's first frame only.
+    expect(box.push(bytes('b'))).toBe(true);
+    box.flush();
+    expect(box.push(bytes('c'))).toBe(false);
+  });
+
   it('joins a list once and reuses the join for the same frames, not for equal bytes', () => {
     const flusher = new Flusher();
     const [a, b] = [bytes('hello'), bytes('world')];

@@ -138,9 +138,10 @@ export class Outbox {
   /** Writes everything queued as one chunk. Called by the Flusher. */
   flush(): void {
     const [frames, bytes] = [this.#frames, this.#bytes];
-    if (frames.length === 0 || this.socket.destroyed) return;
+    if (frames.length === 0) return;
     this.#frames = [];
     this.#bytes = 0;
+    if (this.socket.destroyed) return; // gone since this tick's first frame: drop, keep nothing
     // One join + one write beats N writes: each write is a syscall once the socket drains.
     this.socket.write(frames.length === 1 ? frames[0]! : this.flusher.join(frames, bytes));
   }
