@@ -1,7 +1,7 @@
 /** Fan-out bench: 100 clients in one room at rising send rates, tcp-chat vs ngircd, same run. */
 import { startNgircd } from '@netlab/peers';
 import { runLoadgen, startChatServer } from './spawn.ts';
-import { rssOf } from './stats.ts';
+import { rssOf, settle } from './stats.ts';
 
 interface Point {
   deliveredPerSec: number;
@@ -9,6 +9,8 @@ interface Point {
   p99: number;
   rssMiB: number;
   lost: number;
+  /** Seconds waited before the point for both servers to go idle. */
+  waited: number;
 }
 
 /** No samples (every observer was dropped) prints as n/a; JSON turns NaN into null. */
@@ -17,17 +19,23 @@ const ms = (x: number | null) =>
 const fmt = (name: string, rate: number, p: Point) =>
   `fanout ${name.padEnd(8)} rate ${String(rate).padStart(6)}/s  delivered ${String(p.deliveredPerSec).padStart(9)}/s  ` +
   `p50 ${ms(p.p50)}  p99 ${ms(p.p99)}  rss ${p.rssMiB.toFixed(0)} MiB` +
-  (p.lost ? `  (${p.lost} clients dropped by the server)` : '');
+  (p.lost ? `  (${p.lost} clients dropped by the server)` : '') +
+  (p.waited >= 2 ? `  (after ${p.waited.toFixed(0)} s for both servers to go idle)` : '');
 
-/** A point that failed (the load generator could not connect) is reported, not fatal. */
+/**
+ * One point, started once both servers are idle. A point that failed (the load generator
+ * could not connect) is reported, not fatal.
+ */
 async function point(
   mode: string,
   port: number,
   pid: number,
+  idle: number[],
   rate: number,
   clients: number,
   seconds: number,
 ): Promise<Point> {
+  const waited = await settle(idle);
   const args = ['--mode', mode, '--port', String(port), '--clients', String(clients)];
   const r = await runLoadgen([...args, '--rate', String(rate), '--seconds', String(seconds)]).catch(
     (err: Error) => {
@@ -36,7 +44,6 @@ async function point(
     },
   );
   const rssMiB = rssOf(pid) / 2 ** 20;
-  await new Promise((done) => setTimeout(done, 1000)); // let the server finish with this run
   return {
     // Our echoes are estimated at send time; a server that kicked the clients delivered them
     // no such echoes, and the difference can go below zero: that is nothing delivered.
@@ -45,6 +52,7 @@ async function point(
     p99: r.p99 ?? Number.NaN,
     rssMiB,
     lost: r.lost!,
+    waited,
   };
 }
 
@@ -72,11 +80,12 @@ export async function fanoutBench(
   const irc = await startNgircd();
   const ours: Point[] = [];
   const theirs: Point[] = [];
+  const both = [chat.child.pid!, irc.pid];
   try {
     for (const rate of rates) {
-      ours.push(await point('chat', chat.port, chat.child.pid!, rate, clients, seconds));
+      ours.push(await point('chat', chat.port, chat.child.pid!, both, rate, clients, seconds));
       console.log(fmt('tcp-chat', rate, ours.at(-1)!));
-      theirs.push(await point('irc', irc.port, irc.pid, rate, clients, seconds));
+      theirs.push(await point('irc', irc.port, irc.pid, both, rate, clients, seconds));
       console.log(fmt('ngircd', rate, theirs.at(-1)!));
     }
   } finally {

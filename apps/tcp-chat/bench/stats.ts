@@ -44,3 +44,22 @@ export function cpuOf(pid: number): number {
 
 /** USER_HZ: 100 on every Linux Node runs on (the kernel ABI fixes it for /proc). */
 const CLOCK_TICKS = 100;
+
+/**
+ * Waits until none of `pids` used more than 5% of a core over half a second, or `maxMs`
+ * passed; returns the seconds waited. ngircd, once overloaded, goes on at a full core for up
+ * to a minute after its clients have gone (52 s after an 80,000 lines/s point), and a point
+ * measured meanwhile, on either server, has one core fewer.
+ */
+export async function settle(pids: number[], maxMs = 120_000): Promise<number> {
+  const t0 = performance.now();
+  let before = pids.map(cpuOf);
+  while (performance.now() - t0 < maxMs) {
+    await new Promise((r) => setTimeout(r, 500));
+    const now = pids.map(cpuOf);
+    const busy = now.some((c, i) => c - before[i]! > 0.025);
+    before = now;
+    if (!busy) break;
+  }
+  return (performance.now() - t0) / 1000;
+}
