@@ -15,8 +15,6 @@ export interface Timing {
   cpu: number;
 }
 
-export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
 /** Times one listing of the whole folder in a logged-in session (EXAMINE, SEARCH, FETCH, parse). */
 export async function timeMailClient(
   session: MailSession,

@@ -1,9 +1,10 @@
 /** pnpm bench: list 5,000 envelopes vs Python's imaplib, and send-to-arrival latency through IDLE. */
+import { median } from '@netlab/cli';
 import { connect } from '../src/client.ts';
 import { loadConfig, selectAccount } from '../src/config.ts';
 import { startStack } from '../src/stack.ts';
 import { type ArrivalTimes, timeArrivals } from './arrival.ts';
-import { median, type Timing, timeImapflow, timeImaplib, timeMailClient } from './list.ts';
+import { type Timing, timeImapflow, timeImaplib, timeMailClient } from './list.ts';
 import { seedFolder } from './seed.ts';
 
 const COUNT = Number(process.env.NETLAB_BENCH_ENVELOPES ?? 5000);

@@ -94,12 +94,6 @@ export function startOurServerProcess(
 
 /** The least of a sample: the best a contender can do. */
 export const fastest = (xs: number[]) => Math.min(...xs);
-/** The middle of a sample: what a contender typically does, not its one lucky run. */
-export const median = (xs: number[]) => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
 
 /**
  * Each task's time over `rounds` rounds, summed up by `pick` (fastest by default), the tasks

@@ -15,6 +15,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { median } from '@netlab/cli';
 import { ensure, startSshd } from '@netlab/peers';
 import { connect, type SshConnection } from '../src/client.ts';
 import { loadIdentities } from '../src/identity.ts';
@@ -23,7 +24,6 @@ import {
   CLIENT_NODE_FLAGS,
   interleaved,
   MAIN,
-  median,
   RUNS,
   startOurServerProcess,
   TSX,

@@ -3,6 +3,7 @@ export { parseCommandLine, parseInteger } from './args.ts';
 export { type ColorName, color, createColor, shouldColor } from './color.ts';
 export { type CodedError, isCodedError, UsageError } from './errors.ts';
 export { formatError, type RunMainOptions, runMain } from './main.ts';
+export { median } from './median.ts';
 export {
   bytes,
   createProgress,

@@ -1,6 +1,7 @@
 /** How long each peer takes to start and stop: the fixed cost a test file pays per server. */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { median } from '@netlab/cli';
 import { startDnsmasq, startDovecot, startNgircd, startRedis, startSshd } from '../src/index.ts';
 
 const ROUNDS = Number(process.env.PEERS_BENCH_ROUNDS ?? 3);
@@ -12,11 +13,6 @@ const peers: Record<string, () => Promise<{ stop(): Promise<void> }>> = {
   dovecot: () => startDovecot({ users: [{ user: 'bench@netlab.test', password: 'bench' }] }),
   ngircd: () => startNgircd(),
 };
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
 
 /** The same daemon binary run for `--version`: the floor of any start (exec + dynamic linking). */
 function execFloor(command: string, args: string[]): number {
