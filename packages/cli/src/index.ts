@@ -2,8 +2,9 @@
 export { parseCommandLine, parseInteger } from './args.ts';
 export { type ColorName, color, createColor, shouldColor } from './color.ts';
 export { type CodedError, isCodedError, UsageError } from './errors.ts';
-export { formatError, type RunMainOptions, runMain } from './main.ts';
+export { formatError, formatJsonError, type RunMainOptions, runMain } from './main.ts';
 export { median } from './median.ts';
+export { userCwd, userPath } from './paths.ts';
 export {
   bytes,
   createProgress,
@@ -12,3 +13,4 @@ export {
   type ProgressOptions,
 } from './progress.ts';
 export { scriptNodeFlags } from './script-flags.ts';
+export { describeError, type ErrorReport } from './system-errors.ts';

@@ -42,6 +42,30 @@ describe('runMain', { timeout: 60_000 }, () => {
     expect(stderr).toBe('demo: ERR_DEMO peer closed after 3 of 8 bytes\n');
   });
 
+  test('--json prints the error as one JSON object on stderr', () => {
+    const { status, stderr } = run('--fail', 'coded', '--json');
+    expect(status).toBe(1);
+    expect(JSON.parse(stderr)).toEqual({
+      error: { code: 'ERR_DEMO', message: 'peer closed after 3 of 8 bytes' },
+    });
+    const usage = run('--bogus', '--json');
+    expect(usage.status).toBe(2);
+    expect(JSON.parse(usage.stderr).error.code).toBe('ERR_USAGE');
+  });
+
+  test('--json after -- is data, not the flag', () => {
+    expect(run('--fail', 'coded', '--', '--json').stderr).toMatch(/^demo: ERR_DEMO/);
+  });
+
+  test('a port in use gets a stable code and a hint at --port', () => {
+    const { status, stderr } = run('--fail', 'listen');
+    expect(status).toBe(1);
+    expect(stderr).toMatch(/^demo: ERR_ADDRESS_IN_USE listen EADDRINUSE.*--port/);
+    const json = JSON.parse(run('--fail', 'listen', '--json').stderr);
+    expect(json.error.code).toBe('ERR_ADDRESS_IN_USE');
+    expect(json.error.hint).toMatch(/--port/);
+  });
+
   test('--trace adds the stack and the causes', () => {
     const { status, stderr } = run('--fail', 'coded', '--trace');
     expect(status).toBe(1);
