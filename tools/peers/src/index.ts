@@ -19,6 +19,6 @@ export {
 } from './install.ts';
 export { type NgircdOptions, type NgircdPeer, startNgircd } from './ngircd.ts';
 export { freePort, HOST } from './ports.ts';
-export { descendantsOf, isRunning } from './proc.ts';
+export { descendantsOf, isRunning, type ProcessUsage, processUsage } from './proc.ts';
 export { type RedisOptions, type RedisPeer, redisPing, startRedis } from './redis.ts';
 export { type SshdOptions, type SshdPeer, sshFingerprint, startSshd } from './sshd.ts';

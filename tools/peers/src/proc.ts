@@ -157,3 +157,38 @@ export async function reapOrphans(pids: number[], graceMs: number): Promise<void
     }
   }
 }
+
+/** What a process uses now, from /proc/<pid>/stat: resident memory and CPU time so far. */
+export interface ProcessUsage {
+  /** Resident set size in bytes (pages in RAM, shared ones included). */
+  rssBytes: number;
+  /** User plus system CPU time, in seconds. */
+  cpuSeconds: number;
+}
+
+// Linux reports /proc times in clock ticks of USER_HZ, which is 100 on every Linux build
+// Node supports, and RSS in pages of 4 KiB on x86_64 and arm64 (getpagesize).
+const TICKS_PER_SECOND = 100;
+const PAGE_BYTES = 4096;
+
+/**
+ * Resident memory and CPU time of one process, for hostile-input suites (a server's RSS
+ * stays bounded under attack) and benches (CPU per operation). Linux only.
+ *
+ * @param pid The process, usually a server child the test started.
+ * @returns Its usage, or undefined when it is gone or /proc is not there.
+ * @example
+ * const before = processUsage(server.pid!)!.rssBytes;
+ */
+export function processUsage(pid: number): ProcessUsage | undefined {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  // After "(comm) ": state is field 3 (index 0), utime 14, stime 15, rss 24 (man 5 proc).
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return { rssBytes: Number(fields[21]) * PAGE_BYTES, cpuSeconds: ticks / TICKS_PER_SECOND };
+}
