@@ -23,7 +23,8 @@ describe('IPv4Address', () => {
     expect(IPv4Address.fromBytes(a.toBytes()).equals(a)).toBe(true);
     expect(IPv4Address.fromBigInt(0xffffffffn).toString()).toBe('255.255.255.255');
     expect(a.reversePointer()).toBe('1.2.0.192.in-addr.arpa');
-    expect(a.toMapped().toString()).toBe('::ffff:192.0.2.1');
+    expect(IPv6Address.mapIPv4(a).toString()).toBe('::ffff:192.0.2.1');
+    expect(IPv6Address.mapIPv4(a).ipv4Mapped?.equals(a)).toBe(true);
   });
   it('does arithmetic within the address space', () => {
     const a = IPv4Address.parse('10.0.0.255');

@@ -4,7 +4,6 @@ import { invalid, MAX4, mismatch, outOfRange, toBig } from './address-common.ts'
 import { type Classification, classify4 } from './classify.ts';
 import { AddressError } from './errors.ts';
 import { formatIPv4, ipv4Problem, ipv4Value } from './ipv4-text.ts';
-import { IPv6Address } from './ipv6-address.ts';
 
 /** An IPv4 address, held as an unsigned 32-bit integer. Immutable. */
 export class IPv4Address {
@@ -65,10 +64,6 @@ export class IPv4Address {
   /** The PTR name: `1.2.0.192.in-addr.arpa` (RFC 1035 §3.5). */
   reversePointer(): string {
     return `${this.toString().split('.').reverse().join('.')}.in-addr.arpa`;
-  }
-  /** The IPv4-mapped IPv6 address `::ffff:a.b.c.d` (RFC 4291 §2.5.5.2). */
-  toMapped(): IPv6Address {
-    return IPv6Address.fromBigInt(0xffff00000000n | BigInt(this.value));
   }
 
   /** The address `n` further on (negative: back); @throws `ERR_ADDRESS_OUT_OF_RANGE`. */

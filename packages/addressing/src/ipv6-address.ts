@@ -59,6 +59,18 @@ export class IPv6Address {
     );
   }
 
+  /**
+   * The IPv4-mapped IPv6 address `::ffff:a.b.c.d` (RFC 4291 §2.5.5.2), what a dual-stack
+   * socket reports for an IPv4 peer. It lives here, not on IPv4Address, so that IPv4 never
+   * loads IPv6: the IPv6 class knows the IPv4 one (mapped, 6to4, Teredo), never the reverse.
+   * @param address the IPv4 address to embed
+   * @returns `::ffff:` followed by its 32 bits, without zone
+   * @example IPv6Address.mapIPv4(IPv4Address.parse('192.0.2.1')).toString() // '::ffff:192.0.2.1'
+   */
+  static mapIPv4(address: IPv4Address): IPv6Address {
+    return new IPv6Address(0, 0, 0xffff, address.value);
+  }
+
   /** Builds an address from 16 bytes in network order; @throws `ERR_INVALID_ADDRESS`. */
   static fromBytes(bytes: Uint8Array, zone?: string): IPv6Address {
     if (bytes.length !== 16) {
