@@ -1,6 +1,7 @@
 /** Server-side authentication decisions (authorized_keys, scrypt passwords) and the login environment. */
 import type { AuthContext } from 'ssh2';
-import { findAuthorizedKey, loadAuthorizedKeys } from './authorized-keys.ts';
+import { findAuthorizedKey, readAuthorizedKeys, readKeysFile } from './authorized-keys.ts';
+import { type KeyRestrictions, UNRESTRICTED } from './key-options.ts';
 import { type loadPasswordFile, verifyPassword } from './passwords.ts';
 
 export interface AuthOptions {
@@ -16,22 +17,34 @@ export type AuthResult =
   | 'none'
   | string
   | { ok: 'query' }
-  | { ok: true; noPty: boolean; command: string | undefined; detail?: string };
+  | { ok: true; restrictions: KeyRestrictions; detail?: string };
 
 export async function authenticate(ctx: AuthContext, o: AuthOptions): Promise<AuthResult> {
   if (ctx.method === 'none') return 'none';
   if (ctx.username !== o.user) return `unknown user ${ctx.username}`;
   if (ctx.method === 'publickey') {
-    const entry = findAuthorizedKey(loadAuthorizedKeys(o.authorizedKeysFile), ctx.key.data);
-    if (!entry) return `key not authorized (${ctx.key.algo})`;
+    const { keys, refused } = readAuthorizedKeys(readKeysFile(o.authorizedKeysFile));
+    const entry = findAuthorizedKey(keys, ctx.key.data);
+    if (!entry) {
+      // As sshd: a line whose options cannot be honoured does not authorize its key.
+      const bad = refused.find((r) => r.blob.equals(ctx.key.data));
+      if (bad) return `key refused: authorized_keys line ${bad.line}: ${bad.reason}`;
+      return `key not authorized (${ctx.key.algo})`;
+    }
     if (!ctx.signature || !ctx.blob) return { ok: 'query' };
     if (entry.key.verify(ctx.blob, ctx.signature, ctx.hashAlgo) !== true) return 'bad signature';
-    return { ok: true, noPty: entry.noPty, command: entry.command, detail: entry.fingerprint };
+    const { command, noPty, noPortForwarding, noAgentForwarding, noX11Forwarding } = entry;
+    const restrictions = { noPty, noPortForwarding, noAgentForwarding, noX11Forwarding };
+    return {
+      ok: true,
+      restrictions: command === undefined ? restrictions : { ...restrictions, command },
+      detail: entry.fingerprint,
+    };
   }
   if (ctx.method === 'password') {
     if (!o.passwords) return 'password authentication disabled';
     if (!(await verifyPassword(o.passwords, ctx.username, ctx.password))) return 'wrong password';
-    return { ok: true, noPty: false, command: undefined };
+    return { ok: true, restrictions: UNRESTRICTED };
   }
   return `method ${ctx.method} not supported`;
 }

@@ -3,99 +3,100 @@ import { readFileSync } from 'node:fs';
 import type { ParsedKey } from 'ssh2';
 import ssh2 from 'ssh2';
 import { SshShellError } from './errors.ts';
+import { type KeyRestrictions, parseKeyOptions, splitOptions } from './key-options.ts';
 import { fingerprint } from './keys.ts';
 
 const { utils } = ssh2;
 
-export interface AuthorizedKey {
+export interface AuthorizedKey extends KeyRestrictions {
   key: ParsedKey;
   blob: Buffer;
   fingerprint: string;
   comment: string;
-  /** `no-pty`: refuse PTY requests for sessions authenticated with this key. */
-  noPty: boolean;
-  /** `command="..."`: run this instead of whatever the client asks for. */
-  command?: string;
   line: number;
 }
 
-/** Options we understand; a line with any other option is skipped rather than half-obeyed. */
-const KNOWN_OPTIONS = new Set(['no-pty', 'command', 'restrict', 'no-port-forwarding']);
-
-/** Split the leading options field, honouring double quotes (`command="echo a, b"`). */
-function splitOptions(text: string): { options: string[]; rest: string } {
-  const options: string[] = [];
-  let current = '';
-  let quoted = false;
-  let i = 0;
-  for (; i < text.length; i++) {
-    const ch = text[i]!;
-    if (ch === '\\' && quoted && text[i + 1] === '"') {
-      current += '"';
-      i++;
-    } else if (ch === '"') quoted = !quoted;
-    else if (ch === ',' && !quoted) {
-      options.push(current);
-      current = '';
-    } else if ((ch === ' ' || ch === '\t') && !quoted) break;
-    else current += ch;
-  }
-  options.push(current);
-  return { options, rest: text.slice(i).trim() };
+/** A line whose key parsed but whose options this server cannot honour: the key is refused. */
+export interface RefusedKey {
+  blob: Buffer;
+  line: number;
+  reason: string;
 }
 
 const KEY_TYPE = /^(ssh-|ecdsa-sha2-|sk-)/;
 
-/** Parse authorized_keys text; bad lines are reported through `warn` and skipped. */
-export function parseAuthorizedKeys(
-  text: string,
-  warn: (message: string) => void = () => {},
-): AuthorizedKey[] {
+/** Every line of authorized_keys text: usable keys, refused keys (with why), warnings. */
+export function readAuthorizedKeys(text: string): {
+  keys: AuthorizedKey[];
+  refused: RefusedKey[];
+  warnings: string[];
+} {
   const keys: AuthorizedKey[] = [];
+  const refused: RefusedKey[] = [];
+  const warnings: string[] = [];
   text.split(/\r?\n/).forEach((raw, index) => {
     const line = raw.trim();
+    const where = `authorized_keys line ${index + 1}`;
     if (line === '' || line.startsWith('#')) return;
     let options: string[] = [];
     let rest = line;
-    if (!KEY_TYPE.test(line)) ({ options, rest } = splitOptions(line));
-    const unknown = options.filter((o) => !KNOWN_OPTIONS.has(o.split('=')[0]!.toLowerCase()));
-    if (unknown.length > 0) {
-      warn(`authorized_keys line ${index + 1}: unsupported option ${unknown[0]}, line skipped`);
-      return;
+    if (!KEY_TYPE.test(line)) {
+      const split = splitOptions(line);
+      if (typeof split === 'string') {
+        warnings.push(`${where}: ${split}, line skipped`);
+        return;
+      }
+      ({ options, rest } = split);
     }
     const [type, b64, ...comment] = rest.split(/\s+/);
-    const parsed = utils.parseKey(`${type} ${b64}`);
-    if (parsed instanceof Error || !type || !b64) {
-      warn(`authorized_keys line ${index + 1}: not a public key, line skipped`);
+    const parsed = type && b64 ? utils.parseKey(`${type} ${b64}`) : undefined;
+    if (parsed === undefined || parsed instanceof Error) {
+      warnings.push(`${where}: not a public key, line skipped`);
       return;
     }
     const blob = parsed.getPublicSSH();
-    const lower = options.map((o) => o.toLowerCase());
-    const command = options.find((o) => o.toLowerCase().startsWith('command='));
+    const restrictions = parseKeyOptions(options);
+    if (typeof restrictions === 'string') {
+      refused.push({ blob, line: index + 1, reason: restrictions });
+      warnings.push(`${where}: ${restrictions}, key refused`);
+      return;
+    }
     keys.push({
+      ...restrictions,
       key: parsed,
       blob,
       fingerprint: fingerprint(blob),
       comment: comment.join(' '),
-      noPty: lower.includes('no-pty') || lower.includes('restrict'),
-      ...(command ? { command: command.slice('command='.length) } : {}),
       line: index + 1,
     });
   });
+  return { keys, refused, warnings };
+}
+
+/** The usable keys of authorized_keys text; bad and refused lines are reported through `warn`. */
+export function parseAuthorizedKeys(
+  text: string,
+  warn: (message: string) => void = () => {},
+): AuthorizedKey[] {
+  const { keys, warnings } = readAuthorizedKeys(text);
+  for (const w of warnings) warn(w);
   return keys;
 }
 
 /** Read and parse an authorized_keys file; a missing or unreadable file is ERR_AUTHORIZED_KEYS. */
 export function loadAuthorizedKeys(path: string, warn?: (message: string) => void) {
-  let text: string;
+  return parseAuthorizedKeys(readKeysFile(path), warn);
+}
+
+/** The file's text; a missing or unreadable file is ERR_AUTHORIZED_KEYS. */
+export function readKeysFile(path: string): string {
   try {
-    text = readFileSync(path, 'utf8');
+    return readFileSync(path, 'utf8');
   } catch (err) {
     throw new SshShellError('ERR_AUTHORIZED_KEYS', `cannot read authorized keys ${path}`, {
       cause: err,
     });
   }
-  return parseAuthorizedKeys(text, warn);
 }
 
 /** The entry whose key blob equals the offered one (constant-time compare is not needed: public). */

@@ -51,6 +51,8 @@ export async function runPipes(
     detached: true,
     stdio: ['pipe', out.childEnd, 'pipe'],
   });
+  // Attached at once: a failed spawn (a missing --home, say) emits 'error' on a later tick.
+  child.on('error', () => {});
   out.releaseChildEnd();
   if (child.pid === undefined) {
     out.destroy();
@@ -68,7 +70,6 @@ export async function runPipes(
   channel.pipe(child.stdin);
   channel.on('data', ctx.activity);
   child.stdin.on('error', () => {}); // EPIPE when the command exits before reading its input
-  child.on('error', () => {});
   const flushed = (w: Writable) => finished(w).catch(() => {}); // destroyed: the client left
   const [[code, signal]] = await Promise.all([
     new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>

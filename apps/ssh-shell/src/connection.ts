@@ -2,6 +2,7 @@
 import { debuglog } from 'node:util';
 import type { AuthContext, AuthenticationType, Connection, ServerChannel } from 'ssh2';
 import { type AuthOptions, authenticate, baseEnv } from './auth.ts';
+import { type KeyRestrictions, UNRESTRICTED } from './key-options.ts';
 import { endSession, groupAlive, sessionMembers } from './processes.ts';
 import type { LogEntry, ServerOptionsLimits } from './protocol.ts';
 import { handleSession } from './session.ts';
@@ -48,7 +49,7 @@ export function handleConnection(
 ) {
   let failures = 0;
   let user = '';
-  let keyOptions = { noPty: false, command: undefined as string | undefined };
+  let restrictions: KeyRestrictions = UNRESTRICTED;
   const methods: AuthenticationType[] = o.passwords ? ['publickey', 'password'] : ['publickey'];
   let idle: NodeJS.Timeout | undefined;
   const activity = () => idle?.refresh();
@@ -76,7 +77,7 @@ export function handleConnection(
         if (typeof result === 'string') return fail(ctx, result);
         if (result.ok === 'query') return ctx.accept(); // PK_OK: "this key would do, now sign"
         user = ctx.username;
-        keyOptions = result;
+        restrictions = result.restrictions;
         o.log({
           event: 'auth',
           from,
@@ -106,13 +107,30 @@ export function handleConnection(
         sftpRoot: o.sftpRoot,
         envAllow: o.envAllow,
         env: baseEnv(o.home, o.shell, user, from),
-        noPty: keyOptions.noPty,
-        ...(keyOptions.command ? { forcedCommand: keyOptions.command } : {}),
+        restrictions,
         track: (leader, channel, pty) => trackLeader(leaders, leader, channel, pty),
         activity,
         log: o.log,
       });
     });
+  });
+  // Port forwarding either way (RFC 4254 §7) and Unix-socket forwarding are not offered; ssh2
+  // refuses them without a listener, these say so in the log too (and why: the key or us).
+  const refuseForwarding = (what: string) => {
+    const why = restrictions.noPortForwarding ? 'key forbids it' : 'not supported';
+    o.log({ event: 'refused', from, user, detail: `${what}: ${why}` });
+  };
+  conn.on('tcpip', (_accept, reject, info) => {
+    refuseForwarding(`direct-tcpip to ${info.destIP}:${info.destPort}`);
+    reject();
+  });
+  conn.on('openssh.streamlocal', (_accept, reject) => {
+    refuseForwarding('direct-streamlocal');
+    reject();
+  });
+  conn.on('request', (_accept, reject, name) => {
+    refuseForwarding(name);
+    reject?.();
   });
   conn.on('error', (err: Error) => debug('%s: %s', from, err.message));
   conn.on('close', () => {

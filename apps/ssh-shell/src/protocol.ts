@@ -27,7 +27,8 @@ export interface ServerOptionsLimits {
 /** One log record per session (plus auth and connection events), printed by the server CLI. */
 export interface LogEntry {
   time: string;
-  event: 'listen' | 'connect' | 'auth' | 'session' | 'disconnect';
+  /** refused: a request a key's options or this server do not allow (detail says which). */
+  event: 'listen' | 'connect' | 'auth' | 'session' | 'disconnect' | 'refused';
   from?: string;
   user?: string;
   /** auth: method and outcome; session: exec/shell/sftp. */

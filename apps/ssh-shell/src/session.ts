@@ -2,6 +2,7 @@
 import type { IPty } from 'node-pty';
 import type { PseudoTtyInfo, ServerChannel, Session } from 'ssh2';
 import { runPipes, runPty } from './commands.ts';
+import type { KeyRestrictions } from './key-options.ts';
 import { forwardSignal } from './processes.ts';
 import type { LogEntry } from './protocol.ts';
 import { serveSftp } from './sftp-server.ts';
@@ -14,8 +15,8 @@ export interface SessionContext {
   sftpRoot: string;
   env: NodeJS.ProcessEnv;
   envAllow: string[];
-  noPty: boolean;
-  forcedCommand?: string;
+  /** From the authorized_keys line that let the client in (none for a password login). */
+  restrictions: KeyRestrictions;
   /** Register a session leader started for `channel`; call the result when it has exited. */
   track(leader: number, channel: ServerChannel, pty: boolean): () => void;
   activity(): void;
@@ -32,11 +33,32 @@ export function handleSession(session: Session, ctx: SessionContext): void {
   let leader: number | undefined;
   const env: Record<string, string> = {};
 
+  const forced = ctx.restrictions.command;
+  const refuse = (reject: (() => void) | undefined, what: string, why: string) => {
+    ctx.log({ event: 'refused', user: ctx.user, from: ctx.from, detail: `${what}: ${why}` });
+    reject?.();
+  };
   session.on('pty', (accept, reject, info) => {
-    if (ctx.noPty || pty) return reject?.();
+    if (ctx.restrictions.noPty) return refuse(reject, 'pty-req', 'key has no-pty or restrict');
+    if (pty) return reject?.();
     pty = info;
     accept?.();
   });
+  // Without a listener ssh2 refuses these silently; we answer the same, saying why in the log.
+  session.on('x11', (_accept, reject) =>
+    refuse(
+      reject,
+      'x11-req',
+      ctx.restrictions.noX11Forwarding ? 'key forbids it' : 'not supported',
+    ),
+  );
+  session.on('auth-agent', (_accept, reject) =>
+    refuse(
+      reject,
+      'auth-agent-req',
+      ctx.restrictions.noAgentForwarding ? 'key forbids it' : 'not supported',
+    ),
+  );
   session.on('window-change', (accept, _reject, info) => {
     if (pty) pty = { ...pty, cols: info.cols, rows: info.rows };
     if (term && info.cols > 0 && info.rows > 0) term.resize(info.cols, info.rows);
@@ -51,12 +73,19 @@ export function handleSession(session: Session, ctx: SessionContext): void {
     if (leader !== undefined && forwardSignal(leader, info.name)) accept?.();
     else reject?.();
   });
-  const start = (command: string | undefined, channel: ServerChannel) => {
-    const run = ctx.forcedCommand ?? command;
-    const kind = command === undefined ? 'shell' : 'exec';
+  /**
+   * exec (command), shell (undefined) or, under a forced command, a subsystem (its name). A
+   * forced command replaces every one of them, as in sshd, and SSH_ORIGINAL_COMMAND says what
+   * the client asked for; the client cannot set that variable itself.
+   */
+  const start = (command: string | undefined, channel: ServerChannel, subsystem?: string) => {
+    const run = forced ?? command;
+    const kind = command === undefined && subsystem === undefined ? 'shell' : 'exec';
     const began = Date.now();
     const childEnv: NodeJS.ProcessEnv = { ...ctx.env, ...env };
-    if (ctx.forcedCommand && command !== undefined) childEnv.SSH_ORIGINAL_COMMAND = command;
+    delete childEnv.SSH_ORIGINAL_COMMAND;
+    const asked = subsystem ?? command;
+    if (forced !== undefined && asked !== undefined) childEnv.SSH_ORIGINAL_COMMAND = asked;
     const finish = (exitCode: number | null, signal: string | null) =>
       ctx.log({
         event: 'session',
@@ -65,6 +94,7 @@ export function handleSession(session: Session, ctx: SessionContext): void {
         from: ctx.from,
         pty: pty !== undefined,
         ...(run !== undefined ? { command: run } : {}),
+        ...(forced !== undefined ? { detail: `forced command; asked: ${asked ?? 'shell'}` } : {}),
         exitCode,
         signal,
         durationMs: Date.now() - began,
@@ -87,6 +117,12 @@ export function handleSession(session: Session, ctx: SessionContext): void {
   };
   session.on('exec', (accept, _reject, info) => start(info.command, accept()));
   session.on('shell', (accept) => start(undefined, accept()));
+  session.on('subsystem', (accept, reject, info) => {
+    if (forced === undefined) return refuse(reject, `subsystem ${info.name}`, 'not supported');
+    start(undefined, accept(), info.name);
+  });
+  // Under a forced command there is no SFTP: ssh2 then hands `sftp` to 'subsystem' above.
+  if (forced !== undefined) return;
   session.on('sftp', (accept) => {
     const began = Date.now();
     const sftp = accept();
@@ -103,5 +139,4 @@ export function handleSession(session: Session, ctx: SessionContext): void {
       }),
     );
   });
-  session.on('subsystem', (_accept, reject) => reject?.());
 }
