@@ -9,6 +9,7 @@ export {
 export { PeerError, type PeerErrorCode } from './errors.ts';
 export {
   ensure,
+  ensureGcc,
   ensureInstalled,
   ensurePromtool,
   ensurePython,

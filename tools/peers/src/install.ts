@@ -151,13 +151,16 @@ export const REQUIREMENTS = {
     paths: ['/usr/bin/python3', '/usr/lib/python3/dist-packages/msgpack/__init__.py'],
   },
   promtool: { packages: ['prometheus'], paths: ['/usr/bin/promtool'] },
+  // A C compiler for load generators that must outrun the server they measure (a Node
+  // generator on the same two cores can be the limit itself).
+  gcc: { packages: ['gcc', 'libc6-dev'], paths: ['/usr/bin/gcc'] },
   scrapy: {
     packages: ['python3', 'python3-scrapy'],
     paths: ['/usr/bin/python3', '/usr/lib/python3/dist-packages/scrapy/__init__.py'],
   },
 } as const satisfies Record<string, { packages: readonly string[]; paths: readonly string[] }>;
 
-/** A name of REQUIREMENTS: 'redis', 'sshd', 'dovecot', 'dnsmasq', 'ngircd', 'python', 'promtool', 'scrapy'. */
+/** A name of REQUIREMENTS: 'redis', 'sshd', 'dovecot', 'dnsmasq', 'ngircd', 'python', 'promtool', 'gcc', 'scrapy'. */
 export type Requirement = keyof typeof REQUIREMENTS;
 
 /**
@@ -188,4 +191,10 @@ export async function ensurePromtool(): Promise<string> {
 export async function ensureScrapy(): Promise<string> {
   const [python] = await ensure('scrapy');
   return python!;
+}
+
+/** Debian's gcc with the C library headers, for a bench's C load generator. @returns its path. */
+export async function ensureGcc(): Promise<string> {
+  const [gcc] = await ensure('gcc');
+  return gcc!;
 }
