@@ -2,6 +2,7 @@
 import { resolve } from 'node:path';
 import { type Endpoint, parseEndpoint } from '@netlab/addressing';
 import { MailError } from './errors.ts';
+import { controlIndex } from './header-safety.ts';
 
 /** Implicit TLS from the first byte, or a plain connection upgraded with STARTTLS. */
 export type TlsMode = 'implicit' | 'starttls';
@@ -49,6 +50,9 @@ const ACCOUNT_KEYS = new Set([
   'trash_folder',
 ]);
 
+// Settings that end up in a header (From) or an IMAP/SMTP command (the user name).
+const HEADER_KEYS = new Set(['email', 'name', 'user']);
+
 export type Fail = (key: string, what: string) => MailError;
 
 export function parseAccount(
@@ -65,6 +69,9 @@ export function parseAccount(
     if (value === undefined && !required) return undefined;
     if (typeof value !== 'string' || value === '')
       throw fail(at(key), 'must be a non-empty string');
+    // email and name go into the From header: a CR LF there would start a header of its own.
+    if (HEADER_KEYS.has(key) && controlIndex(value) >= 0)
+      throw fail(at(key), 'must not hold control characters');
     return value;
   };
   const email = str('email', true)!;

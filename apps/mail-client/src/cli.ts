@@ -1,9 +1,10 @@
 /** The mail command line as a function: parse, load the account, connect, run, close. */
-import { parseCommandLine, UsageError } from '@netlab/cli';
+import { parseCommandLine, UsageError, userPath } from '@netlab/cli';
 import { connect } from './client.ts';
 import { COMMON_OPTIONS, type Command, commandHelp, createOutput, optString } from './command.ts';
 import { COMMANDS, LOCAL_COMMANDS } from './commands/index.ts';
 import { defaultConfigPath, loadConfig, selectAccount } from './config.ts';
+import { secondsToMs } from './deadline.ts';
 
 function usage(env: NodeJS.ProcessEnv): string {
   const width = Math.max(...[...COMMANDS, ...LOCAL_COMMANDS].map((c) => c.name.length));
@@ -25,6 +26,17 @@ function usage(env: NodeJS.ProcessEnv): string {
   ].join('\n');
 }
 
+/**
+ * `pnpm mail -- list ...` and `pnpm dev-server -- --for 9` pass pnpm's `--` along, before or
+ * right after the command name: drop it, so that flags such as `--json` count as flags (runMain
+ * reads `--json` only before a `--`).
+ */
+export function commandLine(argv: string[]): string[] {
+  const drop = (args: string[]) => (args[0] === '--' ? args.slice(1) : args);
+  const [name, ...more] = drop(argv);
+  return name === undefined ? [] : [name, ...drop(more)];
+}
+
 export interface CliIo {
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
@@ -38,10 +50,7 @@ const PROCESS_IO: CliIo = { stdout: process.stdout, stderr: process.stderr, env:
  * `runMain` to print (UsageError: exit 2, coded errors: exit 1).
  */
 export async function runCli(argv: string[], io: CliIo = PROCESS_IO): Promise<number> {
-  // `pnpm mail -- list ...` and `pnpm dev-server -- --for 9` pass pnpm's `--` along: drop it.
-  const drop = (args: string[]) => (args[0] === '--' ? args.slice(1) : args);
-  const [name, ...more] = drop(argv);
-  const rest = drop(more);
+  const [name, ...rest] = commandLine(argv);
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.stdout.write(`${usage(io.env)}\n`);
     return name === undefined ? 2 : 0;
@@ -59,13 +68,20 @@ export async function runCli(argv: string[], io: CliIo = PROCESS_IO): Promise<nu
     io.stdout.write(`${commandHelp(command)}\n`);
     return 0;
   }
-  const config = loadConfig(optString(values, 'config') ?? defaultConfigPath(io.env));
+  const timeout = optString(values, 'timeout');
+  const timeoutMs = timeout === undefined ? undefined : secondsToMs(timeout);
+  if (timeout !== undefined && timeoutMs === undefined)
+    throw new UsageError(`--timeout takes seconds from 0.1 to 3600, not '${timeout}'`);
+  // Paths typed by the user start where they ran the command (INIT_CWD under pnpm).
+  const configFile = optString(values, 'config');
+  const config = loadConfig(configFile ? userPath(configFile, io.env) : defaultConfigPath(io.env));
   const account = selectAccount(config, optString(values, 'account'));
   const out = createOutput(Boolean(values.json), io.stdout, io.stderr);
   const ca = optString(values, 'ca');
   const session = await connect({
     account,
-    ...(ca ? { ca } : {}),
+    ...(ca ? { ca: userPath(ca, io.env) } : {}),
+    timeoutMs: timeoutMs ?? config.timeoutMs,
     ...(values.trace ? { trace: (line: string) => io.stderr.write(`${line}\n`) } : {}),
     env: io.env,
     autoIdle: false,

@@ -3,15 +3,17 @@ import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
 import { type Endpoint, formatEndpoint } from '@netlab/addressing';
 import { ImapFlow } from 'imapflow';
-import nodemailer from 'nodemailer';
 import type Mail from 'nodemailer/lib/mailer';
-import type { SMTPTransportOptions } from 'nodemailer/lib/smtp-transport';
 import type { Account } from './config.ts';
+import { DEFAULT_TIMEOUT_S, withDeadline } from './deadline.ts';
 import { MailError, toMailError } from './errors.ts';
 import { ImapWire } from './imap-connection.ts';
 import { login } from './imap-login.ts';
 import { type Credentials, resolveCredentials } from './secrets.ts';
-import { createMasker, imapTraceLogger, smtpTraceLogger, type TraceSink } from './trace.ts';
+import { createSmtp, submit } from './smtp.ts';
+import { createMasker, imapTraceLogger, type TraceSink } from './trace.ts';
+
+export { createSmtp } from './smtp.ts';
 
 export interface ConnectOptions {
   account: Account;
@@ -27,13 +29,26 @@ export interface ConnectOptions {
    * of two. `imap` is then never connected and must not be used.
    */
   leanOnly?: boolean;
+  /** The deadline of each IMAP and SMTP command (`--timeout`, default 30 s). */
+  timeoutMs?: number;
 }
 
 export interface MailSession {
   account: Account;
   imap: ImapFlow;
-  /** Sends through the account's SMTP server (one connection per call, closed after). */
+  /** An SMTP transport for the account (the bench reuses one; commands use `submit`). */
   smtp(): Mail;
+  /** Submits one message over a fresh SMTP connection, each command under its deadline. */
+  submit(
+    envelope: { from: string; to: string[] },
+    raw: Buffer,
+  ): Promise<{ accepted?: unknown[]; rejected?: unknown[] }>;
+  /**
+   * Runs one imapflow command under its deadline; `command` names it in the ERR_TIMEOUT message
+   * (`UID FETCH 42`). Library errors come back as MailErrors.
+   */
+  call<T>(command: string, run: () => Promise<T>): Promise<T>;
+  timeoutMs: number;
   /**
    * A second, lean IMAP connection for bulk listings (opened on first use, kept until close):
    * imapflow parses and logs every response into objects, which dominates a 5,000-envelope FETCH.
@@ -83,8 +98,9 @@ export function createImap(
     logger: options.trace ? imapTraceLogger(options.trace, mask) : false,
     disableAutoIdle: !options.autoIdle,
     clientInfo: { name: 'netlab-mail', version: '0.1.0', vendor: false, 'support-url': false },
-    connectionTimeout: 15_000,
-    greetingTimeout: 10_000,
+    // imapflow's own timers; the command deadlines (`session.call`) cover everything after.
+    connectionTimeout: options.timeoutMs ?? DEFAULT_TIMEOUT_S * 1000,
+    greetingTimeout: options.timeoutMs ?? DEFAULT_TIMEOUT_S * 1000,
     // Bounds on what one server response may make us buffer: a single message (literal) up to
     // 256 MiB, and a line (e.g. a SEARCH result on a huge folder) up to 64 MiB. Past them
     // imapflow fails the connection instead of growing without limit.
@@ -96,31 +112,6 @@ export function createImap(
   // keeps an unhandled 'error' event from crashing the process.
   imap.on('error', () => {});
   return imap;
-}
-
-/** An SMTP transport for an account: AUTH PLAIN/LOGIN with the password, or XOAUTH2 with the token. */
-export function createSmtp(
-  account: Account,
-  credentials: Credentials,
-  options: ConnectOptions,
-): Mail {
-  const { endpoint, tls } = account.smtp;
-  const mask = createMasker([credentials.pass ?? '', credentials.accessToken ?? '']);
-  const auth = credentials.accessToken
-    ? { type: 'OAuth2' as const, user: credentials.user, accessToken: credentials.accessToken }
-    : { user: credentials.user, pass: credentials.pass! };
-  return nodemailer.createTransport({
-    host: socketHost(endpoint),
-    port: endpoint.port,
-    secure: tls === 'implicit',
-    // STARTTLS is required, never optional: no silent fall-back to plain text.
-    requireTLS: tls === 'starttls',
-    auth,
-    tls: tlsOptions(options.ca ?? account.ca),
-    logger: options.trace ? smtpTraceLogger(options.trace, mask) : false,
-    debug: Boolean(options.trace),
-    connectionTimeout: 15_000,
-  } as SMTPTransportOptions);
 }
 
 /** Opens and logs in a lean IMAP connection with the same endpoint, TLS and trust as imapflow's. */
@@ -139,6 +130,7 @@ export async function openWire(
     tls,
     tlsOptions: tlsOptions(options.ca ?? account.ca),
     label,
+    ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
     ...(options.trace
       ? {
           trace: options.trace,
@@ -161,10 +153,21 @@ export async function openWire(
  */
 export async function connect(options: ConnectOptions): Promise<MailSession> {
   const { account } = options;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_S * 1000;
   const credentials = await resolveCredentials(account, options.env);
   const imapLabel = `IMAP ${formatEndpoint(account.imap.endpoint)}`;
   const smtpLabel = `SMTP ${formatEndpoint(account.smtp.endpoint)}`;
   const imap = createImap(account, credentials, options);
+  // A passed deadline leaves a command half-done on the wire: the connection is dropped.
+  const call = <T>(command: string, run: () => Promise<T>): Promise<T> =>
+    withDeadline(run, {
+      ms: timeoutMs,
+      label: imapLabel,
+      command,
+      onExpire: () => imap.close(),
+    }).catch((error: unknown) => {
+      throw toMailError(error, imapLabel);
+    });
   let wire: Promise<ImapWire> | undefined;
   if (options.leanOnly) {
     wire = openWire(account, credentials, options);
@@ -173,13 +176,13 @@ export async function connect(options: ConnectOptions): Promise<MailSession> {
     });
   } else {
     try {
-      await imap.connect();
+      await call('connect and LOGIN', () => imap.connect());
     } catch (error) {
       imap.close();
-      throw toMailError(error, imapLabel);
+      throw error;
     }
   }
-  const smtp = () => createSmtp(account, credentials, options);
+  const smtp = () => createSmtp(account, credentials, { ...options, timeoutMs });
   const lean = () => {
     if (wire) return wire;
     const opening = openWire(account, credentials, options);
@@ -197,15 +200,20 @@ export async function connect(options: ConnectOptions): Promise<MailSession> {
     await open?.then((w) => w.close()).catch(() => {});
     if (options.leanOnly) return;
     try {
-      await imap.logout();
+      await call('LOGOUT', () => imap.logout());
     } catch {
       imap.close();
     }
   };
+  const submitOne = (envelope: { from: string; to: string[] }, raw: Buffer) =>
+    submit(account, credentials, { ...options, label: smtpLabel, timeoutMs }, envelope, raw);
   return {
     account,
     imap,
     smtp,
+    submit: submitOne,
+    call,
+    timeoutMs,
     wire: lean,
     imapLabel,
     smtpLabel,

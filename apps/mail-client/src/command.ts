@@ -12,6 +12,7 @@ export const COMMON_OPTIONS = {
   ca: { type: 'string' },
   json: { type: 'boolean' },
   trace: { type: 'boolean' },
+  timeout: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsOptionsConfig;
 
@@ -70,8 +71,11 @@ const COMMON_HELP = [
   "  -a, --account NAME  account from the config (default: the config's `default`)",
   '      --config FILE   config file (default: $XDG_CONFIG_HOME/netlab-mail/config.toml)',
   '      --ca FILE       also trust this CA certificate (PEM), e.g. a dev CA',
+  '                      (relative paths start in the folder you ran the command from)',
   '      --json          print results as JSON',
   '      --trace         print the IMAP/SMTP conversation on stderr (credentials masked)',
+  '      --timeout S     deadline of each IMAP/SMTP command in seconds (default 30, or the',
+  "                      config's `timeout`); a command that passes it fails with ERR_TIMEOUT",
   '  -h, --help          this help',
 ];
 

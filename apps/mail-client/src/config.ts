@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { parse } from 'smol-toml';
 import { type Account, isTable, parseAccount } from './account.ts';
+import { secondsToMs } from './deadline.ts';
 import { MailError } from './errors.ts';
 
 export type { Account, ServerConfig, TlsMode } from './account.ts';
@@ -12,6 +13,8 @@ export interface Config {
   path: string;
   defaultAccount: string | undefined;
   accounts: Map<string, Account>;
+  /** `timeout = SECONDS`: the deadline of each IMAP and SMTP command (`--timeout` overrides). */
+  timeoutMs?: number;
 }
 
 /** Where the config lives when --config is not given: $XDG_CONFIG_HOME/netlab-mail/config.toml. */
@@ -63,7 +66,13 @@ export function parseConfig(text: string, path: string): Config {
   const defaultAccount = doc.default === undefined ? undefined : String(doc.default);
   if (defaultAccount !== undefined && !accounts.has(defaultAccount))
     throw fail('default', `names no account ('${defaultAccount}')`);
-  return { path, defaultAccount, accounts };
+  const config: Config = { path, defaultAccount, accounts };
+  if (doc.timeout !== undefined) {
+    const ms = typeof doc.timeout === 'number' ? secondsToMs(doc.timeout) : undefined;
+    if (ms === undefined) throw fail('timeout', 'must be a number of seconds from 0.1 to 3600');
+    config.timeoutMs = ms;
+  }
+  return config;
 }
 
 /** Picks the account named by --account, else the file's default, else the only one. */

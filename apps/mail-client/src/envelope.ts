@@ -2,6 +2,7 @@
 import type { FetchMessageObject, FetchQueryObject } from 'imapflow';
 import libmime from 'libmime';
 import addressparser from 'nodemailer/lib/addressparser';
+import { stripControls } from './header-safety.ts';
 
 export interface Address {
   name: string;
@@ -51,7 +52,7 @@ export function parseHeaderBlock(block: Buffer | string): Map<string, string> {
 
 /** RFC 2047 decoding, skipped for the common case of a value without any encoded-word. */
 function decodeWords(value: string): string {
-  return value.includes('=?') ? libmime.decodeWords(value) : value;
+  return stripControls(value.includes('=?') ? libmime.decodeWords(value) : value);
 }
 
 /** Parses an address field (groups flattened), decoding encoded-word display names. */
@@ -59,7 +60,7 @@ export function parseAddresses(value: string | undefined): Address[] {
   if (!value) return [];
   return addressparser(value, { flatten: true }).map((a) => ({
     name: decodeWords(a.name ?? ''),
-    address: a.address ?? '',
+    address: stripControls(a.address ?? ''),
   }));
 }
 
@@ -90,7 +91,7 @@ export function toEnvelope(
     to: parseAddresses(fields.get('to')),
     cc: parseAddresses(fields.get('cc')),
     subject: decodeWords(fields.get('subject') ?? ''),
-    messageId: fields.get('message-id') ?? null,
+    messageId: stripControls(fields.get('message-id') ?? '') || null,
     flags,
     seen: flags.includes('\\Seen'),
     size: message.size ?? 0,
@@ -105,7 +106,13 @@ export function flagList(flags: Iterable<string> | undefined): string[] {
   return [...(flags ?? [])].filter((f) => f !== '\\Recent').sort();
 }
 
-/** `Name <addr>` or just `addr`, for text output. */
+/** `Name <addr>` or just `addr`, for text output and for the headers of a reply. */
 export function formatAddress(a: Address): string {
-  return a.name ? `${a.name} <${a.address}>` : a.address;
+  if (!a.name) return a.address;
+  // RFC 5322 §3.2.3: a name holding specials (a comma above all) is quoted, or it would split
+  // into two addresses when the header is read back (or when a reply goes to it).
+  const name = /[()<>[\]:;@\\,."]/.test(a.name)
+    ? `"${a.name.replace(/["\\]/g, (c) => `\\${c}`)}"`
+    : a.name;
+  return `${name} <${a.address}>`;
 }

@@ -15,6 +15,9 @@ export type MailErrorCode =
   | 'ERR_SEND_REJECTED'
   | 'ERR_FILE'
   | 'ERR_TOO_LARGE'
+  | 'ERR_TIMEOUT'
+  | 'ERR_MESSAGE_TOO_LARGE'
+  | 'ERR_MESSAGE_UNPARSABLE'
   | 'ERR_SERVER';
 
 /** A mail client failure. Assert on `code`, never on `message`. */
@@ -121,6 +124,12 @@ export function toMailError(error: unknown, what: string): MailError {
   if (code === 'LiteralTooLarge' || code === 'ResponseTooLarge' || code === 'LineTooLarge') {
     return make('ERR_TOO_LARGE', `a server response exceeded the client's limit (${code})`);
   }
+  // nodemailer drops an SMTP reply that passes 1 MiB without ending (a multi-line reply whose
+  // `250-` lines never stop) with this code.
+  if (code === 'EPROTOCOL' && /maximum allowed size/i.test(e.message ?? ''))
+    return make('ERR_TOO_LARGE', `an SMTP reply passed the client's 1 MiB limit without ending`);
+  // imapflow's own inactivity timer (socketTimeout); the command deadlines usually fire first.
+  if (code === 'ETIMEOUT') return make('ERR_TIMEOUT', 'the server stopped answering');
   if (CONNECT_CODES.has(code)) return make('ERR_CONNECT', `cannot connect (${code})`);
   if (LOST_CODES.has(code))
     return make('ERR_CONNECTION_LOST', `the server closed the connection (${code})`);

@@ -1,6 +1,7 @@
 /** A lean IMAP connection: one command at a time, untagged responses streamed to the caller. */
 import { Socket } from 'node:net';
 import { type ConnectionOptions, type TLSSocket, connect as tlsConnect } from 'node:tls';
+import { commandName, DEFAULT_TIMEOUT_S, timeoutError } from './deadline.ts';
 import { MailError, toMailError } from './errors.ts';
 import { type CommandPart, encodeCommand } from './imap-args.ts';
 import { DEFAULT_LIMITS, ResponseReader } from './imap-reader.ts';
@@ -18,6 +19,7 @@ export interface WireOptions {
   label: string;
   trace?: TraceSink;
   mask?: (line: string) => string;
+  /** The deadline of each command, from sending it to its tagged completion (default 30 s). */
   timeoutMs?: number;
 }
 
@@ -30,6 +32,9 @@ interface Pending {
   reject: (error: MailError) => void;
   /** The first error an untagged handler threw; the command fails with it once it completes. */
   error?: unknown;
+  /** The command's deadline timer, and its name for the ERR_TIMEOUT message. */
+  timer?: NodeJS.Timeout;
+  name: string;
 }
 
 /**
@@ -59,13 +64,6 @@ export class ImapWire {
       : new Socket().connect({ host, port });
     const wire = new ImapWire(socket, options);
     wire.attach();
-    // Only a command in flight can time out; an idle, logged-in connection may stay quiet.
-    socket.setTimeout(options.timeoutMs ?? 15_000, () => {
-      if (wire.pending)
-        wire.fail(
-          new MailError('ERR_CONNECT', `${options.label}: no answer within the time limit`),
-        );
-    });
     const greeting = await wire.readGreeting();
     if (greeting.code?.startsWith('CAPABILITY ')) wire.setCapabilities(greeting.code);
     if (!implicit) await wire.startTls();
@@ -85,9 +83,32 @@ export class ImapWire {
     const { first, waiting, text } = encodeCommand(tag, parts, this.capabilities.has('LITERAL+'));
     this.traceOut(traceAs ? `${tag} ${traceAs}` : text);
     return new Promise((resolve, reject) => {
-      this.pending = { tag, onUntagged, waiting, resolve, reject };
+      const name = commandName(traceAs ?? text.slice(tag.length + 1));
+      this.pending = this.deadline({ tag, onUntagged, waiting, resolve, reject, name });
       this.socket.write(first);
     });
+  }
+
+  /**
+   * Arms a pending exchange's deadline. It runs from the first byte sent to the tagged
+   * completion, however the server paces its bytes: a server that stalls half-way through a
+   * FETCH, or trickles a response that never ends, fails the command by its deadline instead of
+   * holding the client forever (an idle, logged-in connection with no command may stay quiet).
+   */
+  private deadline(pending: Pending): Pending {
+    const ms = this.options.timeoutMs ?? DEFAULT_TIMEOUT_S * 1000;
+    pending.timer = setTimeout(() => {
+      if (this.pending === pending) this.fail(timeoutError(this.options.label, pending.name, ms));
+    }, ms);
+    const settle =
+      <A extends unknown[]>(f: (...a: A) => void) =>
+      (...a: A) => {
+        clearTimeout(pending.timer);
+        f(...a);
+      };
+    pending.resolve = settle(pending.resolve);
+    pending.reject = settle(pending.reject);
+    return pending;
   }
 
   /** Sends a bare line (an AUTHENTICATE continuation), not traced in clear. */
@@ -179,10 +200,12 @@ export class ImapWire {
 
   private readGreeting(): Promise<ImapResponse> {
     return new Promise((resolve, reject) => {
-      this.pending = { tag: '', waiting: [], resolve, reject };
+      this.pending = this.deadline({ tag: '', waiting: [], resolve, reject, name: 'greeting' });
       this.greeting = (response) => {
         this.greeting = undefined;
+        const pending = this.pending;
         this.pending = undefined;
+        clearTimeout(pending?.timer);
         if (response.tag === '*' && response.kind === 'OK') resolve(response);
         else if (response.tag === '*' && response.kind === 'BYE')
           reject(
@@ -222,10 +245,18 @@ export class ImapWire {
     this.capabilities = new Set();
     this.attach();
     await new Promise<void>((resolve, reject) => {
-      this.pending = { tag: '', waiting: [], resolve: () => resolve(), reject };
+      const name = 'STARTTLS handshake';
+      const pending = this.deadline({
+        tag: '',
+        waiting: [],
+        resolve: () => resolve(),
+        reject,
+        name,
+      });
+      this.pending = pending;
       (this.socket as TLSSocket).once('secureConnect', () => {
         this.pending = undefined;
-        resolve();
+        pending.resolve(undefined as never);
       });
     });
   }

@@ -2,7 +2,7 @@
 import { UsageError } from '@netlab/cli';
 import type { FetchMessageObject, FetchQueryObject, MailboxObject } from 'imapflow';
 import type { MailSession } from './client.ts';
-import { MailError, toMailError } from './errors.ts';
+import { MailError } from './errors.ts';
 import { checkUidValidity } from './uid-state.ts';
 
 /**
@@ -15,13 +15,15 @@ export async function openFolder(
   readOnly = false,
 ): Promise<MailboxObject> {
   try {
-    return await session.imap.mailboxOpen(folder, { readOnly });
+    return await session.call(`${readOnly ? 'EXAMINE' : 'SELECT'} ${folder}`, () =>
+      session.imap.mailboxOpen(folder, { readOnly }),
+    );
   } catch (error) {
-    const mapped = toMailError(error, session.imapLabel);
+    const mapped = error as MailError;
     if (
       mapped.code === 'ERR_UNKNOWN_FOLDER' ||
       /nonexist|doesn't exist|not exist/i.test(
-        String((error as { responseText?: string }).responseText),
+        String((mapped.cause as { responseText?: string } | undefined)?.responseText),
       )
     ) {
       throw new MailError(
@@ -58,12 +60,10 @@ export async function openMessage(
 ): Promise<{ mailbox: MailboxObject; message: FetchMessageObject }> {
   const mailbox = await openFolder(session, folder, options.readOnly ?? false);
   checkUidValidity(session.account, folder, mailbox.uidValidity, options.uidValidity);
-  let message: FetchMessageObject | false | undefined;
-  try {
-    message = await session.imap.fetchOne(String(uid), { ...query, uid: true }, { uid: true });
-  } catch (error) {
-    throw toMailError(error, session.imapLabel);
-  }
+  const message: FetchMessageObject | false | undefined = await session.call(
+    `UID FETCH ${uid}`,
+    () => session.imap.fetchOne(String(uid), { ...query, uid: true }, { uid: true }),
+  );
   if (!message || message.uid !== uid) {
     throw new MailError(
       'ERR_UNKNOWN_UID',

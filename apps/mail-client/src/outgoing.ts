@@ -2,10 +2,12 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { userPath } from '@netlab/cli';
 import addressparser from 'nodemailer/lib/addressparser';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type { MailSession } from './client.ts';
-import { MailError, toMailError } from './errors.ts';
+import { MailError } from './errors.ts';
+import { checkHeaderValue } from './header-safety.ts';
 
 export interface Attachment {
   filename: string;
@@ -33,12 +35,19 @@ export interface SendResult {
   sentUid: number | null;
 }
 
-/** Reads `--attach` files; a missing or unreadable file is an ERR_FILE before anything is sent. */
-export async function readAttachments(paths: string[]): Promise<Attachment[]> {
+/**
+ * Reads `--attach` files (paths as the user typed them, resolved from where they ran the
+ * command); a missing or unreadable file is an ERR_FILE, naming its full path, before anything
+ * is sent.
+ */
+export async function readAttachments(typed: string[]): Promise<Attachment[]> {
   return Promise.all(
-    paths.map(async (path) => {
+    typed.map(async (path) => {
+      path = userPath(path);
+      // The file name becomes a header parameter (Content-Disposition: filename=...).
+      const filename = checkHeaderValue('--attach', basename(path));
       try {
-        return { filename: basename(path), content: await readFile(path) };
+        return { filename, content: await readFile(path) };
       } catch (error) {
         throw new MailError('ERR_FILE', `cannot attach ${path}: ${(error as Error).message}`, {
           cause: error,
@@ -56,12 +65,8 @@ export async function findSpecialFolder(
   fallback: string,
 ): Promise<string> {
   if (configured) return configured;
-  try {
-    const folders = await session.imap.list();
-    return folders.find((f) => f.specialUse === use)?.path ?? fallback;
-  } catch (error) {
-    throw toMailError(error, session.imapLabel);
-  }
+  const folders = await session.call('LIST', () => session.imap.list());
+  return folders.find((f) => f.specialUse === use)?.path ?? fallback;
 }
 
 /**
@@ -96,22 +101,16 @@ export async function sendDraft(session: MailSession, draft: Draft): Promise<Sen
     from: account.email,
     to: recipients.map((r) => r.address ?? '').filter(Boolean),
   };
-  const transport = session.smtp();
-  let info: { accepted?: unknown[]; rejected?: unknown[] };
-  try {
-    info = await transport.sendMail({ envelope, raw: wire });
-  } catch (error) {
-    throw toMailError(error, session.smtpLabel);
-  } finally {
-    transport.close();
-  }
+  const info = await session.submit(envelope, wire);
   const sentFolder = await findSpecialFolder(session, '\\Sent', account.sentFolder, 'Sent');
   let sentUid: number | null = null;
   try {
-    const appended = await session.imap.append(sentFolder, copy, ['\\Seen']);
+    const appended = await session.call(`APPEND ${sentFolder}`, () =>
+      session.imap.append(sentFolder, copy, ['\\Seen']),
+    );
     sentUid = appended && typeof appended.uid === 'number' ? appended.uid : null;
   } catch (error) {
-    const mapped = toMailError(error, session.imapLabel);
+    const mapped = error as MailError;
     throw new MailError(
       mapped.code,
       `message ${messageId} was sent, but saving a copy to '${sentFolder}' failed: ${mapped.message}`,

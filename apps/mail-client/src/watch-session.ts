@@ -1,7 +1,7 @@
 /** One IMAP connection's share of `watch`: open and align, IDLE, fetch what is new. */
 import { debuglog } from 'node:util';
 import type { MailSession } from './client.ts';
-import { ENVELOPE_QUERY, toEnvelope } from './envelope.ts';
+import { ENVELOPE_QUERY, type Envelope, toEnvelope } from './envelope.ts';
 import { MailError } from './errors.ts';
 import { openFolder } from './mailbox.ts';
 import { recordUidValidity } from './uid-state.ts';
@@ -98,7 +98,8 @@ export async function watchSession(
       if (reason === 'stop') return;
       if (reason === 'restart') {
         options.onEvent?.({ type: 'idle-restart' });
-        await imap.noop(); // any command ends the IDLE with DONE; the loop issues a new one
+        // Any command ends the IDLE with DONE; the loop issues a new one.
+        await session.call('NOOP', () => imap.noop());
       }
     }
   } finally {
@@ -113,14 +114,15 @@ async function fetchNew(
   cursor: Cursor,
   options: WatchOptions,
 ): Promise<boolean> {
-  const found = [];
-  // `N:*` always matches the highest UID even when it is below N (RFC 3501 §6.4.8): filter.
-  for await (const message of session.imap.fetch(`${cursor.lastUid + 1}:*`, ENVELOPE_QUERY, {
-    uid: true,
-  })) {
-    if (message.uid > cursor.lastUid)
-      found.push(toEnvelope(message, options.folder, cursor.uidValidity!));
-  }
+  const found: Envelope[] = [];
+  const range = `${cursor.lastUid + 1}:*`;
+  await session.call(`UID FETCH ${range}`, async () => {
+    // `N:*` always matches the highest UID even when it is below N (RFC 3501 §6.4.8): filter.
+    for await (const message of session.imap.fetch(range, ENVELOPE_QUERY, { uid: true })) {
+      if (message.uid > cursor.lastUid)
+        found.push(toEnvelope(message, options.folder, cursor.uidValidity!));
+    }
+  });
   found.sort((a, b) => a.uid - b.uid);
   for (const envelope of found) {
     cursor.lastUid = envelope.uid;

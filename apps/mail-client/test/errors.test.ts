@@ -379,11 +379,7 @@ describe('XOAUTH2', () => {
             ),
           ),
         );
-        const transport = createSmtp(
-          account,
-          { user: account.user, accessToken: 'tok-123' },
-          { account },
-        );
+        const transport = createSmtp(account, { user: account.user, accessToken: 'tok-123' }, {});
         const info = await transport.sendMail({
           envelope: { from: account.email, to: ['x@netlab.test'] },
           raw: 'Subject: t\r\n\r\nx\r\n',

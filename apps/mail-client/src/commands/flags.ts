@@ -2,7 +2,6 @@
 import { UsageError } from '@netlab/cli';
 import { type Command, optString, type RunContext } from '../command.ts';
 import { flagList } from '../envelope.ts';
-import { toMailError } from '../errors.ts';
 import { openMessage, parseUid } from '../mailbox.ts';
 import { UID_HELP, UID_OPTIONS } from './read.ts';
 
@@ -52,19 +51,15 @@ function flagCommand(name: 'flag' | 'unflag'): Command {
         {},
         { uidValidity: optString(values, 'uidvalidity') },
       );
-      let flags: string[];
-      try {
-        if (adding) await session.imap.messageFlagsAdd(String(uid), [flag], { uid: true });
-        else await session.imap.messageFlagsRemove(String(uid), [flag], { uid: true });
-        const after = await session.imap.fetchOne(
-          String(uid),
-          { uid: true, flags: true },
-          { uid: true },
-        );
-        flags = after ? flagList(after.flags) : [];
-      } catch (error) {
-        throw toMailError(error, session.imapLabel);
-      }
+      await session.call(`UID STORE ${uid} ${adding ? '+' : '-'}FLAGS`, () =>
+        adding
+          ? session.imap.messageFlagsAdd(String(uid), [flag], { uid: true })
+          : session.imap.messageFlagsRemove(String(uid), [flag], { uid: true }),
+      );
+      const after = await session.call(`UID FETCH ${uid} FLAGS`, () =>
+        session.imap.fetchOne(String(uid), { uid: true, flags: true }, { uid: true }),
+      );
+      const flags = after ? flagList(after.flags) : [];
       const result = { folder, uid, flags };
       out.result(result, () => `${folder} UID ${uid}: ${flags.join(' ') || '(no flags)'}`);
       return 0;

@@ -1,6 +1,5 @@
 /** mail folders: every folder with its special use, message and unseen counts (LIST + STATUS). */
 import type { Command } from '../command.ts';
-import { toMailError } from '../errors.ts';
 
 export interface FolderInfo {
   path: string;
@@ -18,22 +17,17 @@ export const folders: Command = {
   example: '-- folders --json',
   options: {},
   async run({ session, out }) {
-    let entries: FolderInfo[];
-    try {
-      // LIST-STATUS (RFC 5819) when the server has it, one STATUS per folder otherwise.
-      const listed = await session.imap.list({
-        statusQuery: { messages: true, unseen: true, uidValidity: true },
-      });
-      entries = listed.map((f) => ({
-        path: f.path,
-        specialUse: f.specialUse ?? null,
-        messages: f.status?.messages ?? 0,
-        unseen: f.status?.unseen ?? 0,
-        uidValidity: String(f.status?.uidValidity ?? ''),
-      }));
-    } catch (error) {
-      throw toMailError(error, session.imapLabel);
-    }
+    // LIST-STATUS (RFC 5819) when the server has it, one STATUS per folder otherwise.
+    const listed = await session.call('LIST', () =>
+      session.imap.list({ statusQuery: { messages: true, unseen: true, uidValidity: true } }),
+    );
+    const entries: FolderInfo[] = listed.map((f) => ({
+      path: f.path,
+      specialUse: f.specialUse ?? null,
+      messages: f.status?.messages ?? 0,
+      unseen: f.status?.unseen ?? 0,
+      uidValidity: String(f.status?.uidValidity ?? ''),
+    }));
     entries.sort((a, b) =>
       a.path === 'INBOX' ? -1 : b.path === 'INBOX' ? 1 : a.path.localeCompare(b.path),
     );

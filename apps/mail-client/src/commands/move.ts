@@ -2,7 +2,7 @@
 import { UsageError } from '@netlab/cli';
 import type { MailSession } from '../client.ts';
 import { type Command, optString } from '../command.ts';
-import { MailError, toMailError } from '../errors.ts';
+import { MailError } from '../errors.ts';
 import { openMessage, parseUid } from '../mailbox.ts';
 import { findSpecialFolder } from '../outgoing.ts';
 import { UID_HELP, UID_OPTIONS } from './read.ts';
@@ -22,20 +22,15 @@ async function moveMessage(
   uid: number,
   to: string,
 ): Promise<MoveResult> {
-  const list = await session.imap.list().catch((error: unknown) => {
-    throw toMailError(error, session.imapLabel);
-  });
+  const list = await session.call('LIST', () => session.imap.list());
   if (!list.some((f) => f.path === to))
     throw new MailError(
       'ERR_UNKNOWN_FOLDER',
       `no folder '${to}' on ${session.imapLabel} (see 'mail folders')`,
     );
-  let moved: Awaited<ReturnType<typeof session.imap.messageMove>>;
-  try {
-    moved = await session.imap.messageMove(String(uid), to, { uid: true });
-  } catch (error) {
-    throw toMailError(error, session.imapLabel);
-  }
+  const moved = await session.call(`UID MOVE ${uid}`, () =>
+    session.imap.messageMove(String(uid), to, { uid: true }),
+  );
   const newUid = moved ? (moved.uidMap?.get(uid) ?? null) : null;
   return { uid, from, to, newUid };
 }
@@ -79,12 +74,10 @@ export const remove: Command = {
     await openMessage(session, from, uid, {}, { uidValidity: optString(values, 'uidvalidity') });
     const trash = await findSpecialFolder(session, '\\Trash', session.account.trashFolder, 'Trash');
     if (values.expunge || from === trash) {
-      try {
-        // imapflow: STORE +FLAGS (\Deleted), then UID EXPUNGE (UIDPLUS) so only this UID goes.
-        await session.imap.messageDelete(String(uid), { uid: true });
-      } catch (error) {
-        throw toMailError(error, session.imapLabel);
-      }
+      // imapflow: STORE +FLAGS (\Deleted), then UID EXPUNGE (UIDPLUS) so only this UID goes.
+      await session.call(`UID EXPUNGE ${uid}`, () =>
+        session.imap.messageDelete(String(uid), { uid: true }),
+      );
       const result = { uid, from, to: null, expunged: true };
       out.result(result, () => `expunged ${from} UID ${uid}`);
       return 0;

@@ -1,10 +1,10 @@
 /** mail read / mail attachments: show a message (marking it \Seen), save its attachments. */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { bytes, color, UsageError } from '@netlab/cli';
+import { bytes, color, UsageError, userPath } from '@netlab/cli';
 import { type Command, optString } from '../command.ts';
 import { formatAddress } from '../envelope.ts';
-import { MailError, toMailError } from '../errors.ts';
+import { MailError } from '../errors.ts';
 import { parseUid } from '../mailbox.ts';
 import { fetchMessage, type ReadMessage } from '../message.ts';
 
@@ -49,11 +49,9 @@ export const read: Command = {
     const uid = parseUid(positionals[0]);
     const folder = optString(values, 'folder') ?? 'INBOX';
     const { info } = await fetchMessage(session, folder, uid, optString(values, 'uidvalidity'));
-    try {
-      await session.imap.messageFlagsAdd(String(uid), ['\\Seen'], { uid: true });
-    } catch (error) {
-      throw toMailError(error, session.imapLabel);
-    }
+    await session.call(`UID STORE ${uid} +FLAGS`, () =>
+      session.imap.messageFlagsAdd(String(uid), ['\\Seen'], { uid: true }),
+    );
     if (!info.flags.includes('\\Seen')) info.flags = [...info.flags, '\\Seen'].sort();
     out.result(info, () => renderMessage(info));
     return 0;
@@ -78,8 +76,9 @@ export const attachments: Command = {
   options: { ...UID_OPTIONS, dir: { type: 'string', short: 'd' } },
   async run({ values, positionals, session, out }) {
     if (positionals.length !== 1) throw new UsageError('attachments takes one UID (try --help)');
-    const dir = optString(values, 'dir');
-    if (!dir) throw new UsageError('attachments needs --dir D');
+    const typed = optString(values, 'dir');
+    if (!typed) throw new UsageError('attachments needs --dir D');
+    const dir = userPath(typed);
     const uid = parseUid(positionals[0]);
     const { parsed } = await fetchMessage(
       session,

@@ -1,5 +1,6 @@
 /** mail reply / mail forward: answer or pass on a message with correct threading and quoting. */
 import { UsageError } from '@netlab/cli';
+import type { MailSession } from '../client.ts';
 import { type Command, optList, optString } from '../command.ts';
 import {
   forwardBody,
@@ -10,11 +11,12 @@ import {
   threadHeaders,
 } from '../compose.ts';
 import { formatAddress } from '../envelope.ts';
+import { stripControls } from '../header-safety.ts';
 import { parseUid } from '../mailbox.ts';
 import { fetchMessage } from '../message.ts';
 import { type Attachment, readAttachments, sendDraft } from '../outgoing.ts';
 import { UID_HELP, UID_OPTIONS } from './read.ts';
-import { readBody, renderSent } from './send.ts';
+import { optAddresses, readBody, renderSent } from './send.ts';
 
 const BODY_HELP = [
   '      --body TEXT         your text (or --body-file FILE, or stdin)',
@@ -22,13 +24,11 @@ const BODY_HELP = [
 ];
 
 /** Marks the original (\Answered for a reply, $Forwarded for a forward); a failure here is not fatal. */
-async function markOriginal(
-  imap: import('imapflow').ImapFlow,
-  uid: number,
-  flag: string,
-): Promise<boolean> {
+async function markOriginal(session: MailSession, uid: number, flag: string): Promise<boolean> {
   try {
-    return await imap.messageFlagsAdd(String(uid), [flag], { uid: true });
+    return await session.call(`UID STORE ${uid} +FLAGS`, () =>
+      session.imap.messageFlagsAdd(String(uid), [flag], { uid: true }),
+    );
   } catch {
     return false;
   }
@@ -75,7 +75,7 @@ export const reply: Command = {
       attachments,
       ...thread,
     });
-    await markOriginal(session.imap, uid, '\\Answered');
+    await markOriginal(session, uid, '\\Answered');
     out.result(result, () => renderSent(result));
     return 0;
   },
@@ -99,7 +99,7 @@ export const forward: Command = {
   },
   async run({ values, positionals, session, out }) {
     if (positionals.length !== 1) throw new UsageError('forward takes one UID (try --help)');
-    const to = optList(values, 'to');
+    const to = optAddresses(values, 'to');
     if (to.length === 0) throw new UsageError('forward needs --to ADDR');
     const uid = parseUid(positionals[0]);
     const { info, parsed } = await fetchMessage(
@@ -114,21 +114,21 @@ export const forward: Command = {
         ? await readBody(values)
         : '';
     const carried: Attachment[] = parsed.attachments.map((a, i) => ({
-      filename: a.filename ?? `attachment-${i + 1}`,
+      filename: stripControls(a.filename ?? `attachment-${i + 1}`),
       content: a.content,
       contentType: a.contentType,
     }));
     const { references } = threadHeaders(info);
     const result = await sendDraft(session, {
       to,
-      cc: optList(values, 'cc'),
+      cc: optAddresses(values, 'cc'),
       bcc: [],
       subject: forwardSubject(info.subject),
       text: forwardBody(info, note),
       attachments: [...carried, ...(await readAttachments(optList(values, 'attach')))],
       references,
     });
-    await markOriginal(session.imap, uid, '$Forwarded');
+    await markOriginal(session, uid, '$Forwarded');
     out.result(result, () => renderSent(result));
     return 0;
   },

@@ -1,9 +1,10 @@
 /** mail send: compose a message (body from a flag, a file or stdin), submit it, keep a copy in Sent. */
 import { readFile } from 'node:fs/promises';
 import { text as readStream } from 'node:stream/consumers';
-import { UsageError } from '@netlab/cli';
+import { UsageError, userPath } from '@netlab/cli';
 import { type Command, optList, optString, type Values } from '../command.ts';
 import { MailError } from '../errors.ts';
+import { checkHeaderValue } from '../header-safety.ts';
 import { readAttachments, type SendResult, sendDraft } from '../outgoing.ts';
 
 /** The body: --body, --body-file, or stdin when it is not a terminal. */
@@ -12,7 +13,8 @@ export async function readBody(
   stdin: NodeJS.ReadStream = process.stdin,
 ): Promise<string> {
   const body = optString(values, 'body');
-  const file = optString(values, 'body-file');
+  const typed = optString(values, 'body-file');
+  const file = typed === undefined ? undefined : userPath(typed);
   if (body !== undefined && file !== undefined)
     throw new UsageError('give --body or --body-file, not both');
   if (body !== undefined) return body;
@@ -30,6 +32,11 @@ export async function readBody(
   if (stdin.isTTY)
     throw new UsageError('no body: give --body TEXT, --body-file FILE, or pipe it on stdin');
   return readStream(stdin);
+}
+
+/** `--to`/`--cc`/`--bcc` values, each refused if it holds a control character (a CR LF above all). */
+export function optAddresses(values: Values, name: string): string[] {
+  return optList(values, name).map((value) => checkHeaderValue(`--${name}`, value));
 }
 
 export const BODY_OPTIONS = {
@@ -64,14 +71,15 @@ export const send: Command = {
     ...BODY_OPTIONS,
   },
   async run({ values, session, out }) {
-    const to = optList(values, 'to');
-    const cc = optList(values, 'cc');
-    const bcc = optList(values, 'bcc');
+    const to = optAddresses(values, 'to');
+    const cc = optAddresses(values, 'cc');
+    const bcc = optAddresses(values, 'bcc');
     if (to.length + cc.length + bcc.length === 0)
       throw new UsageError('send needs a recipient: --to ADDR');
     const subject = optString(values, 'subject');
     if (subject === undefined)
       throw new UsageError('send needs --subject (an empty one is --subject "")');
+    checkHeaderValue('--subject', subject);
     const attachments = await readAttachments(optList(values, 'attach'));
     const text = await readBody(values);
     const result = await sendDraft(session, { to, cc, bcc, subject, text, attachments });

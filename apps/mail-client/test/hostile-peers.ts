@@ -1,0 +1,238 @@
+/** Hand-written IMAP and SMTP servers on loopback TLS that misbehave on cue, and the CLI run against them. */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServer, type Server, type TLSSocket } from 'node:tls';
+import { processUsage } from '@netlab/peers';
+import { spawnMail } from '../src/spawn-cli.ts';
+
+export interface Peers {
+  dir: string;
+  key: string;
+  cert: string;
+  certPath: string;
+  servers: Server[];
+}
+
+/** A throwaway self-signed certificate for 127.0.0.1 in a fresh folder; the config trusts it. */
+export function makePeers(): Peers {
+  const dir = mkdtempSync(join(tmpdir(), 'mail-hostile-'));
+  execFileSync(
+    'openssl',
+    [
+      ...['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'],
+      ...['-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1'],
+      ...['-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'],
+    ],
+    { stdio: 'ignore' },
+  );
+  const certPath = join(dir, 'cert.pem');
+  const key = readFileSync(join(dir, 'key.pem'), 'utf8');
+  return { dir, key, cert: readFileSync(certPath, 'utf8'), certPath, servers: [] };
+}
+
+export interface ImapCommand {
+  tag: string;
+  /** Upper-cased command name, `UID FETCH` for UID commands. */
+  verb: string;
+  line: string;
+  literals: Buffer[];
+}
+
+/** Answers one command; returns true when it did (else the well-behaved default answers). */
+export type ImapScript = (command: ImapCommand, socket: TLSSocket) => boolean | undefined;
+
+export const CAPS = 'IMAP4rev1 LITERAL+ SASL-IR AUTH=PLAIN UIDPLUS';
+
+/** What a plain server says, enough for imapflow's session and the lean listing. */
+function imapDefault({ tag, verb }: ImapCommand, socket: TLSSocket): void {
+  const ok = (text = 'done') => {
+    socket.write(`${tag} OK ${text}\r\n`);
+  };
+  if (verb === 'CAPABILITY') socket.write(`* CAPABILITY ${CAPS}\r\n`);
+  if (verb === 'LIST')
+    socket.write(
+      '* LIST (\\HasNoChildren) "/" INBOX\r\n* LIST (\\HasNoChildren \\Sent) "/" Sent\r\n',
+    );
+  if (verb === 'SELECT' || verb === 'EXAMINE')
+    socket.write(
+      '* FLAGS (\\Seen)\r\n* 1 EXISTS\r\n* OK [UIDVALIDITY 7] v\r\n* OK [UIDNEXT 2] n\r\n',
+    );
+  if (verb === 'UID SEARCH') socket.write('* SEARCH 1\r\n');
+  if (verb === 'AUTHENTICATE' || verb === 'LOGIN') return ok(`[CAPABILITY ${CAPS}] in`);
+  if (verb === 'APPEND') return ok('[APPENDUID 7 5] appended');
+  if (verb === 'LOGOUT') {
+    socket.end(`* BYE bye\r\n${tag} OK bye\r\n`);
+    return;
+  }
+  ok();
+}
+
+/** Starts an implicit-TLS IMAP server: each command line (literals read) goes to `script`. */
+export async function startImap(peers: Peers, script: ImapScript): Promise<number> {
+  const server = createServer({ key: peers.key, cert: peers.cert }, (socket) => {
+    socket.on('error', () => {});
+    socket.write(`* OK [CAPABILITY ${CAPS}] hostile IMAP ready\r\n`);
+    let buffered = Buffer.alloc(0);
+    let literals: Buffer[] = [];
+    let line = '';
+    let need = -1;
+    socket.on('data', (chunk: Buffer) => {
+      buffered = Buffer.concat([buffered, chunk]);
+      for (;;) {
+        if (need >= 0) {
+          if (buffered.length < need) return;
+          literals.push(buffered.subarray(0, need));
+          buffered = buffered.subarray(need);
+          need = -1;
+          continue;
+        }
+        const end = buffered.indexOf('\r\n');
+        if (end < 0) return;
+        const part = buffered.toString('utf8', 0, end);
+        line += part;
+        buffered = buffered.subarray(end + 2);
+        const literal = /\{(\d+)(\+?)\}$/.exec(part);
+        if (literal) {
+          need = Number(literal[1]);
+          if (!literal[2]) socket.write('+ go ahead\r\n');
+          continue;
+        }
+        const [tag = '', first = '', second = ''] = line.split(' ');
+        const verb =
+          first.toUpperCase() === 'UID' ? `UID ${second.toUpperCase()}` : first.toUpperCase();
+        const command = { tag, verb, line, literals };
+        if (!script(command, socket)) imapDefault(command, socket);
+        line = '';
+        literals = [];
+      }
+    });
+  });
+  return listen(peers, server);
+}
+
+export interface SmtpCommand {
+  verb: string;
+  line: string;
+}
+
+/** Answers one SMTP command (or `verb: '.'`, the end of the message); true when it did. */
+export type SmtpScript = (command: SmtpCommand, socket: TLSSocket) => boolean | undefined;
+
+/** Starts an implicit-TLS (RFC 8314) SMTP server; commands go to `script`, then the defaults. */
+export async function startSmtp(peers: Peers, script: SmtpScript): Promise<number> {
+  const server = createServer({ key: peers.key, cert: peers.cert }, (socket) => {
+    socket.on('error', () => {});
+    socket.write('220 hostile.test ESMTP\r\n');
+    let text = '';
+    let inData = false;
+    socket.setEncoding('utf8').on('data', (chunk: string) => {
+      text += chunk;
+      for (;;) {
+        const end = inData ? text.indexOf('\r\n.\r\n') : text.indexOf('\r\n');
+        if (end < 0) return;
+        const line = inData ? '.' : text.slice(0, end);
+        text = text.slice(end + (inData ? 5 : 2));
+        inData = false;
+        const verb = line.split(/[ :]/)[0]!.toUpperCase();
+        if (script({ verb, line }, socket)) continue;
+        if (verb === 'EHLO')
+          socket.write('250-hostile.test\r\n250-AUTH PLAIN LOGIN\r\n250 8BITMIME\r\n');
+        else if (verb === 'AUTH') socket.write('235 2.7.0 ok\r\n');
+        else if (verb === 'DATA') {
+          inData = true;
+          socket.write('354 go ahead\r\n');
+        } else if (verb === 'QUIT') socket.end('221 bye\r\n');
+        else socket.write('250 ok\r\n');
+      }
+    });
+  });
+  return listen(peers, server);
+}
+
+async function listen(peers: Peers, server: Server): Promise<number> {
+  peers.servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return (server.address() as AddressInfo).port;
+}
+
+/** A config with one account whose IMAP and SMTP are the given ports, trusting the test cert. */
+export function writeConfig(peers: Peers, imapPort: number, smtpPort = 9, extra = ''): string {
+  const path = join(peers.dir, `config-${imapPort}-${smtpPort}.toml`);
+  const account = [
+    `${extra}[accounts.alice]`,
+    'email = "alice@hostile.test"',
+    'name = "Alice"',
+    'password_env = "HOSTILE_PASSWORD"',
+    `ca = "${peers.certPath}"`,
+    `imap = { host = "127.0.0.1:${imapPort}", tls = "implicit" }`,
+    `smtp = { host = "127.0.0.1:${smtpPort}", tls = "implicit" }`,
+  ];
+  writeFileSync(path, `${account.join('\n')}\n`);
+  return path;
+}
+
+export interface WatchedRun {
+  code: number | null;
+  /** True when the safety timer had to kill it: the command did not end by itself. */
+  killed: boolean;
+  stdout: string;
+  stderr: string;
+  /** The highest RSS seen while it ran (sampled from /proc every 50 ms). */
+  peakRss: number;
+}
+
+/** Runs the CLI as a child, sampling its RSS, killing it only if it outlives `killAfterMs`. */
+export function runWatched(
+  args: string[],
+  peers: Peers,
+  killAfterMs = 45_000,
+): Promise<WatchedRun> {
+  const env = { ...process.env, HOSTILE_PASSWORD: 'pw', XDG_STATE_HOME: peers.dir };
+  const child = spawnMail(args, env);
+  let stdout = '';
+  let stderr = '';
+  let peakRss = 0;
+  let killed = false;
+  child.stdout?.setEncoding('utf8').on('data', (s: string) => (stdout += s));
+  child.stderr?.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+  const sample = setInterval(() => {
+    peakRss = Math.max(peakRss, processUsage(child.pid!)?.rssBytes ?? 0);
+  }, 50);
+  const killer = setTimeout(() => {
+    killed = true;
+    child.kill('SIGKILL');
+  }, killAfterMs);
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearInterval(sample);
+      clearTimeout(killer);
+      resolve({ code, killed, stdout, stderr, peakRss });
+    });
+  });
+}
+
+/** The coded error of a `--json` run: the last stderr line, parsed. */
+export function jsonError(run: WatchedRun): { code: string; message: string } {
+  const last = run.stderr.trim().split('\n').at(-1) ?? '';
+  return (JSON.parse(last) as { error: { code: string; message: string } }).error;
+}
+
+/**
+ * Writes `piece` to `socket` until it closes or `maxBytes` went out, honouring backpressure (the
+ * client reads as slowly as it likes; the loop waits for 'drain').
+ */
+export async function flood(socket: TLSSocket, piece: Buffer, maxBytes: number): Promise<void> {
+  let sent = 0;
+  while (sent < maxBytes && !socket.destroyed && socket.writable) {
+    sent += piece.length;
+    if (!socket.write(piece))
+      await new Promise<void>((resolve) => {
+        socket.once('drain', resolve);
+        socket.once('close', resolve);
+      });
+  }
+}
