@@ -3,11 +3,14 @@ import { once } from 'node:events';
 import { register } from 'node:module';
 import { MessageChannel } from 'node:worker_threads';
 
-/** What {@link probe} prints. */
+/** What this script prints, one JSON line on stdout. */
 export interface LoadReport {
   /** The package's own src files the import loaded (`endpoint.ts`), sorted. */
   files: string[];
-  /** Node built-ins the import's module graph imports (`dns/promises`), sorted. */
+  /**
+   * Node built-ins the import loaded that no ESM import in this process had loaded before
+   * (`dns/promises`), sorted; tsx has already imported a few, such as `net` and `os`.
+   */
   builtins: string[];
   /** The names the module exports, sorted. */
   exports: string[];
@@ -31,7 +34,7 @@ const [urls] = (await once(port1, 'message')) as [string[]];
 port1.close();
 const src = new URL('../src/', import.meta.url).href;
 const files = urls.filter((url) => url.startsWith(src)).map((url) => url.slice(src.length));
-// Built-ins pass through the load hook too, as `node:` URLs, each time a module imports one.
+// Built-ins pass through the load hook too, as `node:` URLs, the first time anything imports one.
 const builtins = urls.filter((url) => url.startsWith('node:')).map((url) => url.slice(5));
 const report: LoadReport = {
   files: [...new Set(files)].sort(),
