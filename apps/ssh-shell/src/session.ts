@@ -126,7 +126,7 @@ export function handleSession(session: Session, ctx: SessionContext): void {
   session.on('sftp', (accept) => {
     const began = Date.now();
     const sftp = accept();
-    serveSftp(sftp, ctx.sftpRoot, ctx.activity);
+    serveSftp(sftp, ctx.sftpRoot, ctx.activity, (why) => refuse(undefined, 'sftp', why));
     sftp.on('close', () =>
       ctx.log({
         event: 'session',

@@ -30,17 +30,54 @@ export function longname(name: string, st: Stats): string {
   return `${type}${rwx} ${String(st.nlink).padStart(4)} ${String(st.uid).padEnd(8)} ${String(st.gid).padEnd(8)} ${String(st.size).padStart(12)} ${date} ${name}`;
 }
 
-export function statusFor(err: unknown): number {
-  switch ((err as NodeJS.ErrnoException).code) {
+/**
+ * A failed request as SFTP status and message. The message names the path as the client sent
+ * it, never the server's real path (Node's messages carry that: `EISDIR ... '/real/home/x'`).
+ * Codes as OpenSSH's sftp-server maps errno (draft-ietf-secsh-filexfer-02 §7).
+ */
+export function statusFor(err: unknown, clientPath?: string): [number, string] {
+  const code = (err as NodeJS.ErrnoException).code;
+  const what = clientPath === undefined ? '' : `: ${clientPath}`;
+  switch (code) {
     case 'ENOENT':
-      return STATUS_CODE.NO_SUCH_FILE;
+    case 'ENOTDIR':
+      return [STATUS_CODE.NO_SUCH_FILE, `no such file${what}`];
     case 'EACCES':
     case 'EPERM':
+      return [STATUS_CODE.PERMISSION_DENIED, `permission denied${what}`];
     case 'ERR_PATH_OUTSIDE_ROOT':
-      return STATUS_CODE.PERMISSION_DENIED;
+    case 'ELOOP': // O_NOFOLLOW met a link where a file was expected
+      return [STATUS_CODE.PERMISSION_DENIED, `outside the SFTP root${what}`];
+    case 'ENAMETOOLONG':
+    case 'EINVAL':
+      return [STATUS_CODE.BAD_MESSAGE, `bad path or argument${what}`];
+    case 'EISDIR':
+      return [STATUS_CODE.FAILURE, `is a directory${what}`];
+    case 'EEXIST':
+      return [STATUS_CODE.FAILURE, `already exists${what}`];
+    case 'ENOTEMPTY':
+      return [STATUS_CODE.FAILURE, `directory not empty${what}`];
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return [STATUS_CODE.FAILURE, 'no space left'];
     default:
-      return STATUS_CODE.FAILURE;
+      return [STATUS_CODE.FAILURE, `failure${what}`];
   }
+}
+
+/** SFTP v3 pflags (filexfer-02 §6.3) as open(2) flags; the final component is never followed. */
+export function openFlags(pflags: number): number | undefined {
+  const { O_RDONLY, O_WRONLY, O_RDWR, O_APPEND, O_CREAT, O_TRUNC, O_EXCL, O_NOFOLLOW } =
+    fs.constants;
+  const read = (pflags & 0x1) !== 0;
+  const write = (pflags & 0x2) !== 0;
+  if (!read && !write) return undefined;
+  let flags = read && write ? O_RDWR : write ? O_WRONLY : O_RDONLY;
+  if (pflags & 0x4) flags |= O_APPEND;
+  if (pflags & 0x8) flags |= O_CREAT;
+  if (pflags & 0x10) flags |= O_TRUNC;
+  if (pflags & 0x20) flags |= O_EXCL;
+  return flags | O_NOFOLLOW;
 }
 
 /** SETSTAT/FSETSTAT: permissions, size (truncate) and times, whichever the client sent. */

@@ -3,12 +3,13 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { realPathInside, virtualPath } from './sftp-paths.ts';
+import { namePathInside, realPathInside, virtualPath } from './sftp-paths.ts';
 
 const root = realpathSync(mkdtempSync(join(tmpdir(), 'ssh-shell-sftp-')));
 mkdirSync(join(root, 'docs'));
 symlinkSync('/etc', join(root, 'escape'));
 symlinkSync('docs', join(root, 'inside'));
+symlinkSync('/nonexistent/x.txt', join(root, 'dangle'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('sftp paths', () => {
@@ -20,8 +21,13 @@ describe('sftp paths', () => {
 
   it('maps into the root, also for files that do not exist yet', async () => {
     expect(await realPathInside(root, '/docs/new.txt')).toBe(join(root, 'docs/new.txt'));
-    expect(await realPathInside(root, '../../../etc/passwd')).toBe(join(root, 'etc/passwd'));
-    expect(await realPathInside(root, 'inside/x')).toBe(join(root, 'inside/x'));
+    // `..` stops at the root; a parent that does not exist is ENOENT, as the file system says.
+    await expect(realPathInside(root, '../../../etc/passwd')).rejects.toMatchObject({
+      code: 'ENOENT',
+    });
+    await expect(realPathInside(root, '../../../docs/x')).resolves.toBe(join(root, 'docs/x'));
+    // A link inside the root is followed to its real place, which is inside too.
+    expect(await realPathInside(root, 'inside/x')).toBe(join(root, 'docs/x'));
   });
 
   it('refuses paths through a symlink that leaves the root', async () => {
@@ -31,5 +37,11 @@ describe('sftp paths', () => {
     await expect(realPathInside(root, '/escape/newfile')).rejects.toMatchObject({
       code: 'ERR_PATH_OUTSIDE_ROOT',
     });
+    // A dangling link could create its target anywhere: refused whatever it points to.
+    await expect(realPathInside(root, '/dangle')).rejects.toMatchObject({
+      code: 'ERR_PATH_OUTSIDE_ROOT',
+    });
+    // Acting on the name itself (lstat, remove) stays possible for a link inside the root.
+    expect(await namePathInside(root, '/dangle')).toBe(join(root, 'dangle'));
   });
 });

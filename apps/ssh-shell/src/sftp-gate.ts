@@ -1,0 +1,93 @@
+/** Bounds on one SFTP session: requests running and waiting, and replies the client leaves unread. */
+import type { SFTPWrapper } from 'ssh2';
+
+/** Requests worked on at once (OpenSSH's sftp keeps 64 in flight by default). */
+const MAX_RUNNING = 64;
+/** Requests waiting for a turn, and the WRITE data they hold; past either the client is cut off. */
+const MAX_QUEUED = 1024;
+const MAX_QUEUED_BYTES = 32 * 1024 * 1024;
+/**
+ * Reply bytes held because the client's SSH window is closed. ssh2 keeps such replies in an
+ * unbounded list and grants the client window for new requests regardless, so a client that
+ * sends READs and never reads the answers would grow it forever (33 bytes in, 64 KiB out).
+ * A well-behaved client has at most its requests in flight unanswered (64 x 32 KiB = 2 MiB).
+ */
+const MAX_BACKLOG = 16 * 1024 * 1024;
+
+/**
+ * Whether the client's SSH window (RFC 4254 §5.2) has room. ssh2 1.17 has no event or return
+ * value for this on SFTP replies; its channel state sits in `outgoing` (typed `unknown`), read
+ * here and nowhere else. sftp-gate.test.ts fails if a later ssh2 moves it.
+ */
+export function windowOpen(sftp: SFTPWrapper): boolean {
+  const outgoing = (sftp as { outgoing?: unknown }).outgoing as { window?: unknown } | undefined;
+  return typeof outgoing?.window === 'number' ? outgoing.window > 0 : true;
+}
+
+export interface Gate {
+  /** Run `task` now or when a slot frees; `bytes` is the request data it holds meanwhile. */
+  run(bytes: number, task: () => Promise<void>): void;
+  /** Send a reply of about `bytes` bytes, counting it as held if the client's window is shut. */
+  reply(bytes: number, send: () => void): void;
+  /** Call `fn` once nothing runs or waits (the client sent EOF). */
+  whenIdle(fn: () => void): void;
+  close(): void;
+}
+
+export function sftpGate(sftp: SFTPWrapper, abuse: (why: string) => void): Gate {
+  const queue: { bytes: number; task: () => Promise<void> }[] = [];
+  let queuedBytes = 0;
+  let running = 0;
+  let backlog = 0;
+  let closed = false;
+  let idle: (() => void) | undefined;
+  const cut = (why: string) => {
+    if (closed) return;
+    closed = true;
+    queue.length = 0;
+    abuse(why);
+  };
+  const next = () => {
+    while (!closed && running < MAX_RUNNING && queue.length > 0) {
+      const { bytes, task } = queue.shift()!;
+      queuedBytes -= bytes;
+      running++;
+      void task().finally(() => {
+        running--;
+        next();
+      });
+    }
+    if (running === 0 && queue.length === 0 && idle) {
+      const fn = idle;
+      idle = undefined;
+      fn();
+    }
+  };
+  return {
+    run(bytes, task) {
+      if (closed) return;
+      if (queue.length >= MAX_QUEUED || queuedBytes + bytes > MAX_QUEUED_BYTES) {
+        return cut(`more than ${queue.length} requests (${queuedBytes} bytes) waiting`);
+      }
+      queue.push({ bytes, task });
+      queuedBytes += bytes;
+      next();
+    },
+    reply(bytes, send) {
+      // An open window means ssh2 has sent everything held before (it drains its list on
+      // every WINDOW_ADJUST), so the backlog starts again from this reply.
+      const open = windowOpen(sftp);
+      send();
+      backlog = open ? 0 : backlog + bytes;
+      if (backlog > MAX_BACKLOG) cut(`client leaves ${backlog} bytes of replies unread`);
+    },
+    whenIdle(fn) {
+      idle = fn;
+      next();
+    },
+    close() {
+      closed = true;
+      queue.length = 0;
+    },
+  };
+}
