@@ -81,11 +81,49 @@ describe('Aggregator', () => {
   });
 
   it('refuses new series past maxSeries and counts them', () => {
-    const agg = new Aggregator({ maxSeries: 2 });
+    const agg = new Aggregator({ limits: { maxSeries: 2 } });
     expect(agg.record('a', '', 'c', 1, 1)).toBe(true);
     expect(agg.record('b', '', 'c', 1, 1)).toBe(true);
-    expect(agg.record('c', '', 'c', 1, 1)).toBe(false);
+    expect(agg.record('c', '', 'c', 1, 1)).toBe('series_limit');
     expect(agg.record('a', '', 'c', 1, 1)).toBe(true);
-    expect(agg.refused).toBe(1);
+    expect(agg.refused.series_limit).toBe(1);
+  });
+
+  it('refuses long names, many or long tags, long members and non-finite results, by reason', () => {
+    const agg = new Aggregator();
+    const tags = (n: number, len = 3) =>
+      Array.from({ length: n }, (_, i) => `${i}`.padStart(len, 't')).join(',');
+    expect(agg.record('n'.repeat(201), '', 'c', 1, 1)).toBe('name_too_long');
+    expect(agg.record('n'.repeat(200), '', 'c', 1, 1)).toBe(true);
+    expect(agg.record('t', tags(51), 'g', 1, 1)).toBe('too_many_tags');
+    expect(agg.record('t', tags(50), 'g', 1, 1)).toBe(true);
+    expect(agg.record('l', tags(2, 201), 'g', 1, 1)).toBe('tag_too_long');
+    expect(agg.record('s', '', 's', 'm'.repeat(201), 1)).toBe('member_too_long');
+    expect(agg.record('big', '', 'c', 1e308, 0.1)).toBe('out_of_range');
+    expect(agg.record('g', '', 'g', 1e308, 1)).toBe(true);
+    expect(agg.record('g', '', 'gd', 1e308, 1)).toBe('out_of_range');
+    expect(agg.record('ms', '', 'ms', 1e308, 0.5)).toBe('out_of_range');
+    expect(agg.refused).toMatchObject({
+      name_too_long: 1,
+      too_many_tags: 1,
+      tag_too_long: 1,
+      member_too_long: 1,
+      out_of_range: 3,
+    });
+  });
+
+  it('holds at most its byte budget, and gives it back when series expire', () => {
+    const agg = new Aggregator({ expireAfter: 1, limits: { byteBudget: 100_000 } });
+    let taken = 0;
+    for (let i = 0; i < 10_000; i++)
+      if (agg.record(`series.${i}`, 'env:x', 'c', 1, 1) === true) taken++;
+    for (let i = 0; i < 10_000; i++) agg.record('set', '', 's', `member-${i}`, 1);
+    expect(taken).toBeGreaterThan(100);
+    expect(taken).toBeLessThan(10_000);
+    expect(agg.held).toBeLessThanOrEqual(100_000);
+    expect(agg.refused.byte_budget).toBeGreaterThan(10_000 - taken);
+    agg.flush();
+    agg.flush(); // idle for an interval: every series expires
+    expect([agg.seriesCount, agg.held]).toEqual([0, 0]);
   });
 });

@@ -1,7 +1,18 @@
 /** Per-interval aggregation of samples: counter totals, gauges, timer quantiles, set sizes. */
+import {
+  BIN_BYTES,
+  checkSeries,
+  DEFAULT_LIMITS,
+  detach,
+  type Limits,
+  memberCharge,
+  REFUSE_REASONS,
+  type RefuseReason,
+  seriesCharge,
+} from './limits.ts';
 import type { MetricType } from './protocol.ts';
 import { SeriesTable } from './series-table.ts';
-import { newSketch, type Sketch, sketchStats } from './sketch.ts';
+import { newSketch, SKETCH_BYTES, type Sketch, sketchStats } from './sketch.ts';
 
 /** What one flush interval added up to; also what /api/metrics and /metrics serve. */
 export interface Snapshot {
@@ -36,6 +47,8 @@ interface Series {
   tags: string[];
   /** Index of the last interval that saw a sample: idle series expire after `expireAfter`. */
   seen: number;
+  /** Bytes charged to the budget for the series itself; released when it expires. */
+  charge: number;
 }
 interface Counter extends Series {
   value: number;
@@ -47,18 +60,22 @@ interface Gauge extends Series {
 interface Timer extends Series {
   type: 'ms' | 'h' | 'd';
   sketch: Sketch | undefined;
+  /** Bytes charged for this interval's sketch; released at the flush that drops it. */
+  sketchCharge: number;
   totalCount: number;
   totalSum: number;
 }
 interface UniqueSet extends Series {
   members: Set<string>;
+  /** Bytes charged for this interval's members. */
+  memberCharge: number;
 }
 
 export interface AggregatorOptions {
   /** Intervals without a sample after which a series is forgotten (default 6). */
   expireAfter?: number;
-  /** Most series kept per type; samples for new series beyond it are refused (default 100k). */
-  maxSeries?: number;
+  /** Bounds on names, tags, series and bytes (see limits.ts); each defaults separately. */
+  limits?: Partial<Limits>;
 }
 
 export class Aggregator {
@@ -68,31 +85,49 @@ export class Aggregator {
   readonly sets = new SeriesTable<UniqueSet>();
   /** Samples accepted since start. */
   samples = 0;
-  /** Samples refused because `maxSeries` was reached. */
-  refused = 0;
+  /** Samples refused by a limit, by reason. */
+  readonly refused = Object.fromEntries(REFUSE_REASONS.map((r) => [r, 0])) as Record<
+    RefuseReason,
+    number
+  >;
+  /** Bytes charged to the budget now: what all series, members and sketches hold. */
+  held = 0;
+  readonly limits: Limits;
   private interval = 0;
   private started = Date.now();
   private readonly expireAfter: number;
-  private readonly maxSeries: number;
 
   constructor(options: AggregatorOptions = {}) {
     this.expireAfter = options.expireAfter ?? 6;
-    this.maxSeries = options.maxSeries ?? 100_000;
+    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+  }
+
+  private refuse(reason: RefuseReason): RefuseReason {
+    this.refused[reason]++;
+    return reason;
   }
 
   /**
    * Adds one sample. `tagKey` is the tags joined by `,` in sorted order ('' for none); the
    * caller has checked that `value` is finite (or a string for sets) and 0 < rate <= 1.
-   * Returns false when the sample was refused.
+   * Returns true when taken, else why it was refused (also counted in `refused`).
    */
-  record(name: string, tagKey: string, type: MetricType, value: number | string, rate: number) {
+  record(
+    name: string,
+    tagKey: string,
+    type: MetricType,
+    value: number | string,
+    rate: number,
+  ): true | RefuseReason {
     switch (type) {
       case 'c': {
         const c =
           this.counters.get(name, tagKey) ??
           this.create(this.counters, name, tagKey, { value: 0, total: 0 });
-        if (c === undefined) return false;
+        if (typeof c === 'string') return c;
         const v = (value as number) / rate;
+        // 1e308 at rate 0.1, or a total past 1.8e308, is not a count: say so instead of +Inf.
+        if (!Number.isFinite(c.total + v)) return this.refuse('out_of_range');
         c.value += v;
         c.total += v;
         c.seen = this.interval;
@@ -102,17 +137,28 @@ export class Aggregator {
       case 'gd': {
         const g =
           this.gauges.get(name, tagKey) ?? this.create(this.gauges, name, tagKey, { value: 0 });
-        if (g === undefined) return false;
-        g.value = type === 'g' ? (value as number) : g.value + (value as number);
+        if (typeof g === 'string') return g;
+        const v = type === 'g' ? (value as number) : g.value + (value as number);
+        if (!Number.isFinite(v)) return this.refuse('out_of_range');
+        g.value = v;
         g.seen = this.interval;
         break;
       }
       case 's': {
         const s =
           this.sets.get(name, tagKey) ??
-          this.create(this.sets, name, tagKey, { members: new Set<string>() });
-        if (s === undefined) return false;
-        s.members.add(String(value));
+          this.create(this.sets, name, tagKey, { members: new Set<string>(), memberCharge: 0 });
+        if (typeof s === 'string') return s;
+        const member = String(value);
+        if (!s.members.has(member)) {
+          // Members are what a set holds, so they count against the budget like series do.
+          if (member.length > this.limits.maxTagLength) return this.refuse('member_too_long');
+          const charge = memberCharge(member);
+          if (this.held + charge > this.limits.byteBudget) return this.refuse('byte_budget');
+          s.members.add(detach(member));
+          s.memberCharge += charge;
+          this.held += charge;
+        }
         s.seen = this.interval;
         break;
       }
@@ -122,13 +168,27 @@ export class Aggregator {
           this.create(this.timers, name, tagKey, {
             type,
             sketch: undefined,
+            sketchCharge: 0,
             totalCount: 0,
             totalSum: 0,
           });
-        if (t === undefined) return false;
-        t.sketch ??= newSketch();
+        if (typeof t === 'string') return t;
+        if (!Number.isFinite(t.totalSum + (value as number) / rate))
+          return this.refuse('out_of_range');
+        if (t.sketch === undefined) {
+          if (this.held + SKETCH_BYTES > this.limits.byteBudget) return this.refuse('byte_budget');
+          t.sketch = newSketch();
+          t.sketchCharge = SKETCH_BYTES;
+          this.held += SKETCH_BYTES;
+        }
         // Sample rate r means each sample stands for 1/r: a weight, exactly as StatsD counts it.
         t.sketch.accept(value as number, 1 / rate);
+        // Bins grow in chunks up to their limit (~32 KiB a sketch); charge what they grew by.
+        const bytes =
+          SKETCH_BYTES +
+          BIN_BYTES * (t.sketch.store.bins.length + t.sketch.negativeStore.bins.length);
+        this.held += bytes - t.sketchCharge;
+        t.sketchCharge = bytes;
         t.totalCount += 1 / rate;
         t.totalSum += (value as number) / rate;
         t.seen = this.interval;
@@ -138,19 +198,25 @@ export class Aggregator {
     return true;
   }
 
+  /** A new series, or why not: its name and tags are checked once, here, never per sample. */
   private create<S extends Series>(
     table: SeriesTable<S>,
     name: string,
     tagKey: string,
     fields: Omit<S, keyof Series>,
-  ): S | undefined {
-    if (table.size >= this.maxSeries) {
-      this.refused++;
-      return undefined;
-    }
-    const tags = tagKey === '' ? [] : tagKey.split(',');
-    const series = { name, tags, seen: this.interval, ...fields } as S;
-    table.set(name, tagKey, series);
+  ): S | RefuseReason {
+    if (name.length > this.limits.maxNameLength) return this.refuse('name_too_long');
+    if (table.size >= this.limits.maxSeries) return this.refuse('series_limit');
+    const ownName = detach(name);
+    const ownKey = detach(tagKey);
+    const tags = ownKey === '' ? [] : ownKey.split(',');
+    const reason = checkSeries(this.limits, ownName, tags);
+    if (reason !== undefined) return this.refuse(reason);
+    const charge = seriesCharge(ownName, ownKey, tags.length);
+    if (this.held + charge > this.limits.byteBudget) return this.refuse('byte_budget');
+    this.held += charge;
+    const series = { name: ownName, tags, seen: this.interval, charge, ...fields } as S;
+    table.set(ownName, ownKey, series);
     return series;
   }
 
@@ -174,10 +240,14 @@ export class Aggregator {
     for (const t of this.timers.values()) {
       snap.timers.push(timerStats(t));
       t.sketch = undefined;
+      this.held -= t.sketchCharge;
+      t.sketchCharge = 0;
     }
     for (const s of this.sets.values()) {
       snap.sets.push({ name: s.name, tags: s.tags, count: s.members.size });
       s.members = new Set();
+      this.held -= s.memberCharge;
+      s.memberCharge = 0;
     }
     this.expire();
     this.interval++;
@@ -187,7 +257,11 @@ export class Aggregator {
 
   private expire() {
     const oldest = this.interval - this.expireAfter + 1;
-    const idle = (series: Series) => series.seen < oldest;
+    const idle = (series: Series) => {
+      if (series.seen >= oldest) return false;
+      this.held -= series.charge;
+      return true;
+    };
     this.counters.deleteWhere(idle);
     this.gauges.deleteWhere(idle);
     this.timers.deleteWhere(idle);

@@ -21,6 +21,9 @@ Options:
   --expire N           forget series idle for N intervals (default 6)
   --rcvbuf SIZE        SO_RCVBUF to ask for (default 8MiB)
   --queue N            datagrams queued for parsing before new ones are dropped (default 65536)
+  --max-bytes SIZE     byte budget of all series: names, tags, set members, sketches
+                       (default 64MiB); new series and members beyond it are refused, counted
+  --max-sources N      sources tracked for loss accounting (default 10000)
   --forward HOST:PORT  send each flush's aggregates to another StatsD
   --top N              metric rows printed per flush (default 20)
   --json               print each flush as one JSON line
@@ -42,6 +45,8 @@ export async function collectorCommand(argv: string[]): Promise<number> {
       expire: { type: 'string' },
       rcvbuf: { type: 'string' },
       queue: { type: 'string' },
+      'max-bytes': { type: 'string' },
+      'max-sources': { type: 'string' },
       forward: { type: 'string' },
       top: { type: 'string' },
       json: { type: 'boolean' },
@@ -76,6 +81,13 @@ export async function collectorCommand(argv: string[]): Promise<number> {
       ? parseSize('--rcvbuf', values.rcvbuf, { min: 4096 })
       : DEFAULT_RCVBUF,
     queueSize: parseInteger('--queue', values.queue ?? '65536', { min: 1, max: 10_000_000 }),
+    limits: {
+      byteBudget: parseSize('--max-bytes', values['max-bytes'] ?? '64MiB', { min: 64 * 1024 }),
+    },
+    maxSources: parseInteger('--max-sources', values['max-sources'] ?? '10000', {
+      min: 1,
+      max: 1_000_000,
+    }),
     forward: forward && { host: forward.socketHost, port: forward.port },
     onTrace: values.trace ? (line) => console.log(line) : undefined,
     onLog: (line) => console.error(line),

@@ -6,6 +6,7 @@ export type TelemetryErrorCode =
   | 'ERR_METRIC_TOO_LARGE'
   | 'ERR_INVALID_OPTION'
   | 'ERR_HTTP'
+  | 'ERR_ADDRESS_IN_USE'
   | 'ERR_SEND_FAILED'
   | 'ERR_DEMO_FAILED';
 

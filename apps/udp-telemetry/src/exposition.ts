@@ -1,198 +1,136 @@
-/** Prometheus text exposition (format 0.0.4) of the last snapshot and the collector's own counters. */
-import type { Snapshot } from './aggregator.ts';
+/** Prometheus text exposition (format 0.0.4) of the last snapshot and the collector's own counters, in chunks. */
+import type { Snapshot, TimerStats } from './aggregator.ts';
 import type { SourceStats } from './loss.ts';
+import { ownFamilies } from './own-metrics.ts';
+import { escapeHelp, labelBody, metricName } from './prom-names.ts';
 
-export interface CollectorCounters {
-  datagrams: number;
-  bytes: number;
-  samples: number;
-  badDatagrams: number;
-  badLines: number;
-  queueDropped: number;
-  refused: number;
-  series: number;
-  queueDepth: number;
-  receiveBuffer: number;
-  /** Dropped by the kernel, socket buffer full (Linux only). */
-  kernelDrops?: number | undefined;
-}
+export type { CollectorCounters } from './own-metrics.ts';
+
+import type { CollectorCounters } from './own-metrics.ts';
 
 type Kind = 'counter' | 'gauge' | 'summary';
+type Item =
+  | { kind: 'counter'; s: Snapshot['counters'][number] }
+  | { kind: 'gauge'; s: Snapshot['gauges'][number] }
+  | { kind: 'set'; s: Snapshot['sets'][number] }
+  | { kind: 'timer'; s: TimerStats };
 interface Family {
   kind: Kind;
   help: string;
+  /** Lines already rendered (the collector's own, a few), or series to render when written. */
   lines: string[];
+  items: Item[];
 }
 
-/** Renders everything as one exposition; a name already taken by another type is skipped. */
+/** Output is cut into strings of about this size: no string grows with the number of series. */
+export const CHUNK_BYTES = 64 * 1024;
+
+/**
+ * Yields the exposition in chunks of about CHUNK_BYTES. A family's lines must be contiguous,
+ * so series are first grouped by family (references only); text is made one family at a time.
+ * Different StatsD names can meet in one Prometheus name (`a.b` and `a_b`): the first series
+ * wins, since a family may hold each label set once and one type only. What the last interval
+ * did not see is left out rather than made up: a timer without samples has no quantiles (its
+ * cumulative `_sum` and `_count` stay), a set without members has no `_unique` line.
+ */
+export function* prometheusChunks(
+  snap: Snapshot | undefined,
+  own: CollectorCounters,
+  sources: SourceStats[],
+): Generator<string> {
+  const families = new Map<string, Family>();
+  const family = (name: string, kind: Kind, help: string) => {
+    let f = families.get(name);
+    if (f === undefined) {
+      f = { kind, help, lines: [], items: [] };
+      families.set(name, f);
+    }
+    return f.kind === kind ? f : undefined;
+  };
+  ownFamilies(own, sources, (name, kind, help, line) => family(name, kind, help)?.lines.push(line));
+  // The collector's own names are taken: a StatsD metric of the same name is left out.
+  const taken = new Set(families.keys());
+  const user = (name: string, kind: Kind, help: string) =>
+    taken.has(name) ? undefined : family(name, kind, help);
+  if (snap) {
+    for (const s of snap.counters)
+      user(`${metricName(s.name)}_total`, 'counter', `StatsD counter ${s.name}`)?.items.push({
+        kind: 'counter',
+        s,
+      });
+    for (const s of snap.gauges)
+      user(metricName(s.name), 'gauge', `StatsD gauge ${s.name}`)?.items.push({
+        kind: 'gauge',
+        s,
+      });
+    for (const s of snap.sets) {
+      const help = `StatsD set ${s.name}: distinct members last interval`;
+      user(`${metricName(s.name)}_unique`, 'gauge', help)?.items.push({ kind: 'set', s });
+    }
+    for (const s of snap.timers) {
+      // Timers are milliseconds; Prometheus wants base units, so they become _seconds summaries.
+      const name = s.type === 'ms' ? `${metricName(s.name)}_seconds` : metricName(s.name);
+      const what = s.type === 'ms' ? 'timer' : s.type === 'h' ? 'histogram' : 'distribution';
+      const help = `StatsD ${what} ${s.name}, quantiles over the last interval`;
+      user(name, 'summary', help)?.items.push({ kind: 'timer', s });
+    }
+  }
+  let out = '';
+  for (const [name, f] of families) {
+    let header = `# HELP ${name} ${escapeHelp(f.help)}\n# TYPE ${name} ${f.kind}\n`;
+    const emit = (line: string) => {
+      out += header + line;
+      header = '';
+    };
+    for (const line of f.lines) emit(`${line}\n`);
+    const seen = new Set<string>(); // label sets written in this family
+    for (const item of f.items) {
+      const body = labelBody(item.s.tags);
+      if (seen.has(body)) continue;
+      seen.add(body);
+      const text = seriesLines(name, body, item);
+      if (text !== '') emit(text);
+      if (out.length >= CHUNK_BYTES) {
+        yield out;
+        out = '';
+      }
+    }
+  }
+  if (out !== '') yield out;
+}
+
+function seriesLines(name: string, body: string, item: Item): string {
+  const labels = body === '' ? '' : `{${body}}`;
+  switch (item.kind) {
+    case 'counter':
+      return `${name}${labels} ${num(item.s.total)}\n`;
+    case 'gauge':
+      return `${name}${labels} ${num(item.s.value)}\n`;
+    case 'set':
+      return item.s.count === 0 ? '' : `${name}${labels} ${item.s.count}\n`;
+    case 'timer': {
+      const t = item.s;
+      const scale = t.type === 'ms' ? 0.001 : 1;
+      let text = '';
+      if (t.count > 0) {
+        const pre = body === '' ? '{' : `{${body},`;
+        text += `${name}${pre}quantile="0.5"} ${num(t.p50 * scale)}\n`;
+        text += `${name}${pre}quantile="0.9"} ${num(t.p90 * scale)}\n`;
+        text += `${name}${pre}quantile="0.99"} ${num(t.p99 * scale)}\n`;
+      }
+      return `${text}${name}_sum${labels} ${num(t.totalSum * scale)}\n${name}_count${labels} ${num(t.totalCount)}\n`;
+    }
+  }
+}
+
+/** The whole exposition as one string: for tests and small collectors; HTTP streams the chunks. */
 export function renderPrometheus(
   snap: Snapshot | undefined,
   own: CollectorCounters,
   sources: SourceStats[],
 ): string {
-  const families = new Map<string, Family>();
-  // Different StatsD names can meet in one Prometheus name (`a.b` and `a_b`): the first
-  // series wins, since a family may hold each label set once and one type only.
-  const series = new Set<string>();
-  const add = (name: string, kind: Kind, help: string, line: string) => {
-    let family = families.get(name);
-    if (family === undefined) {
-      family = { kind, help, lines: [] };
-      families.set(name, family);
-    }
-    const key = line.slice(0, line.lastIndexOf(' '));
-    if (family.kind !== kind || series.has(key)) return;
-    series.add(key);
-    family.lines.push(line);
-  };
-  ownFamilies(add, own, sources);
-  if (snap) {
-    for (const c of snap.counters) {
-      const n = `${metricName(c.name)}_total`;
-      add(n, 'counter', `StatsD counter ${c.name}`, `${n}${labels(c.tags)} ${num(c.total)}`);
-    }
-    for (const g of snap.gauges) {
-      const n = metricName(g.name);
-      add(n, 'gauge', `StatsD gauge ${g.name}`, `${n}${labels(g.tags)} ${num(g.value)}`);
-    }
-    for (const s of snap.sets) {
-      const n = `${metricName(s.name)}_unique`;
-      add(
-        n,
-        'gauge',
-        `StatsD set ${s.name}: distinct members last interval`,
-        `${n}${labels(s.tags)} ${s.count}`,
-      );
-    }
-    for (const t of snap.timers) {
-      // Timers are milliseconds; Prometheus wants base units, so they become _seconds summaries.
-      const scale = t.type === 'ms' ? 0.001 : 1;
-      const n = t.type === 'ms' ? `${metricName(t.name)}_seconds` : metricName(t.name);
-      const help = `StatsD ${t.type === 'ms' ? 'timer' : t.type === 'h' ? 'histogram' : 'distribution'} ${t.name}, quantiles over the last interval`;
-      for (const [q, v] of [
-        ['0.5', t.p50],
-        ['0.9', t.p90],
-        ['0.99', t.p99],
-      ] as const) {
-        add(n, 'summary', help, `${n}${labels(t.tags, `quantile="${q}"`)} ${num(v * scale)}`);
-      }
-      add(n, 'summary', help, `${n}_sum${labels(t.tags)} ${num(t.totalSum * scale)}`);
-      add(n, 'summary', help, `${n}_count${labels(t.tags)} ${num(t.totalCount)}`);
-    }
-  }
-  let out = '';
-  for (const [name, f] of families) {
-    out += `# HELP ${name} ${escapeHelp(f.help)}\n# TYPE ${name} ${f.kind}\n${f.lines.join('\n')}\n`;
-  }
-  return out;
+  return [...prometheusChunks(snap, own, sources)].join('');
 }
 
-function ownFamilies(
-  add: (n: string, k: Kind, h: string, l: string) => void,
-  own: CollectorCounters,
-  sources: SourceStats[],
-) {
-  const counters: [Exclude<keyof CollectorCounters, 'kernelDrops'>, string, string][] = [
-    ['datagrams', 'telemetry_datagrams_received_total', 'Datagrams read from the socket.'],
-    ['bytes', 'telemetry_received_bytes_total', 'Payload bytes read from the socket.'],
-    ['samples', 'telemetry_samples_total', 'Metric samples aggregated.'],
-    [
-      'badDatagrams',
-      'telemetry_bad_datagrams_total',
-      'Datagrams refused whole (bad MessagePack, not a telemetry datagram).',
-    ],
-    ['badLines', 'telemetry_bad_lines_total', 'StatsD lines or samples refused.'],
-    [
-      'queueDropped',
-      'telemetry_queue_dropped_total',
-      'Datagrams dropped because the receive queue was full.',
-    ],
-    [
-      'refused',
-      'telemetry_refused_samples_total',
-      'Samples refused because the series limit was reached.',
-    ],
-  ];
-  for (const [key, name, help] of counters) add(name, 'counter', help, `${name} ${own[key]}`);
-  if (own.kernelDrops !== undefined) {
-    const name = 'telemetry_kernel_dropped_total';
-    add(
-      name,
-      'counter',
-      'Datagrams the kernel dropped: socket receive buffer full.',
-      `${name} ${own.kernelDrops}`,
-    );
-  }
-  add(
-    'telemetry_series',
-    'gauge',
-    'Live series held by the aggregator.',
-    `telemetry_series ${own.series}`,
-  );
-  add(
-    'telemetry_queue_depth',
-    'gauge',
-    'Datagrams waiting to be parsed.',
-    `telemetry_queue_depth ${own.queueDepth}`,
-  );
-  add(
-    'telemetry_receive_buffer_bytes',
-    'gauge',
-    'SO_RCVBUF granted by the kernel.',
-    `telemetry_receive_buffer_bytes ${own.receiveBuffer}`,
-  );
-  const perSource: [keyof SourceStats, string, string][] = [
-    ['received', 'telemetry_source_datagrams_total', 'Distinct datagrams received per source.'],
-    ['lost', 'telemetry_source_lost_total', 'Datagrams missing from the sequence per source.'],
-    [
-      'reordered',
-      'telemetry_source_reordered_total',
-      'Datagrams that arrived out of order per source.',
-    ],
-    ['duplicated', 'telemetry_source_duplicated_total', 'Duplicate datagrams per source.'],
-  ];
-  for (const [key, name, help] of perSource) {
-    for (const s of sources)
-      add(
-        name,
-        'counter',
-        help,
-        `${name}${labels([], `source="${escapeLabel(s.source)}"`)} ${s[key]}`,
-      );
-  }
-}
-
-/**
- * A StatsD name as a Prometheus metric name: `api.requests-2xx` -> `api_requests_2xx`,
- * camelCase -> snake_case (promtool's lint wants it), never a leading digit.
- */
-export function metricName(name: string): string {
-  let n = name
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .toLowerCase()
-    .replace(/[^a-z0-9_]/g, '_');
-  n = n.replace(/__+/g, '_');
-  return /^[a-z_]/.test(n) ? n : `_${n}`;
-}
-
-/** DogStatsD tags as labels: `env:prod` -> env="prod", a bare `canary` -> canary="true". */
-function labels(tags: string[], extra?: string): string {
-  const parts: string[] = [];
-  const used = new Set<string>();
-  for (const tag of tags) {
-    const colon = tag.indexOf(':');
-    let key = metricName(colon === -1 ? tag : tag.slice(0, colon));
-    if (key.startsWith('__') || key === 'quantile') key = `tag${key}`;
-    if (used.has(key)) continue; // Prometheus allows a label once; the first value wins.
-    used.add(key);
-    parts.push(`${key}="${escapeLabel(colon === -1 ? 'true' : tag.slice(colon + 1))}"`);
-  }
-  if (extra) parts.push(extra);
-  return parts.length === 0 ? '' : `{${parts.join(',')}}`;
-}
-
-const escapeLabel = (v: string) =>
-  v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
-const escapeHelp = (v: string) => v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
-const num = (v: number) =>
+export const num = (v: number) =>
   Number.isNaN(v) ? 'NaN' : v === Infinity ? '+Inf' : v === -Infinity ? '-Inf' : String(v);

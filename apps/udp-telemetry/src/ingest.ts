@@ -22,9 +22,15 @@ export class Ingest {
     private readonly loss: LossAccounting,
     private readonly options: IngestOptions = {},
   ) {
-    this.sink = (name, tagKey, type, value, rate) =>
-      aggregator.record(name, tagKey, type, value, rate);
+    this.sink = (name, tagKey, type, value, rate) => {
+      const taken = aggregator.record(name, tagKey, type, value, rate);
+      if (taken !== true) this.refusedLines++;
+      return taken;
+    };
   }
+
+  /** Lines of the current datagram refused by a limit: counted by reason, not as bad lines. */
+  private refusedLines = 0;
 
   handle(msg: Buffer, rinfo: RemoteInfo) {
     if (msg.length === 0) {
@@ -39,8 +45,9 @@ export class Ingest {
   private text(msg: Buffer, rinfo: RemoteInfo) {
     const text = msg.toString('utf8');
     this.rinfo = rinfo; // for onBadLine, which is bound once rather than a closure per datagram
+    this.refusedLines = 0;
     const [, bad] = parseStatsd(text, this.sink, this.onBadLine);
-    this.badLines += bad;
+    this.badLines += bad - this.refusedLines;
     this.options.trace?.(`<- ${from(rinfo)} statsd ${JSON.stringify(text)}`);
   }
 
@@ -69,9 +76,9 @@ export class Ingest {
         `${datagram.m.length} samples: ${datagram.m.map(formatStatsd).join(' ')}`,
     );
     if (!fresh) return;
-    for (const [name, type, value, rate, tags] of datagram.m) {
-      if (!this.aggregator.record(name, tagKeyOf(tags), type, value, rate)) this.badLines++;
-    }
+    // A refused sample is counted by the aggregator, by reason.
+    for (const [name, type, value, rate, tags] of datagram.m)
+      this.aggregator.record(name, tagKeyOf(tags), type, value, rate);
   }
 }
 

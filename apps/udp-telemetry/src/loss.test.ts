@@ -61,4 +61,33 @@ describe('LossAccounting', () => {
     loss.expire(1500);
     expect(loss.list().map((s) => s.source)).toEqual(['b']);
   });
+
+  it('takes a spoofed jump forward past 2^20 as a restart, not as 9e15 lost', () => {
+    expect(run([0, 1, 2 ** 53 - 1, 2, 3])).toMatchObject({ lost: 0, restarts: 2, received: 5 });
+    expect(run([0, 2 ** 20])).toMatchObject({ lost: 2 ** 20 - 1, restarts: 0 });
+  });
+
+  it('evicts one-shot sources first, so a spray of fake ids leaves real sources alone', () => {
+    const evicted: string[] = [];
+    const loss = new LossAccounting(100, (s) => evicted.push(s.source));
+    for (let seq = 0; seq < 3; seq++) loss.add('real', seq, seq);
+    for (let i = 0; i < 10_001; i++) loss.add(`fake-${i}`, 0, 10 + i);
+    expect(loss.evictions).toBe(10_001 + 1 - 100);
+    expect(evicted).not.toContain('real');
+    expect(loss.size).toBe(100);
+    loss.add('real', 5, 20_000);
+    expect(loss.get('real')).toMatchObject({ received: 4, lost: 2, resumed: 0 });
+  });
+
+  it('reports a source evicted after all as resumed, and counts its gap while evicted as lost', () => {
+    const loss = new LossAccounting(2);
+    for (let seq = 0; seq < 3; seq++) loss.add('a', seq, seq);
+    for (let seq = 0; seq < 3; seq++) loss.add('b', seq, 10 + seq);
+    loss.add('c', 0, 20); // both seen more than once: the least recently seen, a, goes
+    expect(loss.evictions).toBe(1);
+    expect(loss.get('a')).toBeUndefined();
+    expect(loss.add('a', 1, 30)).toBe(false); // from before the eviction: late, skipped
+    expect(loss.add('a', 10, 31)).toBe(true);
+    expect(loss.get('a')).toMatchObject({ received: 4, lost: 7, late: 1, resumed: 1 });
+  });
 });

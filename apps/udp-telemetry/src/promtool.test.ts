@@ -59,10 +59,41 @@ describe('promtool check metrics', { timeout: 300_000 }, () => {
     expect(check(text)).toEqual({ status: 0, output: '' });
   });
 
-  it('passes with timers idle for an interval (NaN quantiles)', async () => {
+  it('leaves out what an idle interval did not see: no NaN quantiles, no 0 sets', async () => {
     running.collector.flush();
     const text = await scrape();
-    expect(text).toMatch(/api_latency_seconds\{region="eu\\\\west",quantile="0.5"\} NaN/);
+    expect(text).not.toContain('NaN');
+    expect(text).not.toContain('quantile=');
+    expect(text).not.toMatch(/^visitors_unique/m);
+    // The cumulative parts of a summary stay true across idle intervals.
+    expect(text).toContain('api_latency_seconds_sum{region="eu\\\\west"} 0.012\n');
+    expect(text).toContain('api_latency_seconds_count{region="eu\\\\west"} 1\n');
+    expect(check(text)).toEqual({ status: 0, output: '' });
+  });
+
+  it('passes with names whose segments look like units, types or reserved suffixes', async () => {
+    const names = ['a.d', 'a.h', 'a.s', 'b.ms', 'c.kb.used', 'uptime.days', 'cache.counter.x'];
+    names.push('jobs.count', 'req.sum', 'le.bucket', 'total.total', 'days', 'x.kilo.bytes');
+    const lines = names.flatMap((n) => [
+      `${n}:1|c`,
+      `${n}:2|g`,
+      `${n}:3|ms`,
+      `${n}:4|h`,
+      `${n}:z|s`,
+    ]);
+    await sendRaw(running.port, [lines.join('\n')]);
+    const { collector } = running;
+    const before = collector.status().samples;
+    expect(await waitUntil(() => collector.status().samples >= before + lines.length)).toBe(true);
+    collector.flush();
+    const text = await scrape();
+    // A unit-like segment is joined to the one before it.
+    expect(text).toContain('\nad_total 1\n');
+    expect(text).toContain('\nas 2\n');
+    expect(text).toContain('\nah_seconds_count 2\n');
+    expect(text).toContain('\nbms_seconds_count 2\n');
+    expect(text).toContain('\nuptimedays 2\n');
+    expect(text).toContain('\njobscount 2\n');
     expect(check(text)).toEqual({ status: 0, output: '' });
   });
 });

@@ -1,12 +1,15 @@
 /** The collector: UDP receive path, aggregation per interval, loss accounting, HTTP and forwarding. */
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { formatEndpoint } from '@netlab/addressing';
 import { Aggregator, type Snapshot } from './aggregator.ts';
-import type { CollectorCounters } from './exposition.ts';
-import { renderPrometheus } from './exposition.ts';
+import { TelemetryError } from './errors.ts';
+import { type CollectorCounters, prometheusChunks } from './exposition.ts';
 import { Forwarder } from './forward.ts';
 import { createHttpServer, listenHttp } from './http.ts';
 import { Ingest } from './ingest.ts';
+import { jsonChunks } from './json-stream.ts';
+import type { Limits } from './limits.ts';
 import { LossAccounting, type SourceStats } from './loss.ts';
 import {
   DEFAULT_HOST,
@@ -27,6 +30,10 @@ export interface CollectorOptions {
   intervalMs?: number;
   /** Intervals without samples after which a series is forgotten (default 6). */
   expireAfter?: number;
+  /** Bounds on names, tags, series and the bytes they hold (limits.ts has the defaults). */
+  limits?: Partial<Limits>;
+  /** Most sources tracked for loss accounting (default 10,000). */
+  maxSources?: number;
   receiveBuffer?: number;
   queueSize?: number;
   forward?: { host: string; port: number };
@@ -56,8 +63,20 @@ export interface Collector {
 export function createServer(options: CollectorOptions = {}): Collector {
   const log = options.onLog ?? (() => {});
   const badLog = new RateLimitedLog(log);
-  const aggregator = new Aggregator({ expireAfter: options.expireAfter ?? 6 });
-  const loss = new LossAccounting();
+  const evictLog = new RateLimitedLog(log);
+  const aggregator = new Aggregator({
+    expireAfter: options.expireAfter ?? 6,
+    limits: options.limits,
+  });
+  const maxSources = options.maxSources ?? 10_000;
+  const loss = new LossAccounting(maxSources, (s, tracked) =>
+    evictLog.log(
+      `source evicted: ${JSON.stringify(s.source.slice(0, 200))} (${s.received} datagrams, last seen ` +
+        `${((Date.now() - s.lastSeen) / 1000).toFixed(1)} s ago) to make room: ${tracked} of ` +
+        `${maxSources} sources tracked${s.received > 1 ? '; if it returns it is counted as resumed' : ''}`,
+    ),
+  );
+  let scrapesRefused = 0;
   const ingest = new Ingest(aggregator, loss, {
     trace: options.onTrace,
     onBad: (line) => badLog.log(line),
@@ -85,8 +104,12 @@ export function createServer(options: CollectorOptions = {}): Collector {
     badDatagrams: ingest.badDatagrams,
     badLines: ingest.badLines,
     queueDropped: receiver.queueDropped,
-    refused: aggregator.refused,
+    refused: { ...aggregator.refused },
     series: aggregator.seriesCount,
+    heldBytes: aggregator.held,
+    byteBudget: aggregator.limits.byteBudget,
+    sourcesEvicted: loss.evictions,
+    scrapesRefused,
     queueDepth: receiver.queueDepth,
     receiveBuffer: receiver.receiveBuffer,
     kernelDrops: receiver.kernelDrops(),
@@ -109,15 +132,17 @@ export function createServer(options: CollectorOptions = {}): Collector {
       if (options.http !== false) {
         const where = options.http ?? { host: DEFAULT_HOST, port: DEFAULT_HTTP_PORT };
         httpServer = createHttpServer({
-          prometheus: () => renderPrometheus(last, status(), loss.list()),
-          json: () => ({ status: status(), sources: loss.list(), snapshot: last ?? null }),
+          prometheus: () => prometheusChunks(last, status(), loss.list()),
+          json: () =>
+            jsonChunks({ status: status(), sources: loss.list(), snapshot: last ?? null }),
           problem: () => receiver.problem(),
+          onRefused: () => scrapesRefused++,
         });
         try {
           httpAddress = await listenHttp(httpServer, where.host, where.port);
         } catch (error) {
           await receiver.close();
-          throw error;
+          throw httpListenError(error, where);
         }
       }
       if (intervalMs > 0) timer = setInterval(flush, intervalMs);
@@ -139,4 +164,19 @@ export function createServer(options: CollectorOptions = {}): Collector {
       ]);
     },
   };
+}
+
+/**
+ * The HTTP port is chosen with --http, not --port: a busy one says so (the generic hint for
+ * EADDRINUSE names --port, which here is the UDP port).
+ */
+function httpListenError(error: unknown, where: { host: string; port: number }) {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code !== 'EADDRINUSE') return error;
+  return new TelemetryError(
+    'ERR_ADDRESS_IN_USE',
+    `HTTP address ${formatEndpoint({ host: where.host, port: where.port, family: where.host.includes(':') ? 'ipv6' : 'ipv4' })} is in use ` +
+      '(another process holds that port: choose another with --http HOST:PORT, or --http off)',
+    { cause: error },
+  );
 }

@@ -7,6 +7,9 @@ export type Sketch = LogCollapsingLowestDenseDDSketch;
 export const newSketch = () =>
   new LogCollapsingLowestDenseDDSketch({ relativeAccuracy: 0.01, binLimit: 2048 });
 
+/** What the byte budget charges a sketch before its bins: its objects and two empty stores. */
+export const SKETCH_BYTES = 1000;
+
 /** count, min, max, mean and p50/p90/p99 of a sketch; NaN for an empty or missing one. */
 export function sketchStats(s: Sketch | undefined) {
   if (s === undefined || s.count === 0) {

@@ -1,15 +1,19 @@
 /** StatsD and DogStatsD text: `name:value|type|@rate|#tag:v,tag2`, one metric per line. */
 import { tagKeyOf } from './aggregator.ts';
+import { detach } from './limits.ts';
 import type { MetricTuple, MetricType } from './protocol.ts';
 
-/** Receives each good sample; returns false if it refused it (counted as bad). */
+/** Receives each good sample; returns true if it took it, else false or why not (counted as bad). */
 export type SampleSink = (
   name: string,
   tagKey: string,
   type: MetricType,
   value: number | string,
   rate: number,
-) => boolean;
+) => boolean | string;
+
+const refusal = (why: boolean | string) =>
+  `refused: ${typeof why === 'string' ? why : 'by the collector'}`;
 
 /** Told about each bad line, with why. */
 export type BadLineHandler = (line: string, reason: string) => void;
@@ -95,9 +99,8 @@ function parseLine(text: string, start: number, stop: number, sink: SampleSink):
   const name = text.slice(start, colon);
   if (type === 's') {
     if (pipe === colon + 1) return 'empty set member';
-    return sink(name, tagKey, type, text.slice(colon + 1, pipe), rate)
-      ? 1
-      : 'refused: too many series';
+    const taken = sink(name, tagKey, type, text.slice(colon + 1, pipe), rate);
+    return taken === true ? 1 : refusal(taken);
   }
   // A gauge value with a sign is a delta (StatsD's rule; set a negative gauge via 0 first).
   const c0 = text.charCodeAt(colon + 1);
@@ -109,7 +112,8 @@ function parseLine(text: string, start: number, stop: number, sink: SampleSink):
     value = strictNumber(valueText);
     if (Number.isNaN(value)) return `value "${valueText}" is not a number`;
   }
-  return sink(name, tagKey, type, value, rate) ? 1 : 'refused: too many series';
+  const taken = sink(name, tagKey, type, value, rate);
+  return taken === true ? 1 : refusal(taken);
 }
 
 /** DogStatsD packs several values of one metric: `latency:12:15:9|ms`. */
@@ -123,8 +127,10 @@ function packed(
 ) {
   const values = valueText.split(':').map(strictNumber);
   if (values.some(Number.isNaN)) return `value "${valueText}" is not a number`;
-  for (const value of values)
-    if (!sink(name, tagKey, type, value, rate)) return 'refused: too many series';
+  for (const value of values) {
+    const taken = sink(name, tagKey, type, value, rate);
+    if (taken !== true) return refusal(taken);
+  }
   return values.length;
 }
 
@@ -143,15 +149,22 @@ function plainInteger(text: string, from: number, to: number): number {
   return sign === 45 ? -value : value;
 }
 
-/** Tags sorted, so the same tags in any order are one series; cached, clients repeat them. */
+/**
+ * Tags sorted, so the same tags in any order are one series; cached, clients repeat them.
+ * Bounded (4096 entries of at most 256 characters, ~4 MiB at worst): longer tag strings
+ * are sorted each time and never kept.
+ */
 const tagCache = new Map<string, string>();
+const CACHED_TAGS_MAX = 256;
 function normalizeTags(raw: string): string {
   if (raw.indexOf(',') === -1) return raw;
+  if (raw.length > CACHED_TAGS_MAX) return tagKeyOf(raw.split(','));
   let key = tagCache.get(raw);
   if (key === undefined) {
-    if (tagCache.size >= 10_000) tagCache.clear(); // bounded: high-cardinality tags just miss
-    key = tagKeyOf(raw.split(','));
-    tagCache.set(raw, key);
+    if (tagCache.size >= 4096) tagCache.clear(); // bounded: high-cardinality tags just miss
+    // Detached copies: a slice of the datagram would keep the whole datagram alive.
+    key = detach(tagKeyOf(raw.split(',')));
+    tagCache.set(detach(raw), key);
   }
   return key;
 }
