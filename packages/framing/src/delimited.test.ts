@@ -13,6 +13,10 @@ function failure(fn: () => unknown): FramingError {
 }
 
 describe('delimited', () => {
+  it('offers LF, CRLF and NUL only', () => {
+    expect(() => delimited({ delimiter: 'aa' as '\n' })).toThrow(RangeError);
+  });
+
   it('splits NUL-terminated frames (tincanchat style)', () => {
     const codec = delimited({ delimiter: '\0' });
     expect(codec.encode(Buffer.from('hi'))).toEqual(Buffer.from('hi\0'));
@@ -29,22 +33,29 @@ describe('delimited', () => {
     decoder.end();
   });
 
-  it('finds a 3-byte delimiter fed one byte at a time', () => {
-    const decoder = delimited({ delimiter: '<=>' }).createDecoder();
-    const out: string[] = [];
-    for (const byte of Buffer.from('ab<=>c<<=>')) {
-      for (const f of decoder.push(Buffer.from([byte]))) out.push(String(f));
-    }
-    expect(out).toEqual(['ab', 'c<']);
+  it('keeps a bare LF inside a CRLF frame, also when the CR ended the chunk before', () => {
+    const decoder = delimited({ delimiter: '\r\n' }).createDecoder();
+    expect(decoder.push(Buffer.from('a\nb\r')).map(String)).toEqual([]);
+    expect(decoder.push(Buffer.from('\n\nc\r\n')).map(String)).toEqual(['a\nb', '\nc']);
+    expect(decoder.push(Buffer.from('\r')).map(String)).toEqual([]);
+    expect(decoder.push(Buffer.from('\n')).map(String)).toEqual(['']);
   });
 
   it('refuses payloads that contain or would fake the delimiter', () => {
     expect(failure(() => delimited({ delimiter: '\n' }).encode(Buffer.from('a\nb'))).code).toBe(
       'ERR_DELIMITER_IN_PAYLOAD',
     );
-    expect(failure(() => delimited({ delimiter: 'aa' }).encode(Buffer.from('xa'))).code).toBe(
+    expect(failure(() => delimited({ delimiter: '\r\n' }).encode(Buffer.from('a\r\n'))).code).toBe(
       'ERR_DELIMITER_IN_PAYLOAD',
     );
+    // A lone CR or LF is payload under CRLF: 'a\r' + CRLF still ends at the first CR LF.
+    const crlf = delimited({ delimiter: '\r\n' });
+    expect(
+      crlf
+        .createDecoder()
+        .push(crlf.encode(Buffer.from('a\r')))
+        .map(String),
+    ).toEqual(['a\r']);
   });
 
   it('fails with ERR_FRAME_TOO_LARGE when no delimiter comes within the maximum', () => {

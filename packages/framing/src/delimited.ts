@@ -1,7 +1,8 @@
-/** Delimiter framing: payload, then a delimiter byte sequence (NUL, LF, CRLF, ...). */
+/** Delimiter framing: payload, then LF, CRLF or NUL (the books' line and tincanchat framing). */
 import {
   asBuffer,
   checkMaxFrameSize,
+  collect,
   type FrameCodec,
   type FrameDecoder,
   type FrameHandler,
@@ -10,230 +11,145 @@ import { decoderClosed, FramingError, frameTooLarge } from './errors.ts';
 
 /** Options for {@link delimited}. */
 export interface DelimitedOptions {
-  /** The byte sequence ending each frame: a string (UTF-8) such as `'\n'`, `'\r\n'`, `'\0'`. */
-  delimiter: string | Uint8Array;
+  /** What ends each frame: `'\n'` (lines), `'\r\n'` (SMTP, IRC, HTTP lines) or `'\0'`. */
+  delimiter: '\n' | '\r\n' | '\0';
   /** Largest payload in bytes, delimiter excluded (default 1 MiB). */
   maxFrameSize?: number;
 }
 
-/** A delimiter {@link FrameCodec}. */
-export interface DelimitedCodec extends FrameCodec {
-  /** The delimiter bytes. */
-  readonly delimiter: Buffer;
-}
+const CR = 0x0d;
 
 /**
- * Create a delimiter codec. Frames exclude the delimiter. A decoder that sees more than
- * `maxFrameSize` bytes without a delimiter fails with ERR_FRAME_TOO_LARGE instead of
- * buffering without bound.
+ * Create a delimiter codec. Frames exclude the delimiter. With CRLF a bare LF is payload
+ * (a frame ends at the first CR LF). A decoder that holds more than `maxFrameSize` bytes
+ * without a delimiter fails with ERR_FRAME_TOO_LARGE instead of buffering without bound,
+ * the bug of every `while '\n' not in buffer: buffer += recv()` loop.
  *
  * @param options - the delimiter and the maximum frame size
- * @returns a codec whose encoder refuses payloads that would be mis-split
- * @throws {RangeError} on an empty delimiter or a bad `maxFrameSize`
+ * @returns a codec whose encoder refuses a payload holding the delimiter
+ * @throws {RangeError} for another delimiter or a bad `maxFrameSize`
  * @example
  * const lines = delimited({ delimiter: '\n', maxFrameSize: 8192 });
  * const decoder = lines.createDecoder();
  * decoder.push(Buffer.from('one\ntw')); // [<Buffer 'one'>]
  * decoder.push(Buffer.from('o\n')); // [<Buffer 'two'>]
  */
-export function delimited(options: DelimitedOptions): DelimitedCodec {
-  const delimiter = Buffer.from(
-    typeof options.delimiter === 'string'
-      ? Buffer.from(options.delimiter, 'utf8')
-      : options.delimiter,
-  );
-  if (delimiter.length === 0) throw new RangeError('delimiter must not be empty');
+export function delimited(options: DelimitedOptions): FrameCodec {
+  const { delimiter } = options;
+  if (delimiter !== '\n' && delimiter !== '\r\n' && delimiter !== '\0') {
+    throw new RangeError(
+      `delimiter must be '\\n', '\\r\\n' or '\\0', got ${JSON.stringify(delimiter)}`,
+    );
+  }
+  const bytes = Buffer.from(delimiter, 'latin1');
   const maxFrameSize = checkMaxFrameSize(options.maxFrameSize, 2 ** 31);
-  const name = `delimited(0x${delimiter.toString('hex')})`;
-
-  function check(payload: Buffer): void {
-    if (payload.length > maxFrameSize) {
-      throw frameTooLarge(payload.length, maxFrameSize, 'payload');
-    }
-    // The delimiter must first occur right after the payload, also across the boundary
-    // (payload 'a' + delimiter 'aa' would decode as frame '' or be mis-split).
-    const tailStart = Math.max(0, payload.length - delimiter.length + 1);
-    const inPayload = payload.indexOf(delimiter) !== -1;
-    if (inPayload || straddles(payload.subarray(tailStart), delimiter)) {
-      throw new FramingError(
-        'ERR_DELIMITER_IN_PAYLOAD',
-        `payload of ${payload.length} bytes contains the delimiter 0x${delimiter.toString('hex')}`,
-      );
-    }
-  }
-
-  function encodeInto(input: Uint8Array, target: Buffer, offset: number): number {
-    const payload = asBuffer(input);
-    check(payload);
-    target.set(payload, offset);
-    target.set(delimiter, offset + payload.length);
-    return offset + payload.length + delimiter.length;
-  }
-
   return {
-    name,
-    delimiter,
+    name: `delimited(0x${bytes.toString('hex')})`,
     maxFrameSize,
     encode(input) {
-      if (input.length > maxFrameSize) throw frameTooLarge(input.length, maxFrameSize, 'payload');
-      const out = Buffer.allocUnsafe(input.length + delimiter.length);
-      encodeInto(input, out, 0);
-      return out;
+      const payload = asBuffer(input);
+      if (payload.length > maxFrameSize) {
+        throw frameTooLarge(payload.length, maxFrameSize, 'payload');
+      }
+      // Any occurrence would end the frame early on the other side.
+      if (payload.indexOf(bytes) !== -1) {
+        throw new FramingError(
+          'ERR_DELIMITER_IN_PAYLOAD',
+          `payload of ${payload.length} bytes contains the delimiter 0x${bytes.toString('hex')}`,
+        );
+      }
+      const frame = Buffer.allocUnsafe(payload.length + bytes.length);
+      frame.set(payload, 0);
+      frame.set(bytes, payload.length);
+      return frame;
     },
-    frameLength: (payloadLength) => payloadLength + delimiter.length,
-    encodeInto,
-    encodeParts(input) {
-      check(asBuffer(input));
-      return [input, delimiter];
-    },
-    createDecoder() {
-      return new DelimitedDecoder(delimiter, maxFrameSize);
-    },
+    createDecoder: () => new DelimitedDecoder(bytes.length === 2, bytes.at(-1)!, maxFrameSize),
   };
 }
 
-/** True when `tail` + `delimiter` holds the delimiter starting inside `tail`. */
-function straddles(tail: Buffer, delimiter: Buffer): boolean {
-  for (let start = 0; start < tail.length; start++) {
-    const inTail = tail.length - start;
-    if (inTail >= delimiter.length) continue;
-    if (tail.compare(delimiter, 0, inTail, start) !== 0) continue;
-    if (
-      delimiter.compare(delimiter, inTail, delimiter.length, 0, delimiter.length - inTail) === 0
-    ) {
-      return true;
-    }
-  }
-  return false;
-}
-
 /**
- * The decoder. Between chunks it holds the parts of the current frame (views of the pushed
- * chunks, copied once by `Buffer.concat` when the delimiter arrives) and the last
- * `delimiter.length - 1` bytes seen, to find a delimiter split across chunks.
+ * Searches each chunk for the delimiter's last byte (LF or NUL); with CRLF that byte ends a
+ * frame only after a CR, which may be the last byte held from the chunk before. Between
+ * chunks it holds views of the current frame's parts, copied once when its end arrives.
  */
 class DelimitedDecoder implements FrameDecoder {
-  readonly #delimiter: Buffer;
+  readonly #crlf: boolean;
+  readonly #last: number;
   readonly #max: number;
   #parts: Buffer[] = [];
-  #pending = 0;
+  #held = 0;
   #closed = false;
 
-  constructor(delimiter: Buffer, max: number) {
-    this.#delimiter = delimiter;
+  constructor(crlf: boolean, last: number, max: number) {
+    this.#crlf = crlf;
+    this.#last = last;
     this.#max = max;
   }
 
   get buffered(): number {
-    return this.#pending;
+    return this.#held;
   }
 
   push(chunk: Uint8Array): Buffer[] {
-    const frames: Buffer[] = [];
-    this.write(chunk, (frame) => frames.push(frame));
-    return frames;
+    return collect(this, chunk);
   }
 
   write(input: Uint8Array, onFrame: FrameHandler): void {
     if (this.#closed) throw decoderClosed();
+    const chunk = asBuffer(input);
     try {
-      this.#decode(asBuffer(input), onFrame);
+      let start = 0; // where the current frame's bytes in this chunk begin
+      for (let at = chunk.indexOf(this.#last); at !== -1; at = chunk.indexOf(this.#last, at + 1)) {
+        if (this.#crlf && !this.#crBefore(chunk, start, at)) continue; // a bare LF: payload
+        this.#emit(chunk, start, this.#crlf ? at - 1 : at, onFrame);
+        start = at + 1;
+      }
+      if (start < chunk.length) this.#hold(chunk.subarray(start));
     } catch (err) {
       this.#closed = true;
       throw err;
     }
   }
 
-  #decode(chunk: Buffer, onFrame: FrameHandler): void {
-    const delimiter = this.#delimiter;
-    const dl = delimiter.length;
-    let offset = 0;
-    if (this.#pending > 0) {
-      // A delimiter may start in the held bytes and end in this chunk.
-      const split = dl > 1 ? this.#splitDelimiter(chunk) : -1;
-      if (split >= 0) {
-        this.#emitPending(this.#pending - (dl - split), onFrame);
-        offset = split;
-      } else {
-        const at = chunk.indexOf(delimiter);
-        if (at < 0) {
-          this.#hold(chunk);
-          return;
-        }
-        this.#parts.push(chunk.subarray(0, at));
-        this.#pending += at;
-        this.#emitPending(this.#pending, onFrame);
-        offset = at + dl;
-      }
-    }
-    const max = this.#max;
-    for (;;) {
-      const at = chunk.indexOf(delimiter, offset);
-      if (at < 0) break;
-      if (at - offset > max) throw frameTooLarge(at - offset, max);
-      onFrame(chunk.subarray(offset, at));
-      offset = at + dl;
-    }
-    if (offset < chunk.length) this.#hold(chunk.subarray(offset));
+  #crBefore(chunk: Buffer, start: number, at: number): boolean {
+    if (at > start) return chunk[at - 1] === CR;
+    // The LF opens this frame's bytes in the chunk: the CR, if any, is the last byte held.
+    if (start > 0 || this.#held === 0) return false;
+    const tail = this.#parts.at(-1)!;
+    return tail[tail.length - 1] === CR;
   }
 
-  /**
-   * Where in `chunk` a delimiter that began in the held bytes ends, or -1. Checks the
-   * earliest possible start first, so the leftmost occurrence wins as with `indexOf`.
-   */
-  #splitDelimiter(chunk: Buffer): number {
-    const delimiter = this.#delimiter;
-    const dl = delimiter.length;
-    const tail = this.#tail(dl - 1);
-    for (let inHeld = tail.length; inHeld >= 1; inHeld--) {
-      const inChunk = dl - inHeld;
-      if (inChunk > chunk.length) continue;
-      if (tail.compare(delimiter, 0, inHeld, tail.length - inHeld) !== 0) continue;
-      if (chunk.compare(delimiter, inHeld, dl, 0, inChunk) === 0) return inChunk;
+  /** One frame: held bytes then chunk[start, end); end = start - 1 drops a held CR. */
+  #emit(chunk: Buffer, start: number, end: number, onFrame: FrameHandler): void {
+    const size = this.#held + end - start;
+    if (size > this.#max) throw frameTooLarge(size, this.#max);
+    if (this.#held === 0) {
+      onFrame(chunk.subarray(start, end));
+      return;
     }
-    return -1;
+    const parts = this.#parts;
+    if (end > start) parts.push(chunk.subarray(start, end));
+    this.#parts = [];
+    this.#held = 0;
+    onFrame(parts.length === 1 ? parts[0]!.subarray(0, size) : Buffer.concat(parts, size));
   }
 
-  /** The last `n` held bytes (or fewer), copied out of the parts. */
-  #tail(n: number): Buffer {
-    const size = Math.min(n, this.#pending);
-    const out = Buffer.allocUnsafe(size);
-    let need = size;
-    for (let i = this.#parts.length - 1; i >= 0 && need > 0; i--) {
-      const part = this.#parts[i]!;
-      const take = Math.min(need, part.length);
-      part.copy(out, need - take, part.length - take);
-      need -= take;
-    }
-    return out;
-  }
-
-  /** Keep bytes with no delimiter yet; bounded by the maximum plus a partial delimiter. */
+  /** Keeps bytes with no delimiter yet: at most the maximum plus a CR that may start one. */
   #hold(bytes: Buffer): void {
     this.#parts.push(bytes);
-    this.#pending += bytes.length;
-    const limit = this.#max + this.#delimiter.length - 1;
-    if (this.#pending > limit)
-      throw frameTooLarge(this.#pending - (this.#delimiter.length - 1), this.#max);
-  }
-
-  /** Emit the first `length` held bytes as one frame and forget all held bytes. */
-  #emitPending(length: number, onFrame: FrameHandler): void {
-    if (length > this.#max) throw frameTooLarge(length, this.#max);
-    const parts = this.#parts;
-    this.#parts = [];
-    this.#pending = 0;
-    onFrame(parts.length === 1 ? parts[0]!.subarray(0, length) : Buffer.concat(parts, length));
+    this.#held += bytes.length;
+    const slack = this.#crlf ? 1 : 0;
+    if (this.#held > this.#max + slack) throw frameTooLarge(this.#held - slack, this.#max);
   }
 
   end(): void {
     if (this.#closed) throw decoderClosed();
     this.#closed = true;
-    if (this.#pending > 0) {
+    if (this.#held > 0) {
       throw new FramingError(
         'ERR_TRUNCATED',
-        `stream ended inside a frame: received ${this.#pending} bytes and no delimiter`,
-        { received: this.#pending },
+        `stream ended inside a frame: received ${this.#held} bytes and no delimiter`,
+        { received: this.#held },
       );
     }
   }

@@ -2,22 +2,20 @@
 
 /** Stable codes carried by {@link FramingError}. */
 export type FramingErrorCode =
-  /** A frame (announced by its header, or accumulated before a delimiter) exceeds the maximum. */
+  /** A frame (announced by its header, or held before a delimiter) exceeds the maximum. */
   | 'ERR_FRAME_TOO_LARGE'
   /** The stream ended inside a frame. */
   | 'ERR_TRUNCATED'
-  /** A varint length header longer than 5 bytes, or overlong (`0x80 0x00` for 0). */
-  | 'ERR_INVALID_HEADER'
   /** A payload handed to a delimiter codec contains the delimiter. */
   | 'ERR_DELIMITER_IN_PAYLOAD'
   /** A decoder was used after it failed or ended. */
   | 'ERR_DECODER_CLOSED'
-  /** A write to a stream that is already closed, destroyed or ended. */
+  /** A write to a stream that is closed, or that closed while the write waited for 'drain'. */
   | 'ERR_STREAM_CLOSED';
 
 /** The numbers a {@link FramingError} may carry, depending on its code. */
 export interface FramingErrorDetails {
-  /** Frame size in bytes (announced or accumulated) for ERR_FRAME_TOO_LARGE. */
+  /** Frame size in bytes (announced or held) for ERR_FRAME_TOO_LARGE. */
   size?: number;
   /** The configured maximum frame size for ERR_FRAME_TOO_LARGE. */
   maxFrameSize?: number;
@@ -67,7 +65,7 @@ export class FramingError extends Error {
   }
 }
 
-/** @internal Build the ERR_FRAME_TOO_LARGE error with both numbers. */
+/** @internal ERR_FRAME_TOO_LARGE with both numbers. */
 export function frameTooLarge(size: number, maxFrameSize: number, what = 'frame'): FramingError {
   return new FramingError(
     'ERR_FRAME_TOO_LARGE',
@@ -76,33 +74,7 @@ export function frameTooLarge(size: number, maxFrameSize: number, what = 'frame'
   );
 }
 
-/** @internal ERR_DECODER_CLOSED, for a decoder used after it failed or ended. */
+/** @internal ERR_DECODER_CLOSED: a decoder that failed once no longer trusts the stream. */
 export function decoderClosed(): FramingError {
   return new FramingError('ERR_DECODER_CLOSED', 'decoder used after it failed or ended');
-}
-
-/**
- * @internal ERR_TRUNCATED for a stream that ended inside a length-prefixed frame.
- * @param received - bytes of the frame (header included) received
- * @param expected - bytes the frame needs (header included), when known
- * @param inHeader - whether the stream ended inside the header itself
- */
-export function truncated(
-  received: number,
-  expected: number | undefined,
-  inHeader: boolean,
-): FramingError {
-  if (!inHeader) {
-    return new FramingError(
-      'ERR_TRUNCATED',
-      `stream ended inside a frame: received ${received} of ${expected} bytes`,
-      { expected, received },
-    );
-  }
-  const of = expected === undefined ? `at least ${received + 1}` : `${expected}`;
-  return new FramingError(
-    'ERR_TRUNCATED',
-    `stream ended inside a frame header: received ${received} of ${of} header bytes`,
-    { expected, received },
-  );
 }

@@ -1,125 +1,156 @@
-/** Length-prefixed framing: a u32 big-endian or unsigned-varint length, then the payload. */
-import { checkMaxFrameSize, type FrameCodec } from './codec.ts';
-import { frameTooLarge } from './errors.ts';
-import { LengthPrefixedDecoder } from './length-prefixed-decoder.ts';
-import { varintSize, writeVarint } from './varint.ts';
+/** Length-prefixed framing: a 4-byte big-endian length (u32), then that many payload bytes. */
+import {
+  asBuffer,
+  checkMaxFrameSize,
+  collect,
+  type FrameCodec,
+  type FrameDecoder,
+  type FrameHandler,
+} from './codec.ts';
+import { decoderClosed, FramingError, frameTooLarge } from './errors.ts';
 
 /** Options for {@link lengthPrefixed}. */
 export interface LengthPrefixedOptions {
   /** Largest payload in bytes (default 1 MiB, at most 2^32 - 1). Checked from the header. */
   maxFrameSize?: number;
-  /**
-   * `u32`: 4-byte big-endian length (FoPNP's `blocks.py`, most binary protocols; default).
-   * `varint`: unsigned LEB128 as in Protocol Buffers, 1 byte for payloads under 128 B.
-   */
-  header?: 'u32' | 'varint';
 }
 
-/** A length-prefixed {@link FrameCodec}, which can also encode a bare header. */
-export interface LengthPrefixedCodec extends FrameCodec {
-  /** `u32` or `varint`. */
-  readonly header: 'u32' | 'varint';
-  /**
-   * Encode only the header announcing `length` payload bytes.
-   * @param length - payload length in bytes
-   * @returns the header bytes
-   * @throws {FramingError} ERR_FRAME_TOO_LARGE when `length` exceeds `maxFrameSize`
-   */
-  encodeHeader(length: number): Buffer;
-  /**
-   * A frame to fill in place, for payloads produced straight into memory (read from a
-   * file, built by a serializer): the header for `length` bytes is written at the front and
-   * `payload` is the view after it. Sent whole (`writer.writeEncoded(frame)`), it is one
-   * contiguous write, where `writer.write(payload)` must add the header as a second buffer;
-   * on loopback TCP at 64 KiB that second buffer cost the sender about a third more CPU
-   * per byte (see the README's bench).
-   * @param length - payload length in bytes
-   * @returns the whole frame, and the payload view into it (memory not initialised)
-   * @throws {FramingError} ERR_FRAME_TOO_LARGE when `length` exceeds `maxFrameSize`
-   * @example
-   * const { frame, payload } = codec.allocFrame(size);
-   * await file.read(payload, 0, size);
-   * await writer.writeEncoded(frame);
-   */
-  allocFrame(length: number): { frame: Buffer; payload: Buffer };
-}
-
+const HEADER = 4;
 const U32_MAX = 0xffff_ffff;
+const EMPTY = Buffer.alloc(0);
 
 /**
- * Create a length-prefixed codec.
+ * Create a length-prefixed codec: the framing of FoPNP's `blocks.py`
+ * (`struct.pack('!I', len(message))`) and of most binary protocols.
  *
- * @param options - header kind and maximum frame size
- * @returns a codec whose decoders reject oversized frames from the header alone, before
- *   buffering any payload
+ * @param options - the maximum frame size
+ * @returns a codec whose decoders refuse an oversized frame from its header alone, before
+ *   a single payload byte is buffered
  * @throws {RangeError} when `maxFrameSize` is not an integer from 0 to 2^32 - 1
  * @example
  * const codec = lengthPrefixed({ maxFrameSize: 64 * 1024 });
  * socket.write(codec.encode(Buffer.from('hello')));
  * const decoder = codec.createDecoder();
- * socket.on('data', (chunk) => { for (const frame of decoder.push(chunk)) handle(frame); });
+ * socket.on('data', (chunk) => decoder.write(chunk, (frame) => handle(frame)));
  */
-export function lengthPrefixed(options: LengthPrefixedOptions = {}): LengthPrefixedCodec {
-  const header = options.header ?? 'u32';
-  if (header !== 'u32' && header !== 'varint') {
-    throw new RangeError(`header must be 'u32' or 'varint', got ${String(header)}`);
-  }
+export function lengthPrefixed(options: LengthPrefixedOptions = {}): FrameCodec {
   const maxFrameSize = checkMaxFrameSize(options.maxFrameSize, U32_MAX);
-  const varint = header === 'varint';
-
-  /** Throws before anything is allocated or written: the length may be absurd. */
-  function checkLength(length: number): void {
-    if (length > maxFrameSize) throw frameTooLarge(length, maxFrameSize, 'payload');
-  }
-
-  /** Writes the header announcing `length` at `offset`; returns where the payload starts. */
-  function writeHeader(target: Buffer, offset: number, length: number): number {
-    return varint ? writeVarint(target, offset, length) : target.writeUInt32BE(length, offset);
-  }
-
-  function frameLength(payloadLength: number): number {
-    return (varint ? varintSize(payloadLength) : 4) + payloadLength;
-  }
-
-  function encodeHeader(length: number): Buffer {
-    checkLength(length);
-    const out = Buffer.allocUnsafe(frameLength(length) - length);
-    writeHeader(out, 0, length);
-    return out;
-  }
-
-  function encodeInto(payload: Uint8Array, target: Buffer, offset: number): number {
-    checkLength(payload.length);
-    const at = writeHeader(target, offset, payload.length);
-    target.set(payload, at);
-    return at + payload.length;
-  }
-
-  function allocFrame(length: number): { frame: Buffer; payload: Buffer } {
-    checkLength(length);
-    const frame = Buffer.allocUnsafe(frameLength(length));
-    return { frame, payload: frame.subarray(writeHeader(frame, 0, length)) };
-  }
-
   return {
-    name: header,
-    header,
+    name: 'u32',
     maxFrameSize,
-    encodeHeader,
-    allocFrame,
     encode(payload) {
-      checkLength(payload.length);
-      const out = Buffer.allocUnsafe(frameLength(payload.length));
-      encodeInto(payload, out, 0);
-      return out;
+      // Checked before allocating: the length may be absurd.
+      if (payload.length > maxFrameSize) {
+        throw frameTooLarge(payload.length, maxFrameSize, 'payload');
+      }
+      const frame = Buffer.allocUnsafe(HEADER + payload.length);
+      frame.writeUInt32BE(payload.length, 0);
+      frame.set(payload, HEADER);
+      return frame;
     },
-    frameLength,
-    encodeInto,
-    encodeParts(payload) {
-      return [encodeHeader(payload.length), payload];
-    },
-    createDecoder() {
-      return new LengthPrefixedDecoder(maxFrameSize, varint);
-    },
+    createDecoder: () => new LengthPrefixedDecoder(maxFrameSize),
   };
+}
+
+/**
+ * Between chunks the decoder holds either part of a header (TCP may split anywhere, even
+ * inside the 4 header bytes) or part of a frame, allocated at its final size once the
+ * header passed the maximum check. A frame inside one chunk is never copied.
+ */
+class LengthPrefixedDecoder implements FrameDecoder {
+  readonly #max: number;
+  readonly #header = Buffer.alloc(HEADER);
+  #headerBytes = 0;
+  /** The frame being filled across chunks, or null. */
+  #frame: Buffer | null = null;
+  #filled = 0;
+  #closed = false;
+
+  constructor(max: number) {
+    this.#max = max;
+  }
+
+  get buffered(): number {
+    return this.#headerBytes + this.#filled;
+  }
+
+  push(chunk: Uint8Array): Buffer[] {
+    return collect(this, chunk);
+  }
+
+  write(input: Uint8Array, onFrame: FrameHandler): void {
+    if (this.#closed) throw decoderClosed();
+    const chunk = asBuffer(input);
+    try {
+      let offset = 0;
+      while (offset < chunk.length) {
+        if (this.#frame !== null) {
+          offset = this.#fill(chunk, offset, onFrame);
+        } else if (this.#headerBytes === 0 && chunk.length - offset >= HEADER) {
+          // The common case: a whole header in this chunk, and often the whole frame.
+          const length = this.#check(chunk.readUInt32BE(offset));
+          const end = offset + HEADER + length;
+          if (end <= chunk.length) {
+            onFrame(chunk.subarray(offset + HEADER, end));
+            offset = end;
+          } else {
+            this.#frame = Buffer.allocUnsafe(length);
+            offset += HEADER;
+          }
+        } else {
+          // A header split across chunks: gather it a byte at a time (at most 3 calls).
+          this.#header[this.#headerBytes++] = chunk[offset++]!;
+          if (this.#headerBytes < HEADER) continue;
+          this.#headerBytes = 0;
+          const length = this.#check(this.#header.readUInt32BE(0));
+          if (length === 0) onFrame(EMPTY);
+          else this.#frame = Buffer.allocUnsafe(length);
+        }
+      }
+    } catch (err) {
+      this.#closed = true;
+      throw err;
+    }
+  }
+
+  /** Refuses an oversized frame from its header alone: nothing is allocated for it. */
+  #check(length: number): number {
+    if (length > this.#max) throw frameTooLarge(length, this.#max);
+    return length;
+  }
+
+  /** Copies into the frame being filled; returns the offset after what it took. */
+  #fill(chunk: Buffer, offset: number, onFrame: FrameHandler): number {
+    const frame = this.#frame!;
+    const take = Math.min(frame.length - this.#filled, chunk.length - offset);
+    chunk.copy(frame, this.#filled, offset, offset + take);
+    this.#filled += take;
+    if (this.#filled === frame.length) {
+      this.#frame = null;
+      this.#filled = 0;
+      onFrame(frame);
+    }
+    return offset + take;
+  }
+
+  end(): void {
+    if (this.#closed) throw decoderClosed();
+    this.#closed = true;
+    const frame = this.#frame;
+    if (frame !== null) {
+      const received = HEADER + this.#filled;
+      throw new FramingError(
+        'ERR_TRUNCATED',
+        `stream ended inside a frame: received ${received} of ${HEADER + frame.length} bytes`,
+        { received, expected: HEADER + frame.length },
+      );
+    }
+    if (this.#headerBytes > 0) {
+      throw new FramingError(
+        'ERR_TRUNCATED',
+        `stream ended inside a frame header: received ${this.#headerBytes} of ${HEADER} bytes`,
+        { received: this.#headerBytes, expected: HEADER },
+      );
+    }
+  }
 }

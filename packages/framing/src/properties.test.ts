@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { FrameCodec, FrameDecoder } from './codec.ts';
 import { delimited } from './delimited.ts';
 import { FramingError } from './errors.ts';
-import { type LengthPrefixedCodec, lengthPrefixed } from './length-prefixed.ts';
+import { lengthPrefixed } from './length-prefixed.ts';
 
 /** Cut `bytes` at arbitrary points (possibly empty chunks, possibly one-byte chunks). */
 function split(bytes: Buffer, cuts: number[]): Buffer[] {
@@ -54,13 +54,8 @@ const smallAlphabetPayload = fc
   .array(fc.constantFrom(0, 10, 13, 97, 98), { maxLength: 60 })
   .map((a) => Buffer.from(a));
 
-const lengthCodecs = [
-  lengthPrefixed(),
-  lengthPrefixed({ header: 'varint' }),
-  lengthPrefixed({ maxFrameSize: 200 }),
-  lengthPrefixed({ header: 'varint', maxFrameSize: 130 }),
-];
-const delimiters = ['\0', '\n', '\r\n', 'aa', 'aba', '\r\n\r\n'];
+const lengthCodecs = [lengthPrefixed(), lengthPrefixed({ maxFrameSize: 200 })];
+const delimiters = ['\0', '\n', '\r\n'] as const;
 const delimitedCodecs = delimiters.map((delimiter) => delimited({ delimiter, maxFrameSize: 50 }));
 
 function encodable(codec: FrameCodec, p: Uint8Array): boolean {
@@ -73,10 +68,10 @@ function encodable(codec: FrameCodec, p: Uint8Array): boolean {
   }
 }
 
+/** What a decoder may hold: the maximum plus a header, or plus a CR that may start CRLF. */
 function bound(codec: FrameCodec): number {
-  return 'delimiter' in codec
-    ? codec.maxFrameSize + (codec.delimiter as Buffer).length - 1
-    : codec.maxFrameSize + 5;
+  if (codec.name === 'u32') return codec.maxFrameSize + 4;
+  return codec.maxFrameSize + (codec.name === 'delimited(0x0d0a)' ? 1 : 0);
 }
 
 describe.each([...lengthCodecs, ...delimitedCodecs].map((c) => [c.name, c] as const))(
@@ -89,19 +84,6 @@ describe.each([...lengthCodecs, ...delimitedCodecs].map((c) => [c.name, c] as co
         fc.property(fc.array(payloads, { maxLength: 20 }), cuts, (list, cutList) => {
           const frames = list.filter((p) => encodable(codec, p));
           const wire = Buffer.concat(frames.map((p) => codec.encode(p)));
-          expect(Buffer.concat(frames.flatMap((p) => codec.encodeParts(p)))).toEqual(wire);
-          const packed = Buffer.alloc(frames.reduce((n, p) => n + codec.frameLength(p.length), 0));
-          let offset = 0;
-          for (const p of frames) offset = codec.encodeInto(p, packed, offset);
-          expect(packed).toEqual(wire);
-          if ('allocFrame' in codec) {
-            const inPlace = frames.map((p) => {
-              const { frame, payload } = (codec as LengthPrefixedCodec).allocFrame(p.length);
-              payload.set(p);
-              return frame;
-            });
-            expect(Buffer.concat(inPlace)).toEqual(wire);
-          }
           const result = decodeAll(codec.createDecoder(), split(wire, cutList), bound(codec));
           expect(result.code).toBeUndefined();
           expect(result.frames).toEqual(frames.map((p) => Buffer.from(p)));

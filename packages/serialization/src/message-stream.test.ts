@@ -83,7 +83,7 @@ describe('MessageStream', () => {
     const [a, b] = await socketPair();
     const server = new MessageStream(b, chat);
     const raw = new MessageStream(a, chat);
-    await raw.sendFrame(raw.codec.encode(chat.pack({ type: 'say', room: 1, text: 'x' })));
+    a.write(raw.codec.encode(chat.pack({ type: 'say', room: 1, text: 'x' })));
     await raw.send({ type: 'say', room: 'r', text: 'ok' });
     const error = await server.next().catch((err: SerializationError) => err);
     expect((error as SerializationError).code).toBe('ERR_INVALID_MESSAGE');

@@ -81,28 +81,6 @@ export class MessageStream<M extends MessageDefinitions> implements AsyncIterabl
   }
 
   /**
-   * Encode a message into a complete frame once, for {@link MessageStream.sendFrame} on
-   * many streams (fan-out: one encoding, one buffer, written to every socket).
-   * @param message - a message of the protocol
-   * @returns the frame bytes
-   * @throws {SerializationError} ERR_INVALID_MESSAGE, ERR_ENCODE_FAILED
-   * @throws {FramingError} ERR_FRAME_TOO_LARGE
-   */
-  encodeFrame(message: AnyMessage<M>): Buffer {
-    return this.codec.encode(this.protocol.encode(message));
-  }
-
-  /**
-   * Write a frame built by {@link MessageStream.encodeFrame} (same codec). Not traced.
-   * @param frame - frame bytes
-   * @returns resolves when the socket can take more
-   * @throws {FramingError} ERR_STREAM_CLOSED
-   */
-  sendFrame(frame: Uint8Array): Promise<void> {
-    return this.#writer.writeEncoded(frame);
-  }
-
-  /**
    * Exchange handshakes: send ours, read the peer's first message and check it.
    * Both sides call this right after connecting; it costs no extra round trip.
    * @returns the peer's handshake
