@@ -3,6 +3,7 @@ import type { IPty } from 'node-pty';
 import type { PseudoTtyInfo, ServerChannel, Session } from 'ssh2';
 import { runPipes, runPty } from './commands.ts';
 import type { KeyRestrictions } from './key-options.ts';
+import { isLegacyScp, LEGACY_SCP_REFUSAL } from './legacy-scp.ts';
 import { forwardSignal } from './processes.ts';
 import type { LogEntry } from './protocol.ts';
 import { serveSftp } from './sftp-server.ts';
@@ -79,6 +80,13 @@ export function handleSession(session: Session, ctx: SessionContext): void {
    * the client asked for; the client cannot set that variable itself.
    */
   const start = (command: string | undefined, channel: ServerChannel, subsystem?: string) => {
+    if (forced === undefined && command !== undefined && isLegacyScp(command)) {
+      refuse(undefined, `exec ${JSON.stringify(command.slice(0, 200))}`, 'legacy scp not served');
+      channel.write(LEGACY_SCP_REFUSAL);
+      channel.exit(1);
+      channel.end();
+      return;
+    }
     const run = forced ?? command;
     const kind = command === undefined && subsystem === undefined ? 'shell' : 'exec';
     const began = Date.now();

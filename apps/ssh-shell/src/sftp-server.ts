@@ -4,6 +4,7 @@ import * as fs from 'node:fs/promises';
 import type { Attributes, SFTPWrapper } from 'ssh2';
 import ssh2 from 'ssh2';
 import { applyAttrs, longname, openFlags, statusFor, toAttrs } from './sftp-attrs.ts';
+import { sftpExitStatus } from './sftp-exit.ts';
 import { type Gate, sftpGate } from './sftp-gate.ts';
 import { clientView, namePathInside, realPathInside, virtualPath } from './sftp-paths.ts';
 
@@ -193,8 +194,13 @@ export function serveSftp(
     gate.reply(40, () => sftp.status(reqId, STATUS_CODE.OP_UNSUPPORTED, 'symlink not supported')),
   );
   // The client sent EOF: answer what is still running, then close the channel.
-  // The client sent EOF: answer what is still running, then close the channel.
-  sftp.on('end', () => gate.whenIdle(() => sftp.end()));
+  // Exit status 0 first, as sshd's sftp-server gives, or `ssh -s sftp` (so scp) exits 255.
+  sftp.on('end', () =>
+    gate.whenIdle(() => {
+      sftpExitStatus(sftp, 0);
+      sftp.end();
+    }),
+  );
   sftp.on('close', () => {
     gate.close();
     for (const h of handles.values()) if (h.kind === 'file') h.file.close().catch(() => {});
