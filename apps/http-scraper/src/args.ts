@@ -1,9 +1,9 @@
 /** The `crawl` command line and config file, turned into CrawlOptions. */
 import fs from 'node:fs';
 import { parseEndpoint } from '@netlab/addressing';
-import { parseCommandLine, parseInteger, UsageError } from '@netlab/cli';
+import { parseCommandLine, parseInteger, UsageError, userPath } from '@netlab/cli';
 import { type FieldSpec, parseFieldSpec } from './extract.ts';
-import type { CrawlOptions } from './options.ts';
+import { type CrawlOptions, DEFAULTS, ROBOTS_MIN_BYTES } from './options.ts';
 
 export const CRAWL_FLAGS = {
   out: { type: 'string', short: 'o' },
@@ -27,7 +27,9 @@ export const CRAWL_FLAGS = {
   'connect-timeout': { type: 'string' },
   'header-timeout': { type: 'string' },
   'body-timeout': { type: 'string' },
+  deadline: { type: 'string' },
   'max-body': { type: 'string' },
+  'max-robots': { type: 'string' },
   accept: { type: 'string' },
   cache: { type: 'string' },
   offline: { type: 'boolean' },
@@ -95,7 +97,7 @@ export function parseCrawlArgs(argv: string[]) {
     allowPositionals: true,
   });
   if (values.help) return { help: true as const };
-  const v = merge(values, values.config ? readConfig(values.config) : {});
+  const v = merge(values, values.config ? readConfig(userPath(values.config)) : {});
   const str = (key: string): string | undefined =>
     v[key] === undefined ? undefined : String(v[key]);
   const int = (key: string, min = 0): number | undefined =>
@@ -118,7 +120,8 @@ export function parseCrawlArgs(argv: string[]) {
   const options: Partial<CrawlOptions> & { seeds: string[] } = {
     seeds,
     format,
-    ...(str('out') ? { out: str('out')! } : {}),
+    // Paths are the user's: relative to where they ran the command (INIT_CWD under pnpm).
+    out: userPath(str('out') ?? DEFAULTS.out),
     ...(select.length > 0 ? { select } : {}),
     depth: int('depth'),
     maxPages: int('max-pages', 1),
@@ -137,10 +140,12 @@ export function parseCrawlArgs(argv: string[]) {
     connectTimeoutMs: int('connect-timeout', 1),
     headersTimeoutMs: int('header-timeout', 1),
     bodyTimeoutMs: int('body-timeout', 1),
+    deadlineMs: int('deadline', 1),
     maxBodyBytes:
       str('max-body') === undefined ? undefined : parseSize('--max-body', str('max-body')!),
+    maxRobotsBytes: robotsLimit(str('max-robots')),
     accept: str('accept')?.split(','),
-    cacheDir: str('cache'),
+    cacheDir: str('cache') === undefined ? undefined : userPath(str('cache')!),
     offline: v.offline === true,
     fresh: v.fresh === true,
   };
@@ -153,6 +158,14 @@ export function parseCrawlArgs(argv: string[]) {
     quiet: v.quiet === true,
     trace: v.trace === true,
   };
+}
+
+function robotsLimit(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const bytes = parseSize('--max-robots', text);
+  if (bytes < ROBOTS_MIN_BYTES)
+    throw new UsageError(`--max-robots is at least 500k (RFC 9309 §2.5), not '${text}'`);
+  return bytes;
 }
 
 function toField(text: string): FieldSpec {

@@ -1,5 +1,4 @@
 /** The crawl: opens the state folder, reads sitemaps, runs the scheduler, commits each result. */
-import fs from 'node:fs';
 import { debuglog } from 'node:util';
 import { HttpCache } from './cache.ts';
 import { CommitTimer } from './commits.ts';
@@ -7,7 +6,7 @@ import { CrawlError } from './errors.ts';
 import { createExtractor } from './extract.ts';
 import { acceptTypes, Fetcher } from './fetcher.ts';
 import { HostRegistry } from './hosts.ts';
-import { lockState } from './lock.ts';
+import { emptyState, lockState } from './lock.ts';
 import { type CrawlOptions, resolveOptions } from './options.ts';
 import { createOutput } from './output.ts';
 import type { HttpContext } from './page.ts';
@@ -17,7 +16,7 @@ import { Scheduler } from './scheduler.ts';
 import { seedFromSitemaps } from './seeds.ts';
 import { emptySummary, failures, type Summary } from './stats.ts';
 import { CrawlStore, type FrontierEntry } from './store.ts';
-import { createScope, hostKey, normalizeUrl } from './url.ts';
+import { createScope, hostKey, MAX_URL_LENGTH, normalizeUrl } from './url.ts';
 import { createVisitor } from './visit.ts';
 
 const debug = debuglog('http-scraper');
@@ -46,6 +45,8 @@ class Crawler {
     this.#o = options;
     const seeds = options.seeds.map((seed) => {
       const url = normalizeUrl(seed);
+      if (url === null && seed.length > MAX_URL_LENGTH)
+        throw new CrawlError('ERR_URL_TOO_LONG', `a seed URL over ${MAX_URL_LENGTH} characters`);
       if (url === null) throw new CrawlError('ERR_BAD_URL', `not an http(s) URL: '${seed}'`);
       return url;
     });
@@ -64,8 +65,9 @@ class Crawler {
 
   async run(): Promise<Summary> {
     const started = performance.now();
-    if (this.#o.fresh) fs.rmSync(this.#o.out, { recursive: true, force: true });
+    // The lock first: --fresh must never empty a folder that a live crawl is writing.
     const unlock = lockState(this.#o.out);
+    if (this.#o.fresh) emptyState(this.#o.out);
     const fetcher = new Fetcher({ ...this.#o, connections: this.#o.perHost });
     let ticker: NodeJS.Timeout | undefined;
     try {
@@ -129,7 +131,15 @@ class Crawler {
         record,
         options: o,
       }),
-      excluded: (entry) => record.settle(entry, { kind: 'skip', code: 'robots' }),
+      // No rule forbids the URLs of a host whose robots.txt could not be read: an error, and
+      // left for the next run (CrawlStore), rather than excluded for good.
+      excluded: (entry, host) =>
+        record.settle(
+          entry,
+          host.robots?.source === 'unreachable'
+            ? { kind: 'fail', code: 'ERR_ROBOTS_UNREACHABLE' }
+            : { kind: 'skip', code: 'robots' },
+        ),
       settled: () => this.#commits.soon(),
       fatal: (error) => o.trace?.(`fatal: ${(error as Error).message}`),
     });

@@ -11,6 +11,12 @@ export type CrawlErrorCode =
   | 'ERR_CONNECT_TIMEOUT'
   | 'ERR_HEADERS_TIMEOUT'
   | 'ERR_BODY_TIMEOUT'
+  | 'ERR_DEADLINE'
+  | 'ERR_HEADERS_TOO_LARGE'
+  | 'ERR_URL_TOO_LONG'
+  | 'ERR_EXTRACT'
+  | 'ERR_HTML_TOO_DEEP'
+  | 'ERR_ROBOTS_UNREACHABLE'
   | 'ERR_BODY_TOO_LARGE'
   | 'ERR_DECOMPRESS'
   | 'ERR_HTTP_STATUS'
@@ -28,7 +34,11 @@ export class CrawlError extends Error {
   }
 }
 
-/** Network-level failures worth another try (RFC 9110 §9.2.2: GET is idempotent). */
+/**
+ * Network-level failures worth another try (RFC 9110 §9.2.2: GET is idempotent). Not
+ * ERR_DEADLINE: a response that took the whole deadline would likely take it again, and
+ * retrying it would hold the host's slot for (1 + --retries) deadlines.
+ */
 export const RETRYABLE = new Set<string>([
   'ERR_NETWORK',
   'ERR_CONNECT_TIMEOUT',
@@ -40,6 +50,8 @@ const UNDICI_CODES: Record<string, CrawlErrorCode> = {
   UND_ERR_CONNECT_TIMEOUT: 'ERR_CONNECT_TIMEOUT',
   UND_ERR_HEADERS_TIMEOUT: 'ERR_HEADERS_TIMEOUT',
   UND_ERR_BODY_TIMEOUT: 'ERR_BODY_TIMEOUT',
+  // Response headers past Node's --max-http-header-size (16 KiB): not worth another try.
+  UND_ERR_HEADERS_OVERFLOW: 'ERR_HEADERS_TOO_LARGE',
 };
 
 /** Turns whatever undici or the socket threw into a CrawlError, keeping the original as cause. */

@@ -1,6 +1,6 @@
-/** One HTTP GET over undici's keep-alive pools: timeouts, size limit, type filter, gzip/br/deflate. */
-import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
+/** One HTTP GET over undici's keep-alive pools: timeouts, a deadline, size limit, type filter. */
 import { Agent, request } from 'undici';
+import { readBody } from './body.ts';
 import { CrawlError, toCrawlError } from './errors.ts';
 
 export interface FetcherOptions {
@@ -9,9 +9,18 @@ export interface FetcherOptions {
   connections: number;
   connectTimeoutMs: number;
   headersTimeoutMs: number;
+  /** Longest silence between two pieces of the body. */
   bodyTimeoutMs: number;
+  /** Longest a whole response may take, headers and body: a trickle never holds a URL longer. */
+  deadlineMs: number;
   /** Largest body accepted, after decompression. */
   maxBodyBytes: number;
+}
+
+/** How much of a body to read: more than `maxBytes` fails, or with `truncate` is cut there. */
+export interface BodyLimit {
+  maxBytes: number;
+  truncate: boolean;
 }
 
 /** A response as the crawler needs it; the body is only read for 2xx of an accepted type. */
@@ -23,6 +32,8 @@ export interface Response {
   body: Buffer | null;
   /** Set when a 2xx body was not read because its type is not accepted. */
   skippedType?: string;
+  /** Set when the body was cut at `BodyLimit.maxBytes` (only asked for with `truncate`). */
+  truncated?: boolean;
 }
 
 export type Accept = (contentType: string) => boolean;
@@ -58,99 +69,79 @@ export class Fetcher {
   }
 
   /** GETs one URL without following redirects; network failures become CrawlErrors. */
-  async get(url: string, accept: Accept, headers: Record<string, string> = {}): Promise<Response> {
-    let res: Awaited<ReturnType<typeof request>>;
-    // undici's own timeouts tick on a coarse ~0.5 s clock (cheap for thousands of sockets); a
-    // crawler that promises --header-timeout 100 needs its own timer, cleared once headers come.
+  async get(
+    url: string,
+    accept: Accept,
+    headers: Record<string, string> = {},
+    limit: BodyLimit = { maxBytes: this.#options.maxBodyBytes, truncate: false },
+  ): Promise<Response> {
+    const { headersTimeoutMs, deadlineMs } = this.#options;
+    // undici's own timeouts tick on a coarse ~0.5 s clock (cheap for thousands of sockets) and
+    // count silence only: a server sending a byte a second never trips them. Two timers of our
+    // own: the headers timeout, cleared once headers come, and the deadline for the whole
+    // response. Aborting the signal also destroys a body being read.
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), this.#options.headersTimeoutMs);
-    try {
-      res = await request(url, {
-        dispatcher: this.#agent,
-        method: 'GET',
-        signal: controller.signal,
-        headers: {
-          'user-agent': this.#options.userAgent,
-          'accept-encoding': ACCEPT_ENCODING,
-          ...headers,
-        },
-      });
-    } catch (error) {
-      if (controller.signal.aborted) {
-        const ms = this.#options.headersTimeoutMs;
-        throw new CrawlError('ERR_HEADERS_TIMEOUT', `${url}: no response headers within ${ms} ms`, {
+    let expired: 'headers' | 'deadline' | undefined;
+    const deadline = setTimeout(() => {
+      expired ??= 'deadline';
+      controller.abort();
+    }, deadlineMs);
+    const headersTimer = setTimeout(() => {
+      expired ??= 'headers';
+      controller.abort();
+    }, headersTimeoutMs);
+    const failure = (error: unknown): CrawlError => {
+      if (expired === 'deadline') {
+        return new CrawlError('ERR_DEADLINE', `${url}: no whole response within ${deadlineMs} ms`, {
           cause: error,
         });
       }
-      throw toCrawlError(error, url);
-    } finally {
-      clearTimeout(timer);
-    }
-    const contentType = String(res.headers['content-type'] ?? '');
-    const base = { url, status: res.statusCode, headers: res.headers, contentType };
-    if (res.statusCode < 200 || res.statusCode >= 300 || !accept(contentType)) {
-      // Small bodies are read to keep the connection; big ones are cut off (closing it).
-      await res.body.dump({ limit: 64 * 1024 }).catch(() => {});
-      const ok = res.statusCode >= 200 && res.statusCode < 300;
-      return { ...base, body: null, ...(ok ? { skippedType: contentType || 'none' } : {}) };
-    }
-    const body = await this.#readBody(url, res);
-    return {
-      ...base,
-      body: decode(url, body, res.headers['content-encoding'], this.#options.maxBodyBytes),
+      if (expired === 'headers') {
+        return new CrawlError(
+          'ERR_HEADERS_TIMEOUT',
+          `${url}: no response headers within ${headersTimeoutMs} ms`,
+          { cause: error },
+        );
+      }
+      return toCrawlError(error, url);
     };
-  }
-
-  async #readBody(url: string, res: Awaited<ReturnType<typeof request>>): Promise<Buffer> {
-    const max = this.#options.maxBodyBytes;
-    const declared = Number(res.headers['content-length']);
-    if (declared > max) {
-      res.body.destroy();
-      throw new CrawlError(
-        'ERR_BODY_TOO_LARGE',
-        `${url}: Content-Length ${declared} exceeds --max-body ${max}`,
-      );
-    }
-    // Events rather than `for await`: one promise per body instead of one per chunk.
-    return new Promise((resolve, reject) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.body.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size <= max) return void chunks.push(chunk);
-        res.body.destroy(); // stop the transfer: the connection is closed, not drained
-        reject(new CrawlError('ERR_BODY_TOO_LARGE', `${url}: body passed --max-body ${max} bytes`));
+    try {
+      let res: Awaited<ReturnType<typeof request>>;
+      try {
+        res = await request(url, {
+          dispatcher: this.#agent,
+          method: 'GET',
+          signal: controller.signal,
+          headers: {
+            'user-agent': this.#options.userAgent,
+            'accept-encoding': ACCEPT_ENCODING,
+            ...headers,
+          },
+        });
+      } catch (error) {
+        throw failure(error);
+      } finally {
+        clearTimeout(headersTimer);
+      }
+      const contentType = String(res.headers['content-type'] ?? '');
+      const base = { url, status: res.statusCode, headers: res.headers, contentType };
+      if (res.statusCode < 200 || res.statusCode >= 300 || !accept(contentType)) {
+        // Small bodies are read to keep the connection; big ones are cut off (closing it),
+        // and slow ones by the deadline.
+        await res.body.dump({ limit: 64 * 1024 }).catch(() => {});
+        const ok = res.statusCode >= 200 && res.statusCode < 300;
+        return { ...base, body: null, ...(ok ? { skippedType: contentType || 'none' } : {}) };
+      }
+      const read = await readBody(url, res.body, res.headers, limit).catch((error) => {
+        throw error instanceof CrawlError && expired === undefined ? error : failure(error);
       });
-      res.body.on('end', () =>
-        resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)),
-      );
-      res.body.on('error', (error) => reject(toCrawlError(error, url)));
-    });
+      return { ...base, body: read.body, ...(read.truncated ? { truncated: true } : {}) };
+    } finally {
+      clearTimeout(deadline);
+    }
   }
 
   async close(): Promise<void> {
     await this.#agent.close();
   }
-}
-
-function decode(url: string, body: Buffer, encoding: unknown, max: number): Buffer {
-  const coding = String(encoding ?? '')
-    .trim()
-    .toLowerCase();
-  if (coding === '' || coding === 'identity' || body.length === 0) return body;
-  const limits = { maxOutputLength: max };
-  try {
-    if (coding === 'gzip' || coding === 'x-gzip') return gunzipSync(body, limits);
-    if (coding === 'br') return brotliDecompressSync(body, limits);
-    if (coding === 'deflate') return inflateSync(body, limits);
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    if (code === 'ERR_BUFFER_TOO_LARGE') {
-      throw new CrawlError('ERR_BODY_TOO_LARGE', `${url}: decompressed body passed ${max} bytes`, {
-        cause: error,
-      });
-    }
-    throw new CrawlError('ERR_DECOMPRESS', `${url}: bad ${coding} body`, { cause: error });
-  }
-  throw new CrawlError('ERR_DECOMPRESS', `${url}: unsupported Content-Encoding '${coding}'`);
 }

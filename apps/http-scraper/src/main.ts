@@ -1,6 +1,6 @@
 /** The http-scraper command line: `crawl` a site politely, or serve the `fixture` site. */
 import { parseEndpoint, parsePort } from '@netlab/addressing';
-import { color, parseCommandLine, parseInteger, runMain, UsageError } from '@netlab/cli';
+import { color, parseCommandLine, parseInteger, runMain, UsageError, userPath } from '@netlab/cli';
 import { parseCrawlArgs } from './args.ts';
 import { crawl } from './crawler.ts';
 import { createFixtureServer } from './fixture/server.ts';
@@ -21,7 +21,10 @@ Politeness:   --concurrency N (16)  --per-host N (4)  --delay MS (0; robots Craw
               (default: ${DEFAULT_USER_AGENT})
 Resilience:   --retries N (3)  --max-retry-after MS (120000)  --max-redirects N (5)
               --connect-timeout MS (10000)  --header-timeout MS (30000)
-              --body-timeout MS (30000)  --max-body SIZE (5mb)
+              --body-timeout MS (30000; silence within the body)
+              --deadline MS (60000; a whole response, headers and body)
+              --max-body SIZE (5mb)  --max-robots SIZE (500k; robots.txt, read past
+              --max-body as RFC 9309 asks, and cut at the last whole line)
               --accept TYPES (text/html,application/xhtml+xml)
 Cache:        --cache DIR (conditional requests: a repeat crawl is mostly 304s)  --offline
 Output:       -o, --out DIR (crawl-out)  --format jsonl|csv  -s, --select name=css[@attr]
@@ -70,7 +73,7 @@ async function crawlCommand(argv: string[]): Promise<number> {
     if (parsed.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
     else
       process.stdout.write(
-        `${formatSummary(summary)}\n${color.dim(`output in ${parsed.options.out ?? 'crawl-out'}/`)}\n`,
+        `${formatSummary(summary)}\n${color.dim(`output in ${parsed.options.out}/`)}\n`,
       );
     return summary.interrupted ? 130 : 0;
   } finally {
@@ -103,7 +106,7 @@ async function fixtureCommand(argv: string[]): Promise<number> {
   if (!(delay >= 0))
     throw new UsageError(`--crawl-delay takes seconds, not '${values['crawl-delay']}'`);
   const { appendFileSync } = await import('node:fs');
-  const logFile = values.log;
+  const logFile = values.log === undefined ? undefined : userPath(values.log);
   const fixture = createFixtureServer({
     pages: parseInteger('--pages', values.pages ?? '100', { min: 1 }),
     crawlDelay: delay,
@@ -123,11 +126,13 @@ async function fixtureCommand(argv: string[]): Promise<number> {
 
 const HELP = `Usage: http-scraper <crawl|fixture> [options]   (--help after a command for its options)\n`;
 
+// `pnpm crawl -- <url> --depth 2` passes the `--` on; parseArgs would end option parsing there,
+// and runMain would not see a `--json` after it. Dropped here, before either looks.
+const [first, ...after] = process.argv.slice(2);
+const argv = first === undefined ? [] : [first, ...(after[0] === '--' ? after.slice(1) : after)];
+
 runMain(
-  async (argv) => {
-    const [command, ...after] = argv;
-    // `pnpm crawl -- <url> --depth 2` passes the `--` on; parseArgs would end option parsing there.
-    const rest = after[0] === '--' ? after.slice(1) : after;
+  async ([command, ...rest]) => {
     if (command === 'crawl') return crawlCommand(rest);
     if (command === 'fixture') return fixtureCommand(rest);
     if (command === '--help' || command === '-h') {
@@ -136,5 +141,5 @@ runMain(
     }
     throw new UsageError(`unknown command '${command ?? ''}': use crawl or fixture`);
   },
-  { name: 'http-scraper' },
+  { name: 'http-scraper', argv },
 );

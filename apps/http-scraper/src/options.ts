@@ -3,6 +3,8 @@ import type { FieldSpec } from './extract.ts';
 import type { Format } from './output.ts';
 
 export const VERSION = '0.1.0';
+/** RFC 9309 §2.5: a crawler must parse at least the first 500 KiB of a robots.txt. */
+export const ROBOTS_MIN_BYTES = 500 * 1024;
 /**
  * Honest by default: who we are and what we obey; robots.txt groups match the product token
  * `netlab-http-scraper`. Add a way to reach you with --user-agent ("MyBot/1.0 (+mailto:...)").
@@ -45,7 +47,11 @@ export interface CrawlOptions {
   connectTimeoutMs: number;
   headersTimeoutMs: number;
   bodyTimeoutMs: number;
+  /** Longest one response may take, headers and body together (a trickle ends here). */
+  deadlineMs: number;
   maxBodyBytes: number;
+  /** robots.txt is read up to this many bytes, whatever --max-body says (RFC 9309 §2.5). */
+  maxRobotsBytes: number;
   /** Content types to parse (`text/html`, `text/*`); others are counted and skipped. */
   accept: string[];
   cacheDir?: string;
@@ -84,7 +90,10 @@ export const DEFAULTS: Omit<CrawlOptions, 'seeds'> = {
   connectTimeoutMs: 10_000,
   headersTimeoutMs: 30_000,
   bodyTimeoutMs: 30_000,
+  // Room for the headers timeout and then a --max-body page at ~100 KB/s.
+  deadlineMs: 60_000,
   maxBodyBytes: 5 * 1024 * 1024,
+  maxRobotsBytes: ROBOTS_MIN_BYTES,
   accept: ['text/html', 'application/xhtml+xml'],
   offline: false,
   fresh: false,

@@ -1,10 +1,10 @@
 /** Fetching one page: the cache (conditional GET, --offline), redirects, and what to do next. */
 import { type CacheEntry, conditionalHeaders, type HttpCache } from './cache.ts';
 import { CrawlError, RETRYABLE } from './errors.ts';
-import type { Accept, Fetcher, Response } from './fetcher.ts';
+import type { Accept, BodyLimit, Fetcher, Response } from './fetcher.ts';
 import { parseRetryAfter, RETRY_STATUS } from './retry.ts';
 import type { Summary } from './stats.ts';
-import { normalizeUrl } from './url.ts';
+import { MAX_URL_LENGTH, normalizeUrl } from './url.ts';
 
 export interface HttpContext {
   fetcher: Fetcher;
@@ -34,6 +34,7 @@ export async function getWithCache(
   ctx: HttpContext,
   url: string,
   accept: Accept,
+  limit?: BodyLimit,
 ): Promise<Response> {
   const entry = ctx.cache?.get(url);
   if (ctx.offline) {
@@ -47,7 +48,7 @@ export async function getWithCache(
   ctx.stats.requests++;
   let res: Response;
   try {
-    res = await ctx.fetcher.get(url, accept, conditionalHeaders(entry));
+    res = await ctx.fetcher.get(url, accept, conditionalHeaders(entry), limit);
   } finally {
     ctx.onSettled?.(url);
   }
@@ -119,7 +120,10 @@ export async function fetchPage(
     if (isRedirect(res.status) && typeof location === 'string') {
       ctx.stats.redirects++;
       const target = normalizeUrl(location, current);
-      if (target === null) return { kind: 'fail', code: 'ERR_BAD_URL', status: res.status };
+      if (target === null) {
+        const code = location.length > MAX_URL_LENGTH ? 'ERR_URL_TOO_LONG' : 'ERR_BAD_URL';
+        return { kind: 'fail', code, status: res.status };
+      }
       via.push(current);
       if (via.includes(target))
         return { kind: 'fail', code: 'ERR_REDIRECT_LOOP', status: res.status };

@@ -1,6 +1,7 @@
 /** What a finished URL leaves behind: its row, its new links, its counters, its journal line. */
 import { decodeHtml } from './charset.ts';
-import type { Extractor } from './extract.ts';
+import { CrawlError } from './errors.ts';
+import type { Extracted, Extractor } from './extract.ts';
 import type { CrawlOptions } from './options.ts';
 import type { Row } from './output.ts';
 import type { Outcome } from './page.ts';
@@ -31,7 +32,17 @@ export function createRecorder(
         // The target is now seen, so a later link to it is not fetched again (after a resume too).
         store.addFinished(url, entry.depth, 'redirect-target');
       }
-      const extracted = extract(decodeHtml(res.body!, res.contentType).text);
+      let extracted: Extracted;
+      try {
+        extracted = extract(decodeHtml(res.body!, res.contentType).text);
+      } catch (error) {
+        // A page the parser will not take (ERR_HTML_TOO_DEEP) is that page's failure,
+        // journaled like any other, not the crawl's.
+        const code = error instanceof CrawlError ? error.code : 'ERR_EXTRACT';
+        options.trace?.(`! ${code} ${url}: ${(error as Error).message}`);
+        bump(stats.errors, code);
+        return store.commit(entry.id, null, code);
+      }
       stats.pages++;
       stats.bytes += res.body!.length;
       bump(stats.statuses, res.status);

@@ -16,8 +16,8 @@ export interface SchedulerParts {
   signal: AbortSignal | undefined;
   /** Fetches and records one URL, its host slot already claimed. */
   fetch(entry: FrontierEntry): Promise<void>;
-  /** A URL that robots.txt forbids, found so when its turn came. */
-  excluded(entry: FrontierEntry): void;
+  /** A URL that robots.txt forbids (or an unreachable robots.txt), found so when its turn came. */
+  excluded(entry: FrontierEntry, host: HostState): void;
   /** After each fetch, settled or not (the commit is due). */
   settled(): void;
   /** A bug, not a page's failure: the crawl goes on without that URL. */
@@ -125,7 +125,7 @@ export class Scheduler {
 
   #start(entry: FrontierEntry, host: HostState, now: number): void {
     if (!host.robots!.isAllowed(entry.url)) {
-      this.parts.excluded(entry);
+      this.parts.excluded(entry, host);
       return;
     }
     host.claim(now);

@@ -1,5 +1,19 @@
 /** The crawl's counters and the summary printed at the end. */
 
+/** A host whose robots.txt was not simply read: what happened, and what it did to the host. */
+export interface RobotsNote {
+  origin: string;
+  /**
+   * `truncated`: longer than --max-robots, rules read from the part before the cut;
+   * `unavailable`: a 4xx, so every URL is allowed; `unreachable`: a 5xx or a network error
+   * after every retry, so every URL is disallowed.
+   */
+  outcome: 'truncated' | 'unavailable' | 'unreachable';
+  /** `HTTP 503`, `ERR_NETWORK`, `over 512000 bytes`... */
+  reason: string;
+  effect: string;
+}
+
 export interface Summary {
   /** Rows written (pages fetched, parsed and extracted). */
   pages: number;
@@ -13,6 +27,8 @@ export interface Summary {
   statuses: Record<string, number>;
   errors: Record<string, number>;
   robotsExcluded: number;
+  /** Hosts whose robots.txt was cut, unavailable (4xx) or unreachable. */
+  robots: RobotsNote[];
   skippedType: number;
   redirects: number;
   retries: number;
@@ -33,6 +49,7 @@ export function emptySummary(): Summary {
     statuses: {},
     errors: {},
     robotsExcluded: 0,
+    robots: [],
     skippedType: 0,
     redirects: 0,
     retries: 0,
@@ -60,7 +77,19 @@ const list = (counts: Record<string, number>): string =>
     .map(([k, v]) => `${k}: ${v}`)
     .join(', ') || 'none';
 
-/** The human summary, one fact per line. */
+/** Notes on robots.txt shown in the human summary at most; --json lists them all. */
+const ROBOTS_SHOWN = 5;
+
+function robotsLines(notes: RobotsNote[]): string[] {
+  const lines = notes
+    .slice(0, ROBOTS_SHOWN)
+    .map((n) => `robots     ${n.origin}/robots.txt ${n.outcome} (${n.reason}): ${n.effect}`);
+  if (notes.length > ROBOTS_SHOWN)
+    lines.push(`robots     and ${notes.length - ROBOTS_SHOWN} more hosts (--json lists them all)`);
+  return lines;
+}
+
+/** The human summary, one fact per line; a line per host whose robots.txt was not plain. */
 export function formatSummary(s: Summary): string {
   const rate = s.seconds > 0 ? (s.pages / s.seconds).toFixed(1) : '0';
   const mib = (s.bytes / 1048576).toFixed(2);
@@ -70,6 +99,7 @@ export function formatSummary(s: Summary): string {
     `statuses   ${list(s.statuses)}`,
     `errors     ${list(s.errors)}`,
     `excluded   ${s.robotsExcluded} by robots.txt, ${s.skippedType} by content type`,
+    ...robotsLines(s.robots),
     `state      ${s.resumed} finished before this run, ${s.pending} pending${s.interrupted ? ' (interrupted: run the same command to resume)' : ''}`,
   ].join('\n');
 }

@@ -10,6 +10,9 @@ const debug = debuglog('http-scraper');
 
 export type { FrontierEntry } from './frontier.ts';
 
+/** The journal code of URLs finished for this run only (their host's robots.txt was unreachable). */
+export const RETRY_NEXT_RUN = 'ERR_ROBOTS_UNREACHABLE';
+
 export interface StoreOptions {
   /** Output file name inside the folder (`results.jsonl` or `results.csv`). */
   output: string;
@@ -92,18 +95,20 @@ export class CrawlStore {
   #loadJournal(header?: string): number {
     const minimum = this.#output.flushed === 0 ? 0 : Buffer.byteLength(header ?? '');
     let outEnd = minimum;
-    const entries: Array<[number, number]> = [];
+    const entries: Array<[number, number, string]> = [];
     const end = scanLines(this.#journal, 0, (line) => {
-      const [id, end] = line.split('\t');
-      entries.push([Number(id), Number(end)]);
+      const [id, end, code] = line.split('\t');
+      entries.push([Number(id), Number(end), code ?? '']);
     });
     if (end < this.#journal.flushed) this.#journal.truncate(end);
     // After a power cut the journal may be durable ahead of the output: trust only what the
     // output backs. (After kill -9 the page cache holds both, and every entry passes.)
-    for (const [id, end] of entries) {
+    for (const [id, end, code] of entries) {
       if (end > this.#output.flushed) continue;
-      this.#markDone(id);
       outEnd = Math.max(outEnd, end);
+      // RFC 9309 §2.3.1.4 disallows a host whose robots.txt is unreachable only for a while:
+      // its URLs are tried again by the next run, which asks for robots.txt again.
+      if (code !== RETRY_NEXT_RUN) this.#markDone(id);
     }
     return outEnd;
   }

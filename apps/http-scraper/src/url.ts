@@ -1,14 +1,22 @@
 /** URL normalisation for dedupe, and the crawl scope (hosts, include/exclude globs). */
 
 /**
+ * Longest URL the crawler keeps. RFC 9110 §4.1 asks for at least 8,000 octets; a page's
+ * 200 KB href is a trap (every copy would sit in frontier.log and the window), not a page.
+ */
+export const MAX_URL_LENGTH = 8192;
+
+/**
  * Resolves `href` against `base` and normalises it so that one resource has one spelling:
  * lower-case scheme and host, no default port, no fragment, dot-segments removed (all done by
- * WHATWG URL), plus sorted query parameters and no empty `?`. Non-HTTP schemes give null.
+ * WHATWG URL), plus sorted query parameters and no empty `?`. Non-HTTP schemes give null,
+ * and so does anything longer than MAX_URL_LENGTH (before or after resolving).
  * A string `base` must itself be normalised (every URL the crawler holds is).
  */
 export function normalizeUrl(href: string, base?: string | URL): string | null {
+  if (href.length > MAX_URL_LENGTH) return null;
   const fast = typeof base === 'string' ? simpleRootRelative(href, base) : null;
-  if (fast !== null) return fast;
+  if (fast !== null) return fast.length > MAX_URL_LENGTH ? null : fast;
   let url: URL;
   try {
     url = new URL(href, base);
@@ -23,7 +31,7 @@ export function normalizeUrl(href: string, base?: string | URL): string | null {
   } else {
     url.search = '';
   }
-  return url.href;
+  return url.href.length > MAX_URL_LENGTH ? null : url.href;
 }
 
 // Most links on a page are plain root-relative paths (`/page/7`, `/a/b-c_d.html#top`): for
