@@ -49,11 +49,18 @@ export function acceptor(ctx: ServerContext, { maxConnections, maxPerIp }: Accep
   };
 }
 
-/** Once a second: hello and idle timeouts, and a ping to anyone quiet for `pingInterval`. */
+/**
+ * Once a second: empty rooms past their time, stalled readers, hello and idle timeouts, and a
+ * ping to anyone quiet for `pingInterval`.
+ */
 export function sweepSessions(ctx: ServerContext): void {
   const now = performance.now();
   const { pingInterval, idleTimeout } = ctx.limits;
+  if (ctx.rooms.sweep(now) > 0) ctx.counters.rooms = ctx.rooms.size;
+  ctx.counters.roomsRemoved = ctx.rooms.removed;
   for (const s of ctx.sessions) {
+    if (s.closing) continue;
+    s.checkSlow(now);
     if (s.closing) continue;
     if (!s.welcomed && now - s.opened > ctx.helloTimeout) {
       ctx.counters.idleKicks++;

@@ -2,6 +2,13 @@
 import { type ClientMessage, PROTOCOL_VERSION, toServer } from './protocol.ts';
 import type { ServerContext, Session } from './session.ts';
 
+/** The `stats` reply: the counters, and the kicks by code as `kick.<CODE>`. */
+export function countersOf(ctx: ServerContext): Record<string, number> {
+  const out: Record<string, number> = { ...ctx.counters };
+  for (const [code, n] of ctx.kicks) out[`kick.${code}`] = n;
+  return out;
+}
+
 /**
  * Routes one decoded request. Requests before `hello` get ERR_HELLO_REQUIRED. Returns a
  * promise when the bus answers asynchronously (Redis): the session runs the next request only
@@ -37,7 +44,7 @@ export function dispatch(ctx: ServerContext, s: Session, msg: ClientMessage): vo
     case 'rooms':
       return bus.rooms(s, msg);
     case 'stats':
-      s.reply({ type: 'counters', re: msg.id, counters: { ...ctx.counters } });
+      s.reply({ type: 'counters', re: msg.id, counters: countersOf(ctx) });
       return;
     case 'ping':
       s.reply({ type: 'pong', t: msg.t });

@@ -22,13 +22,14 @@ export function readRequests(s: Session): void {
   const intake = new Intake(s);
   const onFrame = (payload: Buffer) => intake.frame(payload);
   socket.on('data', (chunk: Buffer) => {
-    if (s.closing) return;
+    // Counted even after a kick: the hostile-input tests read it to see reading stopped.
     ctx.counters.bytesIn += chunk.length;
+    if (s.closing) return;
     s.lastSeen = performance.now();
     s.pinged = false;
     try {
       decoder.write(chunk, onFrame);
-      if (!intake.busy) ctx.flusher.throttle(socket);
+      if (!intake.busy) ctx.flusher.throttle(s);
     } catch (err) {
       // The connection boundary owns errors: this peer goes, the server stays.
       if (err instanceof FramingError) {
@@ -94,7 +95,7 @@ class Intake {
     const pending = s.ctx.dispatch(s, msg);
     if (!pending) return;
     this.busy = true;
-    s.socket.pause();
+    s.hold('bus');
     pending
       .catch((err: unknown) => {
         debug('session %s: %o', s.peer, err);
@@ -111,7 +112,7 @@ class Intake {
           debug('session %s: %o', s.peer, err);
           s.kick('ERR_INTERNAL', 'internal error');
         }
-        if (!this.busy && !s.socket.destroyed) s.socket.resume();
+        if (!this.busy) s.unhold('bus');
       });
   }
 

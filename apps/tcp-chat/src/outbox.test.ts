@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Flusher, Outbox } from './outbox.ts';
+import { Flusher, Outbox, type OutboxOwner } from './outbox.ts';
 import { until } from './test-helpers.ts';
 
 const open: net.Socket[] = [];
@@ -35,6 +35,8 @@ async function pairs(n: number): Promise<{ ours: net.Socket; received: () => Buf
 }
 
 const bytes = (text: string) => Buffer.from(text);
+/** An owner that never needs to decide: these queues stay far below their bound. */
+const quiet: OutboxOwner = { tolerate: () => false, backlog: () => {}, overflow: () => {} };
 
 describe('Outbox and Flusher', () => {
   it('writes each connection exactly its own frames when the lists only look alike', async () => {
@@ -43,7 +45,7 @@ describe('Outbox and Flusher', () => {
     const lists = [[a, b, c], [a, b, c], [a, x, c], [a, b, c], [c]];
     const peers = await pairs(lists.length);
     const flusher = new Flusher();
-    const boxes = peers.map(({ ours }) => new Outbox(ours, flusher, 1 << 20, () => {}));
+    const boxes = peers.map(({ ours }) => new Outbox(ours, flusher, 1 << 20, quiet));
     for (const [i, list] of lists.entries()) for (const f of list) boxes[i]!.push(f);
     const want = lists.map((list) => Buffer.concat(list).toString());
     await until(
@@ -55,7 +57,7 @@ describe('Outbox and Flusher', () => {
 
   it('drops the frames of a connection destroyed during the tick, then refuses more', async () => {
     const [peer] = await pairs(1);
-    const box = new Outbox(peer!.ours, new Flusher(), 1 << 20, () => {});
+    const box = new Outbox(peer!.ours, new Flusher(), 1 << 20, quiet);
     expect(box.push(bytes('a'))).toBe(true);
     peer!.ours.destroy();
     // Same tick: the socket was looked at with the tick's first frame only.

@@ -1,156 +1,173 @@
-/** Per-connection outbound queue, flushed once per tick for every connection at once. */
+/** Per-connection outbound queue: bounded, honouring the socket's backpressure, flushed per tick. */
 import type { Socket } from 'node:net';
+import type { Flushable, Flusher } from './flusher.ts';
 
-/**
- * Collects every outbox that received frames during this tick and writes each one's pending
- * frames with a single `socket.write` on the next `setImmediate`. A message fanned out to 100
- * members thus costs 100 writes per tick in total, not 100 writes per message: that batching is
- * what lets one process deliver millions of frames per second.
- */
-export class Flusher {
-  readonly #dirty = new Set<Outbox>();
-  readonly #paused = new Set<Socket>();
-  #scheduled = false;
-  /** The list of frames joined last during this flush, and its join. */
-  #lastJoin: { frames: Buffer[]; joined: Buffer } | undefined;
-  /** Frames queued since the last flush. */
-  queued = 0;
+export { Flusher } from './flusher.ts';
 
-  /**
-   * @param budget frames one tick may queue before readers are paused until the flush: under
-   *   overload the server then reads input only as fast as it can fan it out, and TCP pushes
-   *   back on the senders, instead of buffering millions of frames and collapsing in GC.
-   */
-  constructor(readonly budget = 20_000) {}
-
-  mark(box: Outbox): void {
-    this.#dirty.add(box);
-    this.#schedule();
-  }
-
-  /** Called after each chunk a session reads: pauses that socket if this tick is over budget. */
-  throttle(socket: Socket): void {
-    if (this.queued < this.budget) return;
-    socket.pause();
-    this.#paused.add(socket);
-    this.#schedule();
-  }
-
-  #schedule(): void {
-    if (!this.#scheduled) {
-      this.#scheduled = true;
-      setImmediate(this.#flush);
-    }
-  }
-
-  /**
-   * Joins frames into one buffer. The members of a room hold the very same frames, and the
-   * flush visits them one after another: a list equal to the one before reuses its join, so a
-   * room's batch is copied once per tick instead of once per member. (Sockets never modify
-   * what they write, so one buffer can go to every member.)
-   */
-  join(frames: Buffer[], bytes: number): Buffer {
-    const last = this.#lastJoin;
-    if (last !== undefined && sameFrames(last.frames, frames)) return last.joined;
-    const joined = Buffer.concat(frames, bytes);
-    this.#lastJoin = { frames, joined };
-    return joined;
-  }
-
-  readonly #flush = (): void => {
-    this.#scheduled = false;
-    this.queued = 0;
-    const boxes = [...this.#dirty];
-    this.#dirty.clear();
-    for (const box of boxes) box.flush();
-    this.#lastJoin = undefined; // written: nothing to keep
-    const paused = [...this.#paused];
-    this.#paused.clear();
-    for (const socket of paused) if (!socket.destroyed) socket.resume();
-  };
+/** What an outbox asks of its session when its queue grows (see session.ts for the policy). */
+export interface OutboxOwner {
+  /** The queue passed `maxBytes`: true keeps it (its room is behind as a whole), false gives up. */
+  tolerate(queuedBytes: number): boolean;
+  /** The queue crossed the backlog mark upwards (true) or drained back under half of it. */
+  backlog(up: boolean): void;
+  /** Gave up on this reader: called once; every later frame is dropped. */
+  overflow(queuedBytes: number): void;
 }
 
-/** Whether two lists hold the same frame objects in the same order (identity, not bytes). */
-function sameFrames(a: Buffer[], b: Buffer[]): boolean {
-  if (a.length !== b.length || a[a.length - 1] !== b[b.length - 1]) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-/** Why an outbox gave up: the peer stopped reading and its queue reached the bound. */
-export type OverflowHandler = (queuedBytes: number) => void;
+/** A drain writes at most this much at once, so a slow reader's progress shows as 'drain's. */
+const DRAIN_SLICE = 64 * 1024;
 
 /**
- * Frames waiting for the next flush. The bound covers both this queue and the bytes Node
- * already holds for the socket (`writableLength`): when a slow reader pushes the sum past
- * `maxBytes`, `onOverflow` runs once and every later frame is dropped. The server then kicks
- * the connection, so one client that stops reading never slows the room or grows memory.
+ * Frames waiting to be written. The bound covers this queue plus the bytes Node already holds
+ * for the socket (`writableLength`). While `write()` says the socket is full, frames stay here
+ * until 'drain' instead of piling up inside Node, so a kick can drop them and the reason goes
+ * out next. Past `maxBytes` the owner decides: a reader slow on its own is given up
+ * (`overflow`), one whose room is behind as a whole is kept, up to 4 x `maxBytes`, while the
+ * senders are paused. Either way memory per connection stays bounded.
  */
-export class Outbox {
+export class Outbox implements Flushable {
   #frames: Buffer[] = [];
   #bytes = 0;
-  /** The socket's `writableLength` at this tick's first frame. */
+  /** The socket's `writableLength` at the first frame since the last flush. */
   #held = 0;
-  #overflowed = false;
+  #marked = false;
+  /** `write()` returned false: Node holds a batch; the rest waits here for 'drain'. */
+  #blocked = false;
+  /** Past `maxBytes` and tolerated by the owner. */
+  #over = false;
+  #dead = false;
+  /** At or over a quarter of `maxBytes` (until it drains under half of that). */
+  backedUp = false;
+  /** When the socket last drained (or took a write whole), or when it backed up. */
+  lastDrain = performance.now();
   /** Highest queued byte count seen, for the tests that prove the bound holds. */
   highWater = 0;
+  readonly hardBytes: number;
+  readonly backlogMark: number;
 
   constructor(
     private readonly socket: Socket,
     private readonly flusher: Flusher,
     readonly maxBytes: number,
-    private readonly onOverflow: OverflowHandler,
-  ) {}
+    private readonly owner: OutboxOwner,
+  ) {
+    this.hardBytes = 4 * maxBytes;
+    this.backlogMark = maxBytes / 4;
+    socket.on('drain', this.#onDrain);
+  }
 
-  get overflowed(): boolean {
-    return this.#overflowed;
+  /** Past `maxBytes`, kept because the room is behind too. */
+  get over(): boolean {
+    return this.#over;
+  }
+
+  /** Bytes not yet handed to the kernel: ours plus Node's. */
+  get queuedBytes(): number {
+    return this.socket.writableLength + this.#bytes;
   }
 
   /**
-   * Queues a frame; returns false when it was dropped (overflowed, or the socket was gone at
+   * Queues a frame; returns false when it was dropped (given up on, or the socket was gone at
    * this tick's first frame: the flush skips a socket destroyed since).
    */
   push(frame: Buffer): boolean {
-    if (this.#overflowed) return false;
-    const first = this.#frames.length === 0;
-    if (first) {
+    if (this.#dead) return false;
+    if (!this.#marked) {
       // Read the socket once per tick, not once per frame (a room of 100 at 70,000 lines/s
       // pushes 7 million frames a second): until our next write, the bytes Node holds for
       // it can only shrink, so the figure read here stays an upper bound.
       if (this.socket.destroyed) return false;
       this.#held = this.socket.writableLength;
+      this.#marked = true;
+      this.flusher.mark(this);
     }
     const queued = this.#held + this.#bytes + frame.length;
-    if (queued > this.maxBytes) {
-      this.#overflowed = true;
-      this.#frames = [];
-      this.#bytes = 0;
-      this.onOverflow(queued);
-      return false;
-    }
+    if (queued > this.maxBytes && !this.#keep(queued)) return false;
     if (queued > this.highWater) this.highWater = queued;
-    if (first) this.flusher.mark(this);
+    if (queued >= this.backlogMark && !this.backedUp) {
+      this.backedUp = true;
+      this.lastDrain = performance.now(); // the stall clock starts now
+      this.owner.backlog(true);
+    }
     this.flusher.queued++;
     this.#frames.push(frame);
     this.#bytes += frame.length;
     return true;
   }
 
-  /** Writes everything queued as one chunk. Called by the Flusher. */
+  #keep(queued: number): boolean {
+    if (queued <= this.hardBytes && (this.#over || this.owner.tolerate(queued))) {
+      this.#over = true;
+      return true;
+    }
+    this.#dead = true;
+    this.#frames = [];
+    this.#bytes = 0;
+    this.owner.overflow(queued);
+    return false;
+  }
+
+  /** Writes everything queued as one chunk, unless the socket is full. Called by the Flusher. */
   flush(): void {
+    this.#marked = false;
+    if (this.#frames.length === 0 || this.#blocked) return; // 'drain' writes them
     const frames = this.#frames;
     const bytes = this.#bytes;
-    if (frames.length === 0) return;
     this.#frames = [];
     this.#bytes = 0;
     if (this.socket.destroyed) return; // gone since this tick's first frame: drop, keep nothing
     // One join + one write beats N writes: each write is a syscall once the socket drains.
-    this.socket.write(frames.length === 1 ? frames[0]! : this.flusher.join(frames, bytes));
+    this.#write(frames.length === 1 ? frames[0]! : this.flusher.join(frames, bytes));
   }
 
-  /** Writes a final frame after whatever is queued, bypassing the bound (bye, kick reason). */
-  last(frame: Buffer): void {
-    this.flush();
-    if (!this.socket.destroyed) this.socket.write(frame);
+  #write(chunk: Buffer): void {
+    // false: Node now holds at least its highWaterMark (16 KiB) for this socket; it says
+    // 'drain' once the kernel has taken all of it, that is once the peer has read enough.
+    if (this.socket.write(chunk)) this.#progress();
+    else this.#blocked = true;
+  }
+
+  readonly #onDrain = (): void => {
+    this.#blocked = false;
+    this.lastDrain = performance.now();
+    if (this.#dead || this.socket.destroyed) return;
+    while (this.#frames.length > 0 && !this.#blocked) {
+      let n = 0;
+      let size = 0;
+      const frames = this.#frames;
+      while (n < frames.length && (n === 0 || size + frames[n]!.length <= DRAIN_SLICE)) {
+        size += frames[n++]!.length;
+      }
+      const part = frames.splice(0, n);
+      this.#bytes -= size;
+      this.#write(n === 1 ? part[0]! : Buffer.concat(part, size));
+    }
+    this.#progress();
+  };
+
+  /** The socket took what we gave it: clear the backlog and over flags once low enough. */
+  #progress(): void {
+    this.lastDrain = performance.now();
+    const queued = this.queuedBytes;
+    if (this.#over && queued <= this.maxBytes) this.#over = false;
+    if (this.backedUp && queued < this.backlogMark / 2) {
+      this.backedUp = false;
+      this.owner.backlog(false);
+    }
+  }
+
+  /**
+   * Last frames (kick reason, bye), bypassing the bound, then the end of the stream. `drop`
+   * discards what is still queued here first, so the reason is next after the batch Node
+   * already holds; otherwise the queue goes out first.
+   */
+  finish(last: Buffer[], { drop }: { drop: boolean }): void {
+    const frames = drop ? [] : this.#frames;
+    this.#dead = true;
+    this.#frames = [];
+    this.#bytes = 0;
+    if (this.socket.destroyed) return;
+    const all = [...frames, ...last];
+    this.socket.end(Buffer.concat(all));
   }
 }

@@ -4,7 +4,15 @@ import type { Req } from './bus.ts';
 import { presence } from './redis-events.ts';
 import { releaseNick, removeMember } from './redis-keys.ts';
 import { type ClusterState, FAILED } from './redis-state.ts';
-import { enter, notInRoom, part, replay, roomQuota, tooManyRooms } from './room-handlers.ts';
+import {
+  enter,
+  holdIfCongested,
+  notInRoom,
+  part,
+  replay,
+  roomQuota,
+  tooManyRooms,
+} from './room-handlers.ts';
 import type { Session } from './session.ts';
 
 const debug = debuglog('tcp-chat');
@@ -84,6 +92,7 @@ export function say(state: ClusterState, s: Session, msg: Req<'say'>): void | Pr
     .finally(() => {
       state.inFlight--;
     });
+  holdIfCongested(s, room); // this server's members of the room are behind: wait for them
   return state.inFlight > MAX_IN_FLIGHT ? added : undefined;
 }
 

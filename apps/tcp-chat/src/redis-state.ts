@@ -79,7 +79,7 @@ export class ClusterState {
     if (room) return Promise.resolve(room);
     let loading = this.#following.get(name);
     if (!loading) {
-      if (this.ctx.rooms.size + this.#following.size >= this.ctx.rooms.maxRooms) {
+      if (this.ctx.rooms.full(this.#following.size)) {
         return Promise.resolve(undefined);
       }
       loading = this.#load(name).finally(() => this.#following.delete(name));

@@ -22,6 +22,18 @@ export function say(s: Session, msg: Req<'say'>): void {
     text: msg.text,
   });
   room.publish(seq, frame);
+  holdIfCongested(s, room);
+}
+
+/**
+ * Push-back: a sender whose room is behind as a whole stops being read until the room's
+ * queues drain, so TCP slows it down; the readers keep their places and see more latency.
+ */
+export function holdIfCongested(s: Session, room: Room): void {
+  if (!room.congested) return;
+  s.ctx.counters.senderPauses++;
+  s.hold('room');
+  room.wait(s);
 }
 
 export function notInRoom(s: Session, room: string, id: number | undefined): void {
@@ -38,6 +50,7 @@ export function join(ctx: ServerContext, s: Session, msg: Req<'join'>): void {
       return;
     }
     ctx.counters.rooms = ctx.rooms.size;
+    ctx.counters.roomsRemoved = ctx.rooms.removed;
     enter(s, room);
   }
   replay(
@@ -63,7 +76,7 @@ export function tooManyRooms(ctx: ServerContext, s: Session, id: number | undefi
 /** Adds the session to the room, telling the members already there. */
 export function enter(s: Session, room: Room): void {
   room.broadcast(encodeFrame({ type: 'presence', room: room.name, nick: s.nick, action: 'join' }));
-  room.members.add(s);
+  room.admit(s);
   s.rooms.set(room.name, room);
 }
 
@@ -106,7 +119,7 @@ export function leave(s: Session, msg: Req<'leave'>): void {
 
 /** Takes the session out of one room and tells the members left behind. */
 export function part(s: Session, room: Room, action: Msg<'presence'>['action']): void {
-  room.members.delete(s);
+  room.dismiss(s);
   s.rooms.delete(room.name);
   room.broadcast(encodeFrame({ type: 'presence', room: room.name, nick: s.nick, action }));
 }

@@ -1,9 +1,13 @@
 /** Rooms: members, a per-room sequence number and a bounded history of encoded frames. */
 
-/** What a room needs from a connection: a nick and a way to queue an encoded frame. */
+/** What a room needs from a connection: a nick, a way to queue a frame, its backlog. */
 export interface Member {
   readonly nick: string;
   send(frame: Buffer): void;
+  /** Its outbound queue is over the backlog mark (see outbox.ts). */
+  readonly backedUp: boolean;
+  /** Lets it read again after `hold('room')` (a sender paused by a congested room). */
+  unhold(reason: string): void;
 }
 
 /** One stored message: its sequence number and the exact frame every member received. */
@@ -17,6 +21,12 @@ export class Room {
   readonly members = new Set<Member>();
   /** Sequence number of the last message said here; 0 before the first. */
   seq = 0;
+  /** Members whose outbound queue is backed up. */
+  backlogged = 0;
+  /** Senders paused until the room is no longer congested. */
+  readonly waiting = new Set<Member>();
+  /** When the last member left (performance.now()); undefined while anyone is in. */
+  emptySince: number | undefined = performance.now();
   readonly #ring: (HistoryEntry | undefined)[];
 
   constructor(
@@ -24,6 +34,47 @@ export class Room {
     readonly historySize: number,
   ) {
     this.#ring = new Array(historySize);
+  }
+
+  /**
+   * Half the members or more are backed up: the room as a whole is behind (the server, or
+   * the machine its readers share, cannot keep up), so its senders wait instead of its
+   * readers being kicked one after another. A single slow reader among many is not this.
+   */
+  get congested(): boolean {
+    return this.backlogged > 0 && this.backlogged * 2 >= this.members.size;
+  }
+
+  admit(m: Member): void {
+    this.members.add(m);
+    this.emptySince = undefined;
+    if (m.backedUp) this.backlogged++;
+  }
+
+  dismiss(m: Member): void {
+    if (!this.members.delete(m)) return;
+    this.waiting.delete(m);
+    if (m.backedUp) this.backlogged--;
+    if (this.members.size === 0) this.emptySince = performance.now();
+    this.#release();
+  }
+
+  /** A member's queue crossed the backlog mark (up) or drained (down). */
+  backlog(up: boolean): void {
+    this.backlogged += up ? 1 : -1;
+    if (!up) this.#release();
+  }
+
+  /** Pauses a sender until the room catches up (the caller already held its reading). */
+  wait(m: Member): void {
+    this.waiting.add(m);
+  }
+
+  #release(): void {
+    if (this.congested || this.waiting.size === 0) return;
+    const waiting = [...this.waiting];
+    this.waiting.clear();
+    for (const m of waiting) m.unhold('room');
   }
 
   /** Claims the next sequence number; the caller encodes the message with it. */
@@ -76,13 +127,22 @@ export class Room {
   }
 }
 
-/** All rooms on a server, capped so a client cannot create rooms without bound. */
+/**
+ * All rooms on a server, capped so a client cannot create rooms without bound. An empty room
+ * is kept `emptyTtlMs` (with its numbering and history, so a client reconnecting after everyone
+ * left still replays what it missed), then removed by `sweep`; when the cap is reached, the
+ * room empty the longest goes at once to make space. Only rooms with members count against
+ * the cap for good: joining and leaving cannot fill it.
+ */
 export class RoomRegistry {
   readonly #rooms = new Map<string, Room>();
+  /** Empty rooms removed since start (timed out or evicted). */
+  removed = 0;
 
   constructor(
     readonly maxRooms: number,
     readonly historySize: number,
+    readonly emptyTtlMs = 60_000,
   ) {}
 
   get size(): number {
@@ -94,17 +154,48 @@ export class RoomRegistry {
   }
 
   /**
-   * Returns the room, creating it if there is room for one more; undefined when the cap is hit.
-   * Empty rooms are kept (with their sequence and history) so a client that reconnects after
-   * everyone left can still replay what it missed.
+   * Returns the room, creating it if there is room for one more (after removing the room that
+   * has been empty the longest, if need be); undefined when every room has members.
+   * A new room counts as empty until its first member is admitted.
    */
   open(name: string): Room | undefined {
     let room = this.#rooms.get(name);
     if (room) return room;
-    if (this.#rooms.size >= this.maxRooms) return undefined;
+    if (this.#rooms.size >= this.maxRooms && !this.#evictOne()) return undefined;
     room = new Room(name, this.historySize);
     this.#rooms.set(name, room);
     return room;
+  }
+
+  /** Whether `open` would refuse a new room, with `pending` more on their way in. */
+  full(pending = 0): boolean {
+    if (this.#rooms.size + pending < this.maxRooms) return false;
+    for (const r of this.#rooms.values()) if (r.emptySince !== undefined) return false;
+    return true;
+  }
+
+  #evictOne(): boolean {
+    let oldest: Room | undefined;
+    for (const r of this.#rooms.values()) {
+      if (r.emptySince !== undefined && (!oldest || r.emptySince < oldest.emptySince!)) oldest = r;
+    }
+    if (!oldest) return false;
+    this.#rooms.delete(oldest.name);
+    this.removed++;
+    return true;
+  }
+
+  /** Removes rooms empty for longer than `emptyTtlMs`; returns how many went. */
+  sweep(now = performance.now()): number {
+    let removed = 0;
+    for (const r of this.#rooms.values()) {
+      if (r.emptySince !== undefined && now - r.emptySince > this.emptyTtlMs) {
+        this.#rooms.delete(r.name);
+        removed++;
+        this.removed++;
+      }
+    }
+    return removed;
   }
 
   list(): Room[] {

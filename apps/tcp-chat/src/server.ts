@@ -4,9 +4,9 @@ import net, { type AddressInfo } from 'node:net';
 import tls from 'node:tls';
 import { acceptor, sweepSessions } from './accept.ts';
 import type { RoomBus } from './bus.ts';
+import { Flusher } from './flusher.ts';
 import { dispatch } from './handlers.ts';
 import { createLocalBus } from './local-bus.ts';
-import { Flusher } from './outbox.ts';
 import { DEFAULT_PORT, type Limits } from './protocol.ts';
 import { createRedisBus, type RedisBusOptions } from './redis-bus.ts';
 import { RoomRegistry } from './rooms.ts';
@@ -28,10 +28,18 @@ export interface ServerOptions {
   /** Messages kept per room, and how many a plain join replays (defaults 200 and 20). */
   historySize?: number;
   historyOnJoin?: number;
+  /** Rooms on the server (default 1,000; empty ones make way) and per client (default 50). */
   maxRooms?: number;
   maxRoomsPerClient?: number;
-  /** Outbound bytes held per client before it is kicked as a slow consumer (default 1 MiB). */
+  /** How long an empty room keeps its numbering and history, in ms (default 60,000). */
+  emptyRoomTtl?: number;
+  /**
+   * Outbound bytes held per client before it is kicked as a slow consumer (default 1 MiB),
+   * unless its whole room is behind: then its senders are paused and it may hold 4x this.
+   */
   maxQueueBytes?: number;
+  /** A backed-up client whose socket has not drained for this long is kicked (default 5,000 ms). */
+  stallMs?: number;
   /** Milliseconds of silence before a ping, before an idle kick, and to say hello. */
   pingInterval?: number;
   idleTimeout?: number;
@@ -73,14 +81,16 @@ export function createServer(options: ServerOptions = {}): ChatServer {
   const ctx: ServerContext = {
     limits,
     maxQueueBytes: options.maxQueueBytes ?? 1024 * 1024,
+    stallMs: options.stallMs ?? 5000,
     floodStrikes: options.floodStrikes ?? 20,
     helloTimeout: options.helloTimeout ?? 10_000,
     historyOnJoin: options.historyOnJoin ?? 20,
     maxRoomsPerClient: options.maxRoomsPerClient ?? 50,
-    rooms: new RoomRegistry(options.maxRooms ?? 1000, limits.history),
+    rooms: new RoomRegistry(options.maxRooms ?? 1000, limits.history, options.emptyRoomTtl),
     nicks: new Map(),
     sessions: new Set(),
     counters: newCounters(),
+    kicks: new Map(),
     flusher: new Flusher(),
     events,
     trace: options.trace,
@@ -98,6 +108,7 @@ export function createServer(options: ServerOptions = {}): ChatServer {
 
   const sweep = setInterval(() => sweepSessions(ctx), 1000);
   sweep.unref();
+  const stopLagWatch = ctx.flusher.watchLag();
   let prev = { ...ctx.counters };
   const statsTimer =
     options.log && options.statsInterval
@@ -121,6 +132,7 @@ export function createServer(options: ServerOptions = {}): ChatServer {
   events.counters = () => ({ ...ctx.counters });
   events.close = async (graceMs = 4000) => {
     clearInterval(sweep);
+    stopLagWatch();
     if (statsTimer) clearInterval(statsTimer);
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     for (const s of ctx.sessions)

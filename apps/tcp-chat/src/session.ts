@@ -3,8 +3,9 @@ import type { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import { debuglog } from 'node:util';
 import type { RoomBus } from './bus.ts';
+import type { Flusher, Holdable } from './flusher.ts';
 import { readRequests } from './intake.ts';
-import { type Flusher, Outbox } from './outbox.ts';
+import { Outbox, type OutboxOwner } from './outbox.ts';
 import type { ClientMessage, Limits, ServerMessage } from './protocol.ts';
 import type { Room, RoomRegistry } from './rooms.ts';
 import type { Counters } from './stats.ts';
@@ -16,6 +17,8 @@ const debug = debuglog('tcp-chat');
 export interface ServerContext {
   limits: Limits;
   maxQueueBytes: number;
+  /** A backed-up reader whose socket has not drained for this long is kicked (ms). */
+  stallMs: number;
   floodStrikes: number;
   helloTimeout: number;
   historyOnJoin: number;
@@ -26,6 +29,8 @@ export interface ServerContext {
   nicks: Map<string, Session>;
   sessions: Set<Session>;
   counters: Counters;
+  /** Kicks since start, by code (in the `stats` reply as `kick.<CODE>`). */
+  kicks: Map<string, number>;
   flusher: Flusher;
   events: EventEmitter;
   trace: TraceHook | undefined;
@@ -33,7 +38,13 @@ export interface ServerContext {
   dispatch(session: Session, msg: ClientMessage): void | Promise<void>;
 }
 
-export class Session {
+/**
+ * Kicks for input no client sends by mistake: the connection stops being read at once (not
+ * even discarded), gets its reason, and is destroyed as soon as the reason is written.
+ */
+const CUT_OFF = new Set(['ERR_FLOOD', 'ERR_FRAME_TOO_LARGE', 'ERR_BAD_FRAME']);
+
+export class Session implements Holdable, OutboxOwner {
   nick = '';
   token = '';
   readonly rooms = new Map<string, Room>();
@@ -42,6 +53,8 @@ export class Session {
   lastSeen = performance.now();
   pinged = false;
   closing = false;
+  /** Why reading is paused: 'bus' (Redis), 'tick' (flush budget), 'room', 'kicked'. */
+  readonly #holds = new Set<string>();
 
   constructor(
     readonly id: string,
@@ -49,18 +62,63 @@ export class Session {
     readonly peer: string,
     readonly ctx: ServerContext,
   ) {
-    this.outbox = new Outbox(socket, ctx.flusher, ctx.maxQueueBytes, (queued) => {
-      ctx.counters.slowConsumerKicks++;
-      this.kick(
-        'ERR_SLOW_CONSUMER',
-        `outbound queue reached ${queued} bytes (max ${ctx.maxQueueBytes}): not reading`,
-      );
-    });
+    this.outbox = new Outbox(socket, ctx.flusher, ctx.maxQueueBytes, this);
     readRequests(this);
   }
 
   get welcomed(): boolean {
     return this.nick !== '';
+  }
+
+  get backedUp(): boolean {
+    return this.outbox.backedUp;
+  }
+
+  /** Stops reading this socket (TCP then pushes back on the peer) until every reason is gone. */
+  hold(reason: string): void {
+    if (this.#holds.size === 0) this.socket.pause();
+    this.#holds.add(reason);
+  }
+
+  unhold(reason: string): void {
+    if (!this.#holds.delete(reason) || this.#holds.size > 0) return;
+    if (!this.socket.destroyed) this.socket.resume();
+  }
+
+  /** OutboxOwner: past the bound, kept only while one of its rooms is behind as a whole. */
+  tolerate(): boolean {
+    for (const room of this.rooms.values()) if (room.congested) return true;
+    return false;
+  }
+
+  backlog(up: boolean): void {
+    for (const room of this.rooms.values()) room.backlog(up);
+  }
+
+  overflow(queued: number): void {
+    const max = this.ctx.maxQueueBytes;
+    const why = this.outbox.over ? `its room caught up, it did not` : 'not reading';
+    this.slowKick(`outbound queue reached ${queued} bytes (max ${max}): ${why}`);
+  }
+
+  /**
+   * From the sweep: a reader past the bound whose rooms are no longer behind, or a backed-up
+   * one whose socket has not drained for `stallMs` (it stopped reading; the others did not
+   * wait, or waited long enough).
+   */
+  checkSlow(now: number): void {
+    const box = this.outbox;
+    if (box.over && !this.tolerate()) {
+      this.slowKick(`outbound queue of ${box.queuedBytes} bytes while its rooms caught up`);
+    } else if (box.backedUp && now - box.lastDrain > this.ctx.stallMs) {
+      const held = box.queuedBytes;
+      this.slowKick(`${held} bytes unread for ${Math.round(now - box.lastDrain)} ms: not reading`);
+    }
+  }
+
+  slowKick(message: string): void {
+    this.ctx.counters.slowConsumerKicks++;
+    this.kick('ERR_SLOW_CONSUMER', message);
   }
 
   /** Queues an encoded frame (from a room's fan-out or a reply). */
@@ -83,25 +141,29 @@ export class Session {
   }
 
   /**
-   * Ends the connection with an error frame (unless `error: false`) and a bye, written after
-   * whatever is queued (they bypass the queue bound). A peer that does not read them within
-   * 2 s is destroyed.
+   * Ends the connection with an error frame (unless `error: false`) and a bye. A slow
+   * consumer's queued frames are dropped first, so the reason comes next after what the
+   * socket already holds; other kicks send what is queued, then the reason. A flood or a bad
+   * frame stops the reading at once and the socket is destroyed once the reason is written;
+   * otherwise a peer that does not read the reason within 2 s is destroyed.
    */
   kick(code: string, message: string, { error = true } = {}): void {
     if (this.closing) return;
     this.closing = true;
     debug('kick %s %s: %s %s', this.peer, this.nick, code, message);
+    this.ctx.kicks.set(code, (this.ctx.kicks.get(code) ?? 0) + 1);
     this.ctx.events.emit('kick', { nick: this.nick, peer: this.peer, code, message });
+    const cut = CUT_OFF.has(code);
+    if (cut) this.hold('kicked');
     // Out of every room now, not when the socket finally closes: no more fan-out to it.
     this.ctx.bus.release(this);
     const frames = [encodeFrame({ type: 'bye', code, reason: message })];
     // A shutdown is not the client's fault: it gets only the bye. Kicks say why as an error too.
     if (error) frames.unshift(encodeFrame({ type: 'error', code, message }));
-    for (const f of frames) {
-      if (this.ctx.trace) this.traceOut(f);
-      this.outbox.last(f);
-    }
-    this.socket.end();
+    if (this.ctx.trace) for (const f of frames) this.traceOut(f);
+    this.outbox.finish(frames, { drop: code === 'ERR_SLOW_CONSUMER' });
+    // 'finish': the reason is with the kernel, which sends it even after the close.
+    if (cut) this.socket.once('finish', () => this.socket.destroy());
     setTimeout(() => this.socket.destroy(), 2000).unref();
   }
 

@@ -21,6 +21,10 @@ export interface Counters {
   floodKicks: number;
   badFrameKicks: number;
   idleKicks: number;
+  /** Senders paused because a room they spoke in was behind as a whole. */
+  senderPauses: number;
+  /** Empty rooms removed (after their time limit, or to make space). */
+  roomsRemoved: number;
   /** Largest per-client outbound queue seen, in bytes (bounded by `maxQueueBytes`). */
   maxQueued: number;
   rooms: number;
@@ -40,6 +44,8 @@ export function newCounters(): Counters {
     floodKicks: 0,
     badFrameKicks: 0,
     idleKicks: 0,
+    senderPauses: 0,
+    roomsRemoved: 0,
     maxQueued: 0,
     rooms: 0,
   };
@@ -52,6 +58,6 @@ export function formatStatsLine(now: Counters, prev: Counters, seconds: number):
     `stats conns=${now.connections} rooms=${now.rooms} in=${now.messagesIn} (${rate('messagesIn')}/s) ` +
     `out=${now.messagesOut} (${rate('messagesOut')}/s) drops=${now.drops} ` +
     `kicks slow=${now.slowConsumerKicks} flood=${now.floodKicks} frame=${now.badFrameKicks} ` +
-    `idle=${now.idleKicks} refused=${now.refused} rss=${(process.memoryUsage.rss() / 2 ** 20).toFixed(1)}MiB`
+    `idle=${now.idleKicks} refused=${now.refused} paused=${now.senderPauses} rss=${(process.memoryUsage.rss() / 2 ** 20).toFixed(1)}MiB`
   );
 }
