@@ -6,6 +6,7 @@ import { color, parseCommandLine, parseInteger, UsageError } from '@netlab/cli';
 import { loadAuthorizedKeys } from './authorized-keys.ts';
 import { loadOrCreateHostKey } from './keys.ts';
 import { hashPassword } from './passwords.ts';
+import { PENALTY_DEFAULTS } from './penalties.ts';
 import {
   DEFAULT_ENV_ALLOW,
   DEFAULT_SERVER_HOST,
@@ -27,6 +28,8 @@ export const SERVER_HELP = `Usage: ssh-shell server [options]
   --accept-env LIST      env requests allowed (default ${DEFAULT_ENV_ALLOW.join(',')})
   --max-auth-tries N     failed attempts before disconnect (default ${DEFAULTS.maxAuthTries})
   --login-grace SECONDS  time to authenticate (default ${DEFAULTS.loginGraceMs / 1000})
+  --penalty-budget N     failed logins per source (IPv4 address, IPv6 /64) before it is refused (default ${PENALTY_DEFAULTS.budget})
+  --penalty-time SECONDS how long such a source is refused at connect (default ${PENALTY_DEFAULTS.penaltyMs / 1000})
   --idle-timeout SECONDS no data this long ends a connection (default ${DEFAULTS.idleTimeoutMs / 1000}, 0 = off)
   --keepalive SECONDS    keepalive interval (default ${DEFAULTS.keepaliveIntervalMs / 1000})
   --json                 log lines as JSON
@@ -47,6 +50,8 @@ const FLAGS = {
   'accept-env': { type: 'string' },
   'max-auth-tries': { type: 'string' },
   'login-grace': { type: 'string' },
+  'penalty-budget': { type: 'string' },
+  'penalty-time': { type: 'string' },
   'idle-timeout': { type: 'string' },
   keepalive: { type: 'string' },
   json: { type: 'boolean' },
@@ -112,6 +117,14 @@ export async function runServer(argv: string[]): Promise<number> {
       { min: 1, max: 100 },
     ),
     loginGraceMs: seconds('--login-grace', values['login-grace'], DEFAULTS.loginGraceMs),
+    penalties: {
+      budget: parseInteger(
+        '--penalty-budget',
+        values['penalty-budget'] ?? String(PENALTY_DEFAULTS.budget),
+        { min: 1, max: 1_000_000 },
+      ),
+      penaltyMs: seconds('--penalty-time', values['penalty-time'], PENALTY_DEFAULTS.penaltyMs),
+    },
     idleTimeoutMs: seconds('--idle-timeout', values['idle-timeout'], DEFAULTS.idleTimeoutMs),
     keepaliveIntervalMs: seconds('--keepalive', values.keepalive, DEFAULTS.keepaliveIntervalMs),
     onLog: (e) => print(values.json ? JSON.stringify(e) : formatLog(e)),

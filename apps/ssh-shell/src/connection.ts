@@ -3,6 +3,7 @@ import { debuglog } from 'node:util';
 import type { AuthContext, AuthenticationType, Connection, ServerChannel } from 'ssh2';
 import { type AuthOptions, authenticate, baseEnv } from './auth.ts';
 import { type KeyRestrictions, UNRESTRICTED } from './key-options.ts';
+import type { SourcePenalties } from './penalties.ts';
 import { endSession, groupAlive, sessionMembers } from './processes.ts';
 import type { LogEntry, ServerOptionsLimits } from './protocol.ts';
 import { handleSession } from './session.ts';
@@ -18,6 +19,9 @@ export type ConnOptions = AuthOptions &
     log: (entry: Omit<LogEntry, 'time'>) => void;
     /** Stops the login grace timer. */
     authenticated: () => void;
+    penalties: SourcePenalties;
+    /** The penalty key of the client's address (sourceKey). */
+    source: string;
   };
 
 /**
@@ -54,20 +58,37 @@ export function handleConnection(
   let idle: NodeJS.Timeout | undefined;
   const activity = () => idle?.refresh();
 
+  let closed = false;
+  const hangUp = (detail: string) => {
+    o.log({ event: 'disconnect', from, detail });
+    conn.end();
+  };
   const fail = (ctx: AuthContext, why: string) => {
     if (failures >= o.maxAuthTries) return;
     failures++;
-    o.log({ event: 'auth', from, user: ctx.username, method: ctx.method, ok: false, detail: why });
-    ctx.reject(methods);
-    // MaxAuthTries: the connection is dropped once this many requests failed ('none' is free).
-    if (failures >= o.maxAuthTries) {
-      o.log({
-        event: 'disconnect',
-        from,
-        detail: `too many authentication failures (${failures})`,
-      });
-      conn.end();
-    }
+    // Only a try at a secret counts towards the source's budget: a password, or a signature.
+    // "Would this key do?" queries prove nothing and OpenSSH sends one per key it holds.
+    const guess = ctx.method === 'password' || (ctx.method === 'publickey' && !!ctx.signature);
+    const penalty = guess ? o.penalties.failure(o.source) : undefined;
+    const detail = penalty
+      ? `${why}; source ${o.source}: ${penalty.failures} failure(s), answered after ${penalty.delayMs} ms`
+      : why;
+    o.log({ event: 'auth', from, user: ctx.username, method: ctx.method, ok: false, detail });
+    const answer = () => {
+      if (closed) return;
+      ctx.reject(methods);
+      if (penalty?.penalised) {
+        const s = Math.round(o.penalties.o.penaltyMs / 1000);
+        return hangUp(
+          `source ${o.source} over its budget of ${o.penalties.o.budget} failed logins: refused for ${s} s`,
+        );
+      }
+      // MaxAuthTries: the connection is dropped once this many requests failed ('none' is free).
+      if (failures >= o.maxAuthTries) hangUp(`too many authentication failures (${failures})`);
+    };
+    // The delay doubles with the source's failures, so guessing in parallel gains nothing.
+    if (penalty) setTimeout(answer, penalty.delayMs);
+    else answer();
   };
   conn.on('authentication', (ctx) => {
     if (failures >= o.maxAuthTries) return; // already hanging up; requests in flight get nothing
@@ -78,6 +99,7 @@ export function handleConnection(
         if (result.ok === 'query') return ctx.accept(); // PK_OK: "this key would do, now sign"
         user = ctx.username;
         restrictions = result.restrictions;
+        o.penalties.success(o.source);
         o.log({
           event: 'auth',
           from,
@@ -134,6 +156,7 @@ export function handleConnection(
   });
   conn.on('error', (err: Error) => debug('%s: %s', from, err.message));
   conn.on('close', () => {
+    closed = true;
     if (idle) clearTimeout(idle);
     // The client is gone: end everything it started (no orphans), then log.
     const pending = [...leaders].map((l) => endSession(l));

@@ -7,6 +7,7 @@ import type { Algorithms, Connection } from 'ssh2';
 import ssh2 from 'ssh2';
 import { handleConnection } from './connection.ts';
 import { loadPasswordFile } from './passwords.ts';
+import { type PenaltyOptions, SourcePenalties, sourceKey } from './penalties.ts';
 import { endSession } from './processes.ts';
 import { DEFAULT_ENV_ALLOW, DEFAULTS, type LogEntry } from './protocol.ts';
 
@@ -34,6 +35,8 @@ export interface ServerOptions {
   keepaliveIntervalMs?: number;
   keepaliveCountMax?: number;
   algorithms?: Algorithms;
+  /** Per-source failed-login budget, delays and penalty time (see penalties.ts). */
+  penalties?: Partial<PenaltyOptions>;
   onLog?: (entry: LogEntry) => void;
   /** Protocol trace lines (ssh2 debug output: kex, auth, channel requests). */
   trace?: (line: string) => void;
@@ -60,6 +63,7 @@ export function createServer(options: ServerOptions): SshShellServer {
   const passwords = o.passwordFile ? loadPasswordFile(o.passwordFile) : undefined;
   const log = (entry: Omit<LogEntry, 'time'>) =>
     o.onLog?.({ time: new Date().toISOString(), ...entry });
+  const penalties = new SourcePenalties(o.penalties);
   const connections = new Set<{ conn: Connection; leaders: Set<number> }>();
   const sockets = new Set<Socket>();
   const graceTimers = new Map<string, NodeJS.Timeout>();
@@ -78,7 +82,15 @@ export function createServer(options: ServerOptions): SshShellServer {
       const from = `${info.ip}:${info.port}`;
       log({ event: 'connect', from, detail: info.header.identRaw });
       const authenticated = () => clearTimeout(graceTimers.get(from));
-      handleConnection(conn, from, state.leaders, { ...o, passwords, log, authenticated });
+      const source = sourceKey(info.ip);
+      handleConnection(conn, from, state.leaders, {
+        ...o,
+        passwords,
+        log,
+        authenticated,
+        penalties,
+        source,
+      });
       conn.on('close', () => connections.delete(state));
     },
   );
@@ -86,6 +98,19 @@ export function createServer(options: ServerOptions): SshShellServer {
   // a peer that never even sends its version line is cut off too.
   const tcp = net.createServer((socket) => {
     const from = `${socket.remoteAddress}:${socket.remotePort}`;
+    const source = sourceKey(socket.remoteAddress);
+    const refused = penalties.admit(source);
+    if (refused) {
+      // A penalised source is cut off before a byte of SSH; counted, logged 1st and every 100th.
+      if (refused.count === 1 || refused.count % 100 === 0)
+        log({
+          event: 'refused',
+          from,
+          detail: `source ${source} penalised for ${Math.ceil(refused.waitMs / 1000)} s more (${refused.count} connection(s) refused)`,
+        });
+      socket.destroy();
+      return;
+    }
     sockets.add(socket);
     socket.setNoDelay(true);
     const timer = setTimeout(() => {
