@@ -1,20 +1,31 @@
 /** The real command line as a child process: help, usage errors, script mode, SIGTERM. */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '@netlab/peers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connect } from './client.ts';
 import { until } from './test-helpers.ts';
+import { devCertificate } from './tls-dev.ts';
 
 const T = { timeout: 60_000 };
 const appDir = fileURLToPath(new URL('..', import.meta.url));
 const children: ChildProcess[] = [];
 
 function cli(...args: string[]): ChildProcess & { out: string; err: string } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
+  return spawnCli(['--import', 'tsx', 'src/main.ts', ...args]);
+}
+
+function spawnCli(
+  args: string[],
+  { command = process.execPath, env = {} }: { command?: string; env?: NodeJS.ProcessEnv } = {},
+): ChildProcess & { out: string; err: string } {
+  const child = spawn(command, args, {
     cwd: appDir,
-    env: { ...process.env, NO_COLOR: '1' },
+    env: { ...process.env, NO_COLOR: '1', ...env },
   }) as ChildProcess & { out: string; err: string };
   child.out = '';
   child.err = '';
@@ -87,6 +98,130 @@ describe('tcp-chat CLI', () => {
     server.kill('SIGTERM');
     expect(await exitCode(server)).toBe(0);
   });
+
+  it(
+    'starts a script in #lobby when its first line is text, and says so in --help',
+    T,
+    async () => {
+      const help = cli('client', '--help');
+      expect(await exitCode(help)).toBe(0);
+      expect(help.out).toContain('#lobby');
+      const { server, port } = await startServer();
+      const bot = cli('client', `127.0.0.1:${port}`, '--nick', 'bot', '--json');
+      bot.stdin!.end('hello before any join\n');
+      expect(await exitCode(bot)).toBe(0);
+      const events = bot.out
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+      expect(events.map((e) => e.event)).toEqual(['welcome', 'joined', 'message']);
+      expect(events[2]).toMatchObject({ room: '#lobby', text: 'hello before any join' });
+      const elsewhere = cli(
+        'client',
+        `127.0.0.1:${port}`,
+        '--nick',
+        'cy',
+        '--room',
+        'rust',
+        '--json',
+      );
+      elsewhere.stdin!.end('hi\n');
+      expect(await exitCode(elsewhere)).toBe(0);
+      expect(elsewhere.out).toContain('"room":"#rust"');
+      server.kill('SIGTERM');
+      expect(await exitCode(server)).toBe(0);
+    },
+  );
+
+  it('joins #lobby at once in a terminal (a real pty, through script(1))', T, async () => {
+    const { server, port } = await startServer();
+    const watcher = await connect({ port, nick: 'watcher', reconnect: false });
+    await watcher.join('#lobby');
+    const lines: string[] = [];
+    watcher.on('message', (m) => lines.push(`${m.room} ${m.from}: ${m.text}`));
+    const ann = spawnCli(
+      ['-qec', `node --import tsx src/main.ts client 127.0.0.1:${port} --nick ann`, '/dev/null'],
+      { command: 'script' },
+    );
+    await until(() => /#lobby> /.test(ann.out), 'the #lobby prompt');
+    ann.stdin!.write('typed first\r');
+    await until(() => lines.length > 0, 'the line in #lobby');
+    expect(lines).toEqual(['#lobby ann: typed first']);
+    ann.stdin!.write('/quit\r');
+    expect(await exitCode(ann)).toBe(0);
+    watcher.destroy();
+    server.kill('SIGTERM');
+    expect(await exitCode(server)).toBe(0);
+  });
+
+  it('says ERR_ADDRESS_IN_USE with a hint at --port when the port is taken', T, async () => {
+    const { server, port } = await startServer();
+    const second = cli('server', '--port', String(port), '--stats-interval', '0');
+    expect(await exitCode(second)).toBe(1);
+    expect(second.err.trim()).toMatch(/^tcp-chat: ERR_ADDRESS_IN_USE .*\(.*--port\)$/);
+    server.kill('SIGTERM');
+    expect(await exitCode(server)).toBe(0);
+  });
+
+  it('prints a --json client error as JSON: ERR_TLS_REQUIRED from a TLS server', T, async () => {
+    const state = await mkdtemp(join(tmpdir(), 'tcp-chat-cli-'));
+    try {
+      const dev = await devCertificate(state);
+      const { server, port } = await startServer(
+        '--tls-cert',
+        dev.certPath,
+        '--tls-key',
+        join(state, 'key.pem'),
+      );
+      const plain = cli('client', `127.0.0.1:${port}`, '--nick', 'ann', '--json');
+      plain.stdin!.end('');
+      expect(await exitCode(plain)).toBe(1);
+      const { error } = JSON.parse(plain.err.trim());
+      expect(error.code).toBe('ERR_TLS_REQUIRED');
+      expect(error.message).toContain('--tls');
+      server.kill('SIGTERM');
+      expect(await exitCode(server)).toBe(0);
+    } finally {
+      await rm(state, { recursive: true, force: true });
+    }
+  });
+
+  it(
+    'resolves typed paths from where the user ran the command, and shows them in full',
+    T,
+    async () => {
+      const userDir = await mkdtemp(join(tmpdir(), 'tcp-chat-user-'));
+      try {
+        const env = { INIT_CWD: userDir };
+        const server = spawnCli(
+          [
+            '--import',
+            'tsx',
+            'src/main.ts',
+            'server',
+            '--port',
+            '0',
+            '--tls-cert',
+            'c.pem',
+            '--tls-key',
+            'k.pem',
+          ],
+          { env },
+        );
+        expect(await exitCode(server)).toBe(1);
+        expect(server.err).toMatch(/^tcp-chat: ERR_FILE_NOT_FOUND /);
+        expect(server.err).toContain(join(userDir, 'c.pem'));
+        const client = spawnCli(
+          ['--import', 'tsx', 'src/main.ts', 'client', '--ca', 'ca.pem', '--nick', 'x'],
+          { env },
+        );
+        expect(await exitCode(client)).toBe(1);
+        expect(client.err).toContain(join(userDir, 'ca.pem'));
+      } finally {
+        await rm(userDir, { recursive: true, force: true });
+      }
+    },
+  );
 
   it('shuts down gracefully on SIGTERM: bye to every client, exit 0', T, async () => {
     const { server, port } = await startServer();

@@ -18,7 +18,8 @@ export async function connect(options: ClientOptions): Promise<ChatClient> {
     } catch (err) {
       client.abandon();
       const last = attempt >= client.servers.all.length;
-      if (last || (err as { code?: string }).code === 'ERR_NICK_IN_USE') {
+      const code = (err as { code?: string }).code;
+      if (last || code === 'ERR_NICK_IN_USE' || code === 'ERR_TLS_REQUIRED') {
         client.destroy();
         throw err;
       }

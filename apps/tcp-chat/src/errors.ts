@@ -23,6 +23,7 @@ export type ChatErrorCode =
   | 'ERR_BUS_CONFIG'
   | 'ERR_CONNECT'
   | 'ERR_TLS'
+  | 'ERR_TLS_REQUIRED'
   | 'ERR_CLOSED'
   | 'ERR_TIMEOUT'
   | 'ERR_TLS_DEV_CERT';

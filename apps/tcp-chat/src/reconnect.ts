@@ -30,8 +30,9 @@ export async function reconnect(client: Reconnectable, backoff: BackoffOptions):
     } catch (err) {
       client.abandon();
       client.emit('reconnect-failed', err);
-      // Someone else holds the nick now: retrying will not change that.
-      if ((err as { code?: string }).code === 'ERR_NICK_IN_USE') break;
+      // Someone else holds the nick now, or the server wants TLS: retrying will not change that.
+      const code = (err as { code?: string }).code;
+      if (code === 'ERR_NICK_IN_USE' || code === 'ERR_TLS_REQUIRED') break;
     }
   }
   client.emit('close');

@@ -7,6 +7,20 @@ import type { UiEvent } from './events.ts';
 /** The room plain text goes to: the last one joined, until left. */
 export interface UiState {
   room: string | undefined;
+  /** The start room (`--room`, default #lobby) while not yet joined: joined when first needed. */
+  startRoom?: string | undefined;
+}
+
+/** Joins the start room now, if there is one still to join (the terminal does it at once). */
+export async function joinStartRoom(
+  client: ChatClient,
+  state: UiState,
+  emit: (e: UiEvent) => void,
+): Promise<void> {
+  const room = state.startRoom;
+  if (room === undefined) return;
+  state.startRoom = undefined;
+  await runCommand(client, { kind: 'join', room }, state, emit);
 }
 
 /**
@@ -29,6 +43,14 @@ export async function runCommand(
 }
 
 async function run(client: ChatClient, cmd: Command, state: UiState, emit: (e: UiEvent) => void) {
+  // Text before any /join goes to the start room, joined first (script mode joins it lazily,
+  // so a script that begins with its own /join sees no extra room).
+  if (!state.room && state.startRoom && needsRoom(cmd)) {
+    const room = state.startRoom;
+    state.startRoom = undefined;
+    await client.join(room);
+    state.room = room;
+  }
   const needRoom = (room: string | undefined): string => {
     if (room) return room;
     throw new ChatError('ERR_NOT_IN_ROOM', 'no current room: /join #room first');
@@ -40,6 +62,7 @@ async function run(client: ChatClient, cmd: Command, state: UiState, emit: (e: U
     case 'join':
       await client.join(cmd.room); // the `joined` event and history arrive as events
       state.room = cmd.room;
+      state.startRoom = undefined; // told where to go: no start room any more
       break;
     case 'leave': {
       const room = needRoom(cmd.room ?? state.room);
@@ -75,4 +98,11 @@ async function run(client: ChatClient, cmd: Command, state: UiState, emit: (e: U
     case 'quit':
       break;
   }
+}
+
+/** Commands that act on the current room when they name none. */
+function needsRoom(cmd: Command): boolean {
+  return (
+    (cmd.kind === 'say' || cmd.kind === 'leave' || cmd.kind === 'who') && cmd.room === undefined
+  );
 }

@@ -13,7 +13,7 @@ import { runCommand, type UiState } from './run-command.ts';
 export async function runScript(
   client: ChatClient,
   server: string,
-  { json, colors }: { json: boolean; colors: boolean },
+  { json, colors, state }: { json: boolean; colors: boolean; state: UiState },
 ): Promise<number> {
   let failures = 0;
   const emit = (e: UiEvent) => {
@@ -22,7 +22,6 @@ export async function runScript(
   };
   forwardEvents(client, emit);
   emit({ event: 'welcome', nick: client.nick, server });
-  const state: UiState = { room: undefined };
   const rl = readline.createInterface({ input: process.stdin, terminal: false });
   for await (const line of rl) {
     const cmd = parseCommand(line);

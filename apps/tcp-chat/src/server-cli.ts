@@ -1,7 +1,8 @@
 /** `tcp-chat server`: flags to ServerOptions, TLS set-up, signals, the periodic stats line. */
 import { readFile } from 'node:fs/promises';
+import { relative, resolve } from 'node:path';
 import { formatEndpoint, parseHost, parsePort } from '@netlab/addressing';
-import { color, parseCommandLine, parseInteger, UsageError } from '@netlab/cli';
+import { color, parseCommandLine, parseInteger, UsageError, userCwd, userPath } from '@netlab/cli';
 import { DEFAULT_PORT } from './protocol.ts';
 import { parseRedisUrl, type RedisBusOptions } from './redis-url.ts';
 import { createServer, type ServerOptions } from './server.ts';
@@ -83,11 +84,16 @@ export async function serverMain(argv: string[]): Promise<number> {
   if (f['tls-dev']) {
     const dev = await devCertificate('.state/tls-dev');
     opts.tls = dev;
-    console.log(`TLS dev certificate ${dev.certPath}\n  SHA-256 ${dev.fingerprint}`);
+    // Shown as the user would type it for --ca: relative to where they ran the command.
+    const shown = relative(userCwd(), resolve(dev.certPath));
+    console.log(`TLS dev certificate ${shown}\n  SHA-256 ${dev.fingerprint}`);
   } else if (f['tls-cert'] || f['tls-key']) {
     if (!f['tls-cert'] || !f['tls-key'])
       throw new UsageError('--tls-cert and --tls-key go together');
-    opts.tls = { cert: await readFile(f['tls-cert']), key: await readFile(f['tls-key']) };
+    // Typed paths are relative to where the user ran the command (INIT_CWD under pnpm); a
+    // missing file is ERR_FILE_NOT_FOUND naming the full path.
+    const [cert, key] = [userPath(f['tls-cert']), userPath(f['tls-key'])];
+    opts.tls = { cert: await readFile(cert), key: await readFile(key) };
   }
   if (f.redis !== undefined) {
     try {

@@ -4,10 +4,10 @@ import type { ChatClient } from './client.ts';
 import { parseCommand } from './commands.ts';
 import { forwardEvents, type UiEvent } from './events.ts';
 import { formatEvent } from './format.ts';
-import { runCommand, type UiState } from './run-command.ts';
+import { joinStartRoom, runCommand, type UiState } from './run-command.ts';
 
 /**
- * Runs until /quit, Ctrl-D or Ctrl-C. An incoming line is printed above the prompt: clear the
+ * Runs until /quit, Ctrl-D or Ctrl-C, starting in the start room (`--room`, default #lobby). An incoming line is printed above the prompt: clear the
  * prompt line, print, then `prompt(true)` redraws the prompt with the half-typed input and the
  * cursor where they were, so typing is never interrupted or garbled.
  */
@@ -15,10 +15,10 @@ export async function runTerminal(
   client: ChatClient,
   server: string,
   colors: boolean,
+  state: UiState,
 ): Promise<void> {
   const out = process.stdout;
   const rl = readline.createInterface({ input: process.stdin, output: out, terminal: true });
-  const state: UiState = { room: undefined };
   const setPrompt = () => rl.setPrompt(`${state.room ?? client.nick}> `);
   const show = (e: UiEvent) => {
     readline.clearLine(out, 0);
@@ -30,6 +30,9 @@ export async function runTerminal(
   forwardEvents(client, show);
   client.on('close', () => rl.close());
   show({ event: 'welcome', nick: client.nick, server });
+  await joinStartRoom(client, state, show); // a person at a prompt starts in a room
+  setPrompt();
+  rl.prompt();
   for await (const line of rl) {
     const cmd = parseCommand(line);
     if (cmd && !(await runCommand(client, cmd, state, show))) break;

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from './client.ts';
 import { type ChatServer, createServer } from './server.ts';
 import { type DevCert, devCertificate } from './tls-dev.ts';
+import { looksLikeTls } from './tls-sniff.ts';
 
 const T = { timeout: 60_000 };
 let dir: string;
@@ -51,8 +52,29 @@ describe('TLS', () => {
     cy.destroy();
   });
 
-  it('refuses plain TCP on a TLS port', T, async () => {
+  it('tells a plain client that meets a TLS server to use --tls', T, async () => {
+    // Node's TLS server hangs up on a plain hello without a byte; the client then probes.
     const attempt = connect({ port, nick: 'dee', reconnect: false, connectTimeoutMs: 5000 });
-    await expect(attempt).rejects.toMatchObject({ code: 'ERR_CLOSED' });
+    await expect(attempt).rejects.toMatchObject({ code: 'ERR_TLS_REQUIRED' });
+  });
+
+  it('recognises a TLS record sent to a plain client', () => {
+    expect(looksLikeTls(Buffer.from([0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x46]))).toBe(true);
+    expect(looksLikeTls(Buffer.from([0x16, 0x03, 0x01]))).toBe(true);
+    expect(looksLikeTls(Buffer.from([0x00, 0x00, 0x00, 0x40]))).toBe(false); // a frame length
+    expect(looksLikeTls(undefined)).toBe(false);
+  });
+
+  it('tells a TLS client that meets a plain server the server does not speak TLS', T, async () => {
+    const plain = createServer();
+    const plainPort = (await plain.listen(0)).port;
+    try {
+      const attempt = connect({ port: plainPort, nick: 'eve', tls: {}, reconnect: false });
+      const err = await attempt.catch((e) => e);
+      expect(err.code).toBe('ERR_TLS');
+      expect(err.cause.code).toBe('ERR_SSL_WRONG_VERSION_NUMBER');
+    } finally {
+      await plain.close(500);
+    }
   });
 });

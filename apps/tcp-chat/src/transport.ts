@@ -48,7 +48,9 @@ export function dial({
     }, timeoutMs);
     socket.once('error', (err: NodeJS.ErrnoException) => {
       clearTimeout(timer);
-      const isTls = secure && !String(err.code ?? '').startsWith('E');
+      // OpenSSL's reasons (ERR_SSL_..., certificate codes) are TLS; errno codes (ECONNREFUSED) are not.
+      const code = String(err.code ?? '');
+      const isTls = secure && (/^ERR_(SSL|TLS)_/.test(code) || !code.startsWith('E'));
       reject(
         isTls
           ? new ChatError(
@@ -72,9 +74,15 @@ export function dial({
   });
 }
 
-/** Certificate errors get a hint: a dev server's certificate is trusted with --ca. */
+/**
+ * Certificate errors get a hint: a dev server's certificate is trusted with --ca. A reply that
+ * is no TLS record at all ("wrong version number": the first byte was a frame length) means a
+ * plain server.
+ */
 function trustHint(err: NodeJS.ErrnoException): string {
-  return /CERT|SIGNED|ISSUER/.test(err.code ?? '')
-    ? ' (trust the server certificate with --ca FILE)'
-    : '';
+  const code = err.code ?? '';
+  if (/CERT|SIGNED|ISSUER/.test(code)) return ' (trust the server certificate with --ca FILE)';
+  if (/WRONG_VERSION_NUMBER|PACKET_LENGTH_TOO_LONG|RECORD_LAYER/.test(code))
+    return ' (the server does not speak TLS: leave out --tls, --ca and --insecure)';
+  return '';
 }
