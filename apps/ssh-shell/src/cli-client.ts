@@ -1,6 +1,6 @@
 /** Client commands: exec (one host or many), shell, put, get. */
 import { basename } from 'node:path';
-import { createProgress, parseCommandLine, UsageError } from '@netlab/cli';
+import { createProgress, parseCommandLine, UsageError, userPath } from '@netlab/cli';
 import {
   CONNECTION_FLAGS,
   CONNECTION_HELP,
@@ -99,7 +99,10 @@ export async function runClient(command: string, argv: string[]): Promise<number
     if (command === 'exec')
       return await execOne(conn, rest.join(' '), values.json === true, values['no-stdin'] === true);
     if (command === 'shell') return await shell(conn);
-    return await transfer(conn, command as 'put' | 'get', rest[0]!, rest[1]!, values.json === true);
+    // The local side of a transfer is a path the user typed: resolved where they ran pnpm.
+    const [from, to] =
+      command === 'put' ? [userPath(rest[0]!), rest[1]!] : [rest[0]!, userPath(rest[1]!)];
+    return await transfer(conn, command as 'put' | 'get', from, to, values.json === true);
   } finally {
     await conn.end();
   }

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { parseEndpoint, parsePort } from '@netlab/addressing';
-import { parseInteger, UsageError } from '@netlab/cli';
+import { parseInteger, UsageError, userPath } from '@netlab/cli';
 import type { ConnectOptions } from './client.ts';
 import { SshShellError } from './errors.ts';
 import { agentSocket, loadIdentities } from './identity.ts';
@@ -62,11 +62,12 @@ export function readTargets(list: string | undefined, file: string | undefined, 
     .map((s) => s.trim())
     .filter(Boolean);
   if (file) {
+    const path = userPath(file);
     let text: string;
     try {
-      text = readFileSync(file, 'utf8');
+      text = readFileSync(path, 'utf8');
     } catch (err) {
-      throw new SshShellError('ERR_HOSTS_FILE', `cannot read hosts file ${file}`, { cause: err });
+      throw new SshShellError('ERR_HOSTS_FILE', `cannot read hosts file ${path}`, { cause: err });
     }
     for (const line of text.split(/\r?\n/)) {
       const t = line.replace(/#.*/, '').trim();
@@ -80,7 +81,10 @@ export function readTargets(list: string | undefined, file: string | undefined, 
 export function connectionSettings(
   values: Values,
 ): Omit<ConnectOptions, 'host' | 'port' | 'username'> {
-  const identities = loadIdentities((values.identity as string[] | undefined) ?? []);
+  // Every path a user typed is taken from where they ran the command (INIT_CWD under pnpm).
+  const identities = loadIdentities(
+    ((values.identity as string[] | undefined) ?? []).map((f) => userPath(f)),
+  );
   const agent = values['no-agent'] ? undefined : agentSocket();
   const password = process.env.NETLAB_SSH_PASSWORD;
   if (identities.length === 0 && !agent && password === undefined) {
@@ -92,7 +96,9 @@ export function connectionSettings(
   const seconds = (name: string, v: unknown, dflt: number) =>
     v === undefined ? dflt : parseInteger(name, v as string, { min: 0, max: 86_400 }) * 1000;
   return {
-    knownHostsFile: (values['known-hosts'] as string) ?? join(homedir(), '.ssh', 'known_hosts'),
+    knownHostsFile: values['known-hosts']
+      ? userPath(values['known-hosts'] as string)
+      : join(homedir(), '.ssh', 'known_hosts'),
     acceptNew: values['accept-new'] === true,
     hashKnownHosts: values['hash-known-hosts'] === true,
     identities,

@@ -1,9 +1,11 @@
 /** `server` and `hash-password` commands: run the SSH server, make password file lines. */
+import { statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { formatEndpoint, parseEndpoint } from '@netlab/addressing';
-import { color, parseCommandLine, parseInteger, UsageError } from '@netlab/cli';
+import { formatEndpoint, parseEndpoint, parsePort } from '@netlab/addressing';
+import { color, parseCommandLine, parseInteger, UsageError, userPath } from '@netlab/cli';
 import { loadAuthorizedKeys } from './authorized-keys.ts';
+import { SshShellError } from './errors.ts';
 import { loadOrCreateHostKey } from './keys.ts';
 import { hashPassword } from './passwords.ts';
 import { PENALTY_DEFAULTS } from './penalties.ts';
@@ -19,6 +21,7 @@ import { protocolTrace } from './trace.ts';
 
 export const SERVER_HELP = `Usage: ssh-shell server [options]
   --listen HOST:PORT     address (default ${DEFAULT_SERVER_HOST}:${DEFAULT_SERVER_PORT}; loopback unless you say otherwise)
+  --port PORT            port, overriding the one in --listen (0 = any free port)
   --state DIR            host key folder (default ~/.local/state/netlab-ssh-shell)
   --authorized-keys FILE OpenSSH authorized_keys (default ~/.ssh/authorized_keys)
   --password-file FILE   enable password auth with this scrypt file (see hash-password)
@@ -41,6 +44,7 @@ Example:
 
 const FLAGS = {
   listen: { type: 'string' },
+  port: { type: 'string' },
   state: { type: 'string' },
   'authorized-keys': { type: 'string' },
   'password-file': { type: 'string' },
@@ -84,9 +88,22 @@ export async function runServer(argv: string[]): Promise<number> {
   });
   const seconds = (name: string, v: string | undefined, dflt: number) =>
     v === undefined ? dflt : parseInteger(name, v, { min: 0, max: 86_400 }) * 1000;
+  // Paths typed by the user are resolved where they ran the command (INIT_CWD under pnpm).
+  const typed = (v: string | undefined) => (v === undefined ? undefined : userPath(v));
   const stateDir =
-    values.state ??
+    typed(values.state) ??
     join(process.env.XDG_STATE_HOME ?? join(homedir(), '.local', 'state'), 'netlab-ssh-shell');
+  const home = typed(values.home);
+  const sftpRoot = typed(values['sftp-root']);
+  for (const [flag, dir] of [
+    ['--home', home],
+    ['--sftp-root', sftpRoot],
+  ] as const) {
+    if (dir !== undefined && !statSync(dir, { throwIfNoEntry: false })?.isDirectory())
+      throw new SshShellError('ERR_DIRECTORY', `${flag} ${dir} is not a folder`);
+  }
+  // A shell given as a bare name is looked up on PATH by spawn; with a slash it is a path.
+  const shell = values.shell?.includes('/') ? userPath(values.shell) : values.shell;
   const hostKey = loadOrCreateHostKey(stateDir);
   const print = (line: string) => process.stdout.write(`${line}\n`);
   const note = (text: string) =>
@@ -95,7 +112,7 @@ export async function runServer(argv: string[]): Promise<number> {
         ? JSON.stringify({ time: new Date().toISOString(), event: 'note', detail: text })
         : `ssh-shell: ${text}`,
     );
-  const keysFile = values['authorized-keys'] ?? join(homedir(), '.ssh', 'authorized_keys');
+  const keysFile = typed(values['authorized-keys']) ?? join(homedir(), '.ssh', 'authorized_keys');
   // Re-read on every login (like sshd), but say now if it is missing or has bad lines.
   try {
     const keys = loadAuthorizedKeys(keysFile, (w) => note(`warning: ${w}`));
@@ -106,10 +123,10 @@ export async function runServer(argv: string[]): Promise<number> {
   const server = createServer({
     hostKey: hostKey.privateKey,
     authorizedKeysFile: keysFile,
-    ...(values['password-file'] ? { passwordFile: values['password-file'] } : {}),
-    ...(values.home ? { home: values.home } : {}),
-    ...(values['sftp-root'] ? { sftpRoot: values['sftp-root'] } : {}),
-    ...(values.shell ? { shell: values.shell } : {}),
+    ...(values['password-file'] ? { passwordFile: userPath(values['password-file']) } : {}),
+    ...(home ? { home } : {}),
+    ...(sftpRoot ? { sftpRoot } : {}),
+    ...(shell ? { shell } : {}),
     ...(values['accept-env'] ? { envAllow: values['accept-env'].split(',').filter(Boolean) } : {}),
     maxAuthTries: parseInteger(
       '--max-auth-tries',
@@ -130,7 +147,11 @@ export async function runServer(argv: string[]): Promise<number> {
     onLog: (e) => print(values.json ? JSON.stringify(e) : formatLog(e)),
     ...(values.trace ? { trace: protocolTrace((l) => process.stderr.write(`trace: ${l}\n`)) } : {}),
   });
-  const addr = await server.listen(ep.port, ep.host);
+  // EADDRINUSE rejects here; runMain reports it as ERR_ADDRESS_IN_USE with a hint at --port.
+  const addr = await server.listen(
+    values.port === undefined ? ep.port : parsePort(values.port),
+    ep.host,
+  );
   const where = formatEndpoint({
     host: addr.address,
     port: addr.port,

@@ -17,7 +17,8 @@ export type SshShellErrorCode =
   | 'ERR_CHANNEL'
   | 'ERR_SFTP'
   | 'ERR_HOSTS_FILE'
-  | 'ERR_STATE_DIR';
+  | 'ERR_STATE_DIR'
+  | 'ERR_DIRECTORY';
 
 export class SshShellError extends Error {
   readonly code: SshShellErrorCode;
