@@ -2,7 +2,10 @@
 import { ipv4Value } from './ipv4-text.ts';
 import { ipv6Words } from './ipv6-text.ts';
 
-/** The classification flags of an address or network, named after Python's `is_*`. */
+/**
+ * The classification flags of an address or network, named after Python's `is_*`.
+ * @example parseNetwork('192.168.0.0/16').classify().global // false
+ */
 export interface Classification {
   private: boolean;
   global: boolean;

@@ -7,7 +7,10 @@ import { AddressError } from './errors.ts';
 
 const debug = debuglog('addressing');
 
-/** Options for {@link connectTcp}; DNS options apply when the host is a name. */
+/**
+ * Options for {@link connectTcp}; DNS options apply when the host is a name.
+ * @example { connectTimeout: 5000, attemptTimeout: 250, servers: ['127.0.0.1:5353'] }
+ */
 export interface ConnectOptions extends DnsOptions {
   /** Port when the target text has none. */
   defaultPort?: number;
@@ -45,9 +48,12 @@ function lookupVia(options: DnsOptions): LookupFunction {
  * (through `servers` when given, else the system), then every address is tried in turn,
  * IPv6 and IPv4 alternating, each given `attemptTimeout` ms before the next starts (Node's
  * `autoSelectFamily`); the whole connect gives up after `connectTimeout` ms.
+ * @param target `host:port` text (parsed by {@link parseEndpoint}) or a parsed endpoint
+ * @param options timeouts, DNS servers, `defaultPort`, `happyEyeballs`, `signal`
  * @returns the connected socket
- * @throws {AddressError} `ERR_CONNECT_TIMEOUT`, `ERR_CONNECT_ABORTED`, `ERR_CONNECT_FAILED` (the cause holds each
- *   attempt's error), endpoint errors, or DNS errors (`ERR_DNS_*`)
+ * @throws {AddressError} synchronously, endpoint errors for bad `target` text; the promise
+ *   rejects with `ERR_CONNECT_TIMEOUT`, `ERR_CONNECT_ABORTED`, `ERR_CONNECT_FAILED` (the cause
+ *   holds each attempt's error) or a DNS error (`ERR_DNS_*`)
  * @example const socket = await connectTcp('[::1]:4040', { connectTimeout: 2000 });
  */
 export function connectTcp(

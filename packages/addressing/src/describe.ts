@@ -4,7 +4,10 @@ import { parseAddress } from './address.ts';
 import type { Classification } from './classify.ts';
 import { IPNetwork } from './network.ts';
 
-/** What `netlab-ip ADDRESS[/PREFIX]` reports; integers as decimal strings (they can pass 2^53). */
+/**
+ * What `netlab-ip ADDRESS[/PREFIX]` reports; integers as decimal strings (they can pass 2^53).
+ * @example describeNetwork('10.0.0.0/30').numHosts // '2'
+ */
 export interface NetworkDescription {
   address: string;
   version: 4 | 6;
@@ -45,7 +48,10 @@ export function flagNames(c: Classification): string[] {
 /**
  * Describes `address/prefix` (host bits allowed: `192.168.0.186/24`), or a bare address
  * as its own /32 or /128.
+ * @param text `address/prefix`, `address/netmask` or a bare address
+ * @returns what ipcalc would print, as data
  * @throws {AddressError} `ERR_INVALID_ADDRESS` or `ERR_INVALID_NETMASK`
+ * @example describeNetwork('192.168.0.186/24').broadcast // '192.168.0.255'
  */
 export function describeNetwork(text: string): NetworkDescription {
   const slash = text.indexOf('/');

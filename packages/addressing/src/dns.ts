@@ -7,7 +7,10 @@ import { AddressError, quote } from './errors.ts';
 
 const debug = debuglog('addressing');
 
-/** Options shared by every DNS helper. */
+/**
+ * Options shared by every DNS helper.
+ * @example await resolveA('app.netlab.test', { servers: ['127.0.0.1:5353'], timeout: 1000, tries: 1 })
+ */
 export interface DnsOptions {
   /** DNS servers as endpoints (`127.0.0.1:5353`, `[::1]`; port 53 by default). Default: the system's. */
   servers?: string[];
@@ -17,14 +20,20 @@ export interface DnsOptions {
   tries?: number;
 }
 
-/** One MX target; `implicit` marks the RFC 5321 §5.1 fallback to the name's own address. */
+/**
+ * One MX target; `implicit` marks the RFC 5321 §5.1 fallback to the name's own address.
+ * @example { exchange: 'mx1.netlab.test', priority: 10, implicit: false }
+ */
 export interface MxRecord {
   exchange: string;
   priority: number;
   implicit: boolean;
 }
 
-/** One SRV target (RFC 2782). */
+/**
+ * One SRV target (RFC 2782).
+ * @example { name: 'mx1.netlab.test', port: 143, priority: 10, weight: 60 }
+ */
 export interface SrvRecord {
   name: string;
   port: number;
@@ -32,7 +41,10 @@ export interface SrvRecord {
   weight: number;
 }
 
-/** One address from {@link lookupAll}. */
+/**
+ * One address from {@link lookupAll}.
+ * @example { address: '::1', family: 6 }
+ */
 export interface LookupAddress {
   address: string;
   family: 4 | 6;
@@ -57,7 +69,14 @@ function wrap(err: unknown, what: string): AddressError {
   return new AddressError('ERR_DNS_FAILED', `${what}: ${message}`, { cause: err });
 }
 
-/** A node:dns Resolver with our timeout, tries and servers (parsed as endpoints). */
+/**
+ * A node:dns Resolver with our timeout, tries and servers (parsed as endpoints), for queries
+ * the helpers here do not cover. The caller owns it (`resolver.cancel()` stops its queries).
+ * @param options servers (IP endpoints, port 53 by default), timeout per attempt, tries
+ * @returns the Resolver
+ * @throws {AddressError} `ERR_INVALID_ENDPOINT`, `ERR_INVALID_PORT` or `ERR_INVALID_ADDRESS` for a bad server, a host name included
+ * @example await createResolver({ servers: ['127.0.0.1:5353'] }).resolveNs('netlab.test')
+ */
 export function createResolver(options: DnsOptions = {}): Resolver {
   const resolver = new Resolver({ timeout: options.timeout ?? 2000, tries: options.tries ?? 2 });
   if (options.servers) {
@@ -100,6 +119,9 @@ async function ask<T>(
 
 /**
  * The IPv4 addresses of `name` (A records).
+ * @param name the name to ask about
+ * @param options servers, timeout and tries
+ * @returns the addresses as dotted-quad text, in the server's order
  * @throws {AddressError} `ERR_DNS_NOT_FOUND`, `ERR_DNS_NO_DATA`, `ERR_DNS_TIMEOUT` or `ERR_DNS_FAILED`
  * @example await resolveA('app.netlab.test', { servers: ['127.0.0.1:5353'] }) // ['127.0.0.1']
  */
@@ -107,7 +129,14 @@ export async function resolveA(name: string, options: DnsOptions = {}): Promise<
   return ask(options, `A ${quote(name)}`, (r) => r.resolve4(name));
 }
 
-/** The IPv6 addresses of `name` (AAAA records); errors as {@link resolveA}. */
+/**
+ * The IPv6 addresses of `name` (AAAA records).
+ * @param name the name to ask about
+ * @param options servers, timeout and tries
+ * @returns the addresses as RFC 5952 text, in the server's order
+ * @throws {AddressError} `ERR_DNS_NOT_FOUND`, `ERR_DNS_NO_DATA`, `ERR_DNS_TIMEOUT` or `ERR_DNS_FAILED`
+ * @example await resolveAAAA('app.netlab.test', { servers: ['127.0.0.1:5353'] }) // ['::1']
+ */
 export async function resolveAAAA(name: string, options: DnsOptions = {}): Promise<string[]> {
   return ask(options, `AAAA ${quote(name)}`, (r) => r.resolve6(name));
 }
@@ -116,7 +145,11 @@ export async function resolveAAAA(name: string, options: DnsOptions = {}): Promi
  * Where mail for `name` goes: MX records by preference (lowest first, then by name), or,
  * when the name has no MX but has an address, the name itself as an implicit MX of
  * preference 0 (RFC 5321 §5.1). A single MX of `.` (RFC 7505 null MX) gives an empty list.
+ * @param name the mail domain
+ * @param options servers, timeout and tries
+ * @returns the MX targets in the order to try them; empty when the domain takes no mail
  * @throws {AddressError} as {@link resolveA}; `ERR_DNS_NO_DATA` when neither MX nor address exist
+ * @example (await resolveMx('netlab.test', { servers: ['127.0.0.1:5353'] }))[0] // { exchange: 'mx1.netlab.test', priority: 10, implicit: false }
  */
 export async function resolveMx(name: string, options: DnsOptions = {}): Promise<MxRecord[]> {
   try {
@@ -141,6 +174,11 @@ export async function resolveMx(name: string, options: DnsOptions = {}): Promise
 /**
  * The SRV targets of `name` (`_imap._tcp.example.test`) in RFC 2782 order: by priority,
  * and within one priority by weighted random choice (`random` makes it reproducible).
+ * @param name the service name, `_service._proto.domain`
+ * @param options servers, timeout, tries, and `random` (0 <= x < 1) for the weighted choice
+ * @returns the targets in the order to try them
+ * @throws {AddressError} `ERR_DNS_NOT_FOUND`, `ERR_DNS_NO_DATA`, `ERR_DNS_TIMEOUT` or `ERR_DNS_FAILED`
+ * @example await resolveSrv('_imap._tcp.netlab.test', { servers: ['127.0.0.1:5353'] })
  */
 export async function resolveSrv(
   name: string,
@@ -150,7 +188,14 @@ export async function resolveSrv(
   return orderSrv(records, options.random ?? Math.random);
 }
 
-/** RFC 2782's ordering: ascending priority; within a priority, pick by weight, repeatedly. */
+/**
+ * RFC 2782's ordering: ascending priority; within a priority, pick by weight, repeatedly.
+ * Never throws; the input array is not changed.
+ * @param records SRV records in any order
+ * @param random a source of numbers in [0, 1); `Math.random` by default
+ * @returns the records in the order to try them
+ * @example orderSrv([{ name: 'b', port: 1, priority: 20, weight: 0 }, { name: 'a', port: 1, priority: 10, weight: 0 }]).map((r) => r.name) // ['a', 'b']
+ */
 export function orderSrv(records: SrvRecord[], random: () => number = Math.random): SrvRecord[] {
   const byPriority = new Map<number, SrvRecord[]>();
   for (const r of records) byPriority.set(r.priority, [...(byPriority.get(r.priority) ?? []), r]);
@@ -173,7 +218,14 @@ export function orderSrv(records: SrvRecord[], random: () => number = Math.rando
   return out;
 }
 
-/** The TXT records of `name`, each record's strings joined (RFC 7208 §3.3 style). */
+/**
+ * The TXT records of `name`, each record's strings joined (RFC 7208 §3.3 style).
+ * @param name the name to ask about
+ * @param options servers, timeout and tries
+ * @returns one string per record
+ * @throws {AddressError} `ERR_DNS_NOT_FOUND`, `ERR_DNS_NO_DATA`, `ERR_DNS_TIMEOUT` or `ERR_DNS_FAILED`
+ * @example await resolveTxt('netlab.test', { servers: ['127.0.0.1:5353'] }) // ['v=spf1 -all']
+ */
 export async function resolveTxt(name: string, options: DnsOptions = {}): Promise<string[]> {
   const records = await ask(options, `TXT ${quote(name)}`, (r) => r.resolveTxt(name));
   return records.map((chunks) => chunks.join(''));
@@ -181,7 +233,11 @@ export async function resolveTxt(name: string, options: DnsOptions = {}): Promis
 
 /**
  * The names of an address (PTR records under in-addr.arpa or ip6.arpa).
+ * @param address an IP address, as text or parsed
+ * @param options servers, timeout and tries
+ * @returns the names, as the server gives them
  * @throws {AddressError} `ERR_INVALID_ADDRESS` for a bad address; DNS errors as {@link resolveA}
+ * @example await resolvePtr('192.0.2.7', { servers: ['127.0.0.1:5353'] }) // ['ptr.netlab.test']
  */
 export async function resolvePtr(
   address: string | IPAddress,
@@ -196,7 +252,12 @@ export async function resolvePtr(
  * Every address of `name`, like getaddrinfo: an IP literal is returned as it is; with
  * `servers`, A and AAAA are asked in parallel (IPv6 first, RFC 6724's default preference);
  * without, the system resolver (`/etc/hosts`, nsswitch) answers through `dns.lookup`.
- * @throws {AddressError} `ERR_DNS_NOT_FOUND` when no address exists, `ERR_DNS_TIMEOUT`
+ * @param name a host name or an IP literal
+ * @param options servers, timeout (default 5000 ms for the system resolver), tries, and
+ *   `family` (4 or 6 for one family only; 0, the default, for both)
+ * @returns the addresses, IPv6 first when asking `servers`
+ * @throws {AddressError} `ERR_DNS_NOT_FOUND` when no address exists, `ERR_DNS_TIMEOUT`, `ERR_DNS_FAILED`
+ * @example await lookupAll('localhost') // from /etc/hosts, e.g. [{ address: '127.0.0.1', family: 4 }]
  */
 export async function lookupAll(
   name: string,

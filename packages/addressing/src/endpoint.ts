@@ -4,10 +4,16 @@ import { hostnameProblem, isHostname } from './hostname.ts';
 import { ipv4Problem, ipv4Value } from './ipv4-text.ts';
 import { formatIPv6, ipv6Problem, ipv6Words } from './ipv6-text.ts';
 
-/** What kind of host an endpoint names. */
+/**
+ * What kind of host an endpoint names.
+ * @example parseHost('example.test').family // 'hostname'
+ */
 export type HostFamily = 'ipv4' | 'ipv6' | 'hostname';
 
-/** A parsed host: canonical text (IPv6 in RFC 5952 form, without brackets or zone). */
+/**
+ * A parsed host: canonical text (IPv6 in RFC 5952 form, without brackets or zone).
+ * @example const host: Host = { host: 'fe80::1', family: 'ipv6', zone: 'eth0' };
+ */
 export interface Host {
   host: string;
   family: HostFamily;
@@ -15,12 +21,18 @@ export interface Host {
   zone?: string;
 }
 
-/** A host and a port, ready for `net.connect({ host, port })` (add `%zone` for scoped IPv6). */
+/**
+ * A host and a port, ready for `net.connect({ host, port })` (add `%zone` for scoped IPv6).
+ * @example const { host, port } = parseEndpoint('127.0.0.1:4040'); net.connect({ host, port });
+ */
 export interface Endpoint extends Host {
   port: number;
 }
 
-/** Defaults for the parts an endpoint text may leave out. */
+/**
+ * Defaults for the parts an endpoint text may leave out.
+ * @example parseEndpoint(':4040', { defaultHost: '127.0.0.1' }).host // '127.0.0.1'
+ */
 export interface EndpointOptions {
   /** Port used when the text has none (`example.test`, `[::1]`, `::1`). */
   defaultPort?: number;
@@ -60,6 +72,8 @@ export function parsePort(text: string | number): number {
 /**
  * Parses a host alone: an IPv4 address, an IPv6 address (optionally `%zone`, optionally in
  * brackets) or an RFC 1123 host name.
+ * @param text the host, without a port
+ * @returns its canonical text and family, and the zone of a scoped IPv6 address
  * @throws {AddressError} `ERR_INVALID_ADDRESS` naming the text and what is wrong
  * @example parseHost('[FE80::1%eth0]') // { host: 'fe80::1', family: 'ipv6', zone: 'eth0' }
  */
@@ -143,10 +157,13 @@ function hostOf(text: string, hostText: string, options: EndpointOptions): Host 
  * (the default host); a bare host, `[::1]` or a bare IPv6 literal such as `::1` or
  * `fe80::1%eth0` (the default port). A bare IPv6 literal never carries a port: `::1:80` is
  * the address `::1:80`; write `[::1]:80`.
+ * @param text the endpoint as typed
+ * @param options the host and port to use where the text has none
+ * @returns host (canonical), family, zone (scoped IPv6 only) and port
  * @throws {AddressError} `ERR_INVALID_ENDPOINT` (shape, missing part), `ERR_INVALID_PORT`,
  *   `ERR_INVALID_ADDRESS` (bad IP literal or host name); the message names the input
  * @example parseEndpoint('[::1]:4040') // { host: '::1', port: 4040, family: 'ipv6' }
- * @example parseEndpoint('8080', { defaultHost: '127.0.0.1' }) // 127.0.0.1:8080
+ * @example parseEndpoint('8080', { defaultHost: '127.0.0.1' }) // { host: '127.0.0.1', port: 8080, family: 'ipv4' }
  */
 export function parseEndpoint(text: string, options: EndpointOptions = {}): Endpoint {
   if (typeof text !== 'string') {
@@ -198,7 +215,10 @@ function splitPlain(text: string): [host: string, port: string | undefined] {
 
 /**
  * Formats an endpoint as text that {@link parseEndpoint} reads back:
- * `127.0.0.1:4040`, `[::1]:4040`, `[fe80::1%eth0]:22`, `example.test:80`.
+ * `127.0.0.1:4040`, `[::1]:4040`, `[fe80::1%eth0]:22`, `example.test:80`. Never throws.
+ * @param endpoint a parsed endpoint (IPv6 gets brackets, and its zone inside them)
+ * @returns `host:port` text
+ * @example formatEndpoint({ host: '::1', port: 4040, family: 'ipv6' }) // '[::1]:4040'
  */
 export function formatEndpoint(endpoint: Endpoint): string {
   const { host, port, zone } = endpoint;

@@ -1,6 +1,9 @@
 /** AddressError: every failure in @netlab/addressing, with a stable string code. */
 
-/** Stable codes carried by {@link AddressError}. */
+/**
+ * Stable codes carried by {@link AddressError}; the README says when each is thrown.
+ * @example const code: AddressErrorCode = 'ERR_INVALID_PORT';
+ */
 export type AddressErrorCode =
   | 'ERR_INVALID_ADDRESS'
   | 'ERR_INVALID_ENDPOINT'
@@ -30,6 +33,12 @@ export class AddressError extends Error {
   /** The text that failed to parse, when there is one. */
   readonly input: string | undefined;
 
+  /**
+   * @param code the stable code callers branch on
+   * @param message what failed, naming the input and the numbers
+   * @param options `input`: the text that failed; `cause`: the underlying error (a node:dns one)
+   * @example new AddressError('ERR_INVALID_PORT', 'port "x" is not 1 to 5 decimal digits', { input: 'x' })
+   */
   constructor(
     code: AddressErrorCode,
     message: string,

@@ -6,6 +6,8 @@
  * trailing dot allowed, as in `example.test.`). The last label may not be all digits
  * (RFC 3696 §2), so `1.2.3.256` and `10.1` are bad addresses, not host names.
  * Underscores are refused: they are legal in DNS names (`_sip._tcp`) but not in host names.
+ * @param text the candidate host name
+ * @returns true when it is one; never throws
  * @example isHostname('mail.example.test') // true
  */
 export function isHostname(text: string): boolean {

@@ -3,7 +3,10 @@ import os from 'node:os';
 import { type IPAddress, parseAddress } from './address.ts';
 import { IPNetwork } from './network.ts';
 
-/** One address of one interface. */
+/**
+ * One address of one interface.
+ * @example listInterfaces().find((i) => i.name === 'lo')?.network.toString() // '127.0.0.0/8'
+ */
 export interface InterfaceAddress {
   /** Interface name (`lo`, `eth0`). */
   name: string;
@@ -28,7 +31,9 @@ function prefixOf(netmask: string, cidr: string | null): number {
 
 /**
  * Every address of every interface, from `os.networkInterfaces()` (or `source`, for tests),
- * in the order the system lists them.
+ * in the order the system lists them. Never throws for what Node reports.
+ * @param source interfaces in `os.networkInterfaces()`'s shape; the machine's by default
+ * @returns one entry per address
  * @example for (const i of listInterfaces()) console.log(i.name, String(i.network));
  */
 export function listInterfaces(

@@ -11,12 +11,22 @@ const words = new Uint16Array(8);
 /**
  * An IPv6 address with an optional zone id (RFC 4007 `%eth0`), held as four unsigned 32-bit
  * words, most significant first. Immutable.
+ * @example IPv6Address.parse('fe80::1%eth0').isLinkLocal // true
  */
 export class IPv6Address {
   readonly version = 6 as const;
   readonly bits = 128 as const;
 
-  /** Use {@link IPv6Address.parse}, `fromBigInt` or `fromBytes`; the words are big-endian. */
+  /**
+   * Wraps four words already known to be unsigned 32-bit integers; use
+   * {@link IPv6Address.parse}, `fromBigInt` or `fromBytes` for anything else.
+   * @param w0 bits 127..96
+   * @param w1 bits 95..64
+   * @param w2 bits 63..32
+   * @param w3 bits 31..0
+   * @param zone the zone id, without `%`
+   * @example new IPv6Address(0, 0, 0, 1).toString() // '::1'
+   */
   constructor(
     readonly w0: number,
     readonly w1: number,
@@ -27,6 +37,8 @@ export class IPv6Address {
 
   /**
    * Parses IPv6 text exactly as Python's ipaddress does, with an optional `%zone`.
+   * @param text RFC 4291 text (`::`, an embedded dotted quad, any case), no brackets
+   * @returns the address, with its zone if the text had one
    * @throws {AddressError} `ERR_INVALID_ADDRESS` naming the text and the problem
    * @example IPv6Address.parse('2001:DB8:0:0::1').toString() // '2001:db8::1'
    */
@@ -46,7 +58,14 @@ export class IPv6Address {
     return fromWords(words, zone);
   }
 
-  /** Builds an address from a 128-bit integer; @throws `ERR_ADDRESS_OUT_OF_RANGE`. */
+  /**
+   * Builds an address from a 128-bit integer (Python's `IPv6Address(int)`).
+   * @param value 0..2^128-1, as a bigint or a safe integer
+   * @param zone an optional zone id, without `%`
+   * @returns the address
+   * @throws {AddressError} `ERR_ADDRESS_OUT_OF_RANGE` outside 0..2^128-1, `ERR_INVALID_ARGUMENT` for an unsafe number
+   * @example IPv6Address.fromBigInt(1n).toString() // '::1'
+   */
   static fromBigInt(value: bigint | number, zone?: string): IPv6Address {
     const big = toBig(value);
     if (big < 0n || big > MAX6) throw outOfRange(big, 6);
@@ -71,7 +90,14 @@ export class IPv6Address {
     return new IPv6Address(0, 0, 0xffff, address.value);
   }
 
-  /** Builds an address from 16 bytes in network order; @throws `ERR_INVALID_ADDRESS`. */
+  /**
+   * Builds an address from its 16 bytes in network order (Python's `IPv6Address(bytes)`).
+   * @param bytes exactly 16 bytes, most significant first
+   * @param zone an optional zone id, without `%`
+   * @returns the address
+   * @throws {AddressError} `ERR_INVALID_ADDRESS` for any other length
+   * @example IPv6Address.fromBytes(new Uint8Array(16)).toString() // '::'
+   */
   static fromBytes(bytes: Uint8Array, zone?: string): IPv6Address {
     if (bytes.length !== 16) {
       throw new AddressError('ERR_INVALID_ADDRESS', `IPv6 needs 16 bytes, got ${bytes.length}`);
@@ -86,7 +112,11 @@ export class IPv6Address {
     );
   }
 
-  /** The eight 16-bit groups, most significant first. */
+  /**
+   * @param into where to write, to avoid an allocation in a loop
+   * @returns the eight 16-bit groups, most significant first
+   * @example IPv6Address.parse('2001:db8::1').toWords() // Uint16Array.of(0x2001, 0xdb8, 0, 0, 0, 0, 0, 1)
+   */
   toWords(into: Uint16Array = new Uint16Array(8)): Uint16Array {
     const { w0, w1, w2, w3 } = this;
     into[0] = w0 >>> 16;
@@ -99,16 +129,26 @@ export class IPv6Address {
     into[7] = w3;
     return into;
   }
-  /** RFC 5952 text (`2001:db8::1`, `::ffff:192.0.2.1`), then `%zone` if any. */
+  /**
+   * @returns RFC 5952 text (lower case, longest zero run as `::`), then `%zone` if any
+   * @example IPv6Address.parse('2001:DB8:0:0::1').toString() // '2001:db8::1'
+   */
   toString(): string {
     const text = formatIPv6(this.toWords(words));
     return this.zone === undefined ? text : `${text}%${this.zone}`;
   }
-  /** Eight groups of four hex digits (Python's `exploded`), then `%zone` if any. */
+  /**
+   * @returns eight groups of four hex digits (Python's `exploded`), then `%zone` if any
+   * @example IPv6Address.parse('::1').toExploded() // '0000:0000:0000:0000:0000:0000:0000:0001'
+   */
   toExploded(): string {
     const text = explodeIPv6(this.toWords());
     return this.zone === undefined ? text : `${text}%${this.zone}`;
   }
+  /**
+   * @returns the address as a 128-bit bigint (Python's `int(address)`; the zone is not part of it)
+   * @example IPv6Address.parse('::1:0').toBigInt() // 65536n
+   */
   toBigInt(): bigint {
     return (
       (BigInt(this.w0) << 96n) |
@@ -117,7 +157,10 @@ export class IPv6Address {
       BigInt(this.w3)
     );
   }
-  /** The 16 bytes in network order (Python's `packed`; the zone is not part of it). */
+  /**
+   * @returns the 16 bytes in network order (Python's `packed`; the zone is not part of it)
+   * @example IPv6Address.parse('::1').toBytes()[15] // 1
+   */
   toBytes(): Uint8Array {
     const bytes = new Uint8Array(16);
     const view = new DataView(bytes.buffer);
@@ -127,68 +170,111 @@ export class IPv6Address {
     view.setUint32(12, this.w3);
     return bytes;
   }
-  /** The PTR name under ip6.arpa, one label per nibble (RFC 3596 §2.5). */
+  /**
+   * @returns the PTR name under ip6.arpa, one label per nibble, least significant first (RFC 3596 §2.5)
+   * @example IPv6Address.parse('::1').reversePointer() // '1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.ip6.arpa'
+   */
   reversePointer(): string {
     return `${[...explodeIPv6(this.toWords()).replaceAll(':', '')].reverse().join('.')}.ip6.arpa`;
   }
-  /** The same address without its zone. */
+  /**
+   * @returns the same address without its zone
+   * @example IPv6Address.parse('fe80::1%eth0').withoutZone().toString() // 'fe80::1'
+   */
   withoutZone(): IPv6Address {
     return this.zone === undefined ? this : new IPv6Address(this.w0, this.w1, this.w2, this.w3);
   }
-  /** The embedded IPv4 address of `::ffff:a.b.c.d`, else null (Python's `ipv4_mapped`). */
+  /**
+   * The embedded IPv4 address of `::ffff:a.b.c.d`, else null (Python's `ipv4_mapped`).
+   * @example IPv6Address.parse('::ffff:192.0.2.1').ipv4Mapped?.toString() // '192.0.2.1'
+   */
   get ipv4Mapped(): IPv4Address | null {
     return this.w0 === 0 && this.w1 === 0 && this.w2 === 0xffff ? new IPv4Address(this.w3) : null;
   }
-  /** The IPv4 address inside a 6to4 address (2002::/16, RFC 3056), else null. */
+  /**
+   * The IPv4 address inside a 6to4 address (2002::/16, RFC 3056), else null.
+   * @example IPv6Address.parse('2002:c000:204::1').sixToFour?.toString() // '192.0.2.4'
+   */
   get sixToFour(): IPv4Address | null {
     if (this.w0 >>> 16 !== 0x2002) return null;
     return new IPv4Address((((this.w0 & 0xffff) << 16) | (this.w1 >>> 16)) >>> 0);
   }
-  /** Teredo server and client (2001::/32, RFC 4380), else null. */
+  /**
+   * Teredo server and client (2001::/32, RFC 4380; the client's bits are stored inverted), else null.
+   * @example IPv6Address.parse('2001:0:4136:e378:8000:63bf:3fff:fdd2').teredo?.map(String) // ['65.54.227.120', '192.0.2.45']
+   */
   get teredo(): [server: IPv4Address, client: IPv4Address] | null {
     if (this.w0 !== 0x20010000) return null;
     return [new IPv4Address(this.w1), new IPv4Address(~this.w3 >>> 0)];
   }
 
-  /** The address `n` further on (negative: back), keeping no zone; @throws `ERR_ADDRESS_OUT_OF_RANGE`. */
+  /**
+   * Address arithmetic (Python's `address + n`); the result has no zone.
+   * @param n how many addresses further on; negative goes back
+   * @returns the address `n` further on
+   * @throws {AddressError} `ERR_ADDRESS_OUT_OF_RANGE` past either end of the address space
+   * @example IPv6Address.parse('::ffff').add(1).toString() // '::1:0'
+   */
   add(n: number | bigint): IPv6Address {
     return IPv6Address.fromBigInt(this.toBigInt() + toBig(n));
   }
-  /** -1, 0 or 1 by numeric value (zones ignored, as Python); @throws `ERR_VERSION_MISMATCH`. */
+  /**
+   * Orders two IPv6 addresses by value (zones ignored, as Python), for `Array.prototype.sort`.
+   * @param other another IPv6 address
+   * @returns -1, 0 or 1
+   * @throws {AddressError} `ERR_VERSION_MISMATCH` for an IPv4 address, as Python's `TypeError`
+   * @example IPv6Address.parse('::2').compare(IPv6Address.parse('::1')) // 1
+   */
   compare(other: IPAddress): -1 | 0 | 1 {
     if (other.version !== 6) throw mismatch(this, other);
     const d = this.w0 - other.w0 || this.w1 - other.w1 || this.w2 - other.w2 || this.w3 - other.w3;
     return d < 0 ? -1 : d > 0 ? 1 : 0;
   }
-  /** Same value and same zone, as Python's `==`. */
+  /**
+   * @param other an address of either version
+   * @returns whether `other` is IPv6 with the same value and the same zone, as Python's `==`
+   * @example IPv6Address.parse('fe80::1%eth0').equals(IPv6Address.parse('fe80::1')) // false
+   */
   equals(other: IPAddress): boolean {
     return other.version === 6 && this.compare(other) === 0 && this.zone === other.zone;
   }
 
+  /**
+   * @returns all of Python's `is_*` flags at once; IPv4-mapped addresses are private as their IPv4 is
+   * @example IPv6Address.parse('fd00::1').classify().private // true
+   */
   classify(): Classification {
     return classify6(this.toBigInt());
   }
+  /** Not globally reachable (ULA fc00::/7, documentation, loopback...), as Python 3.11. */
   get isPrivate(): boolean {
     return this.classify().private;
   }
+  /** Globally reachable: not private. */
   get isGlobal(): boolean {
     return this.classify().global;
   }
+  /** `::1` (RFC 4291 §2.5.3). */
   get isLoopback(): boolean {
     return this.w0 === 0 && this.w1 === 0 && this.w2 === 0 && this.w3 === 1;
   }
+  /** In fe80::/10 (RFC 4291 §2.5.6); such an address needs a zone to be used. */
   get isLinkLocal(): boolean {
     return this.w0 >>> 22 === 0x3fa;
   }
+  /** In fec0::/10, deprecated by RFC 3879. */
   get isSiteLocal(): boolean {
     return this.w0 >>> 22 === 0x3fb;
   }
+  /** In ff00::/8 (RFC 4291 §2.7). */
   get isMulticast(): boolean {
     return this.w0 >>> 24 === 0xff;
   }
+  /** In one of the IETF-reserved blocks Python 3.11 lists (::/8, 100::/8, 200::/7...). */
   get isReserved(): boolean {
     return this.classify().reserved;
   }
+  /** `::`, "any address" when listening (RFC 4291 §2.5.2). */
   get isUnspecified(): boolean {
     return this.w0 === 0 && this.w1 === 0 && this.w2 === 0 && this.w3 === 0;
   }

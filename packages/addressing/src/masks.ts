@@ -4,12 +4,23 @@ import { ipv4Value } from './ipv4-text.ts';
 
 const ALL = 0xffffffff;
 
-/** The unsigned 32-bit mask with `bits` leading ones (0..32). */
+/**
+ * The unsigned 32-bit mask with `bits` leading ones. Never throws: below 0 gives 0, above
+ * 32 gives all ones, which is what the IPv6 word masks need.
+ * @param bits the prefix length
+ * @returns the mask as an unsigned 32-bit integer
+ * @example mask32(24).toString(16) // 'ffffff00'
+ */
 export function mask32(bits: number): number {
   return bits <= 0 ? 0 : bits >= 32 ? ALL : (ALL << (32 - bits)) >>> 0;
 }
 
-/** The prefix length of a contiguous mask, or -1 when the ones are not contiguous. */
+/**
+ * The prefix length of an IPv4 netmask given as an integer. Never throws.
+ * @param mask an unsigned 32-bit integer
+ * @returns the count of leading ones, or -1 when the ones are not contiguous
+ * @example prefixOfMask32(0xffffff00) // 24
+ */
 export function prefixOfMask32(mask: number): number {
   const inverted = ~mask >>> 0;
   if ((inverted & (inverted + 1)) !== 0) return -1;

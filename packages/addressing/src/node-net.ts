@@ -7,7 +7,10 @@ import type { IPNetwork } from './network.ts';
 /**
  * A `net.SocketAddress` for an IP endpoint (Node's own checked address type, accepted by
  * `dgram` and by `BlockList.check`). Node's SocketAddress has no zone, so a zone is dropped.
+ * @param endpoint an endpoint whose host is an IP address
+ * @returns the SocketAddress
  * @throws {AddressError} `ERR_INVALID_ARGUMENT` for a host name: resolve it first
+ * @example toSocketAddress(parseEndpoint('[::1]:4040')).family // 'ipv6'
  */
 export function toSocketAddress(endpoint: Endpoint): net.SocketAddress {
   if (endpoint.family === 'hostname') {
@@ -26,7 +29,10 @@ export function toSocketAddress(endpoint: Endpoint): net.SocketAddress {
 /**
  * A `net.BlockList` holding `networks`, for code that already takes one; the rule check
  * runs in C++ but parses the address text on each call, so for many checks against a
- * few networks `IPNetwork.contains` on parsed addresses is faster (see bench/).
+ * few networks `IPNetwork.contains` on parsed addresses is faster (see BENCH.md).
+ * @param networks the networks to add (a zone on an IPv6 network address is dropped)
+ * @param list a list to add to; a new one by default
+ * @returns `list`, with one subnet rule per network
  * @example toBlockList([parseNetwork('10.0.0.0/8')]).check('10.1.2.3') // true
  */
 export function toBlockList(
@@ -46,6 +52,8 @@ export function toBlockList(
 /**
  * The endpoint of a socket's address as Node reports it (`socket.address()`,
  * `{ address: socket.remoteAddress, port: socket.remotePort }`, a `net.SocketAddress`).
+ * @param info an object with the `address` and `port` Node reported
+ * @returns the endpoint, IPv6 in RFC 5952 form with its zone split off
  * @throws {AddressError} `ERR_INVALID_ADDRESS` or `ERR_INVALID_PORT` (e.g. a socket that is not connected)
  * @example endpointOf({ address: socket.remoteAddress, port: socket.remotePort })
  */

@@ -29,6 +29,9 @@ function* rangeBlocks(version: 4 | 6, first: bigint, last: bigint): Generator<IP
 /**
  * The fewest networks that cover `first`..`last` exactly (Python's
  * `summarize_address_range`).
+ * @param first the first address of the range
+ * @param last the last address, same version, not before `first`
+ * @returns a generator of the networks, in address order
  * @throws {AddressError} `ERR_VERSION_MISMATCH`, or `ERR_INVALID_ARGUMENT` when last < first
  * @example [...summarizeRange(parseAddress('10.0.0.0'), parseAddress('10.0.0.5'))].join(' ')
  *   // '10.0.0.0/30 10.0.0.4/31'
@@ -44,8 +47,10 @@ export function summarizeRange(first: IPAddress, last: IPAddress): Generator<IPN
 /**
  * Merges addresses and networks into the fewest networks covering the same addresses,
  * sorted (Python's `collapse_addresses`).
+ * @param items networks and addresses of one version, in any order, overlaps allowed
+ * @returns the networks, sorted; empty for no items
  * @throws {AddressError} `ERR_VERSION_MISMATCH` when versions are mixed
- * @example collapse(['10.0.0.0/25', '10.0.0.128/25'].map((t) => parseNetwork(t))) // [10.0.0.0/24]
+ * @example collapse(['10.0.0.0/25', '10.0.0.128/25'].map((t) => parseNetwork(t))).map(String) // ['10.0.0.0/24']
  */
 export function collapse(items: Iterable<IPNetwork | IPAddress>): IPNetwork[] {
   const spans: [bigint, bigint][] = [];
@@ -77,8 +82,12 @@ export function collapse(items: Iterable<IPNetwork | IPAddress>): IPNetwork[] {
 /**
  * The networks left when `excluded` is removed from `network`, largest split first, in
  * the order Python's `address_exclude` yields them.
+ * @param network the network to split
+ * @param excluded a network inside it
+ * @returns a generator of the networks that remain
  * @throws {AddressError} `ERR_VERSION_MISMATCH`, or `ERR_INVALID_ARGUMENT` when `excluded`
  *   is not inside `network`
+ * @example [...addressExclude(parseNetwork('10.0.0.0/30'), parseNetwork('10.0.0.0/32'))].map(String) // ['10.0.0.2/31', '10.0.0.1/32']
  */
 export function* addressExclude(network: IPNetwork, excluded: IPNetwork): Generator<IPNetwork> {
   sameVersion(network, excluded);
