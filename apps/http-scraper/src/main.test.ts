@@ -10,12 +10,12 @@ import { createFixtureServer, type FixtureServer } from './fixture/server.ts';
 
 const app = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'http-scraper-cli-'));
-const run = async (...args: string[]) => {
+const runIn = async (env: NodeJS.ProcessEnv, args: string[]) => {
   try {
     const { stdout, stderr } = await promisify(execFile)(
       process.execPath,
       ['--import', 'tsx', 'src/main.ts', ...args],
-      { cwd: app, env: { ...process.env, NO_COLOR: '1' } },
+      { cwd: app, env: { ...process.env, NO_COLOR: '1', ...env } },
     );
     return { code: 0, stdout, stderr };
   } catch (error) {
@@ -23,6 +23,7 @@ const run = async (...args: string[]) => {
     return { code: e.code, stdout: e.stdout, stderr: e.stderr };
   }
 };
+const run = (...args: string[]) => runIn({}, args);
 
 let fixture: FixtureServer;
 let origin: string;
@@ -110,5 +111,39 @@ describe('http-scraper command line', { timeout: 60_000 }, () => {
     } finally {
       await failing.close();
     }
+  });
+
+  it('reads and writes the paths a user types from where they ran the command', async () => {
+    // Under `pnpm --filter`, the cwd is the app's folder and INIT_CWD the user's.
+    const env = { INIT_CWD: root };
+    const { code, stdout } = await runIn(env, [
+      'crawl',
+      `${origin}/page/1`,
+      '--out',
+      'rel',
+      '--depth',
+      '0',
+    ]);
+    expect(code).toBe(0);
+    expect(stdout).toContain(`output in ${path.join(root, 'rel')}/`);
+    expect(fs.existsSync(path.join(root, 'rel', 'results.jsonl'))).toBe(true);
+    expect(fs.existsSync(path.join(app, 'rel'))).toBe(false);
+    const missing = await runIn(env, ['crawl', `${origin}/`, '--config', 'nope.json']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(`cannot read --config ${path.join(root, 'nope.json')}`);
+  });
+
+  it('prints errors as one JSON object with --json, after a `--` too', async () => {
+    const { code, stderr } = await run('crawl', '--', 'ftp://127.0.0.1/', '--json');
+    expect(code).toBe(1);
+    expect(JSON.parse(stderr)).toEqual({
+      error: { code: 'ERR_BAD_URL', message: "not an http(s) URL: 'ftp://127.0.0.1/'" },
+    });
+  });
+
+  it('reports a port in use with a code and a hint', async () => {
+    const line = await run('fixture', '--port', new URL(origin).port);
+    expect(line.code).toBe(1);
+    expect(line.stderr).toMatch(/^http-scraper: ERR_ADDRESS_IN_USE .*--port/);
   });
 });
