@@ -1,14 +1,12 @@
-/** Round-trip benchmark: protocol.encode + decode (validated) vs JSON with the same validation. */
-import { Packr } from 'msgpackr';
+/** Round-trip benchmark: protocol.encode + decode (msgpackr, then zod) vs JSON with the same zod. */
 import { defineProtocol, type MessageOf, z } from '../src/index.ts';
 import { cpuRates } from './measure.ts';
 
 /** A chat protocol like apps/tcp-chat's, and a typical line of chat. */
-export function chatProtocol(records = false) {
+export function chatProtocol() {
   return defineProtocol({
     name: 'bench-chat',
     version: 1,
-    records,
     messages: {
       msg: {
         room: z.string(),
@@ -36,18 +34,11 @@ type Chat = ReturnType<typeof chatProtocol>;
 /** Each contender turns a message into bytes and back, validating on the way in. */
 export function contenders(): Record<string, (m: MessageOf<Chat>) => unknown> {
   const chat = chatProtocol();
-  const withRecords = chatProtocol(true);
-  // msgpackr's own codec in its standard mode, to show what the package's codec buys.
-  const packr = new Packr({ useRecords: false, variableMapSize: true });
   return {
-    'netlab (msgpack+zod)': (m) => chat.decode(chat.encode(m)),
+    'msgpackr + zod': (m) => chat.decode(chat.encode(m)),
     'JSON + same zod': (m) => chat.validate(JSON.parse(Buffer.from(JSON.stringify(m)).toString())),
-    // decode without its fast path: the generic decoder, then zod itself.
-    'netlab, zod path only': (m) => chat.validate(chat.unpack(chat.encode(m))),
-    'msgpack, no validation': (m) => chat.unpack(chat.encode(m)),
+    'msgpackr, no validation': (m) => chat.unpack(chat.encode(m)),
     'JSON, no validation': (m) => JSON.parse(Buffer.from(JSON.stringify(m)).toString()),
-    'netlab records (opt-in)': (m) => withRecords.decode(withRecords.encode(m)),
-    'msgpackr + same zod': (m) => chat.validate(packr.unpack(packr.pack(m))),
   };
 }
 

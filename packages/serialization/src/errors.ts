@@ -4,13 +4,7 @@
 export type SerializationErrorCode =
   /** Bytes that are not MessagePack, not a message, of an unknown type, or with a bad field. */
   | 'ERR_INVALID_MESSAGE'
-  /** The peer speaks another version of this protocol that we do not accept. */
-  | 'ERR_VERSION_MISMATCH'
-  /** The peer speaks another protocol altogether. */
-  | 'ERR_PROTOCOL_MISMATCH'
-  /** The stream closed before the peer's handshake arrived. */
-  | 'ERR_HANDSHAKE_FAILED'
-  /** A message that cannot be encoded (a value MessagePack cannot represent). */
+  /** A message that cannot be encoded (a value MessagePack cannot represent, a cycle). */
   | 'ERR_ENCODE_FAILED';
 
 /** Extra facts a {@link SerializationError} may carry. */
@@ -19,7 +13,7 @@ export interface SerializationErrorDetails {
   path?: string;
   /** The message type involved, when known. */
   messageType?: string;
-  /** The underlying error (msgpackr's, a schema issue), kept for debugging. */
+  /** The underlying error (msgpackr's, zod's), kept for debugging. */
   cause?: unknown;
 }
 

@@ -1,4 +1,4 @@
-/** @netlab/serialization: typed MessagePack messages, validated on decode, over framed streams. */
+/** @netlab/serialization: typed MessagePack messages (msgpackr), validated by zod, over framed streams. */
 import { z } from 'zod';
 
 export {
@@ -6,9 +6,7 @@ export {
   type SerializationErrorCode,
   type SerializationErrorDetails,
 } from './errors.ts';
-export type { Handshake } from './handshake.ts';
 export { MessageStream, type MessageStreamOptions } from './message-stream.ts';
-export { formatPath } from './path.ts';
 export {
   type AnyMessage,
   defineProtocol,
@@ -26,8 +24,8 @@ export {
   type TraceHook,
 } from './trace.ts';
 /**
- * zod 4, the schema library message fields are written with (chosen by measurement, see
- * the README), re-exported so apps and this package always agree on its version.
+ * zod 4, the schema library message fields are written with, re-exported so apps and this
+ * package always agree on its version.
  * @example
  * import { defineProtocol, z } from '@netlab/serialization';
  * defineProtocol({ name: 'x', version: 1, messages: { ping: { seq: z.number() } } });

@@ -37,20 +37,13 @@ async function socketPair(): Promise<[Socket, Socket]> {
 }
 
 describe('MessageStream', () => {
-  it('handshakes, exchanges typed messages and traces them', async () => {
+  it('exchanges typed messages and traces them', async () => {
     const [a, b] = await socketPair();
     const lines: string[] = [];
     const client = new MessageStream(a, chat, {
       trace: (dir, msg, bytes) => lines.push(formatTrace(dir, msg, bytes)),
     });
     const server = new MessageStream(b, chat);
-    const [peerOfClient, peerOfServer] = await Promise.all([
-      client.handshake(),
-      server.handshake(),
-    ]);
-    expect(peerOfClient.version).toBe(1);
-    expect(peerOfServer.protocol).toBe('tcp-chat');
-
     await client.send({ type: 'hello', nick: 'ada' });
     await client.send({ type: 'say', room: 'lobby', text: 'hi' });
     const closing = client.close();
@@ -61,22 +54,10 @@ describe('MessageStream', () => {
       { type: 'hello', nick: 'ada' },
       { type: 'say', room: 'lobby', text: 'hi' },
     ]);
-    expect(lines[0]).toMatch(/^-> \$handshake \{ protocol: 'tcp-chat', version: 1 \} \(\d+ B\)$/);
-    expect(lines).toContain("-> say { room: 'lobby', text: 'hi' } (29 B)");
-  });
-
-  it('rejects a peer speaking another version', async () => {
-    const [a, b] = await socketPair();
-    const v2 = defineProtocol({ name: 'tcp-chat', version: 2, messages: {} });
-    const results = await Promise.allSettled([
-      new MessageStream(a, chat).handshake(),
-      new MessageStream(b, v2).handshake(),
+    expect(lines).toEqual([
+      "-> hello { nick: 'ada' } (21 B)",
+      "-> say { room: 'lobby', text: 'hi' } (29 B)",
     ]);
-    for (const result of results) {
-      expect(result.status).toBe('rejected');
-      const error = (result as PromiseRejectedResult).reason as SerializationError;
-      expect(error.code).toBe('ERR_VERSION_MISMATCH');
-    }
   });
 
   it('reports an invalid message with its path and keeps reading', async () => {

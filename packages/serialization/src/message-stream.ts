@@ -1,8 +1,6 @@
 /** MessageStream: typed messages over a socket, composing framing, MessagePack and validation. */
 import type { Duplex } from 'node:stream';
 import { type FrameCodec, FrameWriter, lengthPrefixed, readFrames } from '@netlab/framing';
-import { SerializationError } from './errors.ts';
-import type { Handshake } from './handshake.ts';
 import type { AnyMessage, MessageDefinitions, Protocol } from './protocol.ts';
 import type { TraceHook } from './trace.ts';
 
@@ -21,11 +19,10 @@ export interface MessageStreamOptions {
  * `send` honours backpressure; iterate (or call `next`) to receive. Socket errors never
  * go unhandled: they come out of `next()` and `send()`. Errors carry codes:
  * FramingError (ERR_FRAME_TOO_LARGE, ERR_TRUNCATED, ERR_STREAM_CLOSED) or
- * SerializationError (ERR_INVALID_MESSAGE, ERR_VERSION_MISMATCH, ...).
+ * SerializationError (ERR_INVALID_MESSAGE, ERR_ENCODE_FAILED).
  *
  * @example
  * const stream = new MessageStream(socket, chat);
- * await stream.handshake();
  * await stream.send({ type: 'say', room: 'lobby', text: 'hi' });
  * for await (const message of stream) {
  *   if (message.type === 'say') console.log(message.text);
@@ -78,30 +75,6 @@ export class MessageStream<M extends MessageDefinitions> implements AsyncIterabl
     }
     this.#trace?.('out', message, bytes);
     return this.#writer.write(bytes);
-  }
-
-  /**
-   * Exchange handshakes: send ours, read the peer's first message and check it.
-   * Both sides call this right after connecting; it costs no extra round trip.
-   * @returns the peer's handshake
-   * @throws {SerializationError} ERR_PROTOCOL_MISMATCH, ERR_VERSION_MISMATCH (both versions
-   *   in the message), ERR_INVALID_MESSAGE, ERR_HANDSHAKE_FAILED when the peer closes first
-   */
-  async handshake(): Promise<Handshake> {
-    const ours = this.protocol.handshake();
-    const bytes = this.protocol.pack(ours);
-    this.#trace?.('out', ours, bytes);
-    await this.#writer.write(bytes);
-    const next = await this.#frames.next();
-    if (next.done) {
-      throw new SerializationError(
-        'ERR_HANDSHAKE_FAILED',
-        `peer closed the connection before its ${this.protocol.name} handshake`,
-      );
-    }
-    const value = this.protocol.unpack(next.value);
-    this.#trace?.('in', value, next.value);
-    return this.protocol.checkHandshake(value);
   }
 
   /**
