@@ -22,6 +22,8 @@ export const CLIENT_HELP = `Usage:
 HOST is [user@]host[:port], e.g. root@127.0.0.1:2222 or [::1]:2222.
 Many hosts: --concurrency N (default 10), --timeout SECONDS per host (default 60).
 exec sends its stdin to the command unless it is a terminal or -n is given (like ssh -n).
+exec -t asks for a PTY (like ssh -t): one output stream; with -H, a timed-out command is then
+ended by the hangup (sshd ignores signal requests for root logins; without -t it may run on).
 --json prints results as JSON (exec captures output into it).
 
 ${CONNECTION_HELP}
@@ -33,6 +35,7 @@ const FLAGS = {
   ...CONNECTION_FLAGS,
   hosts: { type: 'string', short: 'H' },
   'no-stdin': { type: 'boolean', short: 'n' },
+  tty: { type: 'boolean', short: 't' },
   'hosts-file': { type: 'string' },
   concurrency: { type: 'string' },
   timeout: { type: 'string' },
@@ -97,7 +100,11 @@ export async function runClient(command: string, argv: string[]): Promise<number
   });
   try {
     if (command === 'exec')
-      return await execOne(conn, rest.join(' '), values.json === true, values['no-stdin'] === true);
+      return await execOne(conn, rest.join(' '), {
+        json: values.json === true,
+        noStdin: values['no-stdin'] === true,
+        pty: values.tty === true,
+      });
     if (command === 'shell') return await shell(conn);
     // The local side of a transfer is a path the user typed: resolved where they ran pnpm.
     const [from, to] =
@@ -111,14 +118,14 @@ export async function runClient(command: string, argv: string[]): Promise<number
 async function execOne(
   conn: SshConnection,
   command: string,
-  json: boolean,
-  noStdin: boolean,
+  { json, noStdin, pty }: { json: boolean; noStdin: boolean; pty: boolean },
 ): Promise<number> {
   if (!json) {
     const stdin = process.stdin.isTTY || noStdin ? undefined : process.stdin;
     const r = await conn.exec(command, {
       stdout: process.stdout,
       stderr: process.stderr,
+      pty,
       ...(stdin ? { stdin } : {}),
     });
     process.stdin.destroy();
@@ -129,7 +136,7 @@ async function execOne(
   const { PassThrough } = await import('node:stream');
   const stdout = new PassThrough().on('data', (c: Buffer) => out.push(c));
   const stderr = new PassThrough().on('data', (c: Buffer) => err.push(c));
-  const r = await conn.exec(command, { stdout, stderr });
+  const r = await conn.exec(command, { stdout, stderr, pty });
   const result = {
     ...r,
     stdout: Buffer.concat(out).toString(),

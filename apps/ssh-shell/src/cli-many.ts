@@ -26,6 +26,7 @@ export async function execOnMany(
     concurrency,
     timeoutMs,
     base: connectionSettings(values),
+    pty: values.tty === true,
     onLine: (t, stream, line) => {
       if (json) {
         const c = captured.get(t.label) ?? { stdout: [], stderr: [] };

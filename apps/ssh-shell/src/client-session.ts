@@ -11,6 +11,14 @@ export interface ExecIO {
   /** Sent as the command's input; without it the command sees EOF at once (like ssh -n). */
   stdin?: Readable;
   env?: Record<string, string>;
+  /** Ask for a PTY (like `ssh -t`): one output stream, and a hangup ends the command. */
+  pty?: boolean;
+  /**
+   * When aborted: a `signal` request (TERM) for the command, then the channel is closed.
+   * RFC 4254 §6.9 lets the server ignore it: sshd 9.2 does for root logins ("session
+   * signalling requires privilege separation"), and without a PTY the command then runs on.
+   */
+  abort?: AbortSignal;
 }
 
 export interface ShellIO {
@@ -61,8 +69,16 @@ export function wrap(client: ssh2.Client): SshConnection {
     client,
     exec: (command, io) =>
       new Promise((resolve, reject) => {
-        client.exec(command, io.env ? { env: io.env } : {}, (err, stream) => {
+        const opts = { ...(io.env ? { env: io.env } : {}), ...(io.pty ? { pty: true } : {}) };
+        client.exec(command, opts, (err, stream) => {
           if (err) return reject(channelError(err));
+          const stop = () => {
+            stream.signal('TERM');
+            stream.close();
+          };
+          if (io.abort?.aborted) stop();
+          else io.abort?.addEventListener('abort', stop, { once: true });
+          stream.once('close', () => io.abort?.removeEventListener('abort', stop));
           stream.pipe(io.stdout, { end: false });
           stream.stderr.pipe(io.stderr, { end: false });
           if (io.stdin) io.stdin.pipe(stream);

@@ -17,6 +17,8 @@ export interface ManyOptions {
   timeoutMs: number;
   /** Connection settings shared by every host (identities, known_hosts, trace...). */
   base: Omit<ConnectOptions, 'host' | 'port' | 'username'>;
+  /** Run each command on a PTY (`exec -t`), so that hanging up on a timeout ends it. */
+  pty?: boolean;
   /** Receives each complete output line (a long line is cut at 64 KiB rather than buffered). */
   onLine: (target: Target, stream: 'stdout' | 'stderr', line: string) => void;
 }
@@ -53,11 +55,12 @@ async function runOne(t: Target, command: string, o: ManyOptions): Promise<HostR
   let conn: SshConnection | undefined;
   let timer: NodeJS.Timeout | undefined;
   let finished = false;
+  const abort = new AbortController();
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new SshShellError('ERR_TIMEOUT', `no result within ${o.timeoutMs} ms`)),
-      o.timeoutMs,
-    );
+    timer = setTimeout(() => {
+      abort.abort(); // a signal request for the command, then the channel closes
+      reject(new SshShellError('ERR_TIMEOUT', timeoutMessage(o)));
+    }, o.timeoutMs);
   });
   const stdout = lineWriter((line) => o.onLine(t, 'stdout', line));
   const stderr = lineWriter((line) => o.onLine(t, 'stderr', line));
@@ -66,7 +69,7 @@ async function runOne(t: Target, command: string, o: ManyOptions): Promise<HostR
       conn = await connect({ ...o.base, host: t.host, port: t.port, username: t.username });
       // Timed out while still logging in: hang up instead of starting the command late.
       if (finished) throw new SshShellError('ERR_TIMEOUT', 'login finished after the timeout');
-      return conn.exec(command, { stdout, stderr });
+      return conn.exec(command, { stdout, stderr, abort: abort.signal, pty: o.pty === true });
     })();
     // A connection that completes after the timeout is ended as soon as it exists.
     work.finally(() => finished && conn?.client.end()).catch(() => {});
@@ -89,6 +92,14 @@ async function runOne(t: Target, command: string, o: ManyOptions): Promise<HostR
     // Ends the connection even after a timeout; the server then ends the remote command.
     conn?.client.end();
   }
+}
+
+/** What a timeout did, and what that is worth on OpenSSH (checked against sshd 9.2). */
+function timeoutMessage(o: ManyOptions): string {
+  const sent = `no result within ${o.timeoutMs} ms: sent TERM (signal request) and hung up`;
+  return o.pty
+    ? `${sent}; the PTY's hangup sends the command SIGHUP`
+    : `${sent}; sshd ignores the signal for root logins, so the command may run on (use -t)`;
 }
 
 /** Run `command` on every target, at most `concurrency` at once; results in target order. */
