@@ -80,6 +80,18 @@ export function tlsOptions(caPath: string | undefined) {
   return { rejectUnauthorized: true, ca: [...rootCertificates, pem] };
 }
 
+/** The largest message (one IMAP literal) the client takes in. */
+export const MAX_LITERAL = 128 * 1024 * 1024;
+
+/**
+ * How much one imapflow command may grow the process. imapflow bounds bytes (the limits below)
+ * but not what it builds from them: a response of endless one-byte literals, or a flood of
+ * unsolicited FETCH lines (fetchOne collects them all), costs ~100 bytes of objects per few
+ * bytes of wire, within every byte limit. Four times the largest message leaves room for a
+ * real one (imapflow joins its chunks: two copies) and stops the attack.
+ */
+export const MAX_COMMAND_GROWTH = 4 * MAX_LITERAL;
+
 /** Builds an ImapFlow for an account (not yet connected). */
 export function createImap(
   account: Account,
@@ -102,14 +114,14 @@ export function createImap(
     connectionTimeout: options.timeoutMs ?? DEFAULT_TIMEOUT_S * 1000,
     greetingTimeout: options.timeoutMs ?? DEFAULT_TIMEOUT_S * 1000,
     // Bounds on what one server response may make us buffer: a single message (literal) up to
-    // 256 MiB, and a line (e.g. a SEARCH result on a huge folder) up to 64 MiB. Past them
+    // 128 MiB, and a line (e.g. a SEARCH result on a huge folder) up to 64 MiB. Past them
     // imapflow fails the connection instead of growing without limit.
-    maxLiteralSize: 256 * 1024 * 1024,
-    maxResponseSize: 320 * 1024 * 1024,
+    maxLiteralSize: MAX_LITERAL,
+    maxResponseSize: MAX_LITERAL + 64 * 1024 * 1024,
     maxLineLength: 64 * 1024 * 1024,
   });
-  // Errors also arrive as events after connect; the awaited calls report them, so this only
-  // keeps an unhandled 'error' event from crashing the process.
+  // Errors also arrive as events; `connect` keeps the first (the reason for a drop), and a
+  // listener must exist so that an 'error' event never crashes the process.
   imap.on('error', () => {});
   return imap;
 }
@@ -158,6 +170,12 @@ export async function connect(options: ConnectOptions): Promise<MailSession> {
   const imapLabel = `IMAP ${formatEndpoint(account.imap.endpoint)}`;
   const smtpLabel = `SMTP ${formatEndpoint(account.smtp.endpoint)}`;
   const imap = createImap(account, credentials, options);
+  // imapflow reports why it dropped a connection (LiteralTooLarge, LineTooLarge...) as an
+  // 'error' event, while the command in flight only hears NoConnection: keep the reason.
+  let dropped: unknown;
+  imap.on('error', (error: unknown) => {
+    dropped ??= error;
+  });
   // A passed deadline leaves a command half-done on the wire: the connection is dropped.
   const call = <T>(command: string, run: () => Promise<T>): Promise<T> =>
     withDeadline(run, {
@@ -165,8 +183,10 @@ export async function connect(options: ConnectOptions): Promise<MailSession> {
       label: imapLabel,
       command,
       onExpire: () => imap.close(),
+      maxGrowthBytes: MAX_COMMAND_GROWTH,
     }).catch((error: unknown) => {
-      throw toMailError(error, imapLabel);
+      const lost = (error as { code?: string }).code === 'NoConnection';
+      throw toMailError(lost && dropped ? dropped : error, imapLabel);
     });
   let wire: Promise<ImapWire> | undefined;
   if (options.leanOnly) {

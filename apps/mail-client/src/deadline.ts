@@ -18,32 +18,57 @@ export function commandName(text: string): string {
   return name.length > 60 ? `${name.slice(0, 59)}…` : name;
 }
 
+export interface DeadlineOptions {
+  ms: number;
+  label: string;
+  command: string;
+  /** Tears the connection down: a command cannot be taken back once sent. */
+  onExpire: () => void;
+  /**
+   * How much the process may grow (RSS) while the command runs; sampled every 100 ms. For a
+   * library whose parser has no bound of its own on what one response may cost (see client.ts).
+   */
+  maxGrowthBytes?: number;
+}
+
 /**
- * Runs `run` (one command on a library connection) with a deadline. When it passes,
- * `onExpire` tears the connection down (a command cannot be taken back once sent, so the
- * connection is unusable) and the promise rejects with ERR_TIMEOUT naming the command; the
- * library's own late rejection is swallowed.
+ * Runs `run` (one command on a library connection) with a deadline, and optionally a bound on
+ * the memory it may take. Past either, `onExpire` drops the connection and the promise rejects
+ * with ERR_TIMEOUT naming the command (or ERR_TOO_LARGE); the library's late rejection is
+ * swallowed.
  */
-export function withDeadline<T>(
-  run: () => Promise<T>,
-  options: { ms: number; label: string; command: string; onExpire: () => void },
-): Promise<T> {
+export function withDeadline<T>(run: () => Promise<T>, options: DeadlineOptions): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    let expired = false;
-    const timer = setTimeout(() => {
-      expired = true;
-      reject(timeoutError(options.label, options.command, options.ms));
-      options.onExpire();
-    }, options.ms);
+    let done = false;
+    const finish = (settle: () => void) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      clearInterval(sampler);
+      settle();
+    };
+    const expire = (error: MailError) =>
+      finish(() => {
+        reject(error);
+        options.onExpire();
+      });
+    const timer = setTimeout(
+      () => expire(timeoutError(options.label, options.command, options.ms)),
+      options.ms,
+    );
+    const start = process.memoryUsage.rss();
+    const max = options.maxGrowthBytes;
+    const sampler =
+      max === undefined
+        ? undefined
+        : setInterval(() => {
+            if (process.memoryUsage.rss() - start <= max) return;
+            const why = `the server's answer to ${options.command} grew the client by more than ${max / 1024 / 1024} MiB`;
+            expire(new MailError('ERR_TOO_LARGE', `${options.label}: ${why}`));
+          }, 100);
     run().then(
-      (value) => {
-        clearTimeout(timer);
-        if (!expired) resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        if (!expired) reject(error);
-      },
+      (value) => finish(() => resolve(value)),
+      (error: unknown) => finish(() => reject(error)),
     );
   });
 }

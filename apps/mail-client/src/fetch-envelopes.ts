@@ -54,11 +54,18 @@ export async function examine(
   return { exists, uidValidity };
 }
 
+// A folder holds at most 2^32-1 UIDs, but no real one holds more than a few million messages;
+// past this many, SEARCH results (which may come over many `* SEARCH` lines) are refused rather
+// than collected without end: 10 million numbers are ~80 MB.
+const MAX_SEARCH_UIDS = 10_000_000;
+
 /** UID SEARCH: the UIDs matching `criteria` (an empty object means ALL). */
 export async function searchUids(wire: ImapWire, criteria: SearchObject): Promise<number[]> {
   const uids: number[] = [];
   await wire.command(['UID SEARCH ', ...searchArgs(criteria)], (r) => {
     if (r.kind !== 'SEARCH') return;
+    if (uids.length + r.values.length > MAX_SEARCH_UIDS)
+      throw new MailError('ERR_TOO_LARGE', `SEARCH returned more than ${MAX_SEARCH_UIDS} UIDs`);
     for (const value of r.values) {
       const uid = typeof value === 'string' ? Number(value) : Number.NaN;
       if (!Number.isInteger(uid) || uid < 1)
@@ -72,21 +79,24 @@ export async function searchUids(wire: ImapWire, criteria: SearchObject): Promis
   return uids;
 }
 
-/** UID FETCH of the envelope items for `set`, parsed as they stream in. */
+/** UID FETCH of the envelope items for `set` (the sequence set of `uids`), parsed as they stream in. */
 export async function fetchEnvelopes(
   wire: ImapWire,
   set: string,
-  expected: number,
+  uids: number[],
   folder: string,
   uidValidity: bigint,
   onProgress?: (done: number, total: number) => void,
 ): Promise<Envelope[]> {
+  const expected = uids.length;
+  const wanted = new Set(uids);
   const byUid = new Map<number, Envelope>();
   await wire.command(`UID FETCH ${set} ${FETCH_ITEMS}`, (r) => {
     if (r.kind !== 'FETCH') return;
     const item = fetchItems(r);
     // Unsolicited FETCHes (a flag change made by another session) may lack UID or headers.
-    if (item.uid === undefined) return;
+    // Only the UIDs asked for are kept: what a server adds cannot grow the listing.
+    if (item.uid === undefined || !wanted.has(item.uid)) return;
     if (item.headers === undefined) {
       const known = byUid.get(item.uid);
       if (known && item.flags) {

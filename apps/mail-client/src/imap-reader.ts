@@ -16,12 +16,17 @@ export interface ReaderLimits {
   maxLine: number;
   /** Largest single literal, in bytes. */
   maxLiteral: number;
+  /**
+   * Most literals in one response (default 10,000; a FETCH holds a handful). Each costs a Buffer
+   * however small, so a response of endless `{1}` literals would otherwise grow without limit.
+   */
+  maxLiterals?: number;
 }
 
-/** The same bounds the imapflow session uses: a 64 MiB line, a 256 MiB message. */
+/** The same bounds the imapflow session uses: a 64 MiB line, a 128 MiB message. */
 export const DEFAULT_LIMITS: ReaderLimits = {
   maxLine: 64 * 1024 * 1024,
-  maxLiteral: 256 * 1024 * 1024,
+  maxLiteral: 128 * 1024 * 1024,
 };
 
 const LF = 0x0a;
@@ -44,6 +49,8 @@ export class ResponseReader {
   /** While reading a literal: the bytes still missing, and the parts read so far. */
   private literalLeft = -1;
   private literalParts: Buffer[] = [];
+  /** Literal bytes announced in the current response: at most maxLiteral + maxLine in all. */
+  private literalBytes = 0;
   private failed: MailError | undefined;
 
   constructor(private readonly limits: ReaderLimits = DEFAULT_LIMITS) {}
@@ -110,12 +117,14 @@ export class ResponseReader {
             'ERR_TOO_LARGE',
             `the server announced a ${size}-byte literal; the limit is ${this.limits.maxLiteral}`,
           );
+        this.checkResponse(size);
         this.literalLeft = size;
         continue;
       }
       out.push({ text: this.text, literals: this.literals });
       this.text = '';
       this.literals = [];
+      this.literalBytes = 0;
     }
     return out;
   }
@@ -124,6 +133,20 @@ export class ResponseReader {
     this.pending.push(part);
     this.pendingLength += part.length;
     this.checkLine(this.text.length + this.pendingLength);
+  }
+
+  /** Bounds a response made of many literals, each within limits: their number and total size. */
+  private checkResponse(size: number): void {
+    this.literalBytes += size;
+    const most = this.limits.maxLiterals ?? 10_000;
+    if (this.literals.length >= most)
+      throw new MailError('ERR_TOO_LARGE', `a server response held more than ${most} literals`);
+    const total = this.limits.maxLiteral + this.limits.maxLine;
+    if (this.literalBytes > total)
+      throw new MailError(
+        'ERR_TOO_LARGE',
+        `a server response's literals passed ${total} bytes in all`,
+      );
   }
 
   private checkLine(length: number): void {

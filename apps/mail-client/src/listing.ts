@@ -64,7 +64,7 @@ export async function listEnvelopes(
       ? await fetchEnvelopes(
           wire,
           toSequenceSet(pageUids),
-          pageUids.length,
+          pageUids,
           folder,
           mailbox.uidValidity,
           onProgress,

@@ -44,31 +44,28 @@ export interface ImapCommand {
 /** Answers one command; returns true when it did (else the well-behaved default answers). */
 export type ImapScript = (command: ImapCommand, socket: TLSSocket) => boolean | undefined;
 
-export const CAPS = 'IMAP4rev1 LITERAL+ SASL-IR AUTH=PLAIN UIDPLUS';
+export const CAPS = 'IMAP4rev1 LITERAL+ SASL-IR AUTH=PLAIN UIDPLUS IDLE';
 
 /** What a plain server says, enough for imapflow's session and the lean listing. */
 function imapDefault({ tag, verb }: ImapCommand, socket: TLSSocket): void {
-  const ok = (text = 'done') => {
-    socket.write(`${tag} OK ${text}\r\n`);
+  const untagged: Record<string, string> = {
+    CAPABILITY: `* CAPABILITY ${CAPS}\r\n`,
+    LIST: '* LIST (\\HasNoChildren) "/" INBOX\r\n* LIST (\\HasNoChildren \\Sent) "/" Sent\r\n',
+    SELECT: SELECTED,
+    EXAMINE: SELECTED,
+    'UID SEARCH': '* SEARCH 1\r\n',
   };
-  if (verb === 'CAPABILITY') socket.write(`* CAPABILITY ${CAPS}\r\n`);
-  if (verb === 'LIST')
-    socket.write(
-      '* LIST (\\HasNoChildren) "/" INBOX\r\n* LIST (\\HasNoChildren \\Sent) "/" Sent\r\n',
-    );
-  if (verb === 'SELECT' || verb === 'EXAMINE')
-    socket.write(
-      '* FLAGS (\\Seen)\r\n* 1 EXISTS\r\n* OK [UIDVALIDITY 7] v\r\n* OK [UIDNEXT 2] n\r\n',
-    );
-  if (verb === 'UID SEARCH') socket.write('* SEARCH 1\r\n');
-  if (verb === 'AUTHENTICATE' || verb === 'LOGIN') return ok(`[CAPABILITY ${CAPS}] in`);
-  if (verb === 'APPEND') return ok('[APPENDUID 7 5] appended');
-  if (verb === 'LOGOUT') {
-    socket.end(`* BYE bye\r\n${tag} OK bye\r\n`);
-    return;
-  }
-  ok();
+  const completion: Record<string, string> = {
+    AUTHENTICATE: `[CAPABILITY ${CAPS}] in`,
+    LOGIN: `[CAPABILITY ${CAPS}] in`,
+    APPEND: '[APPENDUID 7 5] appended',
+  };
+  if (verb === 'LOGOUT') socket.end(`* BYE bye\r\n${tag} OK bye\r\n`);
+  else socket.write(`${untagged[verb] ?? ''}${tag} OK ${completion[verb] ?? 'done'}\r\n`);
 }
+
+const SELECTED =
+  '* FLAGS (\\Seen)\r\n* 1 EXISTS\r\n* OK [UIDVALIDITY 7] v\r\n* OK [UIDNEXT 2] n\r\n';
 
 /** Starts an implicit-TLS IMAP server: each command line (literals read) goes to `script`. */
 export async function startImap(peers: Peers, script: ImapScript): Promise<number> {
@@ -116,6 +113,8 @@ export async function startImap(peers: Peers, script: ImapScript): Promise<numbe
 export interface SmtpCommand {
   verb: string;
   line: string;
+  /** For `verb: '.'`: the message as sent after DATA (dot-stuffed, up to the final `.`). */
+  data?: string;
 }
 
 /** Answers one SMTP command (or `verb: '.'`, the end of the message); true when it did. */
@@ -134,10 +133,11 @@ export async function startSmtp(peers: Peers, script: SmtpScript): Promise<numbe
         const end = inData ? text.indexOf('\r\n.\r\n') : text.indexOf('\r\n');
         if (end < 0) return;
         const line = inData ? '.' : text.slice(0, end);
+        const data = inData ? text.slice(0, end + 2) : undefined;
         text = text.slice(end + (inData ? 5 : 2));
         inData = false;
         const verb = line.split(/[ :]/)[0]!.toUpperCase();
-        if (script({ verb, line }, socket)) continue;
+        if (script({ verb, line, ...(data === undefined ? {} : { data }) }, socket)) continue;
         if (verb === 'EHLO')
           socket.write('250-hostile.test\r\n250-AUTH PLAIN LOGIN\r\n250 8BITMIME\r\n');
         else if (verb === 'AUTH') socket.write('235 2.7.0 ok\r\n');
