@@ -41,4 +41,25 @@ describe('charset', () => {
       'ünïcode',
     );
   });
+
+  it('follows the HTML Standard for what a <meta> may declare', () => {
+    // A document that can say "utf-16" in ASCII bytes is not UTF-16.
+    const utf16 = decodeHtml(Buffer.from('<meta charset="utf-16le"><p>é</p>'), 'text/html');
+    expect(utf16).toMatchObject({ charset: 'utf-8', text: '<meta charset="utf-16le"><p>é</p>' });
+    const user = decodeHtml(
+      Buffer.from([...Buffer.from('<meta charset=x-user-defined>'), 0x80]),
+      '',
+    );
+    expect(user).toMatchObject({ charset: 'windows-1252', text: '<meta charset=x-user-defined>€' });
+  });
+
+  it('reads labels of the replacement encoding as one U+FFFD, as browsers do', () => {
+    // Encoding Standard: iso-2022-kr and friends decode to a single replacement character,
+    // so that bytes meant as another encoding cannot turn into markup.
+    const page = decodeHtml(
+      Buffer.from('<script>alert(1)</script>'),
+      'text/html; charset=iso-2022-kr',
+    );
+    expect(page).toEqual({ text: '\ufffd', charset: 'replacement' });
+  });
 });

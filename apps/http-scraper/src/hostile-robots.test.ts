@@ -29,7 +29,7 @@ async function crawl(robots: HostileRobots, paths: string[], flags: string[] = [
   servers.push(server);
   const origin = await server.listen();
   const out = path.join(root, `out-${servers.length}`);
-  const args = ['crawl', ...paths.map((p) => `${origin}${p}`), '--out', out, '--no-sitemaps'];
+  const args = ['crawl', ...paths.map((p) => `${origin}${p}`), '--out', out];
   const run = await runCli([...args, '--retries', '1', '--json', ...flags]);
   expect(run.code).toBe(0);
   const codes = journalCodes(out);
@@ -95,12 +95,13 @@ describe('robots.txt that cannot be had', { timeout: 60_000 }, () => {
         expect.objectContaining({ origin, outcome: 'unreachable', reason }),
       ]);
       expect(server.log.filter((p) => p === '/robots.txt').length).toBe(2); // 1 + --retries
-      expect(server.log.some((p) => p.startsWith('/l/'))).toBe(false);
-      // The next run asks again; robots.txt is back, and the URLs are fetched.
+      expect(server.log.some((p) => p.startsWith('/l/') || p === '/sitemap.xml')).toBe(false);
+      // The next run asks again; robots.txt is back, and the URLs and sitemaps are fetched.
       server.robots = { kind: 'status', status: 404 };
       const again = await runCli([...args, '--retries', '1', '--json']);
       expect(again.code).toBe(0);
       expect(JSON.parse(again.stdout)).toMatchObject({ pages: 2, errors: {} });
+      expect(server.log).toContain('/sitemap.xml');
     });
   }
 

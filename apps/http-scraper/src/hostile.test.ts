@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { journalCodes, rowsByUrl, runCli } from './fixture/child.ts';
 import { createHostileServer, type HostileServer, LINKS_PER_PAGE } from './fixture/hostile.ts';
 import { createFixtureServer, type FixtureServer } from './fixture/server.ts';
+import { DEFAULTS } from './options.ts';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'http-scraper-hostile-'));
 const servers: Array<HostileServer | FixtureServer> = [];
@@ -70,6 +71,10 @@ describe('legacy charsets, served over HTTP', { timeout: 60_000 }, () => {
 });
 
 describe('a response that never ends', { timeout: 60_000 }, () => {
+  it('has a deadline by default', () => {
+    expect(DEFAULTS.deadlineMs).toBe(60_000);
+  });
+
   it('gives up on a trickle at --deadline with ERR_DEADLINE, headers or body, and goes on', async () => {
     const { origin } = await hostile();
     const out = path.join(root, 'deadline');

@@ -141,6 +141,12 @@ describe('http-scraper command line', { timeout: 60_000 }, () => {
     });
   });
 
+  it('refuses a --max-robots below the 500 KiB RFC 9309 asks crawlers to read', async () => {
+    const small = await run('crawl', `${origin}/`, '--max-robots', '100k');
+    expect(small.code).toBe(2);
+    expect(small.stderr).toMatch(/^http-scraper: ERR_USAGE --max-robots/);
+  });
+
   it('reports a port in use with a code and a hint', async () => {
     const line = await run('fixture', '--port', new URL(origin).port);
     expect(line.code).toBe(1);

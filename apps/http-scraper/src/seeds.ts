@@ -60,11 +60,14 @@ export async function seedFromSitemaps(
 ): Promise<void> {
   const marker = path.join(options.out, 'sitemaps.done');
   if (fs.existsSync(marker)) return;
+  let complete = true;
   for (const origin of new Set(options.seeds.map((s) => new URL(s).origin))) {
     const host = await hosts.ready(normalizeUrl(origin)!);
+    // Its robots.txt unreachable, a host's sitemaps wait for the next run, like its URLs.
+    if (host.robots!.source === 'unreachable') complete = false;
     for (const url of await discoverSitemaps(ctx, host, options))
       if (scope(url) && host.robots!.isAllowed(url)) store.add(url, 0);
   }
   store.flush(0);
-  fs.writeFileSync(marker, '');
+  if (complete) fs.writeFileSync(marker, '');
 }
