@@ -88,7 +88,7 @@ class Crawler {
       await fetcher.close();
       unlock();
     }
-    this.stats.pending = this.#store.pending;
+    this.stats.pending = this.#store.pending + this.#store.deferred;
     this.stats.seconds = (performance.now() - started) / 1000;
     return this.stats;
   }

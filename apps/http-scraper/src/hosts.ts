@@ -182,7 +182,9 @@ async function readRobots(
     // Offline without a cached copy: the cached pages were fetched under the rules of the time.
     if (code === 'ERR_OFFLINE_MISS') return { robots: { ...ALLOW_ALL, source: 'missing' } };
     ctx.trace?.(`robots ${url}: ${(error as Error).message}`);
-    reason = code ?? 'network error';
+    // `ERR_NETWORK: ECONNREFUSED`: the crawler's code, then what the socket said.
+    const cause = (error as { cause?: { code?: unknown } }).cause?.code;
+    reason = [code ?? 'network error', ...(typeof cause === 'string' ? [cause] : [])].join(': ');
   }
   return { robots: robotsFromResponse(url, 'unreachable', '', ''), note: unreachable(reason) };
 }

@@ -161,8 +161,12 @@ export class CrawlStore {
     return this.#window.peek(n);
   }
 
+  /** URLs finished with RETRY_NEXT_RUN in this run: pending again for the next. */
+  deferred = 0;
+
   /** Finishes a URL: its output row (or null) and its code, committed together. */
   commit(id: number, row: string | null, code: string): void {
+    if (code === RETRY_NEXT_RUN) this.deferred++;
     if (row !== null) this.#output.append(row);
     this.#journal.append(`${id}\t${this.#output.size}\t${code}\n`);
     this.#markDone(id);
