@@ -222,14 +222,20 @@ export function jsonError(run: WatchedRun): { code: string; message: string } {
 }
 
 /**
- * Writes `piece` to `socket` until it closes or `maxBytes` went out, honouring backpressure (the
- * client reads as slowly as it likes; the loop waits for 'drain').
+ * Writes `piece` (or what `piece()` makes, afresh each time) to `socket` until it closes or
+ * `maxBytes` went out, honouring backpressure (the client reads as slowly as it likes; the loop
+ * waits for 'drain').
  */
-export async function flood(socket: TLSSocket, piece: Buffer, maxBytes: number): Promise<void> {
+export async function flood(
+  socket: TLSSocket,
+  piece: Buffer | (() => Buffer),
+  maxBytes: number,
+): Promise<void> {
   let sent = 0;
   while (sent < maxBytes && !socket.destroyed && socket.writable) {
-    sent += piece.length;
-    if (!socket.write(piece))
+    const chunk = typeof piece === 'function' ? piece() : piece;
+    sent += chunk.length;
+    if (!socket.write(chunk))
       await new Promise<void>((resolve) => {
         socket.once('drain', resolve);
         socket.once('close', resolve);
