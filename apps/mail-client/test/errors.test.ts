@@ -478,3 +478,51 @@ describe('the lean listing connection', () => {
     },
   );
 });
+
+describe('typed paths start where the user ran the command (INIT_CWD), errors show them in full', () => {
+  it('--config, --body-file, --attach and --dir relative to INIT_CWD', T, async () => {
+    const cwd = await mkdtemp(join(tmpdir(), 'mail-cwd-'));
+    await writeFile(join(cwd, 'config.toml'), stack().configText);
+    await writeFile(join(cwd, 'notes.txt'), 'a relative attachment\n');
+    await writeFile(join(cwd, 'body.txt'), 'a body from a relative file\n');
+    // Under `pnpm --filter mail-client mail`, the CLI runs in the app's folder and the user's
+    // folder arrives as INIT_CWD; the child's own cwd here is the app folder too.
+    const env = { ...process.env, INIT_CWD: cwd };
+    const config = ['--config', 'config.toml'];
+    const subject = `relative paths ${Date.now()}`;
+    const sent = await runMail(
+      [
+        ...['send', '-a', 'alice', '--to', 'bob@netlab.test', '-s', subject],
+        ...['--body-file', 'body.txt', '--attach', 'notes.txt', ...config],
+      ],
+      { env },
+    );
+    expect({ code: sent.code, stderr: sent.stderr }).toEqual({ code: 0, stderr: '' });
+    const found = await mailJson<Listing>(stack(), ['search', '-a', 'bob', '--subject', subject]);
+    const uid = String(found.messages[0]!.uid);
+    const read = await mailJson<ReadMessage>(stack(), ['read', uid, '-a', 'bob']);
+    expect(read.text.trim()).toBe('a body from a relative file');
+    const saved = await runMail(['attachments', uid, '-a', 'bob', '--dir', 'saved', ...config], {
+      env,
+    });
+    expect(saved.code).toBe(0);
+    expect(await readFile(join(cwd, 'saved', 'notes.txt'), 'utf8')).toBe('a relative attachment\n');
+
+    const missingAttachment = await runMail(
+      [
+        ...['send', '-a', 'alice', '--to', 'bob@netlab.test', '-s', 'x', '--body', 'y'],
+        ...['--attach', 'missing.txt', ...config],
+      ],
+      { env },
+    );
+    expect(missingAttachment.code).toBe(1);
+    expect(missingAttachment.stderr).toMatch(/^mail: ERR_FILE /);
+    expect(missingAttachment.stderr).toContain(join(cwd, 'missing.txt'));
+    const missingConfig = await runMail(['list', '--config', 'nope.toml'], { env });
+    expect(missingConfig.stderr).toMatch(/^mail: ERR_CONFIG /);
+    expect(missingConfig.stderr).toContain(join(cwd, 'nope.toml'));
+    const missingCa = await runMail(['folders', '--ca', 'ca.pem', ...config], { env });
+    expect(missingCa.stderr).toMatch(/^mail: ERR_FILE /);
+    expect(missingCa.stderr).toContain(join(cwd, 'ca.pem'));
+  });
+});
