@@ -7,22 +7,22 @@ export {
   type SerializationErrorDetails,
 } from './errors.ts';
 export { MessageStream, type MessageStreamOptions } from './message-stream.ts';
-export {
-  type AnyMessage,
-  defineProtocol,
-  type MessageDefinitions,
-  type MessageFrom,
-  type MessageOf,
-  type MessageOfType,
-  type Protocol,
-  type ProtocolOptions,
-} from './protocol.ts';
+export { defineProtocol } from './protocol.ts';
 export {
   type FormatTraceOptions,
   formatTrace,
   type TraceDirection,
   type TraceHook,
 } from './trace.ts';
+export type {
+  AnyMessage,
+  MessageDefinitions,
+  MessageFrom,
+  MessageOf,
+  MessageOfType,
+  Protocol,
+  ProtocolOptions,
+} from './types.ts';
 /**
  * zod 4, the schema library message fields are written with, re-exported so apps and this
  * package always agree on its version.

@@ -1,8 +1,8 @@
 /** MessageStream: typed messages over a socket, composing framing, MessagePack and validation. */
 import type { Duplex } from 'node:stream';
 import { type FrameCodec, FrameWriter, lengthPrefixed, readFrames } from '@netlab/framing';
-import type { AnyMessage, MessageDefinitions, Protocol } from './protocol.ts';
 import type { TraceHook } from './trace.ts';
+import type { AnyMessage, MessageDefinitions, Protocol } from './types.ts';
 
 /** Options for {@link MessageStream}. */
 export interface MessageStreamOptions {

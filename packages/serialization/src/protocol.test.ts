@@ -3,7 +3,8 @@ import { Packr } from 'msgpackr';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
 import type { SerializationError } from './errors.ts';
-import { defineProtocol, type MessageOf, type MessageOfType } from './protocol.ts';
+import { defineProtocol } from './protocol.ts';
+import type { MessageOf, MessageOfType } from './types.ts';
 
 const chat = defineProtocol({
   name: 'tcp-chat',
