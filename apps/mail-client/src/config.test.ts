@@ -89,4 +89,16 @@ describe('config', () => {
       '/h/.config/netlab-mail/config.toml',
     );
   });
+
+  it('timeout = SECONDS sets the command deadline; anything else is ERR_CONFIG', () => {
+    expect(parseConfig(`timeout = 2.5\n${GOOD}`, 'c.toml').timeoutMs).toBe(2500);
+    expect(parseConfig(GOOD, 'c.toml').timeoutMs).toBeUndefined();
+    for (const bad of ['0', '-1', '"30"', '7200'])
+      expect(codeOf(() => parseConfig(`timeout = ${bad}\n${GOOD}`, 'c.toml'))).toBe('ERR_CONFIG');
+  });
+
+  it('refuses control characters in the settings that reach a header (email, name, user)', () => {
+    const bad = GOOD.replace('name = "Ann Ödegaard"', 'name = "Ann\\r\\nBcc: eve@x"');
+    expect(codeOf(() => parseConfig(bad, 'c.toml'))).toBe('ERR_CONFIG');
+  });
 });
