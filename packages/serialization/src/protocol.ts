@@ -64,7 +64,7 @@ export function defineProtocol<const M extends MessageDefinitions>(
     throw invalid(
       `invalid ${name} ${type} message: ${path || '(message)'}: ${issue.message}`,
       path,
-      type as string,
+      String(type),
       result.error,
     );
   }
