@@ -28,7 +28,9 @@ export type AddressErrorCode =
  * try { parsePort('99999'); } catch (err) { if (err instanceof AddressError) err.code; }
  */
 export class AddressError extends Error {
+  /** Shown before the message in stack traces and `String(err)`. */
   override name = 'AddressError';
+  /** The stable code to branch on (`ERR_INVALID_PORT`); the message may change, the code not. */
   readonly code: AddressErrorCode;
   /** The text that failed to parse, when there is one. */
   readonly input: string | undefined;

@@ -10,6 +10,7 @@ import { formatIPv4, ipv4Problem, ipv4Value } from './ipv4-text.ts';
  * @example IPv4Address.parse('192.0.2.1').add(1).toString() // '192.0.2.2'
  */
 export class IPv4Address {
+  /** Always 4: narrows an {@link IPAddress} to this class. */
   readonly version = 4 as const;
   /** Address width in bits (Python's `max_prefixlen`). */
   readonly bits = 32 as const;

@@ -14,7 +14,9 @@ const words = new Uint16Array(8);
  * @example IPv6Address.parse('fe80::1%eth0').isLinkLocal // true
  */
 export class IPv6Address {
+  /** Always 6: narrows an {@link IPAddress} to this class. */
   readonly version = 6 as const;
+  /** Address width in bits (Python's `max_prefixlen`). */
   readonly bits = 128 as const;
 
   /**

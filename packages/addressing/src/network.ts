@@ -24,7 +24,9 @@ export interface NetworkOptions {
  * @example IPNetwork.parse('192.168.0.186/24', { strict: false }).toString() // '192.168.0.0/24'
  */
 export class IPNetwork {
+  /** The IP version of its addresses. */
   readonly version: 4 | 6;
+  /** Address width in bits: 32 or 128 (Python's `max_prefixlen`). */
   readonly bits: 32 | 128;
   /** The zone of a scoped IPv6 network (`fe80::%eth0/64`, RFC 4007 §11.7), else undefined. */
   readonly zone: string | undefined;

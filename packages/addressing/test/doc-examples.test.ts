@@ -111,7 +111,7 @@ describe('JSDoc coverage of the public API', () => {
           const label = `${exported.name}.${member.name?.getText() ?? 'constructor'}`;
           if (ts.isMethodDeclaration(member) || ts.isConstructorDeclaration(member)) {
             check(label, member, true);
-          } else if (ts.isGetAccessor(member)) {
+          } else if (ts.isGetAccessor(member) || ts.isPropertyDeclaration(member)) {
             check(label, member, false);
           }
         }
