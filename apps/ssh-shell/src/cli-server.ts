@@ -17,6 +17,7 @@ import {
   type LogEntry,
 } from './protocol.ts';
 import { createServer } from './server.ts';
+import { STARTUP_DEFAULTS } from './startups.ts';
 import { protocolTrace } from './trace.ts';
 
 export const SERVER_HELP = `Usage: ssh-shell server [options]
@@ -33,6 +34,8 @@ export const SERVER_HELP = `Usage: ssh-shell server [options]
   --login-grace SECONDS  time to authenticate (default ${DEFAULTS.loginGraceMs / 1000})
   --penalty-budget N     failed logins per source (IPv4 address, IPv6 /64) before it is refused (default ${PENALTY_DEFAULTS.budget})
   --penalty-time SECONDS how long such a source is refused at connect (default ${PENALTY_DEFAULTS.penaltyMs / 1000})
+  --max-startups N       connections not yet logged in, at once (default ${STARTUP_DEFAULTS.maxStartups})
+  --per-source-max-startups N   the same from one source (default ${STARTUP_DEFAULTS.perSourceMaxStartups})
   --idle-timeout SECONDS no data this long ends a connection (default ${DEFAULTS.idleTimeoutMs / 1000}, 0 = off)
   --keepalive SECONDS    keepalive interval (default ${DEFAULTS.keepaliveIntervalMs / 1000})
   --json                 log lines as JSON
@@ -56,6 +59,8 @@ const FLAGS = {
   'login-grace': { type: 'string' },
   'penalty-budget': { type: 'string' },
   'penalty-time': { type: 'string' },
+  'max-startups': { type: 'string' },
+  'per-source-max-startups': { type: 'string' },
   'idle-timeout': { type: 'string' },
   keepalive: { type: 'string' },
   json: { type: 'boolean' },
@@ -134,6 +139,18 @@ export async function runServer(argv: string[]): Promise<number> {
       { min: 1, max: 100 },
     ),
     loginGraceMs: seconds('--login-grace', values['login-grace'], DEFAULTS.loginGraceMs),
+    startups: {
+      maxStartups: parseInteger(
+        '--max-startups',
+        values['max-startups'] ?? String(STARTUP_DEFAULTS.maxStartups),
+        { min: 1, max: 100_000 },
+      ),
+      perSourceMaxStartups: parseInteger(
+        '--per-source-max-startups',
+        values['per-source-max-startups'] ?? String(STARTUP_DEFAULTS.perSourceMaxStartups),
+        { min: 1, max: 100_000 },
+      ),
+    },
     penalties: {
       budget: parseInteger(
         '--penalty-budget',

@@ -10,6 +10,7 @@ import { loadPasswordFile } from './passwords.ts';
 import { type PenaltyOptions, SourcePenalties, sourceKey } from './penalties.ts';
 import { endSession } from './processes.ts';
 import { DEFAULT_ENV_ALLOW, DEFAULTS, type LogEntry } from './protocol.ts';
+import { STARTUP_DEFAULTS, type StartupLimits, Startups } from './startups.ts';
 
 const debug = debuglog('ssh-shell');
 
@@ -37,6 +38,8 @@ export interface ServerOptions {
   algorithms?: Algorithms;
   /** Per-source failed-login budget, delays and penalty time (see penalties.ts). */
   penalties?: Partial<PenaltyOptions>;
+  /** Bounds on connections not yet logged in (see startups.ts). */
+  startups?: Partial<StartupLimits>;
   onLog?: (entry: LogEntry) => void;
   /** Protocol trace lines (ssh2 debug output: kex, auth, channel requests). */
   trace?: (line: string) => void;
@@ -64,9 +67,11 @@ export function createServer(options: ServerOptions): SshShellServer {
   const log = (entry: Omit<LogEntry, 'time'>) =>
     o.onLog?.({ time: new Date().toISOString(), ...entry });
   const penalties = new SourcePenalties(o.penalties);
+  const startups = new Startups({ ...STARTUP_DEFAULTS, ...o.startups });
   const connections = new Set<{ conn: Connection; leaders: Set<number> }>();
   const sockets = new Set<Socket>();
-  const graceTimers = new Map<string, NodeJS.Timeout>();
+  /** Per connection not yet logged in: stops its grace timer and frees its startup slot. */
+  const pending = new Map<string, () => void>();
   const ssh = new ssh2.Server(
     {
       hostKeys: [o.hostKey],
@@ -81,7 +86,7 @@ export function createServer(options: ServerOptions): SshShellServer {
       connections.add(state);
       const from = `${info.ip}:${info.port}`;
       log({ event: 'connect', from, detail: info.header.identRaw });
-      const authenticated = () => clearTimeout(graceTimers.get(from));
+      const authenticated = () => pending.get(from)?.();
       const source = sourceKey(info.ip);
       handleConnection(conn, from, state.leaders, {
         ...o,
@@ -111,16 +116,28 @@ export function createServer(options: ServerOptions): SshShellServer {
       socket.destroy();
       return;
     }
+    const slot = startups.take(source);
+    if (typeof slot === 'string') {
+      const n = startups.refusedCount;
+      if (n === 1 || n % 100 === 0)
+        log({ event: 'refused', from, detail: `${slot}; ${n} refused so far` });
+      socket.destroy();
+      return;
+    }
     sockets.add(socket);
     socket.setNoDelay(true);
     const timer = setTimeout(() => {
       log({ event: 'disconnect', from, detail: `login grace time ${o.loginGraceMs} ms exceeded` });
       socket.destroy();
     }, o.loginGraceMs);
-    graceTimers.set(from, timer);
-    socket.on('close', () => {
+    const loggedIn = () => {
       clearTimeout(timer);
-      graceTimers.delete(from);
+      slot();
+      pending.delete(from);
+    };
+    pending.set(from, loggedIn);
+    socket.on('close', () => {
+      loggedIn();
       sockets.delete(socket);
     });
     socket.on('error', (err) => debug('%s: %s', from, err.message));

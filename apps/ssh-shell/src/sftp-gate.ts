@@ -17,7 +17,7 @@ const MAX_BACKLOG = 16 * 1024 * 1024;
 /**
  * Whether the client's SSH window (RFC 4254 §5.2) has room. ssh2 1.17 has no event or return
  * value for this on SFTP replies; its channel state sits in `outgoing` (typed `unknown`), read
- * here and nowhere else. sftp-gate.test.ts fails if a later ssh2 moves it.
+ * here and nowhere else. The slow-reader case of hostile.test.ts fails if a later ssh2 moves it.
  */
 export function windowOpen(sftp: SFTPWrapper): boolean {
   const outgoing = (sftp as { outgoing?: unknown }).outgoing as { window?: unknown } | undefined;

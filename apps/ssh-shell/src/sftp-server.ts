@@ -65,9 +65,23 @@ export function serveSftp(
     });
   };
 
+  // Opens in flight count too: 300 OPENs at once must not all pass a check made before any ends.
+  let opening = 0;
+  const full = (reqId: number) => {
+    if (handles.size + opening < MAX_HANDLES) return false;
+    gate.reply(40, () => sftp.status(reqId, STATUS_CODE.FAILURE, 'too many open handles'));
+    return true;
+  };
   on('OPEN', async (reqId, path: string, pflags: number, attrs: Attributes) => {
-    if (handles.size >= MAX_HANDLES)
-      return gate.reply(40, () => sftp.status(reqId, STATUS_CODE.FAILURE, 'too many open handles'));
+    if (full(reqId)) return;
+    opening++;
+    try {
+      await open(reqId, path, pflags, attrs);
+    } finally {
+      opening--;
+    }
+  });
+  const open = async (reqId: number, path: string, pflags: number, attrs: Attributes) => {
     const flags = openFlags(pflags);
     if (flags === undefined)
       return gate.reply(40, () => sftp.status(reqId, STATUS_CODE.BAD_MESSAGE, 'bad open flags'));
@@ -78,7 +92,7 @@ export function serveSftp(
       throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
     }
     newHandle(reqId, { kind: 'file', file });
-  });
+  };
   on('READ', async (reqId, handle: Buffer, offset: number, length: number) => {
     const h = lookup(handle);
     if (h?.kind !== 'file') return badHandle(reqId);
@@ -113,12 +127,16 @@ export function serveSftp(
     ok(reqId);
   });
   on('OPENDIR', async (reqId, path: string) => {
-    if (handles.size >= MAX_HANDLES)
-      return gate.reply(40, () => sftp.status(reqId, STATUS_CODE.FAILURE, 'too many open handles'));
-    const dir = await real(path);
-    if (!(await fs.stat(dir)).isDirectory())
-      throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
-    newHandle(reqId, { kind: 'dir', path: dir, names: undefined });
+    if (full(reqId)) return;
+    opening++;
+    try {
+      const dir = await real(path);
+      if (!(await fs.stat(dir)).isDirectory())
+        throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+      newHandle(reqId, { kind: 'dir', path: dir, names: undefined });
+    } finally {
+      opening--;
+    }
   });
   on('READDIR', async (reqId, handle: Buffer) => {
     const h = lookup(handle);
@@ -201,6 +219,9 @@ export function serveSftp(
       sftp.end();
     }),
   );
+  // ssh2 emits 'error' for a malformed or oversized packet and closes the channel; without a
+  // listener that would be an uncaught exception taking the whole server down.
+  sftp.on('error', (err: Error) => onAbuse(`sftp protocol error: ${err.message}`));
   sftp.on('close', () => {
     gate.close();
     for (const h of handles.values()) if (h.kind === 'file') h.file.close().catch(() => {});

@@ -1,0 +1,234 @@
+/** Hostile input against the server as its own process: floods, silence, SFTP abuse; RSS stays bounded. */
+
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { userInfo } from 'node:os';
+import { join } from 'node:path';
+import { processUsage } from '@netlab/peers';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ensureOpenSsh,
+  makeUserKey,
+  opensshOptions,
+  run,
+  tempDir,
+  waitUntil,
+} from '../test/fixtures.ts';
+import {
+  openPacket,
+  type RawSftp,
+  rawSftp,
+  readPacket,
+  SFTP,
+  statPacket,
+} from '../test/raw-sftp.ts';
+import { connect, type SshConnection } from './client.ts';
+import { loadIdentities } from './identity.ts';
+import type { LogEntry } from './protocol.ts';
+
+const APP = join(import.meta.dirname, '..');
+const me = userInfo().username;
+const dir = tempDir('hostile');
+const home = join(dir.path, 'home');
+const knownHosts = join(dir.path, 'known_hosts');
+const MiB = 1024 * 1024;
+let child: ChildProcess;
+let port = 0;
+let baseline = 0;
+const logs: LogEntry[] = [];
+let key: { path: string; publicLine: string };
+let conn: SshConnection;
+
+const rss = () => processUsage(child.pid!)?.rssBytes ?? 0;
+/** The server's RSS stays within 96 MiB of what it used after its first login. */
+const expectBoundedRss = () => expect(rss() - baseline).toBeLessThan(96 * MiB);
+const sawLog = (pred: (e: LogEntry) => boolean) => waitUntil(() => logs.some(pred), 15_000);
+/** OpenSSH's ssh from another loopback source: the client that must carry on. */
+const bystander = () =>
+  run('ssh', [
+    ...opensshOptions(knownHosts, key.path),
+    '-b',
+    '127.0.0.2',
+    '-p',
+    String(port),
+    `${me}@127.0.0.1`,
+    'echo still served',
+  ]);
+
+beforeAll(async () => {
+  await ensureOpenSsh();
+  mkdirSync(home);
+  key = makeUserKey(dir.path, 'id_user');
+  writeFileSync(join(dir.path, 'authorized_keys'), `${key.publicLine}\n`);
+  writeFileSync(join(home, 'big.bin'), Buffer.alloc(4 * MiB, 7));
+  // No --listen: the default address must be loopback. Port 0: any free one.
+  child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      join(APP, 'src', 'main.ts'),
+      'server',
+      '--json',
+      '--port',
+      '0',
+      '--state',
+      join(dir.path, 'state'),
+      '--authorized-keys',
+      join(dir.path, 'authorized_keys'),
+      '--home',
+      home,
+      '--login-grace',
+      '3',
+      '--per-source-max-startups',
+      '20',
+    ],
+    { cwd: APP, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  let pending = '';
+  child.stdout!.on('data', (d: Buffer) => {
+    pending += d.toString();
+    for (let nl = pending.indexOf('\n'); nl >= 0; nl = pending.indexOf('\n')) {
+      const line = pending.slice(0, nl);
+      pending = pending.slice(nl + 1);
+      const e = JSON.parse(line) as LogEntry & { address?: string; publicKey?: string };
+      logs.push(e);
+      if (e.event === 'listen') {
+        expect(e.address).toMatch(/^127\.0\.0\.1:\d+$/); // secure default: loopback only
+        port = Number(e.address!.split(':')[1]);
+        writeFileSync(knownHosts, `[127.0.0.1]:${port} ${e.publicKey}\n`);
+      }
+    }
+  });
+  expect(await waitUntil(() => port > 0, 60_000)).toBe(true);
+  conn = await connect({
+    host: '127.0.0.1',
+    port,
+    username: me,
+    knownHostsFile: knownHosts,
+    identities: loadIdentities([key.path]),
+  });
+  baseline = rss();
+}, 300_000);
+afterAll(async () => {
+  await conn?.end();
+  if (child?.pid && child.exitCode === null) {
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await exited;
+  }
+  dir.remove();
+});
+
+describe('secure defaults', { timeout: 60_000 }, () => {
+  it('no password authentication unless asked; the client checks host keys', async () => {
+    const r = await run('ssh', [
+      ...opensshOptions(knownHosts, key.path),
+      '-o',
+      'PreferredAuthentications=password,keyboard-interactive',
+      '-p',
+      String(port),
+      `${me}@127.0.0.1`,
+      'true',
+    ]);
+    expect(r.stderr).toMatch(/Permission denied \(publickey\)/);
+    const empty = join(dir.path, 'empty_known_hosts');
+    writeFileSync(empty, '');
+    await expect(
+      connect({
+        host: '127.0.0.1',
+        port,
+        username: me,
+        knownHostsFile: empty,
+        identities: loadIdentities([key.path]),
+      }),
+    ).rejects.toMatchObject({ code: 'ERR_HOST_KEY_UNKNOWN' });
+  });
+});
+
+describe('connections that never log in', { timeout: 60_000 }, () => {
+  it('a silent connection is closed at the login grace time', async () => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.on('data', () => {});
+    socket.on('error', () => {});
+    await new Promise((r) => socket.once('close', r));
+    expect(await sawLog((e) => /login grace time 3000 ms exceeded/.test(e.detail ?? ''))).toBe(
+      true,
+    );
+  });
+
+  it('a flood of unauthenticated connections is capped per source; others carry on', async () => {
+    const sockets: net.Socket[] = [];
+    let closedEarly = 0;
+    for (let i = 0; i < 200; i++) {
+      const s = net.connect(port, '127.0.0.1', () => s.write('SSH-2.0-flood\r\n'));
+      s.on('error', () => {});
+      s.on('data', () => {});
+      s.on('close', () => closedEarly++);
+      sockets.push(s);
+    }
+    expect(await waitUntil(() => closedEarly >= 180, 10_000)).toBe(true);
+    expect(
+      await sawLog((e) => e.event === 'refused' && /from 127\.0\.0\.1/.test(e.detail ?? '')),
+    ).toBe(true);
+    expect(await bystander()).toMatchObject({ code: 0, stdout: 'still served\n' });
+    expectBoundedRss();
+    for (const s of sockets) s.destroy();
+  });
+});
+
+describe('SFTP abuse', { timeout: 60_000 }, () => {
+  let sftp: RawSftp;
+  beforeAll(async () => {
+    sftp = await rawSftp(conn.client);
+  });
+
+  it('a 200 KB path is BAD_MESSAGE, a 4000-byte deep path NO_SUCH_FILE', async () => {
+    sftp.send(statPacket(1, `/${'x'.repeat(200_000)}`));
+    expect(await sftp.next()).toMatchObject({ id: 1, type: SFTP.STATUS, code: 5 });
+    sftp.send(statPacket(2, '/d'.repeat(2000)));
+    expect(await sftp.next()).toMatchObject({ id: 2, type: SFTP.STATUS, code: 2 });
+    sftp.send(statPacket(3, `${'/..'.repeat(1300)}/big.bin`)); // `..` stops at the root
+    expect(await sftp.next()).toMatchObject({ id: 3, type: SFTP.ATTRS });
+  });
+
+  it('handles are capped at 256 (FAILURE), and a 10 MB READ gets at most 64 KiB', async () => {
+    for (let i = 0; i < 300; i++) sftp.send(openPacket(100 + i, '/big.bin'));
+    const replies = [];
+    for (let i = 0; i < 300; i++) replies.push(await sftp.next());
+    expect(replies.filter((r) => r?.type === SFTP.HANDLE)).toHaveLength(256);
+    expect(replies.filter((r) => r?.type === SFTP.STATUS && r.code === 4)).toHaveLength(44);
+    sftp.send(readPacket(1000, replies[0]!.handle!, 0, 10 * MiB));
+    const data = await sftp.next();
+    expect(data).toMatchObject({ id: 1000, type: SFTP.DATA });
+    expect(data!.length).toBeLessThanOrEqual(64 * 1024);
+    expectBoundedRss();
+  });
+
+  it('a packet over 256 KiB closes that channel only', async () => {
+    const big = await rawSftp(conn.client);
+    const header = Buffer.alloc(8);
+    header.writeUInt32BE(MiB); // length field: 1 MiB, more than any SFTP packet may be
+    big.send(header);
+    await big.closed;
+    sftp.send(statPacket(2000, '/big.bin'));
+    expect(await sftp.next()).toMatchObject({ id: 2000, type: SFTP.ATTRS });
+  });
+
+  it('a client that sends READs and never reads the replies is cut off', async () => {
+    const slow = await rawSftp(conn.client);
+    slow.send(openPacket(1, '/big.bin'));
+    const h = await slow.next();
+    slow.channel.pause(); // stop reading: ssh2 then stops granting the server window
+    for (let i = 0; i < 1000; i++)
+      slow.send(readPacket(10 + i, h!.handle!, (i % 64) * 65536, 65536));
+    expect(
+      await sawLog((e) => /sftp: client leaves \d+ bytes of replies unread/.test(e.detail ?? '')),
+    ).toBe(true);
+    expectBoundedRss();
+    slow.channel.resume(); // the channel's close is seen once what arrived before it is read
+    await slow.closed;
+    expect(await bystander()).toMatchObject({ code: 0, stdout: 'still served\n' });
+  });
+});
