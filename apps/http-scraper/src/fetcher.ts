@@ -75,43 +75,14 @@ export class Fetcher {
     headers: Record<string, string> = {},
     limit: BodyLimit = { maxBytes: this.#options.maxBodyBytes, truncate: false },
   ): Promise<Response> {
-    const { headersTimeoutMs, deadlineMs } = this.#options;
-    // undici's own timeouts tick on a coarse ~0.5 s clock (cheap for thousands of sockets) and
-    // count silence only: a server sending a byte a second never trips them. Two timers of our
-    // own: the headers timeout, cleared once headers come, and the deadline for the whole
-    // response. Aborting the signal also destroys a body being read.
-    const controller = new AbortController();
-    let expired: 'headers' | 'deadline' | undefined;
-    const deadline = setTimeout(() => {
-      expired ??= 'deadline';
-      controller.abort();
-    }, deadlineMs);
-    const headersTimer = setTimeout(() => {
-      expired ??= 'headers';
-      controller.abort();
-    }, headersTimeoutMs);
-    const failure = (error: unknown): CrawlError => {
-      if (expired === 'deadline') {
-        return new CrawlError('ERR_DEADLINE', `${url}: no whole response within ${deadlineMs} ms`, {
-          cause: error,
-        });
-      }
-      if (expired === 'headers') {
-        return new CrawlError(
-          'ERR_HEADERS_TIMEOUT',
-          `${url}: no response headers within ${headersTimeoutMs} ms`,
-          { cause: error },
-        );
-      }
-      return toCrawlError(error, url);
-    };
+    const clock = new RequestClock(url, this.#options.headersTimeoutMs, this.#options.deadlineMs);
     try {
       let res: Awaited<ReturnType<typeof request>>;
       try {
         res = await request(url, {
           dispatcher: this.#agent,
           method: 'GET',
-          signal: controller.signal,
+          signal: clock.signal,
           headers: {
             'user-agent': this.#options.userAgent,
             'accept-encoding': ACCEPT_ENCODING,
@@ -119,9 +90,9 @@ export class Fetcher {
           },
         });
       } catch (error) {
-        throw failure(error);
+        throw clock.failure(error);
       } finally {
-        clearTimeout(headersTimer);
+        clock.headersCame();
       }
       const contentType = String(res.headers['content-type'] ?? '');
       const base = { url, status: res.statusCode, headers: res.headers, contentType };
@@ -133,15 +104,70 @@ export class Fetcher {
         return { ...base, body: null, ...(ok ? { skippedType: contentType || 'none' } : {}) };
       }
       const read = await readBody(url, res.body, res.headers, limit).catch((error) => {
-        throw error instanceof CrawlError && expired === undefined ? error : failure(error);
+        throw clock.failure(error);
       });
       return { ...base, body: read.body, ...(read.truncated ? { truncated: true } : {}) };
     } finally {
-      clearTimeout(deadline);
+      clock.stop();
     }
   }
 
   async close(): Promise<void> {
     await this.#agent.close();
+  }
+}
+
+/**
+ * The two clocks of one request. undici's own timeouts tick on a coarse ~0.5 s clock (cheap
+ * for thousands of sockets) and count silence only: a server sending a byte a second never
+ * trips them. So, timers of our own: the headers timeout, cleared once headers come, and the
+ * deadline for the whole response. Either aborts the request, which also destroys a body
+ * being read; `failure` then says which one it was.
+ */
+class RequestClock {
+  readonly #controller = new AbortController();
+  #expired: 'headers' | 'deadline' | undefined;
+  readonly #headers: NodeJS.Timeout;
+  readonly #deadline: NodeJS.Timeout;
+
+  constructor(
+    readonly url: string,
+    readonly headersMs: number,
+    readonly deadlineMs: number,
+  ) {
+    this.#deadline = setTimeout(() => this.#expire('deadline'), deadlineMs);
+    this.#headers = setTimeout(() => this.#expire('headers'), headersMs);
+  }
+
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  #expire(which: 'headers' | 'deadline'): void {
+    this.#expired ??= which;
+    this.#controller.abort();
+  }
+
+  headersCame(): void {
+    clearTimeout(this.#headers);
+  }
+
+  stop(): void {
+    clearTimeout(this.#headers);
+    clearTimeout(this.#deadline);
+  }
+
+  /** What a failure means: a clock that ran out, else what undici or the body reader threw. */
+  failure(error: unknown): CrawlError {
+    const { url } = this;
+    if (this.#expired === 'deadline') {
+      const message = `${url}: no whole response within ${this.deadlineMs} ms`;
+      return new CrawlError('ERR_DEADLINE', message, { cause: error });
+    }
+    if (this.#expired === 'headers') {
+      const message = `${url}: no response headers within ${this.headersMs} ms`;
+      return new CrawlError('ERR_HEADERS_TIMEOUT', message, { cause: error });
+    }
+    return toCrawlError(error, url);
   }
 }
