@@ -237,8 +237,11 @@ export async function flood(
     sent += chunk.length;
     if (!socket.write(chunk))
       await new Promise<void>((resolve) => {
-        socket.once('drain', resolve);
-        socket.once('close', resolve);
+        const done = () => {
+          socket.off('drain', done).off('close', done);
+          resolve();
+        };
+        socket.once('drain', done).once('close', done);
       });
   }
 }
