@@ -25,8 +25,6 @@ export function readRequests(s: Session): void {
     // Counted even after a kick: the hostile-input tests read it to see reading stopped.
     ctx.counters.bytesIn += chunk.length;
     if (s.closing) return;
-    s.lastSeen = performance.now();
-    s.pinged = false;
     try {
       decoder.write(chunk, onFrame);
       if (!intake.busy) ctx.flusher.throttle(s);
@@ -60,6 +58,10 @@ class Intake {
   frame(payload: Buffer): void {
     const { s } = this;
     if (s.closing) return;
+    // Alive means whole frames, not bytes: a peer trickling one frame a byte at a time
+    // (slowloris) still runs into the idle timeout.
+    s.lastSeen = performance.now();
+    s.pinged = false;
     s.ctx.counters.messagesIn++;
     let msg: ClientMessage;
     try {

@@ -36,7 +36,12 @@ async function pairs(n: number): Promise<{ ours: net.Socket; received: () => Buf
 
 const bytes = (text: string) => Buffer.from(text);
 /** An owner that never needs to decide: these queues stay far below their bound. */
-const quiet: OutboxOwner = { tolerate: () => false, backlog: () => {}, overflow: () => {} };
+const quiet: OutboxOwner = {
+  tolerate: () => false,
+  backlog: () => {},
+  overBound: () => {},
+  overflow: () => {},
+};
 
 describe('Outbox and Flusher', () => {
   it('writes each connection exactly its own frames when the lists only look alike', async () => {

@@ -6,10 +6,12 @@ export { Flusher } from './flusher.ts';
 
 /** What an outbox asks of its session when its queue grows (see session.ts for the policy). */
 export interface OutboxOwner {
-  /** The queue passed `maxBytes`: true keeps it (its room is behind as a whole), false gives up. */
+  /** The queue passed half of `maxBytes`: true keeps it (the peer still reads), false gives up. */
   tolerate(queuedBytes: number): boolean;
   /** The queue crossed the backlog mark upwards (true) or drained back under half of it. */
   backlog(up: boolean): void;
+  /** The queue went past half of `maxBytes` and was kept (true), or came back under it. */
+  overBound(up: boolean): void;
   /** Gave up on this reader: called once; every later frame is dropped. */
   overflow(queuedBytes: number): void;
 }
@@ -21,9 +23,9 @@ const DRAIN_SLICE = 64 * 1024;
  * Frames waiting to be written. The bound covers this queue plus the bytes Node already holds
  * for the socket (`writableLength`). While `write()` says the socket is full, frames stay here
  * until 'drain' instead of piling up inside Node, so a kick can drop them and the reason goes
- * out next. Past `maxBytes` the owner decides: a reader slow on its own is given up
- * (`overflow`), one whose room is behind as a whole is kept, up to 4 x `maxBytes`, while the
- * senders are paused. Either way memory per connection stays bounded.
+ * out next. Past half of `maxBytes` the owner decides: a reader that has stopped reading is
+ * given up (`overflow`); one still reading is kept while its rooms' senders are paused. At
+ * `maxBytes` it is given up whatever it does: memory per connection stays bounded.
  */
 export class Outbox implements Flushable {
   #frames: Buffer[] = [];
@@ -36,13 +38,14 @@ export class Outbox implements Flushable {
   /** Past `maxBytes` and tolerated by the owner. */
   #over = false;
   #dead = false;
-  /** At or over a quarter of `maxBytes` (until it drains under half of that). */
+  /** At or over an eighth of `maxBytes` (until it drains under half of that). */
   backedUp = false;
   /** When the socket last drained (or took a write whole), or when it backed up. */
   lastDrain = performance.now();
   /** Highest queued byte count seen, for the tests that prove the bound holds. */
   highWater = 0;
-  readonly hardBytes: number;
+  /** Past this, the reader must still be draining to be kept, and its rooms' senders wait. */
+  readonly overMark: number;
   readonly backlogMark: number;
 
   constructor(
@@ -51,12 +54,12 @@ export class Outbox implements Flushable {
     readonly maxBytes: number,
     private readonly owner: OutboxOwner,
   ) {
-    this.hardBytes = 4 * maxBytes;
-    this.backlogMark = maxBytes / 4;
+    this.overMark = maxBytes / 2;
+    this.backlogMark = maxBytes / 8;
     socket.on('drain', this.#onDrain);
   }
 
-  /** Past `maxBytes`, kept because the room is behind too. */
+  /** Past half of `maxBytes`, kept because it is still reading. */
   get over(): boolean {
     return this.#over;
   }
@@ -78,11 +81,13 @@ export class Outbox implements Flushable {
       // it can only shrink, so the figure read here stays an upper bound.
       if (this.socket.destroyed) return false;
       this.#held = this.socket.writableLength;
+      // Nothing was pending: nothing could drain, so the drain clock starts now.
+      if (this.#held === 0 && this.#bytes === 0) this.lastDrain = performance.now();
       this.#marked = true;
       this.flusher.mark(this);
     }
     const queued = this.#held + this.#bytes + frame.length;
-    if (queued > this.maxBytes && !this.#keep(queued)) return false;
+    if (queued > this.overMark && !this.#keep(queued)) return false;
     if (queued > this.highWater) this.highWater = queued;
     if (queued >= this.backlogMark && !this.backedUp) {
       this.backedUp = true;
@@ -96,8 +101,11 @@ export class Outbox implements Flushable {
   }
 
   #keep(queued: number): boolean {
-    if (queued <= this.hardBytes && (this.#over || this.owner.tolerate(queued))) {
-      this.#over = true;
+    if (queued <= this.maxBytes && (this.#over || this.owner.tolerate(queued))) {
+      if (!this.#over) {
+        this.#over = true;
+        this.owner.overBound(true);
+      }
       return true;
     }
     this.#dead = true;
@@ -149,7 +157,10 @@ export class Outbox implements Flushable {
   #progress(): void {
     this.lastDrain = performance.now();
     const queued = this.queuedBytes;
-    if (this.#over && queued <= this.maxBytes) this.#over = false;
+    if (this.#over && queued <= this.overMark) {
+      this.#over = false;
+      this.owner.overBound(false);
+    }
     if (this.backedUp && queued < this.backlogMark / 2) {
       this.backedUp = false;
       this.owner.backlog(false);

@@ -6,6 +6,8 @@ export interface Member {
   send(frame: Buffer): void;
   /** Its outbound queue is over the backlog mark (see outbox.ts). */
   readonly backedUp: boolean;
+  /** Its outbound queue is past its bound, kept because it is still reading. */
+  readonly over: boolean;
   /** Lets it read again after `hold('room')` (a sender paused by a congested room). */
   unhold(reason: string): void;
 }
@@ -21,8 +23,9 @@ export class Room {
   readonly members = new Set<Member>();
   /** Sequence number of the last message said here; 0 before the first. */
   seq = 0;
-  /** Members whose outbound queue is backed up. */
+  /** Members whose outbound queue is backed up, and those past their bound. */
   backlogged = 0;
+  overBound = 0;
   /** Senders paused until the room is no longer congested. */
   readonly waiting = new Set<Member>();
   /** When the last member left (performance.now()); undefined while anyone is in. */
@@ -37,24 +40,28 @@ export class Room {
   }
 
   /**
-   * Half the members or more are backed up: the room as a whole is behind (the server, or
-   * the machine its readers share, cannot keep up), so its senders wait instead of its
-   * readers being kicked one after another. A single slow reader among many is not this.
+   * The room's senders must wait: a member still reading is past its bound, or half the
+   * members (two at least) are backed up, so the room as a whole is behind (the server, or
+   * the machine its readers share, cannot keep up). Overload then costs latency instead of
+   * readers kicked one after another. A member that stops reading is kicked (session.ts).
    */
   get congested(): boolean {
-    return this.backlogged > 0 && this.backlogged * 2 >= this.members.size;
+    if (this.overBound > 0) return true;
+    return this.backlogged >= 2 && this.backlogged * 2 >= this.members.size;
   }
 
   admit(m: Member): void {
     this.members.add(m);
     this.emptySince = undefined;
     if (m.backedUp) this.backlogged++;
+    if (m.over) this.overBound++;
   }
 
   dismiss(m: Member): void {
     if (!this.members.delete(m)) return;
     this.waiting.delete(m);
     if (m.backedUp) this.backlogged--;
+    if (m.over) this.overBound--;
     if (this.members.size === 0) this.emptySince = performance.now();
     this.#release();
   }
@@ -62,6 +69,12 @@ export class Room {
   /** A member's queue crossed the backlog mark (up) or drained (down). */
   backlog(up: boolean): void {
     this.backlogged += up ? 1 : -1;
+    if (!up) this.#release();
+  }
+
+  /** A member's queue went past its bound (up) or came back under it (down). */
+  overflowing(up: boolean): void {
+    this.overBound += up ? 1 : -1;
     if (!up) this.#release();
   }
 

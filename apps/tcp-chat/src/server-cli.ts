@@ -20,8 +20,12 @@ options:
   --max-connections N   connections at once (default 1000), --max-per-ip N (default 100)
   --rate N --burst N    messages/s per client and burst (default 20 and 40; 0 = no limit)
   --history N           messages kept per room for replay (default 200)
+  --max-rooms N         rooms on the server (default 1000; empty rooms make way for new ones)
+  --empty-room-ttl MS   how long an empty room keeps its history for replay (default 60000)
   --max-queue BYTES     outbound bytes held per client before a slow-consumer kick (default 1 MiB)
-  --idle-timeout MS     disconnect after this much silence (default 90000; pings at a third)
+  --idle-timeout MS     disconnect after this long without a whole frame (default 90000; pings
+                        at a third)
+  --hello-timeout MS    disconnect a connection that has not said hello by then (default 10000)
   --stats-interval MS   counters line on stderr (default 10000; 0 = off)
   --tls-cert FILE --tls-key FILE   serve TLS with this certificate and key
   --redis URL           share rooms, nicks and history with other servers through Redis
@@ -44,6 +48,9 @@ const options = {
   rate: { type: 'string' },
   burst: { type: 'string' },
   history: { type: 'string' },
+  'max-rooms': { type: 'string' },
+  'empty-room-ttl': { type: 'string' },
+  'hello-timeout': { type: 'string' },
   'max-queue': { type: 'string' },
   'idle-timeout': { type: 'string' },
   'stats-interval': { type: 'string' },
@@ -74,6 +81,9 @@ export async function serverMain(argv: string[]): Promise<number> {
     rate: int('rate'),
     burst: int('burst'),
     historySize: int('history'),
+    maxRooms: int('max-rooms'),
+    emptyRoomTtl: int('empty-room-ttl'),
+    helloTimeout: int('hello-timeout'),
     maxQueueBytes: int('max-queue'),
     idleTimeout,
     pingInterval: Math.max(1000, Math.floor(idleTimeout / 3)),

@@ -65,3 +65,63 @@ export class RawClient {
 export function frame(msg: Record<string, unknown>): Buffer {
   return codec.encode(chat.pack(msg));
 }
+
+/**
+ * A reader that is slow but steady: it takes `bytesPerTick` from its socket every `everyMs`
+ * and no more (a paused socket: Node stops reading the kernel once it holds 16 KiB, and TCP's
+ * window then closes on the server). It counts `msg` frames and keeps every other frame.
+ */
+export class PacedReader {
+  readonly received: Message[] = [];
+  msgs = 0;
+  closed = false;
+  readonly #decoder = codec.createDecoder();
+  readonly #timer: NodeJS.Timeout;
+
+  private constructor(
+    readonly socket: net.Socket,
+    bytesPerTick: number,
+    everyMs: number,
+  ) {
+    socket.on('error', () => {});
+    socket.on('close', () => {
+      this.closed = true;
+      clearInterval(this.#timer);
+    });
+    this.#timer = setInterval(() => {
+      const chunk = socket.read(
+        Math.min(bytesPerTick, socket.readableLength || bytesPerTick),
+      ) as Buffer | null;
+      if (chunk) this.#take(chunk);
+    }, everyMs);
+  }
+
+  #take(chunk: Buffer): void {
+    for (const f of this.#decoder.push(chunk)) {
+      const m = chat.unpack(f) as Message;
+      if (m.type === 'msg') this.msgs++;
+      else this.received.push(m);
+    }
+  }
+
+  static connect(port: number, bytesPerTick: number, everyMs: number): Promise<PacedReader> {
+    return new Promise((resolve, reject) => {
+      const s = net.connect({ port, host: '127.0.0.1' }, () =>
+        resolve(new PacedReader(s, bytesPerTick, everyMs)),
+      );
+      s.once('error', reject);
+    });
+  }
+
+  /** Says hello and joins `room`, waiting for the answers at its own pace. */
+  async enter(nick: string, room: string): Promise<void> {
+    this.socket.write(frame({ type: 'hello', v: 1, nick }));
+    this.socket.write(frame({ type: 'join', room }));
+    await until(() => this.received.some((m) => m.type === 'joined'), `${nick} to join ${room}`);
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+    this.socket.destroy();
+  }
+}
