@@ -15,6 +15,8 @@ export class CommitTimer {
   constructor(
     readonly store: CrawlStore,
     readonly syncMs: number,
+    /** A write failed (a full disk): the crawl must stop, not lose its commits in silence. */
+    readonly onError: (error: unknown) => void,
   ) {}
 
   /** A page finished: write within FLUSH_MS of the last write, not at once. */
@@ -23,7 +25,11 @@ export class CommitTimer {
     const wait = Math.max(0, FLUSH_MS - (performance.now() - this.#last));
     this.#soon = setTimeout(() => {
       this.#soon = undefined;
-      this.now();
+      try {
+        this.now();
+      } catch (error) {
+        this.onError(error);
+      }
     }, wait);
   }
 

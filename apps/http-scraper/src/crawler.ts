@@ -40,6 +40,9 @@ class Crawler {
   #ctx!: HttpContext;
   #scheduler!: Scheduler;
   #commits!: CommitTimer;
+  /** Stops the crawl from inside: a state write failed. */
+  readonly #stop = new AbortController();
+  #error: unknown;
 
   constructor(options: CrawlOptions) {
     this.#o = options;
@@ -65,6 +68,10 @@ class Crawler {
 
   async run(): Promise<Summary> {
     const started = performance.now();
+    const interrupt = this.#o.signal;
+    this.#o.signal = interrupt
+      ? AbortSignal.any([interrupt, this.#stop.signal])
+      : this.#stop.signal;
     // The lock first: --fresh must never empty a folder that a live crawl is writing.
     const unlock = lockState(this.#o.out);
     if (this.#o.fresh) emptyState(this.#o.out);
@@ -83,11 +90,17 @@ class Crawler {
       clearInterval(ticker);
       this.#commits?.stop();
       if (this.#store) this.#progress();
-      this.stats.interrupted = this.#o.signal?.aborted === true;
-      await this.#store?.close();
+      this.stats.interrupted = interrupt?.aborted === true;
+      try {
+        await this.#store?.close();
+      } catch (error) {
+        this.#fail(error);
+      }
       await fetcher.close();
       unlock();
     }
+    // Reaches the CLI's runMain: one line (or --json's object) and exit 1.
+    if (this.#error !== undefined) throw this.#error;
     this.stats.pending = this.#store.pending + this.#store.deferred;
     this.stats.seconds = (performance.now() - started) / 1000;
     return this.stats;
@@ -98,7 +111,7 @@ class Crawler {
     const o = this.#o;
     this.#store = new CrawlStore(o.out, { output: this.#output.file, header: this.#output.header });
     this.stats.resumed = this.#store.resumedDone;
-    this.#commits = new CommitTimer(this.#store, o.syncMs);
+    this.#commits = new CommitTimer(this.#store, o.syncMs, (error) => this.#fail(error));
     const cache = o.cacheDir ? new HttpCache(o.cacheDir) : undefined;
     this.#ctx = { fetcher, cache, offline: o.offline, stats: this.stats, trace: o.trace };
     this.#hosts = new HostRegistry(this.#ctx, o);
@@ -141,11 +154,26 @@ class Crawler {
             : { kind: 'skip', code: 'robots' },
         ),
       settled: () => this.#commits.soon(),
-      fatal: (error) => o.trace?.(`fatal: ${(error as Error).message}`),
+      fatal: (error) => {
+        o.trace?.(`fatal: ${(error as Error).message}`);
+        this.#fail(error);
+      },
     });
   }
 
+  /** Ends the crawl with `error` (the first one): what is in flight finishes, nothing starts. */
+  #fail(error: unknown): void {
+    if ((error as { code?: string }).code === 'ABORT_ERR') return;
+    this.#error ??= error;
+    this.#stop.abort();
+  }
+
   #tick(): void {
+    try {
+      this.#commits.now();
+    } catch (error) {
+      this.#fail(error);
+    }
     if (debug.enabled) {
       const s = this.#scheduler;
       const m = process.memoryUsage();
@@ -157,7 +185,6 @@ class Crawler {
         ...[m.rss, m.heapUsed, m.heapTotal, m.external, m.arrayBuffers].map(mb),
       );
     }
-    this.#commits.now();
     this.#progress();
   }
 

@@ -7,6 +7,7 @@ export type CrawlErrorCode =
   | 'ERR_BAD_CONFIG'
   | 'ERR_STATE_MISMATCH'
   | 'ERR_STATE_LOCKED'
+  | 'ERR_STATE_WRITE'
   | 'ERR_NETWORK'
   | 'ERR_CONNECT_TIMEOUT'
   | 'ERR_HEADERS_TIMEOUT'

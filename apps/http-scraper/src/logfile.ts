@@ -1,5 +1,6 @@
 /** Append-only log files: buffered appends, line scans that survive a torn last line. */
 import fs from 'node:fs';
+import { CrawlError } from './errors.ts';
 
 /**
  * An append-only file opened for reading and appending. Appends collect in memory and reach
@@ -41,7 +42,19 @@ export class LogFile {
     this.#pending = [];
     this.#pendingBytes = 0;
     // O_APPEND: each write lands at the end even if the position moved; loop on short writes.
-    for (let off = 0; off < data.length; ) off += fs.writeSync(this.fd, data, off);
+    try {
+      for (let off = 0; off < data.length; ) off += fs.writeSync(this.fd, data, off);
+    } catch (error) {
+      // A full disk or an I/O error: the crawl cannot go on. What reached the file is cut
+      // back on resume, as after kill -9.
+      throw new CrawlError(
+        'ERR_STATE_WRITE',
+        `cannot write ${this.path}: ${(error as Error).message}`,
+        {
+          cause: error,
+        },
+      );
+    }
     this.flushed += data.length;
   }
 

@@ -147,6 +147,21 @@ describe('http-scraper command line', { timeout: 60_000 }, () => {
     expect(small.stderr).toMatch(/^http-scraper: ERR_USAGE --max-robots/);
   });
 
+  it('stops a crawl whose state cannot be written, with a code, as a line or JSON', async () => {
+    for (const json of [false, true]) {
+      const out = path.join(root, `full-${json}`);
+      fs.mkdirSync(out);
+      // Every write to /dev/full fails with ENOSPC: a disk that filled up mid-crawl.
+      fs.symlinkSync('/dev/full', path.join(out, 'results.jsonl'));
+      const args = ['crawl', `${origin}/`, '--out', out, '-q', ...(json ? ['--json'] : [])];
+      const { code, stderr } = await run(...args);
+      expect(code).toBe(1);
+      const file = path.join(out, 'results.jsonl');
+      if (json) expect(JSON.parse(stderr).error.code).toBe('ERR_STATE_WRITE');
+      else expect(stderr).toMatch(`http-scraper: ERR_STATE_WRITE cannot write ${file}: ENOSPC`);
+    }
+  });
+
   it('reports a port in use with a code and a hint', async () => {
     const line = await run('fixture', '--port', new URL(origin).port);
     expect(line.code).toBe(1);
