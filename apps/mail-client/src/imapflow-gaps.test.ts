@@ -1,0 +1,63 @@
+/** What imapflow 2.1.2 leaves to its caller, pinned: if one of these fails, revisit the wrapper in client.ts. */
+import { rmSync } from 'node:fs';
+import { ImapFlow } from 'imapflow';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makePeers, type Peers, startImap } from '../test/hostile-peers.ts';
+
+let peers: Peers;
+beforeAll(() => {
+  peers = makePeers();
+});
+afterAll(() => {
+  for (const server of peers.servers) server.close();
+  rmSync(peers.dir, { recursive: true, force: true });
+});
+
+async function session(port: number, errors: string[]): Promise<ImapFlow> {
+  const imap = new ImapFlow({
+    host: '127.0.0.1',
+    port,
+    secure: true,
+    auth: { user: 'a', pass: 'b' },
+    tls: { ca: [peers.cert] },
+    logger: false,
+    maxLiteralSize: 1024,
+  });
+  imap.on('error', (error: { code?: string }) => errors.push(String(error.code)));
+  await imap.connect();
+  await imap.mailboxOpen('INBOX');
+  return imap;
+}
+
+describe('imapflow 2.1.2 gaps the client wraps', () => {
+  it("a refused literal is told as an 'error' event; the command itself only hears NoConnection", async () => {
+    // client.ts keeps the event's reason so that the command reports ERR_TOO_LARGE.
+    const port = await startImap(peers, ({ verb }, socket) => {
+      if (verb !== 'UID FETCH') return false;
+      socket.write('* 1 FETCH (UID 1 BODY[] {4096}\r\n');
+      return true;
+    });
+    const errors: string[] = [];
+    const imap = await session(port, errors);
+    const failure = await imap.fetchOne('1', { source: true }, { uid: true }).catch((e) => e);
+    expect((failure as { code?: string }).code).toBe('NoConnection');
+    expect(errors).toContain('LiteralTooLarge');
+    imap.close();
+  });
+
+  it('a response may hold any number of literals, each within every byte limit', async () => {
+    // Each costs a token object: nothing but the client's growth bound stops 10 million.
+    const port = await startImap(peers, ({ verb, tag }, socket) => {
+      if (verb !== 'UID FETCH') return false;
+      socket.write(`* 1 FETCH (UID 1 ${'X-A {1}\r\nx '.repeat(20_000)}BODY[] {5}\r\nhello)\r\n`);
+      socket.write(`${tag} OK done\r\n`);
+      return true;
+    });
+    const errors: string[] = [];
+    const imap = await session(port, errors);
+    const message = await imap.fetchOne('1', { source: true }, { uid: true });
+    expect(message && String(message.source)).toBe('hello');
+    expect(errors).toEqual([]);
+    await imap.logout();
+  });
+});
