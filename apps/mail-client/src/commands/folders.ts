@@ -18,7 +18,7 @@ export const folders: Command = {
   options: {},
   async run({ session, out }) {
     // LIST-STATUS (RFC 5819) when the server has it, one STATUS per folder otherwise.
-    const listed = await session.call('LIST', () =>
+    const listed = await session.call('LIST and STATUS', () =>
       session.imap.list({ statusQuery: { messages: true, unseen: true, uidValidity: true } }),
     );
     const entries: FolderInfo[] = listed.map((f) => ({
