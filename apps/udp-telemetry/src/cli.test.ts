@@ -1,5 +1,7 @@
 /** The command line as a user runs it: collector, agent and top as real processes, exit codes, --forward. */
 import { type ChildProcess, spawn } from 'node:child_process';
+import dgram from 'node:dgram';
+import net from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Running, startCollector, waitUntil } from './test-helpers.ts';
@@ -166,5 +168,43 @@ describe('telemetry command line', { timeout: 120_000 }, () => {
       /^telemetry: ERR_HTTP cannot reach the collector at http:\/\/127\.0\.0\.1:1\/api\/metrics/,
     );
     expect(top.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('says which port is taken, with the flag to change it, as a line or with --json as JSON', async () => {
+    const udp = dgram.createSocket('udp4');
+    await new Promise<void>((resolve) => udp.bind(0, '127.0.0.1', resolve));
+    const tcp = net.createServer();
+    await new Promise<void>((resolve) => tcp.listen(0, '127.0.0.1', resolve));
+    const udpPort = String(udp.address().port);
+    const httpAt = `127.0.0.1:${(tcp.address() as net.AddressInfo).port}`;
+    try {
+      const line = await run(['collector', '--port', udpPort, '--http', 'off']);
+      expect(line.code).toBe(1);
+      expect(line.stderr.trim()).toMatch(
+        /^telemetry: ERR_ADDRESS_IN_USE .*EADDRINUSE.* \(another process holds that port: choose another with --port\)$/,
+      );
+      const json = await run(['collector', '--port', udpPort, '--json']);
+      expect(json.code).toBe(1);
+      const udpError = JSON.parse(json.stderr.trim().split('\n').at(-1)!).error;
+      expect(udpError).toMatchObject({ code: 'ERR_ADDRESS_IN_USE' });
+      expect(udpError.hint).toContain('--port');
+      // The HTTP port is not --port: the error names --http.
+      const http = await run(['collector', '--port', '0', '--http', httpAt]);
+      expect(http.code).toBe(1);
+      expect(http.stderr.trim().split('\n').at(-1)).toMatch(
+        /^telemetry: ERR_ADDRESS_IN_USE HTTP address 127\.0\.0\.1:\d+ is in use .*--http HOST:PORT/,
+      );
+      const httpJson = await run(['collector', '--port', '0', '--http', httpAt, '--json']);
+      const httpError = JSON.parse(httpJson.stderr.trim().split('\n').at(-1)!).error;
+      expect(httpError.code).toBe('ERR_ADDRESS_IN_USE');
+      expect(httpError.message).toContain('--http');
+      // Usage errors with --json are JSON too, and exit 2.
+      const usage = await run(['agent', '--port', '99999', '--json']);
+      expect(usage.code).toBe(2);
+      expect(JSON.parse(usage.stderr.trim()).error.code).toBe('ERR_USAGE');
+    } finally {
+      udp.close();
+      tcp.close();
+    }
   });
 });

@@ -11,6 +11,7 @@ import { Ingest } from './ingest.ts';
 import { jsonChunks } from './json-stream.ts';
 import type { Limits } from './limits.ts';
 import { LossAccounting, type SourceStats } from './loss.ts';
+import { MemoryReturn } from './memory-return.ts';
 import {
   DEFAULT_HOST,
   DEFAULT_HTTP_PORT,
@@ -77,6 +78,7 @@ export function createServer(options: CollectorOptions = {}): Collector {
     ),
   );
   let scrapesRefused = 0;
+  const memory = new MemoryReturn();
   const ingest = new Ingest(aggregator, loss, {
     trace: options.onTrace,
     onBad: (line) => badLog.log(line),
@@ -117,7 +119,9 @@ export function createServer(options: CollectorOptions = {}): Collector {
 
   const flush = () => {
     receiver.drainAll();
+    const held = aggregator.held;
     last = aggregator.flush();
+    memory.afterFlush(aggregator.held, held);
     // Sources silent for as long as series live are forgotten too.
     loss.expire(Date.now() - Math.max(intervalMs, 1000) * (options.expireAfter ?? 6));
     forwarder?.send(last);

@@ -67,7 +67,9 @@ export class SourceTracker {
     this.mark(seq, true);
   }
 
-  private has = (n: number) => (this.seen[(n % WINDOW) >> 3]! & (1 << (n & 7))) !== 0;
+  private has(n: number) {
+    return (this.seen[(n % WINDOW) >> 3]! & (1 << (n & 7))) !== 0;
+  }
   private mark(n: number, on: boolean) {
     const i = (n % WINDOW) >> 3;
     this.seen[i] = on ? this.seen[i]! | (1 << (n & 7)) : this.seen[i]! & ~(1 << (n & 7));

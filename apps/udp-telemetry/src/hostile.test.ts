@@ -1,0 +1,248 @@
+/** Hostile input against the collector as its own process: every refusal counted by reason, RSS bounded, a good source unharmed. */
+import net from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { encodeDatagram } from './codec.ts';
+import {
+  type CollectorProcess,
+  eventually,
+  sendPaced,
+  seriesValue,
+  startCollectorProcess,
+} from './collector-process.ts';
+import { parseStatsd } from './statsd.ts';
+
+const MiB = 1024 * 1024;
+let collector: CollectorProcess | undefined;
+afterEach(async () => {
+  await collector?.stop();
+  collector = undefined;
+});
+
+/** The well-behaved source: our datagram with src and seq, one counter +1 per datagram. */
+let goodSeq = 0;
+const good = () =>
+  encodeDatagram({
+    src: 'good',
+    seq: goodSeq++,
+    ts: Date.now(),
+    m: [['good.requests', 'c', 1, 1, ['env:prod']]],
+  });
+
+/** Interleaves one good datagram after every `every` hostile ones. */
+function* withGood(hostile: Iterable<string | Buffer>, every = 50) {
+  let n = 0;
+  for (const payload of hostile) {
+    yield payload;
+    if (++n % every === 0) yield good();
+  }
+  yield good();
+}
+
+/** After the attack the good source's counter and loss are exact. */
+async function expectGoodIntact(c: CollectorProcess) {
+  const text = await eventually(
+    () => c.scrape(),
+    (t) => seriesValue(t, 'good_requests_total{env="prod"}') === goodSeq,
+  );
+  expect(seriesValue(text, 'good_requests_total{env="prod"}')).toBe(goodSeq);
+  expect(seriesValue(text, 'telemetry_source_datagrams_total{source="good"}')).toBe(goodSeq);
+  expect(seriesValue(text, 'telemetry_source_lost_total{source="good"}')).toBe(0);
+  expect(seriesValue(text, 'telemetry_kernel_dropped_total')).toBe(0);
+}
+
+const refused = (reason: string) => `telemetry_refused_samples_total{reason="${reason}"}`;
+
+async function baseline(c: CollectorProcess) {
+  await sendPaced(c, [good()]);
+  await c.scrape();
+  return c.rss();
+}
+
+describe('hostile input', { timeout: 240_000 }, () => {
+  it("refuses the issue's 2,500 datagrams of 60,000-character names, with RSS bounded", async () => {
+    goodSeq = 0;
+    collector = await startCollectorProcess(['--interval', '500ms']);
+    const base = await baseline(collector);
+    let peak = 0;
+    const attack = function* () {
+      for (let i = 0; i < 2500; i++) {
+        yield `${String(i).padStart(6, '0')}${'n'.repeat(60_000)}:1|c`;
+        if (i % 100 === 0) peak = Math.max(peak, collector!.rss());
+      }
+    };
+    await sendPaced(collector, withGood(attack()));
+    expect(await collector.value(refused('name_too_long'))).toBe(2500);
+    const text = await collector.scrape();
+    expect(text.length).toBeLessThan(64 * 1024);
+    await expectGoodIntact(collector);
+    peak = Math.max(peak, collector.rss());
+    expect(peak - base).toBeLessThan(100 * MiB);
+  });
+
+  it('holds no more than its byte budget, and gives the memory back once the series expire', async () => {
+    goodSeq = 0;
+    collector = await startCollectorProcess([
+      ...['--interval', '500ms', '--expire', '2', '--max-bytes', '32MiB'],
+    ]);
+    const base = await baseline(collector);
+    // Distinct timers with 200-character names and 50 tags of 150 characters: each fits the
+    // limits, together they are far over the budget.
+    const tags = Array.from({ length: 50 }, (_, t) => `t${t}:${'v'.repeat(145)}`).join(',');
+    const attack = function* () {
+      for (let i = 0; i < 6000; i++)
+        yield `${String(i).padStart(8, '0')}${'s'.repeat(192)}:1|ms|#${tags}`;
+    };
+    let peak = 0;
+    let held = 0;
+    await sendPaced(collector, withGood(attack(), 10), 100, async () => {
+      peak = Math.max(peak, collector!.rss());
+      held = Math.max(held, (await collector!.value('telemetry_held_bytes'))!);
+    });
+    expect(held).toBeLessThanOrEqual(32 * MiB);
+    expect(held).toBeGreaterThan(16 * MiB);
+    expect(await collector.value(refused('byte_budget'))).toBeGreaterThan(0);
+    expect(peak - base).toBeLessThan(32 * MiB * 4);
+    await expectGoodIntact(collector);
+    // Idle for --expire intervals: every series goes, and so does the memory.
+    const after = await eventually(
+      async () => ({ series: await collector!.value('telemetry_series'), rss: collector!.rss() }),
+      (s) => s.series === 0 && s.rss - base < 24 * MiB,
+      30_000,
+    );
+    expect(after.series).toBe(0);
+    expect(await collector.value('telemetry_held_bytes')).toBe(0);
+    expect(after.rss - base).toBeLessThan(24 * MiB);
+  });
+
+  it('counts max-size, many-line, garbage, invalid UTF-8, extreme-number and bad-rate input exactly', async () => {
+    goodSeq = 0;
+    collector = await startCollectorProcess(['--interval', '500ms']);
+    const base = await baseline(collector);
+    const manyLines = Array.from({ length: 7000 }, (_, i) => `m.${i % 7}:1|c`).join('\n');
+    const maxSize = `max:1|c\n${'x'.repeat(65_507 - 8 - 5)}:1|c`; // 65,507: the IPv4 maximum
+    const garbage = Buffer.from(Array.from({ length: 1400 }, (_, i) => (i * 37 + 11) & 0xff));
+    garbage[0] = 0x41; // starts like a StatsD name, so it is parsed as text
+    const invalidUtf8 = Buffer.concat([
+      Buffer.from('bad'),
+      Buffer.from([0xff, 0xfe, 0xc3]),
+      Buffer.from(':1|c'),
+    ]);
+    const extremes = [
+      'e.big:1e308|c|@0.1', // counts as 1e309: refused, out_of_range
+      'e.gauge:1e308|g\ne.gauge:+1e308|g', // the delta overflows: refused, out_of_range
+      'e.nan:NaN|g', // bad line
+      'e.inf:Infinity|ms', // bad line
+      'e.huge:1e999|h', // bad line
+      'e.rate0:1|c|@0', // bad line
+      'e.rateneg:1|c|@-1', // bad line
+      'e.member:|s', // bad line
+      `e.member:${'m'.repeat(300)}|s`, // refused, member_too_long
+      `e.tags:1|c|#${Array.from({ length: 60 }, (_, i) => `k${i}`).join(',')}`, // too_many_tags
+      `e.tag:1|c|#${'t'.repeat(300)}`, // tag_too_long
+    ];
+    const payloads = [manyLines, maxSize, invalidUtf8, ...extremes];
+    await sendPaced(collector, withGood([...payloads, ...Array(20).fill(garbage)], 5));
+    const text = await eventually(
+      () => collector!.scrape(),
+      (t) => seriesValue(t, 'max_total') === 1,
+    );
+    expect(seriesValue(text, refused('out_of_range'))).toBe(2);
+    expect(seriesValue(text, refused('member_too_long'))).toBe(1);
+    expect(seriesValue(text, refused('too_many_tags'))).toBe(1);
+    expect(seriesValue(text, refused('tag_too_long'))).toBe(1);
+    expect(seriesValue(text, refused('name_too_long'))).toBe(1); // the 65,494-character name
+    expect(seriesValue(text, 'm_0_total')).toBe(1000);
+    // Invalid UTF-8 decodes as U+FFFD, which maps to `_` like any other non-name character.
+    expect(seriesValue(text, 'bad__total')).toBe(1);
+    const [, badInGarbage] = parseStatsd(garbage.toString('utf8'), () => true);
+    expect(seriesValue(text, 'telemetry_bad_lines_total')).toBe(6 + 20 * badInGarbage);
+    await expectGoodIntact(collector);
+    expect(collector.rss() - base).toBeLessThan(100 * MiB);
+  });
+
+  it('keeps real sources through a spray of 10,001 fake src ids, and says what it evicted', async () => {
+    goodSeq = 0;
+    // Sources silent for --expire intervals are forgotten; here none may be before the spray ends.
+    collector = await startCollectorProcess(['--interval', '500ms', '--expire', '1000']);
+    const base = await baseline(collector);
+    for (let i = 0; i < 5; i++) await sendPaced(collector, [good()]); // seen more than once
+    const fake = (i: number, seq: number) =>
+      encodeDatagram({ src: `fake-${i}`, seq, ts: 0, m: [['fake.hits', 'c', 1, 1, []]] });
+    const spray = function* () {
+      for (let i = 0; i < 10_001; i++) yield fake(i, 0);
+    };
+    await sendPaced(collector, withGood(spray(), 100), 200);
+    // 10,001 fakes and one real source: 10,002 sources for 10,000 places.
+    expect(await collector.value('telemetry_sources_evicted_total')).toBe(2);
+    expect(collector.stderr()).toMatch(/source evicted: "fake-0" \(1 datagrams/);
+    // A spoofed sequence number far ahead: a restart, not 9e15 lost; the good source goes on.
+    await sendPaced(collector, [encodeDatagram({ src: 'good', seq: 2 ** 53 - 1, ts: 0, m: [] })]);
+    goodSeq = 0; // the real agent, unaware, carries on where it was: another restart
+    await sendPaced(collector, [good(), good()]);
+    const text = await collector.scrape();
+    expect(seriesValue(text, 'telemetry_source_restarts_total{source="good"}')).toBe(2);
+    expect(seriesValue(text, 'telemetry_source_lost_total{source="good"}')).toBe(0);
+    // 10,000 sources (their ids, counts and 512-byte bitmaps) and a /metrics of 70,000 lines.
+    expect(collector.rss() - base).toBeLessThan(128 * MiB);
+  });
+
+  it('reports a source evicted after all as resumed, with its gap counted, and logs at a bounded rate', async () => {
+    collector = await startCollectorProcess(['--interval', '500ms', '--max-sources', '2']);
+    const d = (src: string, seq: number) =>
+      encodeDatagram({ src, seq, ts: 0, m: [['r.hits', 'c', 1, 1, [`src:${src}`]]] });
+    await sendPaced(collector, [d('a', 0), d('a', 1), d('b', 0), d('b', 1)]);
+    await sendPaced(collector, [d('c', 0), d('c', 1)]); // evicts a, the least recently seen
+    for (let i = 0; i < 20; i++) await sendPaced(collector, [d(`x${i}`, 0)]); // one-shot churn
+    await sendPaced(collector, [d('a', 5)]);
+    const text = await collector.scrape();
+    expect(seriesValue(text, 'telemetry_source_resumed_total{source="a"}')).toBe(1);
+    expect(seriesValue(text, 'telemetry_source_lost_total{source="a"}')).toBe(3);
+    expect(seriesValue(text, 'telemetry_source_datagrams_total{source="a"}')).toBe(3);
+    expect(seriesValue(text, 'telemetry_sources_evicted_total')).toBe(22);
+    const logged = collector.stderr().match(/^source evicted: /gm) ?? [];
+    expect(logged.length).toBeLessThanOrEqual(5);
+    expect(collector.stderr()).toMatch(/source evicted: "a" \(2 datagrams.*counted as resumed/);
+  });
+
+  it('serves a slow reader and a crowd of scrapes without holding them all, the good source intact', async () => {
+    goodSeq = 0;
+    collector = await startCollectorProcess(['--interval', '500ms']);
+    const base = await baseline(collector);
+    const many = function* () {
+      for (let i = 0; i < 400; i++)
+        yield Array.from({ length: 50 }, (_, k) => `crowd.${i}.${k}:${k}|ms|#env:x`).join('\n');
+    };
+    await sendPaced(collector, withGood(many(), 20));
+    const size = (
+      await eventually(
+        () => collector!.scrape(),
+        (t) => t.length > MiB,
+      )
+    ).length;
+    expect(size).toBeGreaterThan(1 * MiB);
+    // A reader that asks and never reads: the collector writes until the socket is full, then waits.
+    const slow = net.connect(collector.httpPort, '127.0.0.1');
+    slow.write('GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n');
+    slow.pause();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const crowd = await Promise.all(
+      Array.from({ length: 30 }, () =>
+        fetch(`http://127.0.0.1:${collector!.httpPort}/metrics`).then(async (r) => ({
+          status: r.status,
+          body: await r.text(),
+        })),
+      ),
+    );
+    const ok = crowd.filter((r) => r.status === 200);
+    const busy = crowd.filter((r) => r.status === 503);
+    expect(ok.length + busy.length).toBe(30);
+    expect(ok.length).toBeGreaterThan(0);
+    // Every body that began is whole: it ends with the last family's last line.
+    for (const r of ok)
+      expect(r.body.endsWith('crowd_399_49_seconds_count{env="x"} 1\n')).toBe(true);
+    expect(await collector.value('telemetry_scrapes_refused_total')).toBe(busy.length);
+    await expectGoodIntact(collector);
+    expect(collector.rss() - base).toBeLessThan(150 * MiB);
+    slow.destroy();
+  });
+});
