@@ -17,6 +17,7 @@ export type CrawlErrorCode =
   | 'ERR_URL_TOO_LONG'
   | 'ERR_EXTRACT'
   | 'ERR_HTML_TOO_DEEP'
+  | 'ERR_SITEMAP'
   | 'ERR_ROBOTS_UNREACHABLE'
   | 'ERR_BODY_TOO_LARGE'
   | 'ERR_DECOMPRESS'

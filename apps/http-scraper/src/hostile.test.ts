@@ -4,7 +4,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { journalCodes, rowsByUrl, runCli } from './fixture/child.ts';
-import { createHostileServer, type HostileServer, LINKS_PER_PAGE } from './fixture/hostile.ts';
+import {
+  BIG_SITEMAP_URLS,
+  createHostileServer,
+  type HostileServer,
+  LINKS_PER_PAGE,
+  SMALL_SITEMAPS,
+} from './fixture/hostile.ts';
 import { createFixtureServer, type FixtureServer } from './fixture/server.ts';
 import { DEFAULTS } from './options.ts';
 
@@ -146,6 +152,23 @@ describe('a crawl of the whole hostile site beside a well-behaved one', {
     expect(summary.robots).toEqual([expect.objectContaining({ origin, outcome: 'truncated' })]);
     // A crawler process under tsx idles at ~100 MB; the bomb alone would be 1 GiB.
     expect(run.peakRss).toBeGreaterThan(0);
+    expect(run.peakRss).toBeLessThan(256 * 1024 * 1024);
+  });
+});
+
+describe('sitemaps that attack', { timeout: 60_000 }, () => {
+  it('reads 50 sitemaps, 50,000 URLs of each, skips one nested too deep', async () => {
+    const { server, origin } = await hostile({ sitemaps: true });
+    const out = path.join(root, 'sitemaps');
+    const run = await runCli(['crawl', `${origin}/l/seed`, '--out', out, '--max-pages', '1', '-q']);
+    expect(run.code).toBe(0);
+    const frontier = fs.readFileSync(path.join(out, 'frontier.log'), 'utf8').split('\n');
+    // The index lists deep, big and 60 small ones; with the index, 50 files are read.
+    expect(server.log.filter((p) => p.startsWith('/sitemap')).length).toBe(50);
+    expect(BIG_SITEMAP_URLS).toBeGreaterThan(50_000);
+    expect(frontier.filter((line) => line.includes('/s/big/')).length).toBe(50_000);
+    expect(SMALL_SITEMAPS).toBeGreaterThan(47);
+    expect(frontier.filter((line) => line.includes('/s/small/')).length).toBe(47);
     expect(run.peakRss).toBeLessThan(256 * 1024 * 1024);
   });
 });

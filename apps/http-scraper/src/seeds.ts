@@ -12,18 +12,19 @@ import { normalizeUrl } from './url.ts';
 const MAX_SITEMAPS = 50;
 
 /**
- * Reads a host's sitemaps (paced like pages) and returns the page URLs they list, normalised.
+ * Reads a host's sitemaps (paced like pages) and hands each page URL they list, normalised, to
+ * `found` as each file is read: 50 files of 50,000 URLs are never held in memory at once.
  * A sitemap that fails to load or parse is skipped: sitemaps are hints, the crawl goes on.
  */
 export async function discoverSitemaps(
   ctx: HttpContext,
   host: HostState,
   options: CrawlOptions,
-): Promise<string[]> {
+  found: (url: string) => void,
+): Promise<void> {
   const listed = host.robots?.sitemaps ?? [];
   const queue = listed.length > 0 ? [...listed] : [`${host.origin}/sitemap.xml`];
   const seen = new Set<string>();
-  const urls: string[] = [];
   while (queue.length > 0 && seen.size < MAX_SITEMAPS) {
     const sitemap = normalizeUrl(queue.shift()!);
     if (sitemap === null || seen.has(sitemap)) continue;
@@ -34,17 +35,18 @@ export async function discoverSitemaps(
       const res = await getWithCache(ctx, sitemap, () => true);
       if (res.status !== 200 || res.body === null) continue;
       const parsed = parseSitemap(res.body);
-      queue.push(...parsed.sitemaps);
+      // An index lists at most 50,000 sitemaps, and only MAX_SITEMAPS are read.
+      for (const loc of parsed.sitemaps)
+        if (seen.size + queue.length < MAX_SITEMAPS) queue.push(loc);
       for (const loc of parsed.urls) {
         const url = normalizeUrl(loc);
-        if (url !== null) urls.push(url);
+        if (url !== null) found(url);
       }
     } catch (error) {
       if ((error as { code?: string }).code === 'ABORT_ERR') throw error;
       ctx.trace?.(`sitemap ${sitemap}: ${(error as Error).message}`);
     }
   }
-  return urls;
 }
 
 /**
@@ -65,8 +67,11 @@ export async function seedFromSitemaps(
     const host = await hosts.ready(normalizeUrl(origin)!);
     // Its robots.txt unreachable, a host's sitemaps wait for the next run, like its URLs.
     if (host.robots!.source === 'unreachable') complete = false;
-    for (const url of await discoverSitemaps(ctx, host, options))
+    await discoverSitemaps(ctx, host, options, (url) => {
       if (scope(url) && host.robots!.isAllowed(url)) store.add(url, 0);
+      // Appends wait in memory until a flush: write them out as they pile up.
+      if (store.buffered > 1 << 20) store.flush();
+    });
   }
   store.flush(0);
   if (complete) fs.writeFileSync(marker, '');
