@@ -198,13 +198,17 @@ describe('hostile connections', () => {
       before.write(Buffer.from('x'));
       await new Promise((r) => setTimeout(r, 200));
     }
+    expect(before.closed).toBe(true); // dropped while still trickling
     expect((await before.next('bye')).code).toBe('ERR_IDLE_TIMEOUT');
     expect((await silent.next('bye')).code).toBe('ERR_HELLO_REQUIRED');
     await carriesOn();
   });
 
   it('cuts a flooder off at once: its input is no longer read', T, async () => {
-    const c = await welcomed('flooder');
+    // It ignores the server's FIN and keeps writing, as an attacker would.
+    const c = await RawClient.connect(server.port, '127.0.0.1', true);
+    raws.push(c);
+    await c.hello('flooder');
     const batch = Buffer.concat(
       Array.from({ length: 4096 }, (_, i) => frame({ type: 'say', room: '#x', text: `f${i}` })),
     );

@@ -22,7 +22,7 @@ export function readRequests(s: Session): void {
   const intake = new Intake(s);
   const onFrame = (payload: Buffer) => intake.frame(payload);
   socket.on('data', (chunk: Buffer) => {
-    // Counted even after a kick: the hostile-input tests read it to see reading stopped.
+    // Counted even after a kick: what arrives is input, read or not.
     ctx.counters.bytesIn += chunk.length;
     if (s.closing) return;
     try {

@@ -27,9 +27,10 @@ export class RawClient {
     });
   }
 
-  static connect(port: number, host = '127.0.0.1'): Promise<RawClient> {
+  /** `allowHalfOpen`: keep writing after the server's FIN, as an attacker would. */
+  static connect(port: number, host = '127.0.0.1', allowHalfOpen = false): Promise<RawClient> {
     return new Promise((resolve, reject) => {
-      const s = net.connect({ port, host }, () => resolve(new RawClient(s)));
+      const s = net.connect({ port, host, allowHalfOpen }, () => resolve(new RawClient(s)));
       s.once('error', reject);
     });
   }
