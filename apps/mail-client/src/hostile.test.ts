@@ -44,20 +44,24 @@ const onFetch = (answer: (tag: string, socket: TLSSocket) => void) =>
     return true;
   });
 
-/** Runs `mail <args> --json` against the port; checks it ended by itself with `code`, RSS bounded. */
+/**
+ * Runs `mail <args> --json` against the port; checks it ended by itself with `code` (or one of
+ * `code`, where two bounds race), RSS bounded.
+ */
 async function expectFailure(
   args: string[],
   port: number,
-  code: string,
+  code: string | string[],
   smtpPort?: number,
 ): Promise<WatchedRun> {
   const bound = args[0] === 'read' ? FLOW : LEAN;
   const config = writeConfig(peers, port, smtpPort);
   const run = await runWatched([...args, '--json', '--config', config], peers);
-  expect({ killed: run.killed, exit: run.code, error: jsonError(run).code }).toEqual({
+  const error = jsonError(run).code;
+  expect({ killed: run.killed, exit: run.code, error }).toEqual({
     killed: false,
     exit: 1,
-    error: code,
+    error: Array.isArray(code) && code.includes(error) ? error : code,
   });
   expect(run.peakRss).toBeGreaterThan(0);
   expect(run.peakRss).toBeLessThan(bound);
@@ -131,7 +135,9 @@ describe('hostile IMAP server', () => {
       void flood(s, lines, 4096 * MiB);
     });
     await expectFailure(['list', '--timeout', '10'], port, 'ERR_TIMEOUT');
-    await expectFailure(['read', '1', '--timeout', '5'], port, 'ERR_TIMEOUT');
+    // imapflow's fetchOne collects every FETCH: its deadline or the growth bound ends it,
+    // whichever comes first on this machine.
+    await expectFailure(['read', '1', '--timeout', '5'], port, ['ERR_TIMEOUT', 'ERR_TOO_LARGE']);
   });
 
   it('a close in the middle of a literal is ERR_CONNECTION_LOST', T, async () => {
