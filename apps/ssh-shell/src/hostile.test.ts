@@ -16,9 +16,11 @@ import {
   waitUntil,
 } from '../test/fixtures.ts';
 import {
+  opendirPacket,
   openPacket,
   type RawSftp,
   rawSftp,
+  readdirPacket,
   readPacket,
   SFTP,
   statPacket,
@@ -62,6 +64,8 @@ beforeAll(async () => {
   key = makeUserKey(dir.path, 'id_user');
   writeFileSync(join(dir.path, 'authorized_keys'), `${key.publicLine}\n`);
   writeFileSync(join(home, 'big.bin'), Buffer.alloc(4 * MiB, 7));
+  mkdirSync(join(home, 'many'));
+  for (let i = 0; i < 300; i++) writeFileSync(join(home, 'many', `f${i}`), '');
   // No --listen: the default address must be loopback. Port 0: any free one.
   child = spawn(
     process.execPath,
@@ -204,6 +208,29 @@ describe('SFTP abuse', { timeout: 60_000 }, () => {
     expect(data).toMatchObject({ id: 1000, type: SFTP.DATA });
     expect(data!.length).toBeLessThanOrEqual(64 * 1024);
     expectBoundedRss();
+  });
+
+  it('replies come in the order of the requests (OpenSSH 9.2 scp relies on it)', async () => {
+    const fresh = await rawSftp(conn.client); // the channel above holds all 256 handles
+    fresh.send(openPacket(3000, '/big.bin'));
+    const h = await fresh.next();
+    // Backwards through the file, so a server working on them at once answers out of order.
+    for (let i = 0; i < 64; i++)
+      fresh.send(readPacket(3001 + i, h!.handle!, (63 - i) * 65536, 65536));
+    const ids = [];
+    for (let i = 0; i < 64; i++) ids.push((await fresh.next())?.id);
+    expect(ids).toEqual(Array.from({ length: 64 }, (_, i) => 3001 + i));
+    // A slow request (a READDIR that lstats 100 names) before a fast one (a STAT).
+    const order = [];
+    for (let round = 0; round < 10; round++) {
+      fresh.send(opendirPacket(5000 + round, '/many'));
+      const dirHandle = (await fresh.next())!.handle!;
+      fresh.send(readdirPacket(4001 + 2 * round, dirHandle));
+      fresh.send(statPacket(4002 + 2 * round, '/big.bin'));
+      order.push((await fresh.next())?.id, (await fresh.next())?.id);
+    }
+    expect(order).toEqual(Array.from({ length: 20 }, (_, i) => 4001 + i));
+    fresh.channel.close();
   });
 
   it('a packet over 256 KiB closes that channel only', async () => {

@@ -1,8 +1,13 @@
 /** Bounds on one SFTP session: requests running and waiting, and replies the client leaves unread. */
 import type { SFTPWrapper } from 'ssh2';
 
-/** Requests worked on at once (OpenSSH's sftp keeps 64 in flight by default). */
-const MAX_RUNNING = 64;
+/**
+ * Requests worked on at once: one, so replies leave in the order requests came, as from
+ * sshd's sftp-server. Clients count on it: OpenSSH 9.2's scp downloads in place and truncates
+ * the file at the first reply that arrives out of order (its "highwater" mark), exiting 0.
+ * Clients still keep many requests in flight (OpenSSH 64); they wait in the queue below.
+ */
+const MAX_RUNNING = 1;
 /** Requests waiting for a turn, and the WRITE data they hold; past either the client is cut off. */
 const MAX_QUEUED = 1024;
 const MAX_QUEUED_BYTES = 32 * 1024 * 1024;

@@ -51,8 +51,11 @@ export function serveSftp(
   // One wrapper owns errors for every request: a failing request gets a status, never a crash,
   // and its message names the path as the client sent it (cut short), not the real one.
   const on = (event: string, fn: (reqId: number, ...args: never[]) => Promise<void>) => {
-    sftp.on(event, (reqId: number, ...args: never[]) => {
+    sftp.on(event, (reqId: number, ...given: never[]) => {
       activity();
+      // ssh2 hands out handles and WRITE data as views into the packet buffer it received; a
+      // request waiting its turn keeps its own copy rather than pinning that whole buffer.
+      const args = given.map((a) => (Buffer.isBuffer(a) ? Buffer.from(a) : a)) as never[];
       const first = args[0] as unknown;
       const size = Buffer.isBuffer(args[2]) ? (args[2] as Buffer).length : 0; // WRITE's data
       gate.run(size, () =>

@@ -8,11 +8,14 @@ export const SFTP = {
   INIT: 1,
   OPEN: 3,
   READ: 5,
+  OPENDIR: 11,
+  READDIR: 12,
   STAT: 17,
   VERSION: 2,
   STATUS: 101,
   HANDLE: 102,
   DATA: 103,
+  NAME: 104,
   ATTRS: 105,
 } as const;
 
@@ -45,6 +48,9 @@ export const openPacket = (id: number, path: string | Buffer, pflags = 1) =>
   packet(SFTP.OPEN, u32(id), str(path), u32(pflags), u32(0));
 export const statPacket = (id: number, path: string | Buffer) =>
   packet(SFTP.STAT, u32(id), str(path));
+export const opendirPacket = (id: number, path: string) => packet(SFTP.OPENDIR, u32(id), str(path));
+export const readdirPacket = (id: number, handle: Buffer) =>
+  packet(SFTP.READDIR, u32(id), str(handle));
 export const readPacket = (id: number, handle: Buffer, offset: number, length: number) => {
   const off = Buffer.alloc(8);
   off.writeBigUInt64BE(BigInt(offset));
