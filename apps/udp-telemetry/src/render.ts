@@ -25,9 +25,15 @@ export function renderStatus(s: CollectorStatus, at = Date.now()): string {
   const time = new Date(at).toISOString().slice(11, 19);
   const drops = s.queueDropped + (s.kernelDrops ?? 0);
   const dropText = `dropped ${s.queueDropped} queue + ${s.kernelDrops ?? '?'} kernel`;
+  // Refusals and evictions only when there are some: most collectors never see one.
+  const refused = Object.entries(s.refused ?? {}).filter(([, n]) => n > 0);
+  const refusedText =
+    refused.length === 0 ? '' : `  refused ${refused.map(([why, n]) => `${n} ${why}`).join(', ')}`;
+  const evicted = s.sourcesEvicted > 0 ? `  sources evicted ${s.sourcesEvicted}` : '';
   return (
     `${color.bold(time)} datagrams ${s.datagrams}  samples ${s.samples}  series ${s.series}  ` +
-    `bad ${s.badDatagrams} datagrams + ${s.badLines} lines  ${drops > 0 ? color.red(dropText) : dropText}`
+    `bad ${s.badDatagrams} datagrams + ${s.badLines} lines  ${drops > 0 ? color.red(dropText) : dropText}` +
+    (refusedText || evicted ? color.red(`${refusedText}${evicted}`) : '')
   );
 }
 
@@ -70,7 +76,10 @@ export function renderView(view: View, limit = 20): string {
   }
   for (const s of view.sources) {
     const bad = s.lost + s.duplicated + s.late > 0;
-    const text = `received ${s.received}  lost ${s.lost}  reordered ${s.reordered}  duplicated ${s.duplicated}${s.late ? `  late ${s.late}` : ''}`;
+    const text =
+      `received ${s.received}  lost ${s.lost}  reordered ${s.reordered}  duplicated ${s.duplicated}` +
+      `${s.late ? `  late ${s.late}` : ''}${s.restarts ? `  restarts ${s.restarts}` : ''}` +
+      `${s.resumed ? `  resumed ${s.resumed}` : ''}`;
     lines.push(
       `  ${pad('source', 8)} ${pad(s.source, 44)} ${bad ? color.red(text) : color.green(text)}`,
     );
