@@ -40,7 +40,7 @@ class Crawler {
   #ctx!: HttpContext;
   #scheduler!: Scheduler;
   #commits!: CommitTimer;
-  /** Stops the crawl from inside: a state write failed. */
+  /** Stops the crawl from inside: a state write failed, or something else not a page's fault. */
   readonly #stop = new AbortController();
   #error: unknown;
 

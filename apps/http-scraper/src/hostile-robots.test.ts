@@ -93,6 +93,15 @@ describe('robots.txt that cannot be had', { timeout: 60_000 }, () => {
     ]);
   });
 
+  it('allows everything past five redirects (§2.3.1.2), and says so', async () => {
+    const { code, summary, server } = await crawl({ kind: 'redirect-loop' }, ['/l/a']);
+    expect(code('/l/a')).toBe('200');
+    expect(summary.robots).toEqual([
+      expect.objectContaining({ outcome: 'unavailable', reason: 'over 5 redirects' }),
+    ]);
+    expect(server.log.filter((p) => p === '/robots.txt').length).toBe(6);
+  });
+
   for (const [what, robots, reason] of [
     ['a 503', { kind: 'status', status: 503 }, 'HTTP 503'],
     ['a reset connection', { kind: 'reset' }, 'ERR_NETWORK: UND_ERR_SOCKET'],

@@ -50,9 +50,11 @@ async function readRobots(
       await host.pace(options.signal);
       const res = await getWithCache(ctx, url, () => true, limit);
       const location = res.headers.location;
-      if (res.status < 300 || res.status >= 400 || typeof location !== 'string' || hop === 5) {
+      if (res.status < 300 || res.status >= 400 || typeof location !== 'string') {
         return fromResponse(url, res, options.userAgent);
       }
+      // §2.3.1.2: past five redirects, the file may be taken as unavailable.
+      if (hop === 5) return { robots: { ...ALLOW_ALL, source: 'missing' }, note: tooManyRedirects };
       url = new URL(location, url).href;
     }
   } catch (error) {
@@ -67,6 +69,12 @@ async function readRobots(
   }
   return { robots: robotsFromResponse(url, 'unreachable', '', ''), note: unreachable(reason) };
 }
+
+const tooManyRedirects: Note = {
+  outcome: 'unavailable',
+  reason: 'over 5 redirects',
+  effect: 'every URL allowed (RFC 9309 §2.3.1.2)',
+};
 
 const unreachable = (reason: string): Note => ({
   outcome: 'unreachable',

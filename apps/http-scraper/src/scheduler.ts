@@ -20,7 +20,7 @@ export interface SchedulerParts {
   excluded(entry: FrontierEntry, host: HostState): void;
   /** After each fetch, settled or not (the commit is due). */
   settled(): void;
-  /** A bug, not a page's failure: the crawl goes on without that URL. */
+  /** Not a page's failure (a state write that failed, a bug): the crawl stops after it. */
   fatal(error: unknown): void;
 }
 
