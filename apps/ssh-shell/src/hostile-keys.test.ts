@@ -45,10 +45,14 @@ beforeAll(async () => {
   await ensureOpenSsh();
   restricted = makeUserKey(dir.path, 'id_restricted');
   envKey = makeUserKey(dir.path, 'id_env');
-  server = await startOurServer(dir.path, [
-    `restrict,command="echo forced-only \\"$SSH_ORIGINAL_COMMAND\\"" ${restricted.publicLine}`,
-    `environment="LD_PRELOAD=/tmp/x.so" ${envKey.publicLine}`,
-  ]);
+  server = await startOurServer(
+    dir.path,
+    [
+      `restrict,command="echo forced-only \\"$SSH_ORIGINAL_COMMAND\\"" ${restricted.publicLine}`,
+      `environment="LD_PRELOAD=/tmp/x.so" ${envKey.publicLine}`,
+    ],
+    { envAllow: ['LANG', 'SSH_ORIGINAL_COMMAND'] },
+  ); // even if an operator allows it
   keysBefore = readFileSync(keysFile, 'utf8');
   writeFileSync(knownHosts, `${server.knownHostsLine}\n`);
   await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve));
@@ -66,6 +70,16 @@ describe('a restrict,command="..." key', { timeout: 60_000 }, () => {
   it('runs the forced command instead of an exec, with SSH_ORIGINAL_COMMAND', async () => {
     const r = await ssh(restricted.path, [], ['id']);
     expect(r).toMatchObject({ code: 0, stdout: 'forced-only id\n' });
+  });
+
+  it('replaces a shell request too, and SSH_ORIGINAL_COMMAND cannot be sent by the client', async () => {
+    const env = ['SSH_ORIGINAL_COMMAND=spoofed'];
+    const sendEnv = ['-o', 'SendEnv=SSH_ORIGINAL_COMMAND'];
+    expect(await ssh(restricted.path, [...sendEnv, '-T'], [], env)).toMatchObject({
+      code: 0,
+      stdout: 'forced-only \n',
+    });
+    expect((await ssh(restricted.path, sendEnv, ['real'], env)).stdout).toBe('forced-only real\n');
   });
 
   it('runs the forced command instead of the sftp subsystem: sftp cannot write', async () => {
