@@ -1,5 +1,6 @@
 /** Cluster bench: the fan-out shape on one server, then on two server processes sharing Redis. */
 import { startRedis } from '@netlab/peers';
+import { formatDrops, kicksOf, kicksSince } from './kicks.ts';
 import { runLoadgen, startChatServer } from './spawn.ts';
 import { cpuOf } from './stats.ts';
 
@@ -8,6 +9,8 @@ interface Point {
   p99: number;
   /** Clients the servers dropped as slow consumers (then deliveries are undercounted). */
   lost: number;
+  /** Clients the servers kicked during the point, by reason code. */
+  kicks: Map<string, number>;
   /** CPU seconds during the point: the chat servers together, Redis, the load generator. */
   serverCpu: number;
   redisCpu: number;
@@ -30,7 +33,7 @@ function line(name: string, rate: number, p: Point, seconds: number): string {
     `cluster ${name.padEnd(8)} rate ${String(rate).padStart(6)}/s  delivered ${String(p.deliveredPerSec).padStart(9)}/s  ` +
     `p99 ${ms(p.p99)}  cores: servers ${cores(p.serverCpu)} redis ${cores(p.redisCpu)} (${(share * 100).toFixed(0)}%) ` +
     `loadgen ${cores(p.loadCpu)}  ~${Number.isFinite(perDelivery) ? perDelivery.toFixed(2) : 'n/a'} us CPU/delivery` +
-    (p.lost ? `  (${p.lost} clients dropped)` : '')
+    `  ${formatDrops(p.kicks, p.lost)}`
   );
 }
 
@@ -48,6 +51,7 @@ async function point(
 ): Promise<Point> {
   const cpu = () => pids.reduce((sum, pid) => sum + cpuOf(pid), 0);
   let start = { server: 0, redis: 0, t: 0 };
+  const before = await Promise.all(ports.map(kicksOf));
   const args = ['--mode', 'chat', '--port', ports.join(','), '--clients', String(clients)];
   const run = [...args, '--rate', String(rate), '--seconds', String(seconds), '--wait-go'];
   const r = await runLoadgen(run, async () => {
@@ -60,6 +64,7 @@ async function point(
     deliveredPerSec: Math.max(0, r.deliveredPerSec!),
     p99: r.p99 ?? Number.NaN,
     lost: r.lost ?? 0,
+    kicks: kicksSince(before, await Promise.all(ports.map(kicksOf))),
     serverCpu: cpu() - start.server,
     redisCpu: cpuOf(redisPid) - start.redis,
     loadCpu: r.cpuSeconds ?? Number.NaN,

@@ -1,5 +1,6 @@
 /** Fan-out bench: 100 clients in one room at rising send rates, tcp-chat vs ngircd, same run. */
 import { startNgircd } from '@netlab/peers';
+import { formatDrops, kicksOf, kicksSince } from './kicks.ts';
 import { runLoadgen, startChatServer } from './spawn.ts';
 import { rssOf, settle } from './stats.ts';
 
@@ -9,6 +10,8 @@ interface Point {
   p99: number;
   rssMiB: number;
   lost: number;
+  /** Clients our server kicked during the point, by reason code (ngircd does not say). */
+  kicks?: Map<string, number>;
   /** Seconds waited before the point for both servers to go idle. */
   waited: number;
 }
@@ -18,8 +21,7 @@ const ms = (x: number | null) =>
   Number.isFinite(x) ? `${x!.toFixed(1).padStart(7)} ms` : '    n/a   ';
 const fmt = (name: string, rate: number, p: Point) =>
   `fanout ${name.padEnd(8)} rate ${String(rate).padStart(6)}/s  delivered ${String(p.deliveredPerSec).padStart(9)}/s  ` +
-  `p50 ${ms(p.p50)}  p99 ${ms(p.p99)}  rss ${p.rssMiB.toFixed(0)} MiB` +
-  (p.lost ? `  (${p.lost} clients dropped by the server)` : '') +
+  `p50 ${ms(p.p50)}  p99 ${ms(p.p99)}  rss ${p.rssMiB.toFixed(0)} MiB  ${formatDrops(p.kicks, p.lost)}` +
   (p.waited >= 2 ? `  (after ${p.waited.toFixed(0)} s for both servers to go idle)` : '');
 
 /**
@@ -36,6 +38,7 @@ async function point(
   seconds: number,
 ): Promise<Point> {
   const waited = await settle(idle);
+  const before = mode === 'chat' ? await kicksOf(port) : undefined;
   const args = ['--mode', mode, '--port', String(port), '--clients', String(clients)];
   const r = await runLoadgen([...args, '--rate', String(rate), '--seconds', String(seconds)]).catch(
     (err: Error) => {
@@ -44,6 +47,7 @@ async function point(
     },
   );
   const rssMiB = rssOf(pid) / 2 ** 20;
+  const kicks = before && kicksSince([before], [await kicksOf(port)]);
   return {
     // Our echoes are estimated at send time; a server that kicked the clients delivered them
     // no such echoes, and the difference can go below zero: that is nothing delivered.
@@ -52,6 +56,7 @@ async function point(
     p99: r.p99 ?? Number.NaN,
     rssMiB,
     lost: r.lost!,
+    kicks,
     waited,
   };
 }

@@ -308,17 +308,21 @@ describe('overload and slow consumers', () => {
     return m?.type === 'counters' ? m.counters : {};
   }
 
-  it('keeps a room whose every member reads slowly but steadily: the sender waits', T, async () => {
-    // Six readers at ~1.6 MB/s each; the sender's 6,000 lines of 1 KiB reach each of them
+  it('keeps a room whose every member reads slowly but steadily: the senders wait', T, async () => {
+    // Six readers at ~1.6 MB/s each; the senders' 6,000 lines of 1 KiB reach each of them
     // far faster than that, so their queues fill: a room behind as a whole.
     for (let i = 0; i < 6; i++) {
       const r = await PacedReader.connect(flow.port, 8192, 5);
       readers.push(r);
       await r.enter(`steady${i}`, '#flood');
     }
-    const sender = await member('sender', '#flood');
+    // Several senders: when the room catches up they all resume at once, and each must
+    // stop again at its first line into a room that is behind, not after its whole read.
+    const senders: RawClient[] = [];
+    for (let i = 0; i < 4; i++) senders.push(await member(`sender${i}`, '#flood'));
+    const sender = senders[0]!;
     const n = 6000;
-    await flood(sender, '#flood', n, 1024);
+    await Promise.all(senders.map((c) => flood(c, '#flood', n / senders.length, 1024)));
     for (const r of readers) {
       await until(() => r.msgs === n || r.closed, 'every line at every reader');
     }

@@ -10,13 +10,14 @@ import { createFrameDecoder, decodeRequest } from './wire.ts';
 const debug = debuglog('tcp-chat');
 
 /**
- * Requests waiting while an earlier one waits on the bus (Redis). Reading pauses as soon as
- * one waits, so only what one chunk held can pile up; past this bound the client is flooding.
+ * Requests waiting while an earlier one waits on the bus (Redis), or while the session's room
+ * is behind. Reading pauses as soon as one waits, so only what one read held can pile up: a
+ * 64 KiB read is at most 16,384 frames (4-byte headers alone); past that, the client floods.
  */
-const MAX_WAITING = 1000;
+const MAX_WAITING = 16_384;
 
-/** Reads the session's socket for as long as it lives. */
-export function readRequests(s: Session): void {
+/** Reads the session's socket for as long as it lives; returns its intake. */
+export function readRequests(s: Session): Intake {
   const { ctx, socket } = s;
   const decoder = createFrameDecoder(ctx.limits.maxFrame);
   const intake = new Intake(s);
@@ -40,14 +41,16 @@ export function readRequests(s: Session): void {
       }
     }
   });
+  return intake;
 }
 
-class Intake {
+export class Intake {
   readonly #bucket: TokenBucket;
   /** Dropped messages spend strikes; strikes come back at one per second. Empty: flood kick. */
   readonly #strikes: TokenBucket;
   #limited = false;
   #waiting: ClientMessage[] = [];
+  #next = 0;
   busy = false;
 
   constructor(private readonly s: Session) {
@@ -83,11 +86,15 @@ class Intake {
     this.#run(msg);
   }
 
-  /** One request at a time: one that waits on the bus holds back the ones after it. */
+  /**
+   * One request at a time: one that waits on the bus holds back the ones after it, and so
+   * does a room that is behind (see holdIfCongested): the rest of what was read waits here
+   * instead of going out to a room that cannot take it.
+   */
   #run(msg: ClientMessage): void {
     const { s } = this;
-    if (this.busy) {
-      if (this.#waiting.length >= MAX_WAITING) {
+    if (this.busy || s.isHeld('room')) {
+      if (this.#waiting.length - this.#next >= MAX_WAITING) {
         this.#flood();
         return;
       }
@@ -105,17 +112,28 @@ class Intake {
       })
       .finally(() => {
         this.busy = false;
-        try {
-          while (!this.busy && this.#waiting.length > 0 && !s.closing) {
-            this.#run(this.#waiting.shift()!);
-          }
-        } catch (err) {
-          // Outside the socket's data handler now: this catch is the connection boundary.
-          debug('session %s: %o', s.peer, err);
-          s.kick('ERR_INTERNAL', 'internal error');
-        }
+        this.drain();
         if (!this.busy) s.unhold('bus');
       });
+  }
+
+  /** Runs the requests that waited, until one waits again. */
+  drain(): void {
+    const { s } = this;
+    try {
+      while (!this.busy && !s.isHeld('room') && this.#next < this.#waiting.length) {
+        if (s.closing) break;
+        this.#run(this.#waiting[this.#next++]!);
+      }
+    } catch (err) {
+      // Outside the socket's data handler now: this catch is the connection boundary.
+      debug('session %s: %o', s.peer, err);
+      s.kick('ERR_INTERNAL', 'internal error');
+    }
+    if (this.#next === this.#waiting.length || s.closing) {
+      this.#waiting = [];
+      this.#next = 0;
+    }
   }
 
   /** Rate limit: one error frame per episode (not per dropped message), then strikes. */

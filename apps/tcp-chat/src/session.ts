@@ -4,7 +4,7 @@ import type { Socket } from 'node:net';
 import { debuglog } from 'node:util';
 import type { RoomBus } from './bus.ts';
 import type { Flusher, Holdable } from './flusher.ts';
-import { readRequests } from './intake.ts';
+import { type Intake, readRequests } from './intake.ts';
 import { Outbox, type OutboxOwner } from './outbox.ts';
 import type { ClientMessage, Limits, ServerMessage } from './protocol.ts';
 import type { Room, RoomRegistry } from './rooms.ts';
@@ -61,6 +61,7 @@ export class Session implements Holdable, OutboxOwner {
   closing = false;
   /** Why reading is paused: 'bus' (Redis), 'tick' (flush budget), 'room', 'kicked'. */
   readonly #holds = new Set<string>();
+  readonly #intake: Intake;
 
   constructor(
     readonly id: string,
@@ -69,7 +70,7 @@ export class Session implements Holdable, OutboxOwner {
     readonly ctx: ServerContext,
   ) {
     this.outbox = new Outbox(socket, ctx.flusher, ctx.maxQueueBytes, this);
-    readRequests(this);
+    this.#intake = readRequests(this);
   }
 
   get welcomed(): boolean {
@@ -87,8 +88,14 @@ export class Session implements Holdable, OutboxOwner {
   }
 
   unhold(reason: string): void {
-    if (!this.#holds.delete(reason) || this.#holds.size > 0) return;
-    if (!this.socket.destroyed) this.socket.resume();
+    if (!this.#holds.delete(reason)) return;
+    // A room caught up: what was read while it was behind goes now (and may hold again).
+    if (reason === 'room') this.#intake.drain();
+    if (this.#holds.size === 0 && !this.socket.destroyed) this.socket.resume();
+  }
+
+  isHeld(reason: string): boolean {
+    return this.#holds.has(reason);
   }
 
   get over(): boolean {
