@@ -1,7 +1,7 @@
 /** Prometheus text exposition (format 0.0.4) of the last snapshot and the collector's own counters, in chunks. */
 import type { Snapshot, TimerStats } from './aggregator.ts';
 import type { SourceStats } from './loss.ts';
-import { ownFamilies } from './own-metrics.ts';
+import { OWN_NAMES, ownLines } from './own-metrics.ts';
 import { escapeHelp, labelBody, metricName } from './prom-names.ts';
 
 export type { CollectorCounters } from './own-metrics.ts';
@@ -14,11 +14,9 @@ type Item =
   | { kind: 'gauge'; s: Snapshot['gauges'][number] }
   | { kind: 'set'; s: Snapshot['sets'][number] }
   | { kind: 'timer'; s: TimerStats };
+/** One family of a snapshot's series: its type and its series, in order; HELP comes from the first. */
 interface Family {
   kind: Kind;
-  help: string;
-  /** Lines already rendered (the collector's own, a few), or series to render when written. */
-  lines: string[];
   items: Item[];
 }
 
@@ -27,69 +25,44 @@ export const CHUNK_BYTES = 64 * 1024;
 
 /**
  * Yields the exposition in chunks of about CHUNK_BYTES. A family's lines must be contiguous,
- * so series are first grouped by family (references only); text is made one family at a time.
- * Different StatsD names can meet in one Prometheus name (`a.b` and `a_b`): the first series
- * wins, since a family may hold each label set once and one type only. What the last interval
- * did not see is left out rather than made up: a timer without samples has no quantiles (its
- * cumulative `_sum` and `_count` stay), a set without members has no `_unique` line.
+ * so series are first grouped by family (references only, once per snapshot, shared by every
+ * scrape of it); text is made one family at a time. Different StatsD names can meet in one
+ * Prometheus name (`a.b` and `a_b`): the first series wins, since a family may hold each label
+ * set once and one type only. What the last interval did not see is left out rather than made
+ * up: a timer without samples has no quantiles (its cumulative `_sum` and `_count` stay), a
+ * set without members has no `_unique` line.
  */
 export function* prometheusChunks(
   snap: Snapshot | undefined,
   own: CollectorCounters,
   sources: SourceStats[],
 ): Generator<string> {
-  const families = new Map<string, Family>();
-  const family = (name: string, kind: Kind, help: string) => {
-    let f = families.get(name);
-    if (f === undefined) {
-      f = { kind, help, lines: [], items: [] };
-      families.set(name, f);
-    }
-    return f.kind === kind ? f : undefined;
-  };
-  ownFamilies(own, sources, (name, kind, help, line) => family(name, kind, help)?.lines.push(line));
-  // The collector's own names are taken: a StatsD metric of the same name is left out.
-  const taken = new Set(families.keys());
-  const user = (name: string, kind: Kind, help: string) =>
-    taken.has(name) ? undefined : family(name, kind, help);
-  if (snap) {
-    for (const s of snap.counters)
-      user(`${metricName(s.name)}_total`, 'counter', `StatsD counter ${s.name}`)?.items.push({
-        kind: 'counter',
-        s,
-      });
-    for (const s of snap.gauges)
-      user(metricName(s.name), 'gauge', `StatsD gauge ${s.name}`)?.items.push({
-        kind: 'gauge',
-        s,
-      });
-    for (const s of snap.sets) {
-      const help = `StatsD set ${s.name}: distinct members last interval`;
-      user(`${metricName(s.name)}_unique`, 'gauge', help)?.items.push({ kind: 'set', s });
-    }
-    for (const s of snap.timers) {
-      // Timers are milliseconds; Prometheus wants base units, so they become _seconds summaries.
-      const name = s.type === 'ms' ? `${metricName(s.name)}_seconds` : metricName(s.name);
-      const what = s.type === 'ms' ? 'timer' : s.type === 'h' ? 'histogram' : 'distribution';
-      const help = `StatsD ${what} ${s.name}, quantiles over the last interval`;
-      user(name, 'summary', help)?.items.push({ kind: 'timer', s });
+  let out = '';
+  let family = '';
+  for (const [name, kind, help, line] of ownLines(own, sources)) {
+    if (name !== family) out += `# HELP ${name} ${escapeHelp(help)}\n# TYPE ${name} ${kind}\n`;
+    family = name;
+    out += `${line}\n`;
+    if (out.length >= CHUNK_BYTES) {
+      yield out;
+      out = '';
     }
   }
-  let out = '';
-  for (const [name, f] of families) {
-    let header = `# HELP ${name} ${escapeHelp(f.help)}\n# TYPE ${name} ${f.kind}\n`;
-    const emit = (line: string) => {
-      out += header + line;
-      header = '';
-    };
-    for (const line of f.lines) emit(`${line}\n`);
+  if (snap === undefined) {
+    yield out;
+    return;
+  }
+  for (const [name, f] of groupOf(snap)) {
+    let header = `# HELP ${name} ${escapeHelp(helpOf(f.items[0]!))}\n# TYPE ${name} ${f.kind}\n`;
     const seen = new Set<string>(); // label sets written in this family
     for (const item of f.items) {
       const body = labelBody(item.s.tags);
       if (seen.has(body)) continue;
       seen.add(body);
       const text = seriesLines(name, body, item);
-      if (text !== '') emit(text);
+      if (text === '') continue;
+      out += header + text;
+      header = '';
       if (out.length >= CHUNK_BYTES) {
         yield out;
         out = '';
@@ -97,6 +70,48 @@ export function* prometheusChunks(
     }
   }
   if (out !== '') yield out;
+}
+
+const groups = new WeakMap<Snapshot, Map<string, Family>>();
+
+function groupOf(snap: Snapshot): Map<string, Family> {
+  let families = groups.get(snap);
+  if (families !== undefined) return families;
+  families = new Map();
+  const add = (name: string, kind: Kind, item: Item) => {
+    // The collector's own names are taken: a StatsD metric of the same name is left out.
+    if (OWN_NAMES.has(name)) return;
+    const f = families!.get(name);
+    if (f === undefined) families!.set(name, { kind, items: [item] });
+    else if (f.kind === kind) f.items.push(item);
+  };
+  for (const s of snap.counters)
+    add(`${metricName(s.name)}_total`, 'counter', { kind: 'counter', s });
+  for (const s of snap.gauges) add(metricName(s.name), 'gauge', { kind: 'gauge', s });
+  for (const s of snap.sets) add(`${metricName(s.name)}_unique`, 'gauge', { kind: 'set', s });
+  for (const s of snap.timers) {
+    // Timers are milliseconds; Prometheus wants base units, so they become _seconds summaries.
+    const name = s.type === 'ms' ? `${metricName(s.name)}_seconds` : metricName(s.name);
+    add(name, 'summary', { kind: 'timer', s });
+  }
+  groups.set(snap, families);
+  return families;
+}
+
+function helpOf(item: Item): string {
+  switch (item.kind) {
+    case 'counter':
+      return `StatsD counter ${item.s.name}`;
+    case 'gauge':
+      return `StatsD gauge ${item.s.name}`;
+    case 'set':
+      return `StatsD set ${item.s.name}: distinct members last interval`;
+    case 'timer': {
+      const t = item.s.type;
+      const what = t === 'ms' ? 'timer' : t === 'h' ? 'histogram' : 'distribution';
+      return `StatsD ${what} ${item.s.name}, quantiles over the last interval`;
+    }
+  }
 }
 
 function seriesLines(name: string, body: string, item: Item): string {

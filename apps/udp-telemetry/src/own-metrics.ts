@@ -26,8 +26,6 @@ export interface CollectorCounters {
   kernelDrops?: number | undefined;
 }
 
-type Add = (name: string, kind: 'counter' | 'gauge', help: string, line: string) => void;
-
 const COUNTERS: [keyof CollectorCounters, string, string][] = [
   ['datagrams', 'telemetry_datagrams_received_total', 'Datagrams read from the socket.'],
   ['bytes', 'telemetry_received_bytes_total', 'Payload bytes read from the socket.'],
@@ -93,23 +91,33 @@ const PER_SOURCE: [keyof SourceStats, string, string][] = [
   ['resumed', 'telemetry_source_resumed_total', 'Times the source came back after being evicted.'],
 ];
 
-export function ownFamilies(own: CollectorCounters, sources: SourceStats[], add: Add) {
-  for (const [key, name, help] of COUNTERS) add(name, 'counter', help, `${name} ${own[key]}`);
-  const refused = 'telemetry_refused_samples_total';
+const REFUSED = 'telemetry_refused_samples_total';
+const KERNEL = 'telemetry_kernel_dropped_total';
+
+/** Every name ownFamilies may write: a StatsD metric mapped to one of them is left out. */
+export const OWN_NAMES: ReadonlySet<string> = new Set(
+  [...COUNTERS, ...GAUGES, ...PER_SOURCE].map(([, name]) => name).concat(REFUSED, KERNEL),
+);
+
+/** Each line of the collector's own families as [family, type, help, line], a family's lines together. */
+export function* ownLines(
+  own: CollectorCounters,
+  sources: SourceStats[],
+): Generator<[string, 'counter' | 'gauge', string, string]> {
+  for (const [key, name, help] of COUNTERS) yield [name, 'counter', help, `${name} ${own[key]}`];
   for (const [reason, n] of Object.entries(own.refused))
-    add(
-      refused,
+    yield [
+      REFUSED,
       'counter',
       'Samples refused by a limit, by reason.',
-      `${refused}{reason="${reason}"} ${n}`,
-    );
+      `${REFUSED}{reason="${reason}"} ${n}`,
+    ];
   if (own.kernelDrops !== undefined) {
-    const name = 'telemetry_kernel_dropped_total';
     const help = 'Datagrams the kernel dropped: socket receive buffer full.';
-    add(name, 'counter', help, `${name} ${own.kernelDrops}`);
+    yield [KERNEL, 'counter', help, `${KERNEL} ${own.kernelDrops}`];
   }
-  for (const [key, name, help] of GAUGES) add(name, 'gauge', help, `${name} ${own[key]}`);
+  for (const [key, name, help] of GAUGES) yield [name, 'gauge', help, `${name} ${own[key]}`];
   for (const [key, name, help] of PER_SOURCE)
     for (const s of sources)
-      add(name, 'counter', help, `${name}{source="${escapeLabel(s.source)}"} ${s[key]}`);
+      yield [name, 'counter', help, `${name}{source="${escapeLabel(s.source)}"} ${s[key]}`];
 }
