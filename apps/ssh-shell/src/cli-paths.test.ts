@@ -121,6 +121,22 @@ describe('--json errors are one JSON object on stderr', { timeout: 90_000 }, () 
     expect(jsonError(unknownHost.stderr).code).toBe('ERR_HOST_KEY_UNKNOWN');
   });
 
+  it("a --json in the remote command is the command's, not ours", async () => {
+    const r = await cli([
+      'exec',
+      '-i',
+      'id_ed25519',
+      '--known-hosts',
+      'relkh',
+      '127.0.0.1:1',
+      'grep',
+      '--json',
+      'x',
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^ssh-shell: ERR_/);
+  });
+
   it('in the many-hosts mode: per-host errors in the rows, file errors as one object', async () => {
     const r = await cli([
       'exec',

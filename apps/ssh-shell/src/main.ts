@@ -1,6 +1,6 @@
 /** ssh-shell command line: the only module with side effects. */
 import { runMain, UsageError } from '@netlab/cli';
-import { CLIENT_HELP, runClient } from './cli-client.ts';
+import { CLIENT_HELP, runClient, splitCommandLine } from './cli-client.ts';
 import { runHashPassword, runServer, SERVER_HELP } from './cli-server.ts';
 import { runDemo } from './demo.ts';
 
@@ -11,8 +11,22 @@ ${CLIENT_HELP}
 
 ${SERVER_HELP}`;
 
+/**
+ * runMain prints errors as JSON when `--json` comes before any `--`. For exec the words after
+ * HOST are the remote command (`exec host grep --json x`): runMain is shown a `--` before
+ * them, while the command itself gets the arguments as typed.
+ */
+function markRemoteCommand(argv: string[]): string[] {
+  const [command, ...rest] = argv;
+  if (command !== 'exec' || rest.includes('--')) return argv;
+  const { options, rest: remote } = splitCommandLine(rest);
+  return remote.length === 0 ? argv : [command, ...options, '--', ...remote];
+}
+
+const typed = process.argv.slice(2);
 runMain(
-  async (argv) => {
+  async () => {
+    const argv = typed;
     const [command, ...rest] = argv;
     switch (command) {
       case 'server':
@@ -36,5 +50,5 @@ runMain(
         throw new UsageError(`unknown command '${command}' (try --help)`);
     }
   },
-  { name: 'ssh-shell' },
+  { name: 'ssh-shell', argv: markRemoteCommand(typed) },
 );
