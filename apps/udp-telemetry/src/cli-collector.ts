@@ -4,6 +4,7 @@ import { formatEndpoint } from '@netlab/addressing';
 import { parseCommandLine, parseInteger } from '@netlab/cli';
 import { parseDuration, parseSize } from './duration.ts';
 import { endpointOption, hostOption, portOption } from './endpoints.ts';
+import { jsonChunks } from './json-stream.ts';
 import { DEFAULT_HTTP_PORT, DEFAULT_PORT, DEFAULT_RCVBUF } from './protocol.ts';
 import { renderView } from './render.ts';
 import { createServer } from './server.ts';
@@ -93,13 +94,9 @@ export async function collectorCommand(argv: string[]): Promise<number> {
     onLog: (line) => console.error(line),
     onFlush: (snapshot) => {
       const view = { status: collector.status(), sources: collector.sources(), snapshot };
-      console.log(
-        values.json
-          ? JSON.stringify(view, (_k, v) =>
-              typeof v === 'number' && !Number.isFinite(v) ? null : v,
-            )
-          : renderView(view, top),
-      );
+      if (!values.json) console.log(renderView(view, top));
+      // In chunks: a full collector's flush is far too big for one string.
+      else for (const chunk of jsonChunks(view)) process.stdout.write(chunk);
     },
   });
   const { udp, http: web } = await collector.listen();

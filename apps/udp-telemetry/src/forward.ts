@@ -11,7 +11,8 @@ export function snapshotLines(snap: Snapshot): string[] {
   const line = (t: MetricTuple) => lines.push(formatStatsd(t));
   for (const c of snap.counters) if (c.value !== 0) line([c.name, 'c', c.value, 1, c.tags]);
   for (const g of snap.gauges) line([g.name, 'g', g.value, 1, g.tags]);
-  for (const s of snap.sets) line([s.name, 'g', s.count, 1, s.tags]);
+  // A set or timer that saw nothing this interval has nothing true to say (as on /metrics).
+  for (const s of snap.sets) if (s.count > 0) line([s.name, 'g', s.count, 1, s.tags]);
   for (const t of snap.timers) {
     if (t.count === 0) continue;
     line([`${t.name}.count`, 'c', t.count, 1, t.tags]);
