@@ -69,7 +69,8 @@ export async function readBody(
       stop();
       reject(error);
     };
-    const tooLarge = (): void => {
+    // Past the limit: with `truncate`, keep what fitted; else the body is too large.
+    const over = (): void => {
       if (truncate) return void done(true);
       const what = inflate === null ? 'body' : 'decompressed body';
       fail(new CrawlError('ERR_BODY_TOO_LARGE', `${url}: ${what} passed ${max} bytes`));
@@ -78,13 +79,16 @@ export async function readBody(
     const take = (chunk: Buffer): void => {
       if (settled) return;
       const room = max - size;
-      if (chunk.length > room && room > 0 && truncate) chunks.push(chunk.subarray(0, room));
-      if (chunk.length > room) {
-        if (truncate) size = max;
-        return void tooLarge();
+      if (chunk.length <= room) {
+        chunks.push(chunk);
+        size += chunk.length;
+        return;
       }
-      chunks.push(chunk);
-      size += chunk.length;
+      if (truncate && room > 0) {
+        chunks.push(chunk.subarray(0, room));
+        size = max;
+      }
+      over();
     };
     body.on('error', (error) => fail(toCrawlError(error, url)));
     if (inflate === null) {
@@ -94,7 +98,7 @@ export async function readBody(
     }
     body.on('data', (chunk: Buffer) => {
       raw += chunk.length;
-      if (raw > rawMax) tooLarge();
+      if (raw > rawMax) over();
     });
     // An empty body with a Content-Encoding (a 200 with nothing in it) is empty, not corrupt.
     body.on('end', () => raw === 0 && done(false));
