@@ -1,75 +1,11 @@
 /** Per-interval aggregation of samples: counter totals, gauges, timer quantiles, set sizes. */
-import {
-  BIN_BYTES,
-  checkSeries,
-  DEFAULT_LIMITS,
-  detach,
-  type Limits,
-  memberCharge,
-  REFUSE_REASONS,
-  type RefuseReason,
-  seriesCharge,
-} from './limits.ts';
+import { BIN_BYTES, Budget, detach, type Limits, type RefuseReason } from './limits.ts';
 import type { MetricType } from './protocol.ts';
+import type { Counter, Gauge, Series, Snapshot, Timer, TimerStats, UniqueSet } from './series.ts';
 import { SeriesTable } from './series-table.ts';
-import { newSketch, SKETCH_BYTES, type Sketch, sketchStats } from './sketch.ts';
+import { newSketch, SKETCH_BYTES, sketchStats } from './sketch.ts';
 
-/** What one flush interval added up to; also what /api/metrics and /metrics serve. */
-export interface Snapshot {
-  /** End of the interval, ms since the epoch. */
-  at: number;
-  intervalMs: number;
-  counters: { name: string; tags: string[]; value: number; rate: number; total: number }[];
-  gauges: { name: string; tags: string[]; value: number }[];
-  timers: TimerStats[];
-  sets: { name: string; tags: string[]; count: number }[];
-}
-
-export interface TimerStats {
-  name: string;
-  tags: string[];
-  type: 'ms' | 'h' | 'd';
-  /** Samples this interval, scaled up by 1 / sample rate. */
-  count: number;
-  min: number;
-  max: number;
-  mean: number;
-  p50: number;
-  p90: number;
-  p99: number;
-  /** Since the series appeared (for Prometheus summaries, which are cumulative). */
-  totalCount: number;
-  totalSum: number;
-}
-
-interface Series {
-  name: string;
-  tags: string[];
-  /** Index of the last interval that saw a sample: idle series expire after `expireAfter`. */
-  seen: number;
-  /** Bytes charged to the budget for the series itself; released when it expires. */
-  charge: number;
-}
-interface Counter extends Series {
-  value: number;
-  total: number;
-}
-interface Gauge extends Series {
-  value: number;
-}
-interface Timer extends Series {
-  type: 'ms' | 'h' | 'd';
-  sketch: Sketch | undefined;
-  /** Bytes charged for this interval's sketch; released at the flush that drops it. */
-  sketchCharge: number;
-  totalCount: number;
-  totalSum: number;
-}
-interface UniqueSet extends Series {
-  members: Set<string>;
-  /** Bytes charged for this interval's members. */
-  memberCharge: number;
-}
+export type { Snapshot, TimerStats } from './series.ts';
 
 export interface AggregatorOptions {
   /** Intervals without a sample after which a series is forgotten (default 6). */
@@ -85,26 +21,25 @@ export class Aggregator {
   readonly sets = new SeriesTable<UniqueSet>();
   /** Samples accepted since start. */
   samples = 0;
-  /** Samples refused by a limit, by reason. */
-  readonly refused = Object.fromEntries(REFUSE_REASONS.map((r) => [r, 0])) as Record<
-    RefuseReason,
-    number
-  >;
-  /** Bytes charged to the budget now: what all series, members and sketches hold. */
-  held = 0;
-  readonly limits: Limits;
+  /** Names, tags, members and bytes: what is held, what was refused and why (limits.ts). */
+  readonly budget: Budget;
   private interval = 0;
   private started = Date.now();
   private readonly expireAfter: number;
 
   constructor(options: AggregatorOptions = {}) {
     this.expireAfter = options.expireAfter ?? 6;
-    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.budget = new Budget(options.limits);
   }
 
-  private refuse(reason: RefuseReason): RefuseReason {
-    this.refused[reason]++;
-    return reason;
+  /** Samples refused by a limit, by reason. */
+  get refused() {
+    return this.budget.refused;
+  }
+
+  /** Bytes charged to the budget now. */
+  get held() {
+    return this.budget.held;
   }
 
   /**
@@ -127,7 +62,7 @@ export class Aggregator {
         if (typeof c === 'string') return c;
         const v = (value as number) / rate;
         // 1e308 at rate 0.1, or a total past 1.8e308, is not a count: say so instead of +Inf.
-        if (!Number.isFinite(c.total + v)) return this.refuse('out_of_range');
+        if (!Number.isFinite(c.total + v)) return this.budget.refuse('out_of_range');
         c.value += v;
         c.total += v;
         c.seen = this.interval;
@@ -139,7 +74,7 @@ export class Aggregator {
           this.gauges.get(name, tagKey) ?? this.create(this.gauges, name, tagKey, { value: 0 });
         if (typeof g === 'string') return g;
         const v = type === 'g' ? (value as number) : g.value + (value as number);
-        if (!Number.isFinite(v)) return this.refuse('out_of_range');
+        if (!Number.isFinite(v)) return this.budget.refuse('out_of_range');
         g.value = v;
         g.seen = this.interval;
         break;
@@ -152,12 +87,10 @@ export class Aggregator {
         const member = String(value);
         if (!s.members.has(member)) {
           // Members are what a set holds, so they count against the budget like series do.
-          if (member.length > this.limits.maxTagLength) return this.refuse('member_too_long');
-          const charge = memberCharge(member);
-          if (this.held + charge > this.limits.byteBudget) return this.refuse('byte_budget');
+          const charge = this.budget.member(member);
+          if (typeof charge === 'string') return charge;
           s.members.add(detach(member));
           s.memberCharge += charge;
-          this.held += charge;
         }
         s.seen = this.interval;
         break;
@@ -174,12 +107,11 @@ export class Aggregator {
           });
         if (typeof t === 'string') return t;
         if (!Number.isFinite(t.totalSum + (value as number) / rate))
-          return this.refuse('out_of_range');
+          return this.budget.refuse('out_of_range');
         if (t.sketch === undefined) {
-          if (this.held + SKETCH_BYTES > this.limits.byteBudget) return this.refuse('byte_budget');
+          if (!this.budget.take(SKETCH_BYTES)) return this.budget.refuse('byte_budget');
           t.sketch = newSketch();
           t.sketchCharge = SKETCH_BYTES;
-          this.held += SKETCH_BYTES;
         }
         // Sample rate r means each sample stands for 1/r: a weight, exactly as StatsD counts it.
         t.sketch.accept(value as number, 1 / rate);
@@ -187,7 +119,7 @@ export class Aggregator {
         const bytes =
           SKETCH_BYTES +
           BIN_BYTES * (t.sketch.store.bins.length + t.sketch.negativeStore.bins.length);
-        this.held += bytes - t.sketchCharge;
+        this.budget.adjust(bytes - t.sketchCharge);
         t.sketchCharge = bytes;
         t.totalCount += 1 / rate;
         t.totalSum += (value as number) / rate;
@@ -198,25 +130,18 @@ export class Aggregator {
     return true;
   }
 
-  /** A new series, or why not: its name and tags are checked once, here, never per sample. */
+  /** A new series, or why not (counted by the budget). */
   private create<S extends Series>(
     table: SeriesTable<S>,
     name: string,
     tagKey: string,
     fields: Omit<S, keyof Series>,
   ): S | RefuseReason {
-    if (name.length > this.limits.maxNameLength) return this.refuse('name_too_long');
-    if (table.size >= this.limits.maxSeries) return this.refuse('series_limit');
-    const ownName = detach(name);
-    const ownKey = detach(tagKey);
-    const tags = ownKey === '' ? [] : ownKey.split(',');
-    const reason = checkSeries(this.limits, ownName, tags);
-    if (reason !== undefined) return this.refuse(reason);
-    const charge = seriesCharge(ownName, ownKey, tags.length);
-    if (this.held + charge > this.limits.byteBudget) return this.refuse('byte_budget');
-    this.held += charge;
-    const series = { name: ownName, tags, seen: this.interval, charge, ...fields } as S;
-    table.set(ownName, ownKey, series);
+    const admitted = this.budget.series(name, tagKey, table.size);
+    if (typeof admitted === 'string') return admitted;
+    const { tags, charge } = admitted;
+    const series = { name: admitted.name, tags, seen: this.interval, charge, ...fields } as S;
+    table.set(admitted.name, admitted.tagKey, series);
     return series;
   }
 
@@ -240,13 +165,13 @@ export class Aggregator {
     for (const t of this.timers.values()) {
       snap.timers.push(timerStats(t));
       t.sketch = undefined;
-      this.held -= t.sketchCharge;
+      this.budget.adjust(-t.sketchCharge);
       t.sketchCharge = 0;
     }
     for (const s of this.sets.values()) {
       snap.sets.push({ name: s.name, tags: s.tags, count: s.members.size });
       s.members = new Set();
-      this.held -= s.memberCharge;
+      this.budget.adjust(-s.memberCharge);
       s.memberCharge = 0;
     }
     this.expire();
@@ -259,7 +184,7 @@ export class Aggregator {
     const oldest = this.interval - this.expireAfter + 1;
     const idle = (series: Series) => {
       if (series.seen >= oldest) return false;
-      this.held -= series.charge;
+      this.budget.adjust(-series.charge);
       return true;
     };
     this.counters.deleteWhere(idle);

@@ -64,14 +64,69 @@ export const memberCharge = (member: string) => MEMBER_BYTES + 2 * member.length
  */
 export const detach = (text: string) => ` ${text}`.slice(1);
 
-/** Why the name or tags of a new series are refused, or undefined when they fit. */
-export function checkSeries(
-  limits: Limits,
-  name: string,
-  tags: readonly string[],
-): RefuseReason | undefined {
-  if (name.length > limits.maxNameLength) return 'name_too_long';
-  if (tags.length > limits.maxTags) return 'too_many_tags';
-  for (const tag of tags) if (tag.length > limits.maxTagLength) return 'tag_too_long';
-  return undefined;
+/** A new series' own copies of its name and tags, and what it is charged. */
+export interface Admitted {
+  name: string;
+  tagKey: string;
+  tags: string[];
+  charge: number;
+}
+
+/** The limits applied: counts what it refuses, by reason, and what all series hold. */
+export class Budget {
+  /** Bytes charged now: what all series, members and sketches hold. */
+  held = 0;
+  /** Samples refused, by reason. */
+  readonly refused = Object.fromEntries(REFUSE_REASONS.map((r) => [r, 0])) as Record<
+    RefuseReason,
+    number
+  >;
+  readonly limits: Limits;
+
+  constructor(limits: Partial<Limits> = {}) {
+    this.limits = { ...DEFAULT_LIMITS, ...limits };
+  }
+
+  /** Counts a refusal and returns its reason. */
+  refuse(reason: RefuseReason): RefuseReason {
+    this.refused[reason]++;
+    return reason;
+  }
+
+  /**
+   * Admits a new series (its name and tags are checked once, here, never per sample) and
+   * charges it, or says why not. `count` is how many series of its type there are already.
+   */
+  series(name: string, tagKey: string, count: number): Admitted | RefuseReason {
+    if (name.length > this.limits.maxNameLength) return this.refuse('name_too_long');
+    if (count >= this.limits.maxSeries) return this.refuse('series_limit');
+    const own = detach(name);
+    const key = detach(tagKey);
+    const tags = key === '' ? [] : key.split(',');
+    if (tags.length > this.limits.maxTags) return this.refuse('too_many_tags');
+    for (const tag of tags)
+      if (tag.length > this.limits.maxTagLength) return this.refuse('tag_too_long');
+    const charge = seriesCharge(own, key, tags.length);
+    if (!this.take(charge)) return this.refuse('byte_budget');
+    return { name: own, tagKey: key, tags, charge };
+  }
+
+  /** Charges a new set member, or says why not; returns its charge. */
+  member(member: string): number | RefuseReason {
+    if (member.length > this.limits.maxTagLength) return this.refuse('member_too_long');
+    const charge = memberCharge(member);
+    return this.take(charge) ? charge : this.refuse('byte_budget');
+  }
+
+  /** Charges `bytes` if they fit the budget. */
+  take(bytes: number): boolean {
+    if (this.held + bytes > this.limits.byteBudget) return false;
+    this.held += bytes;
+    return true;
+  }
+
+  /** Charges growth that already happened (a sketch's bins), fitting or not, or gives bytes back. */
+  adjust(bytes: number) {
+    this.held += bytes;
+  }
 }

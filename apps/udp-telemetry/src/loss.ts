@@ -1,4 +1,5 @@
 /** Per-source loss accounting from sequence numbers, with a bounded table of sources that says whom it evicts. */
+import { detach } from './limits.ts';
 import { type SourceStats, SourceTracker } from './source-tracker.ts';
 
 export { RESTART_BACK, RESTART_FORWARD, type SourceStats, WINDOW } from './source-tracker.ts';
@@ -45,8 +46,9 @@ export class LossAccounting {
     return tracker.stats.duplicated + tracker.stats.late === before;
   }
 
-  private create(source: string, seq: number, now: number): boolean {
+  private create(id: string, seq: number, now: number): boolean {
     if (this.once.size + this.more.size >= this.maxSources) this.evict();
+    const source = detach(id); // kept for long: must not pin the datagram it was decoded from
     const before = this.evicted.get(source);
     this.evicted.delete(source);
     const tracker = new SourceTracker(source, seq, now, before);

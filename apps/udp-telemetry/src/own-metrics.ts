@@ -86,7 +86,7 @@ const PER_SOURCE: [keyof SourceStats, string, string][] = [
   [
     'restarts',
     'telemetry_source_restarts_total',
-    'Sequence restarts (a jump of more than 65536 either way).',
+    'Sequence restarts: a jump back by more than 65536 or forward by more than 2^20.',
   ],
   ['resumed', 'telemetry_source_resumed_total', 'Times the source came back after being evicted.'],
 ];

@@ -109,7 +109,7 @@ export function createServer(options: CollectorOptions = {}): Collector {
     refused: { ...aggregator.refused },
     series: aggregator.seriesCount,
     heldBytes: aggregator.held,
-    byteBudget: aggregator.limits.byteBudget,
+    byteBudget: aggregator.budget.limits.byteBudget,
     sourcesEvicted: loss.evictions,
     scrapesRefused,
     queueDepth: receiver.queueDepth,
