@@ -10,5 +10,5 @@ export {
 } from './fixture/server.ts';
 export { type CrawlOptions, type CrawlProgress, DEFAULT_USER_AGENT } from './options.ts';
 export { type Robots, robotsFromResponse } from './robots.ts';
-export { formatSummary, type Summary } from './stats.ts';
+export { formatSummary, type RobotsNote, type Summary } from './stats.ts';
 export { normalizeUrl } from './url.ts';
