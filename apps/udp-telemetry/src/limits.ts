@@ -42,11 +42,12 @@ export const DEFAULT_LIMITS: Limits = {
 };
 
 /**
- * What the budget charges. Not exact (V8 does not say what an object costs), but of the right
- * size, measured on Node 20 by filling the budget and reading the heap: a series costs its
- * objects and map entries (~400 bytes), its strings 2 bytes a character (V8 keeps non-Latin-1
- * text in two-byte strings; the name and the tags are held twice, as the key and as the
- * split array), a set member ~80 bytes of Set entry plus its text, a sketch bin 8 bytes.
+ * What the budget charges: estimates (V8 does not say what an object costs), on the generous
+ * side. A series: its objects and map entries (~400 bytes), 2 bytes a character of text (V8
+ * keeps non-Latin-1 text in two-byte strings) counted twice for the name and the tags (the
+ * tags are held as the key and as the split array), 16 bytes a tag; a set member ~80 bytes of
+ * Set entry plus its text; a sketch ~1000 bytes plus 8 a bin. Measured here (hostile.test.ts'
+ * flood of 50-tag timers, `pnpm collector`'s flags): a full 64 MiB budget grew RSS by ~40 MB.
  */
 export const SERIES_BYTES = 400;
 export const MEMBER_BYTES = 80;
