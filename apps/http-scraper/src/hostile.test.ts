@@ -156,6 +156,23 @@ describe('a crawl of the whole hostile site beside a well-behaved one', {
   });
 });
 
+describe('deep pages on the DOM path', { timeout: 60_000 }, () => {
+  it('refuses a page nested past 4,096 while building the tree, and reads one of 3,000', async () => {
+    const { origin } = await hostile();
+    const out = path.join(root, 'dom');
+    const urls = ['/nested/400000', '/nested/3000'].map((p) => `${origin}${p}`);
+    // `:first-child` cannot be matched while streaming: every page gets a DOM.
+    const args = ['crawl', ...urls, '--out', out, '--depth', '0', '--select', 'h=h1:first-child'];
+    const run = await runCli([...args, '-q']);
+    expect(run.code).toBe(0);
+    const codes = journalCodes(out);
+    expect(codes.get(urls[0]!)).toBe('ERR_HTML_TOO_DEEP');
+    expect(codes.get(urls[1]!)).toBe('200');
+    expect(rowsByUrl(out).get(urls[1]!)?.h).toBe('Deep');
+    expect(run.peakRss).toBeLessThan(256 * 1024 * 1024);
+  });
+});
+
 describe('sitemaps that attack', { timeout: 60_000 }, () => {
   it('reads 50 sitemaps, 50,000 URLs of each, skips one nested too deep', async () => {
     const { server, origin } = await hostile({ sitemaps: true });
