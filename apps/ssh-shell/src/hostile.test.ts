@@ -1,6 +1,6 @@
 /** Hostile input against the server as its own process: floods, silence, SFTP abuse; RSS stays bounded. */
 
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { userInfo } from 'node:os';
@@ -64,6 +64,7 @@ beforeAll(async () => {
   key = makeUserKey(dir.path, 'id_user');
   writeFileSync(join(dir.path, 'authorized_keys'), `${key.publicLine}\n`);
   writeFileSync(join(home, 'big.bin'), Buffer.alloc(4 * MiB, 7));
+  execFileSync('mkfifo', [join(home, 'pipe')]);
   mkdirSync(join(home, 'many'));
   for (let i = 0; i < 300; i++) writeFileSync(join(home, 'many', `f${i}`), '');
   // No --listen: the default address must be loopback. Port 0: any free one.
@@ -120,7 +121,9 @@ afterAll(async () => {
   if (child?.pid && child.exitCode === null) {
     const exited = new Promise((r) => child.once('exit', r));
     child.kill('SIGTERM');
+    const late = setTimeout(() => child.kill('SIGKILL'), 10_000); // a wedged server still goes
     await exited;
+    clearTimeout(late);
   }
   dir.remove();
 });
@@ -230,6 +233,17 @@ describe('SFTP abuse', { timeout: 60_000 }, () => {
       order.push((await fresh.next())?.id, (await fresh.next())?.id);
     }
     expect(order).toEqual(Array.from({ length: 20 }, (_, i) => 4001 + i));
+    fresh.channel.close();
+  });
+
+  it('a FIFO is refused (FAILURE) instead of blocking a file-system thread', async () => {
+    const fresh = await rawSftp(conn.client);
+    fresh.send(openPacket(1, '/pipe', 1)); // read
+    fresh.send(openPacket(2, '/pipe', 2)); // write
+    fresh.send(statPacket(3, '/big.bin'));
+    expect(await fresh.next()).toMatchObject({ id: 1, type: SFTP.STATUS, code: 4 });
+    expect(await fresh.next()).toMatchObject({ id: 2, type: SFTP.STATUS, code: 4 });
+    expect(await fresh.next()).toMatchObject({ id: 3, type: SFTP.ATTRS });
     fresh.channel.close();
   });
 

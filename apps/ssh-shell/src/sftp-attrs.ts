@@ -53,6 +53,8 @@ export function statusFor(err: unknown, clientPath?: string): [number, string] {
       return [STATUS_CODE.BAD_MESSAGE, `bad path or argument${what}`];
     case 'EISDIR':
       return [STATUS_CODE.FAILURE, `is a directory${what}`];
+    case 'ERR_NOT_REGULAR':
+      return [STATUS_CODE.FAILURE, `not a regular file${what}`];
     case 'EEXIST':
       return [STATUS_CODE.FAILURE, `already exists${what}`];
     case 'ENOTEMPTY':
@@ -67,7 +69,7 @@ export function statusFor(err: unknown, clientPath?: string): [number, string] {
 
 /** SFTP v3 pflags (filexfer-02 §6.3) as open(2) flags; the final component is never followed. */
 export function openFlags(pflags: number): number | undefined {
-  const { O_RDONLY, O_WRONLY, O_RDWR, O_APPEND, O_CREAT, O_TRUNC, O_EXCL, O_NOFOLLOW } =
+  const { O_RDONLY, O_WRONLY, O_RDWR, O_APPEND, O_CREAT, O_TRUNC, O_EXCL, O_NOFOLLOW, O_NONBLOCK } =
     fs.constants;
   const read = (pflags & 0x1) !== 0;
   const write = (pflags & 0x2) !== 0;
@@ -77,7 +79,8 @@ export function openFlags(pflags: number): number | undefined {
   if (pflags & 0x8) flags |= O_CREAT;
   if (pflags & 0x10) flags |= O_TRUNC;
   if (pflags & 0x20) flags |= O_EXCL;
-  return flags | O_NOFOLLOW;
+  // O_NONBLOCK changes nothing for regular files; a FIFO's open no longer waits (see OPEN).
+  return flags | O_NOFOLLOW | O_NONBLOCK;
 }
 
 /** SETSTAT/FSETSTAT: permissions, size (truncate) and times, whichever the client sent. */

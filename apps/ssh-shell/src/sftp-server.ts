@@ -6,7 +6,9 @@ import ssh2 from 'ssh2';
 import { applyAttrs, longname, openFlags, statusFor, toAttrs } from './sftp-attrs.ts';
 import { sftpExitStatus } from './sftp-exit.ts';
 import { type Gate, sftpGate } from './sftp-gate.ts';
-import { clientView, namePathInside, realPathInside, virtualPath } from './sftp-paths.ts';
+import type { On } from './sftp-names.ts';
+import { serveNameRequests } from './sftp-names.ts';
+import { namePathInside, realPathInside } from './sftp-paths.ts';
 
 const { STATUS_CODE } = ssh2.utils.sftp;
 
@@ -50,7 +52,7 @@ export function serveSftp(
     gate.reply(40, () => sftp.status(reqId, STATUS_CODE.FAILURE, 'invalid handle'));
   // One wrapper owns errors for every request: a failing request gets a status, never a crash,
   // and its message names the path as the client sent it (cut short), not the real one.
-  const on = (event: string, fn: (reqId: number, ...args: never[]) => Promise<void>) => {
+  const on: On = (event, fn) => {
     sftp.on(event, (reqId: number, ...given: never[]) => {
       activity();
       // ssh2 hands out handles and WRITE data as views into the packet buffer it received; a
@@ -89,10 +91,14 @@ export function serveSftp(
     if (flags === undefined)
       return gate.reply(40, () => sftp.status(reqId, STATUS_CODE.BAD_MESSAGE, 'bad open flags'));
     // O_NOFOLLOW (in flags): the resolved final name is opened as is, never through a link.
+    // O_NONBLOCK (in flags too): a FIFO would otherwise block a thread of libuv's pool of 4,
+    // which every file operation of the server shares, until a writer comes.
     const file = await fs.open(await real(path), flags, attrs?.mode ? attrs.mode & 0o7777 : 0o644);
-    if ((await file.stat()).isDirectory()) {
+    const st = await file.stat();
+    if (!st.isFile()) {
       await file.close();
-      throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+      const code = st.isDirectory() ? 'EISDIR' : 'ERR_NOT_REGULAR';
+      throw Object.assign(new Error('not a regular file'), { code });
     }
     newHandle(reqId, { kind: 'file', file });
   };
@@ -157,63 +163,7 @@ export function serveSftp(
     const found = entries.filter((e) => e !== undefined);
     gate.reply(found.length * 200, () => sftp.name(reqId, found));
   });
-  on('STAT', async (reqId, path: string) => {
-    const st = await fs.stat(await real(path));
-    gate.reply(40, () => sftp.attrs(reqId, toAttrs(st)));
-  });
-  on('LSTAT', async (reqId, path: string) => {
-    const st = await fs.lstat(await name(path));
-    gate.reply(40, () => sftp.attrs(reqId, toAttrs(st)));
-  });
-  on('SETSTAT', async (reqId, path: string, attrs: Attributes) => {
-    await applyAttrs(await real(path), attrs);
-    ok(reqId);
-  });
-  on('REMOVE', async (reqId, path: string) => {
-    await fs.unlink(await name(path)); // unlink removes a link itself, never its target
-    ok(reqId);
-  });
-  on('RMDIR', async (reqId, path: string) => {
-    await fs.rmdir(await name(path));
-    ok(reqId);
-  });
-  on('MKDIR', async (reqId, path: string, attrs: Attributes) => {
-    await fs.mkdir(await name(path), { mode: attrs?.mode ? attrs.mode & 0o7777 : 0o755 });
-    ok(reqId);
-  });
-  on('RENAME', async (reqId, from: string, to: string) => {
-    const [src, dest] = [await name(from), await name(to)];
-    // SFTPv3 RENAME must fail when the target exists (OpenSSH uses posix-rename@ to overwrite).
-    if (
-      await fs.lstat(dest).then(
-        () => true,
-        () => false,
-      )
-    )
-      throw Object.assign(new Error('target exists'), { code: 'EEXIST' });
-    await fs.rename(src, dest);
-    ok(reqId);
-  });
-  on('REALPATH', async (reqId, path: string) => {
-    const v = virtualPath(path);
-    gate.reply(200, () =>
-      sftp.name(reqId, [{ filename: v, longname: v, attrs: {} as Attributes }]),
-    );
-  });
-  // A link is shown as the client's path of its target, and only when that lies inside.
-  on('READLINK', async (reqId, path: string) => {
-    const link = await name(path);
-    await fs.readlink(link); // EINVAL when it is not a link at all
-    const target = clientView(await rootReady, await fs.realpath(link));
-    if (target === undefined)
-      throw Object.assign(new Error('outside'), { code: 'ERR_PATH_OUTSIDE_ROOT' });
-    const entry = { filename: target, longname: target, attrs: {} as Attributes };
-    gate.reply(200, () => sftp.name(reqId, [entry]));
-  });
-  // New links could point anywhere; refuse to create them.
-  on('SYMLINK', async (reqId) =>
-    gate.reply(40, () => sftp.status(reqId, STATUS_CODE.OP_UNSUPPORTED, 'symlink not supported')),
-  );
+  serveNameRequests({ sftp, on, reply: gate.reply, real, name, root: rootReady, ok });
   // The client sent EOF: answer what is still running, then close the channel.
   // Exit status 0 first, as sshd's sftp-server gives, or `ssh -s sftp` (so scp) exits 255.
   sftp.on('end', () =>
