@@ -15,7 +15,10 @@ import {
   waitUntil,
 } from '../test/fixtures.ts';
 import { type ConnectOptions, connect } from './client.ts';
+import { loadOrCreateHostKey } from './keys.ts';
 import { hashPassword } from './passwords.ts';
+import type { LogEntry } from './protocol.ts';
+import { createServer } from './server.ts';
 
 const me = userInfo().username;
 const dir = tempDir('guess');
@@ -87,5 +90,39 @@ describe('per-source login budget', { timeout: 60_000 }, () => {
     await waitUntil(() => Date.now() - started > PENALTY_MS + 200, PENALTY_MS + 1000);
     const conn = await connect(options('right one'));
     await conn.end();
+  });
+});
+
+describe('per-source budget over IPv6', { timeout: 60_000 }, () => {
+  it('counts a source by its /64: ::1 is refused after its budget, logged as 0:0:0:0::/64', async () => {
+    const logs: LogEntry[] = [];
+    const v6 = createServer({
+      hostKey: loadOrCreateHostKey(join(dir.path, 'state6')).privateKey,
+      authorizedKeysFile: join(dir.path, 'authorized_keys'),
+      passwordFile: join(dir.path, 'passwords'),
+      home: dir.path,
+      penalties: { budget: 2, penaltyMs: 60_000, delayMs: 10, maxDelayMs: 10 },
+      onLog: (e) => logs.push(e),
+    });
+    const { port } = await v6.listen(0, '::1');
+    const kh = join(dir.path, 'known_hosts6');
+    writeFileSync(kh, `[::1]:${port} ${loadOrCreateHostKey(join(dir.path, 'state6')).publicKey}\n`);
+    const attempt = (password: string) =>
+      connect({ ...options(password), host: '::1', port, knownHostsFile: kh });
+    try {
+      for (const guess of ['a', 'b'])
+        await expect(attempt(guess)).rejects.toMatchObject({ code: 'ERR_AUTH_FAILED' });
+      const refused = await attempt('right one').catch((e) => e);
+      expect(['ERR_DISCONNECTED', 'ERR_CONNECT']).toContain(refused.code);
+      expect(
+        await waitUntil(() =>
+          logs.some(
+            (e) => e.event === 'refused' && /source 0:0:0:0::\/64 penalised/.test(e.detail ?? ''),
+          ),
+        ),
+      ).toBe(true);
+    } finally {
+      await v6.close();
+    }
   });
 });
