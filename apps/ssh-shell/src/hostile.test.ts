@@ -185,6 +185,36 @@ describe('connections that never log in', { timeout: 60_000 }, () => {
   });
 });
 
+describe('a client that grants window but never reads', { timeout: 60_000 }, () => {
+  it('is cut off once 32 MiB wait unsent at the socket; RSS stays bounded', async () => {
+    const c = await connect({
+      host: '127.0.0.1',
+      port,
+      username: me,
+      knownHostsFile: knownHosts,
+      identities: loadIdentities([key.path]),
+    });
+    // The attacker, played with ssh2's insides: stop reading TCP, then grant ~4 GiB of window.
+    const inside = c.client as unknown as {
+      _sock: net.Socket;
+      _protocol: { channelWindowAdjust(id: number, amount: number): void };
+    };
+    const closed = new Promise<void>((r) => c.client.once('close', () => r()));
+    c.client.exec('cat /dev/zero', (err, stream) => {
+      if (err) throw err;
+      inside._sock.pause();
+      const { id } = (stream as unknown as { outgoing: { id: number } }).outgoing;
+      inside._protocol.channelWindowAdjust(id, 2 ** 32 - 1 - 2 * MiB);
+    });
+    expect(await sawLog((e) => /peer reads nothing: \d+ bytes unsent/.test(e.detail ?? ''))).toBe(
+      true,
+    );
+    expectBoundedRss();
+    inside._sock.destroy();
+    await closed;
+  });
+});
+
 describe('SFTP abuse', { timeout: 60_000 }, () => {
   let sftp: RawSftp;
   beforeAll(async () => {

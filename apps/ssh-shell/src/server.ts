@@ -141,7 +141,9 @@ export function createServer(options: ServerOptions): SshShellServer {
       sockets.delete(socket);
     });
     socket.on('error', (err) => debug('%s: %s', from, err.message));
-    coalesceWrites(socket);
+    coalesceWrites(socket, (unsent) =>
+      log({ event: 'disconnect', from, detail: `peer reads nothing: ${unsent} bytes unsent` }),
+    );
     ssh.injectSocket(socket);
   });
   return {
@@ -165,14 +167,29 @@ export function createServer(options: ServerOptions): SshShellServer {
 }
 
 /**
+ * Bytes Node may hold for one socket that the peer does not read. ssh2 writes whatever the
+ * SSH window allows without looking at the socket, and the window is the client's to grant:
+ * one that grants gigabytes (WINDOW_ADJUST, RFC 4254 §5.2) and stops reading TCP would have
+ * the server buffer a command's whole output. An honest client's window is 2 MiB (OpenSSH,
+ * ssh2), so this much unsent means the peer is not reading.
+ */
+const MAX_UNSENT = 32 * 1024 * 1024;
+
+/**
  * ssh2 writes every SSH packet (at most 32 KiB for OpenSSH clients) with its own
  * socket.write(), one syscall each. Corking until the end of the tick hands the kernel all
- * packets of one burst in a single writev, as sshd does with its output buffer.
+ * packets of one burst in a single writev, as sshd does with its output buffer. Every write
+ * also checks the bound above; past it the connection is destroyed.
  */
-function coalesceWrites(socket: Socket): void {
+function coalesceWrites(socket: Socket, overflow: (unsent: number) => void): void {
   const write = socket.write.bind(socket) as (...args: unknown[]) => boolean;
   let corked = false;
   socket.write = ((...args: unknown[]) => {
+    if (socket.writableLength > MAX_UNSENT) {
+      if (!socket.destroyed) overflow(socket.writableLength);
+      socket.destroy();
+      return false;
+    }
     if (!corked) {
       corked = true;
       socket.cork();
