@@ -83,6 +83,23 @@ describe('extraction', () => {
     expect(found).toBeGreaterThan(100); // the selectors really do match things
   });
 
+  it('agrees with the DOM deep down too, past the 512 open elements selectors see', () => {
+    fc.assert(
+      fc.property(
+        fc.array(node(4), { minLength: 1, maxLength: 4 }),
+        selector,
+        fc.constantFrom(300, 700, 1500),
+        (trees, css, depth) => {
+          const spec = parseFieldSpec(`f=${css}`);
+          const deep = `${'<section>'.repeat(depth)}${trees.map(html).join('')}${'</section>'.repeat(depth)}`;
+          const page = `<html><body>${deep}</body></html>`;
+          expect(createExtractor([spec])(page)).toEqual(createExtractor([spec], 'dom')(page));
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
   it('extracts fields and links from a catalogue page, skipping rel=nofollow', () => {
     const specs = ['title=h1', 'price=.price', 'sku=p.meta > span[data-sku]@data-sku'].map(
       parseFieldSpec,
@@ -125,6 +142,22 @@ describe('extraction', () => {
     for (const bad of ['nameonly', '=h1', 'x=', 'x=h1[', '1x=h1']) {
       expect(() => parseFieldSpec(bad)).toThrow(
         expect.objectContaining({ code: 'ERR_BAD_SELECTOR' }),
+      );
+    }
+  });
+
+  it('reads pages nested past 512 as the DOM does, and refuses them past 4,096', () => {
+    const specs = ['h=h1', 'b=div > h1 b', 'title=title'].map(parseFieldSpec);
+    const page = (n: number): string =>
+      `<title>t</title>${'<div>'.repeat(n)}<h1>De<b>e</b>p</h1><a href="/x">x</a>${'</div>'.repeat(n)}<p>after</p>`;
+    for (const mode of ['auto', 'dom'] as const) {
+      const extract = createExtractor(specs, mode);
+      expect(extract(page(3000))).toMatchObject({
+        fields: { h: 'Deep', b: 'e', title: 't' },
+        links: ['/x'],
+      });
+      expect(() => extract(page(5000))).toThrow(
+        expect.objectContaining({ code: 'ERR_HTML_TOO_DEEP' }),
       );
     }
   });

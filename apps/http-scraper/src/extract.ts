@@ -71,11 +71,12 @@ interface StreamState {
   links: string[];
   base: string | undefined;
   nofollow: boolean;
-  /** Elements open beyond MAX_NESTING. */
+  /** Elements open beyond MAX_NESTING, and the ones they stand in for on the stack. */
   overflow: number;
+  hidden: OpenElement[];
 }
 
-/** Open elements selectors see at most (Chromium's HTML parser nests no deeper than 512 either). */
+/** Open elements selectors see at most (Chromium's HTML tree builder nests no deeper either). */
 const MAX_NESTING = 512;
 /**
  * Deeper than this, a page is given up on: htmlparser2 keeps its open elements in an array it
@@ -108,21 +109,22 @@ function streamingExtractor(specs: FieldSpec[], selectors: StreamingSelector[]):
         else if (name === 'meta' && attribs.name?.toLowerCase() === 'robots') {
           s.nofollow ||= /\bnofollow\b|\bnone\b/i.test(attribs.content ?? '');
         }
-        // Past MAX_NESTING an element is only counted: its links and text still count, but
-        // selectors no longer see it, so a page of 100,000 nested <div>s costs no more memory
-        // or selector work than one of 512.
+        if (s.stack.length + s.overflow >= MAX_PARSE_DEPTH) throw tooDeep();
+        // Past MAX_NESTING, the middle of the ancestry drops out of sight: selectors see the
+        // outermost 256 open elements and up to 256 innermost ones, never more than 512.
         if (s.stack.length >= MAX_NESTING) {
-          if (++s.overflow + MAX_NESTING > MAX_PARSE_DEPTH) throw tooDeep();
-          return;
+          s.hidden.push(s.stack.splice(MAX_NESTING / 2, 1)[0]!);
+          s.overflow++;
         }
         s.stack.push({ name, attribs });
         if (s.pending === 0) return;
+        const level = s.stack.length + s.overflow; // its true depth, to find its end tag
         for (let i = 0; i < specs.length; i++) {
           if (s.fields[specs[i]!.name] !== null || s.depth[i] !== -1 || !selectors[i]!(s.stack))
             continue;
           const attr = specs[i]!.attr;
           if (attr === undefined) {
-            s.depth[i] = s.stack.length;
+            s.depth[i] = level;
             s.capturing++;
           } else if (attribs[attr] !== undefined) {
             s.fields[specs[i]!.name] = attribs[attr];
@@ -135,10 +137,11 @@ function streamingExtractor(specs: FieldSpec[], selectors: StreamingSelector[]):
         for (let i = 0; i < specs.length; i++) if (s.depth[i] !== -1) s.parts[i]!.push(text);
       },
       onclosetag() {
-        if (s.overflow > 0) return void s.overflow--; // htmlparser2 closes in reverse order
+        // htmlparser2 reports every element's end, implied ones too, innermost first.
         if (s.capturing > 0) {
+          const level = s.stack.length + s.overflow;
           for (let i = 0; i < specs.length; i++) {
-            if (s.depth[i] !== s.stack.length) continue;
+            if (s.depth[i] !== level) continue;
             s.fields[specs[i]!.name] = squash(s.parts[i]!.join(''));
             s.depth[i] = -1;
             s.capturing--;
@@ -146,6 +149,12 @@ function streamingExtractor(specs: FieldSpec[], selectors: StreamingSelector[]):
           }
         }
         s.stack.pop();
+        // A hidden ancestor comes back only once no inner one is left to stand for the parent
+        // of what opens next: siblings deep down cost no shuffling.
+        if (s.overflow > 0 && s.stack.length === MAX_NESTING / 2) {
+          s.stack.push(s.hidden.pop()!);
+          s.overflow--;
+        }
       },
     },
     { decodeEntities: true },
@@ -164,6 +173,7 @@ function streamingExtractor(specs: FieldSpec[], selectors: StreamingSelector[]):
       base: undefined,
       nofollow: false,
       overflow: 0,
+      hidden: [],
     };
     parser.reset();
     parser.end(html);

@@ -148,6 +148,8 @@ describe('a crawl of the whole hostile site beside a well-behaved one', {
     // The other host: every catalogue page, with its field.
     const rows = rowsByUrl(out);
     for (let i = 0; i < 30; i++) expect(rows.get(`${shopOrigin}/page/${i}`)?.h1).toBeTruthy();
+    // Selectors see deep elements too: the h1 under 3,000 <div>s.
+    expect(rows.get(`${origin}/nested/3000`)?.h1).toBe('Deep');
     const summary = JSON.parse(run.stdout);
     expect(summary.robots).toEqual([expect.objectContaining({ origin, outcome: 'truncated' })]);
     // A crawler process under tsx idles at ~100 MB; the bomb alone would be 1 GiB.
