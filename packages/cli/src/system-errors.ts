@@ -54,8 +54,8 @@ function permission(error: NodeJS.ErrnoException): Known {
 }
 
 /**
- * Describes a thrown value for a user: netlab's coded errors keep their code; Node's system
- * errors (`EADDRINUSE`, `ECONNREFUSED`, `ENOENT`...) get a stable `ERR_` code and a hint.
+ * Describes a thrown value for a user: netlab's coded errors keep their code (and their own
+ * `hint` property, when they carry one); Node's system errors (`EADDRINUSE`, `ECONNREFUSED`, `ENOENT`...) get a stable `ERR_` code and a hint.
  *
  * @param error What was thrown.
  * @returns The code (when one is known), the message and, for system errors, what to do.
@@ -69,6 +69,8 @@ export function describeError(error: unknown): ErrorReport {
   const errno = error as NodeJS.ErrnoException;
   const known =
     errno.code === 'EACCES' || errno.code === 'EPERM' ? permission(errno) : KNOWN[error.code];
-  if (known === undefined) return { code: error.code, message };
-  return { code: known.code, message, hint: known.hint };
+  // An error may carry its own next step (`hint`), better than the generic one.
+  const own = (error as { hint?: unknown }).hint;
+  const hint = typeof own === 'string' ? own : known?.hint;
+  return { code: known?.code ?? error.code, message, ...(hint === undefined ? {} : { hint }) };
 }

@@ -154,13 +154,15 @@ export const REQUIREMENTS = {
   // A C compiler for load generators that must outrun the server they measure (a Node
   // generator on the same two cores can be the limit itself).
   gcc: { packages: ['gcc', 'libc6-dev'], paths: ['/usr/bin/gcc'] },
+  // OpenBSD's netcat: the books' way to poke at a UDP or TCP port by hand (README transcripts).
+  netcat: { packages: ['netcat-openbsd'], paths: ['/usr/bin/nc.openbsd'] },
   scrapy: {
     packages: ['python3', 'python3-scrapy'],
     paths: ['/usr/bin/python3', '/usr/lib/python3/dist-packages/scrapy/__init__.py'],
   },
 } as const satisfies Record<string, { packages: readonly string[]; paths: readonly string[] }>;
 
-/** A name of REQUIREMENTS: 'redis', 'sshd', 'dovecot', 'dnsmasq', 'ngircd', 'python', 'promtool', 'gcc', 'scrapy'. */
+/** A name of REQUIREMENTS: 'redis', 'sshd', 'dovecot', 'dnsmasq', 'ngircd', 'python', 'promtool', 'gcc', 'netcat', 'scrapy'. */
 export type Requirement = keyof typeof REQUIREMENTS;
 
 /**
