@@ -60,8 +60,11 @@ function time(command: Command): number {
   return median(Array.from({ length: ROUNDS }, once));
 }
 
+// `pnpm --filter workspace bench tcp-chat` times one app; no argument times them all.
+const only = process.argv.slice(2).filter((arg) => arg !== '--');
 let failed = 0;
 for (const [app, scripts] of Object.entries(USER_SCRIPTS)) {
+  if (only.length > 0 && !only.includes(app)) continue;
   const anchor = ANCHORS[app]!;
   const anchorSeconds =
     existsSync(anchor.argv[0]!) || !anchor.argv[0]!.startsWith('/') ? time(anchor) : Number.NaN;
