@@ -2,7 +2,8 @@
 import { debuglog } from 'node:util';
 import type { Redis } from 'ioredis';
 import type { RedisLink } from './redis-link.ts';
-import type { Room, RoomRegistry } from './rooms.ts';
+import type { RoomRegistry } from './room-registry.ts';
+import type { Room } from './rooms.ts';
 import { encodeFrame } from './wire.ts';
 
 const debug = debuglog('tcp-chat');

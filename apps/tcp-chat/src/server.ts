@@ -9,7 +9,7 @@ import { dispatch } from './handlers.ts';
 import { createLocalBus } from './local-bus.ts';
 import { DEFAULT_PORT, type Limits } from './protocol.ts';
 import { createRedisBus, type RedisBusOptions } from './redis-bus.ts';
-import { RoomRegistry } from './rooms.ts';
+import { RoomRegistry } from './room-registry.ts';
 import type { ServerContext } from './session.ts';
 import { type Counters, formatStatsLine, newCounters } from './stats.ts';
 import type { TraceHook } from './wire.ts';

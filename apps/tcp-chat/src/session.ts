@@ -7,7 +7,8 @@ import type { Flusher, Holdable } from './flusher.ts';
 import { type Intake, readRequests } from './intake.ts';
 import { Outbox, type OutboxOwner } from './outbox.ts';
 import type { ClientMessage, Limits, ServerMessage } from './protocol.ts';
-import type { Room, RoomRegistry } from './rooms.ts';
+import type { RoomRegistry } from './room-registry.ts';
+import type { Room } from './rooms.ts';
 import type { Counters } from './stats.ts';
 import { encodeFrame, type TraceHook, unframe } from './wire.ts';
 
