@@ -87,7 +87,12 @@ export class Room {
     if (this.congested || this.waiting.size === 0) return;
     const waiting = [...this.waiting];
     this.waiting.clear();
-    for (const m of waiting) m.unhold('room');
+    // Not now: this may run inside a publish (a member kicked mid fan-out), and a released
+    // sender's waiting lines would publish into it, out of order for the members not yet
+    // reached. After the current fan-out, they go in order.
+    queueMicrotask(() => {
+      for (const m of waiting) m.unhold('room');
+    });
   }
 
   /** Claims the next sequence number; the caller encodes the message with it. */
