@@ -2,8 +2,9 @@
 import { spawn as spawnChild } from 'node:child_process';
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import type { IPty } from 'node-pty';
-import { spawn as spawnPty } from 'node-pty';
+import { StringDecoder } from 'node:string_decoder';
+import type { IPty } from '@lydell/node-pty';
+import { spawn as spawnPty } from '@lydell/node-pty';
 import type { PseudoTtyInfo, ServerChannel } from 'ssh2';
 import { channelOutputs } from './channel-output.ts';
 import { childOutput } from './child-output.ts';
@@ -113,9 +114,12 @@ export function runPty(
       channel.once('drain', () => term.resume());
     }
   });
+  // The PTY takes text; a StringDecoder keeps a UTF-8 character split between two SSH
+  // packets whole (bytes that are not UTF-8 at all arrive as U+FFFD).
+  const keys = new StringDecoder('utf8');
   channel.on('data', (data: Buffer) => {
     ctx.activity();
-    term.write(data);
+    term.write(keys.write(data));
   });
   term.onExit(({ exitCode, signal }) => {
     untrack();

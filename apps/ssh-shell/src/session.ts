@@ -1,5 +1,5 @@
 /** Server side of one SSH session channel: pty, env, window-change, signal, exec, shell, sftp. */
-import type { IPty } from 'node-pty';
+import type { IPty } from '@lydell/node-pty';
 import type { PseudoTtyInfo, ServerChannel, Session } from 'ssh2';
 import { runPipes, runPty } from './commands.ts';
 import type { KeyRestrictions } from './key-options.ts';
