@@ -1,32 +1,10 @@
 /** `telemetry agent`: sample this host every interval and send it to a collector (or any StatsD). */
 import { parseCommandLine, parseInteger, UsageError } from '@netlab/cli';
-import { connect } from './client.ts';
+import { DEFAULT_MTU, DEFAULT_PORT } from './defaults.ts';
 import { parseDuration, parseSize } from './duration.ts';
 import { hostOption, portOption } from './endpoints.ts';
 import { TelemetryError } from './errors.ts';
-import { DEFAULT_MTU, DEFAULT_PORT } from './protocol.ts';
-
-export const AGENT_HELP = `Usage: telemetry agent [options]
-
-Samples host metrics (CPU %, load, memory, network bytes from /proc/net/dev, event-loop lag)
-every interval and sends them over UDP, batched into datagrams within an MTU budget.
-
-Options:
-  --host HOST          collector address (default 127.0.0.1; ::1 for IPv6)
-  --port PORT          collector UDP port (default ${DEFAULT_PORT})
-  --format FORMAT      msgpack (default: source id + sequence number, loss is counted)
-                       or statsd (DogStatsD text any StatsD server reads)
-  --interval DURATION  sampling interval (default 10s)
-  --count N            stop after N samples (default: run until Ctrl-C)
-  --mtu BYTES          payload budget per datagram (default ${DEFAULT_MTU})
-  --prefix TEXT        metric name prefix (default host.)
-  --source ID          source id (default hostname/pid/random)
-  --json               print each interval's send totals as one JSON line
-  --trace              print each datagram sent
-  -h, --help           show this help
-
-Example:
-  telemetry agent --interval 1s --count 5 --format statsd --port 8125`;
+import { AGENT_HELP } from './help.ts';
 
 export async function agentCommand(argv: string[]): Promise<number> {
   const { values } = parseCommandLine({
@@ -57,6 +35,8 @@ export async function agentCommand(argv: string[]): Promise<number> {
     values.count === undefined
       ? Number.POSITIVE_INFINITY
       : parseInteger('--count', values.count, { min: 1 });
+  // Loaded only now: --help and a usage error never pay for the agent and its libraries.
+  const { connect } = await import('./client.ts');
   const agent = await connect({
     host: hostOption(values.host, '127.0.0.1'),
     port: portOption(values.port, DEFAULT_PORT),

@@ -1,39 +1,11 @@
 /** `telemetry collector`: listen for StatsD and our datagrams, print each flush, serve HTTP. */
 
-import { formatEndpoint } from '@netlab/addressing';
+import { formatEndpoint } from '@netlab/addressing/endpoint';
 import { parseCommandLine, parseInteger } from '@netlab/cli';
+import { DEFAULT_HTTP_PORT, DEFAULT_PORT, DEFAULT_RCVBUF } from './defaults.ts';
 import { parseDuration, parseSize } from './duration.ts';
 import { endpointOption, hostOption, portOption } from './endpoints.ts';
-import { jsonChunks } from './json-stream.ts';
-import { DEFAULT_HTTP_PORT, DEFAULT_PORT, DEFAULT_RCVBUF } from './protocol.ts';
-import { renderView } from './render.ts';
-import { createServer } from './server.ts';
-
-export const COLLECTOR_HELP = `Usage: telemetry collector [options]
-
-Receives StatsD/DogStatsD lines and udp-telemetry MessagePack datagrams over UDP, aggregates
-them per interval, counts loss per source, and serves /metrics, /api/metrics and /healthz.
-
-Options:
-  --host HOST          UDP address to listen on (default 127.0.0.1; ::1 for IPv6)
-  --port PORT          UDP port (default ${DEFAULT_PORT}; 0 picks a free one)
-  --http HOST:PORT     HTTP address (default 127.0.0.1:${DEFAULT_HTTP_PORT}); 'off' for none
-  --interval DURATION  flush interval (default 10s)
-  --expire N           forget series idle for N intervals (default 6)
-  --rcvbuf SIZE        SO_RCVBUF to ask for (default 8MiB)
-  --queue N            datagrams queued for parsing before new ones are dropped (default 65536)
-  --max-bytes SIZE     byte budget of all series: names, tags, set members, sketches
-                       (default 64MiB); new series and members beyond it are refused, counted
-  --max-sources N      sources tracked for loss accounting (default 10000)
-  --forward HOST:PORT  send each flush's aggregates to another StatsD
-  --top N              metric rows printed per flush (default 20)
-  --json               print each flush as one JSON line
-  --trace              print each datagram decoded
-  -h, --help           show this help
-
-Example:
-  telemetry collector --port 8125 --interval 5s --forward 127.0.0.1:8126
-  echo 'api.requests:1|c|#env:prod' | nc -u -w1 127.0.0.1 8125`;
+import { COLLECTOR_HELP } from './help.ts';
 
 export async function collectorCommand(argv: string[]): Promise<number> {
   const { values } = parseCommandLine({
@@ -72,6 +44,12 @@ export async function collectorCommand(argv: string[]): Promise<number> {
       ? undefined
       : endpointOption('--forward', values.forward, DEFAULT_PORT);
   const top = parseInteger('--top', values.top ?? '20', { min: 1, max: 10_000 });
+  // Loaded only now: --help and a usage error never pay for the collector and its libraries.
+  const [{ createServer }, { renderView }, { jsonChunks }] = await Promise.all([
+    import('./server.ts'),
+    import('./render.ts'),
+    import('./json-stream.ts'),
+  ]);
   const collector = createServer({
     host: hostOption(values.host, '127.0.0.1'),
     port: portOption(values.port, DEFAULT_PORT),

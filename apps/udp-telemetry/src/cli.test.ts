@@ -161,6 +161,15 @@ describe('telemetry command line', { timeout: 120_000 }, () => {
     expect((await run(['frobnicate'])).code).toBe(2);
   });
 
+  it('takes the `--` pnpm puts before a script argument, also with --json', async () => {
+    const help = await run(['collector', '--', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Example');
+    const bad = await run(['agent', '--', '--json', '--port', 'x']);
+    expect(bad.code).toBe(2);
+    expect(JSON.parse(bad.stderr).error.code).toBe('ERR_USAGE');
+  });
+
   it('fails with one clear line and exit 1 when top finds no collector', async () => {
     const top = await run(['top', '--http', '127.0.0.1:1', '--count', '1']);
     expect(top.code).toBe(1);

@@ -1,9 +1,7 @@
 /** `telemetry demo`: a collector and two agents (ours and StatsD text) on loopback, checked end to end. */
 import { parseCommandLine } from '@netlab/cli';
-import { connect } from './client.ts';
 import { TelemetryError } from './errors.ts';
-import { renderView } from './render.ts';
-import { createServer } from './server.ts';
+import { DEMO_HELP } from './help.ts';
 
 const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -13,11 +11,15 @@ export async function demoCommand(argv: string[]): Promise<number> {
     options: { help: { type: 'boolean', short: 'h' } },
   });
   if (values.help) {
-    console.log(
-      'Usage: telemetry demo\n\nStarts a collector on free loopback ports, sends host and custom metrics from an agent\n(MessagePack) and a StatsD-text agent, prints the aggregate and checks it. Exits 0 when\nevery number is right.\n\nExample:\n  pnpm --filter udp-telemetry demo',
-    );
+    console.log(DEMO_HELP);
     return 0;
   }
+  // Loaded only after --help: the collector, the agent and their libraries.
+  const [{ createServer }, { connect }, { renderView }] = await Promise.all([
+    import('./server.ts'),
+    import('./client.ts'),
+    import('./render.ts'),
+  ]);
   const collector = createServer({ port: 0, http: { host: '127.0.0.1', port: 0 }, intervalMs: 0 });
   const { udp, http } = await collector.listen();
   const base = `http://127.0.0.1:${http!.port}`;

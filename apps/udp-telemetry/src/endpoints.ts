@@ -5,7 +5,7 @@ import {
   parseEndpoint,
   parseHost,
   parsePort,
-} from '@netlab/addressing';
+} from '@netlab/addressing/endpoint';
 import { UsageError } from '@netlab/cli';
 
 /** A host as a socket API wants it: IPv6 scoped addresses carry their `%zone`. */

@@ -1,7 +1,7 @@
 /** The collector: UDP receive path, aggregation per interval, loss accounting, HTTP and forwarding. */
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { formatEndpoint } from '@netlab/addressing';
+import { formatEndpoint } from '@netlab/addressing/endpoint';
 import { Aggregator, type Snapshot } from './aggregator.ts';
 import { TelemetryError } from './errors.ts';
 import { type CollectorCounters, prometheusChunks } from './exposition.ts';

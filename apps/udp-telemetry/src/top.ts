@@ -1,27 +1,12 @@
 /** `telemetry top`: a live view of a collector's busiest metrics and loss per source, from /api/metrics. */
-import { formatEndpoint } from '@netlab/addressing';
+import { formatEndpoint } from '@netlab/addressing/endpoint';
 import { parseCommandLine, parseInteger } from '@netlab/cli';
+import { DEFAULT_HTTP_PORT } from './defaults.ts';
 import { parseDuration } from './duration.ts';
 import { endpointOption } from './endpoints.ts';
 import { TelemetryError } from './errors.ts';
-import { DEFAULT_HTTP_PORT } from './protocol.ts';
+import { TOP_HELP } from './help.ts';
 import { renderView, type View } from './render.ts';
-
-export const TOP_HELP = `Usage: telemetry top [options]
-
-Shows a running collector's busiest metrics of the last interval and the loss per source,
-redrawn every refresh (on a terminal; elsewhere each frame is printed in turn).
-
-Options:
-  --http HOST:PORT     the collector's HTTP address (default 127.0.0.1:${DEFAULT_HTTP_PORT})
-  --refresh DURATION   time between frames (default 1s)
-  --count N            stop after N frames (default: run until Ctrl-C)
-  --limit N            metric rows shown (default 20)
-  --json               print each frame's data as one JSON line
-  -h, --help           show this help
-
-Example:
-  telemetry top --http 127.0.0.1:9102 --count 1`;
 
 /** Fetches the collector's view. */
 export async function fetchView(url: string): Promise<View> {
