@@ -21,7 +21,8 @@ describe('slow consumer', () => {
     const kicks: { nick: string; code: string }[] = [];
     server.on('kick', (k) => {
       kicks.push(k);
-      // Reading again within the 2 s grace, sloth gets the reason after what was queued.
+      // Reading again within the 2 s grace, sloth gets the reason after what its socket held
+      // (the frames still queued for it were dropped at the kick).
       if (k.nick === 'sloth') slow.socket.resume();
     });
 
@@ -62,7 +63,7 @@ describe('slow consumer', () => {
     expect(bobSeen).toEqual(Array.from({ length: total }, (_, i) => i + 1));
     expect(await talkers[0]!.who('#busy')).toEqual(['ann', 'bob', 'cy']);
 
-    // Once sloth reads again, the reason is waiting after what it was sent before the kick.
+    // Once sloth reads again, the reason is waiting after what its socket held at the kick.
     expect((await slow.next('error', (e) => e.code === 'ERR_SLOW_CONSUMER')).message).toContain(
       'not reading',
     );

@@ -14,13 +14,16 @@ afterEach(() => {
 });
 
 /** `n` connected pairs over loopback: the server's end to write to, the client's to read. */
-async function pairs(n: number): Promise<{ ours: net.Socket; received: () => Buffer }[]> {
+async function pairs(
+  n: number,
+): Promise<{ ours: net.Socket; theirs: net.Socket; received: () => Buffer }[]> {
   const accepted: net.Socket[] = [];
   server = net.createServer((s) => accepted.push(s));
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as net.AddressInfo;
   const readers: (() => Buffer)[] = [];
+  const clients: net.Socket[] = [];
   // One at a time, so the i-th accepted socket is the i-th client's peer.
   for (let i = 0; i < n; i++) {
     const socket = net.connect(port, '127.0.0.1');
@@ -28,10 +31,11 @@ async function pairs(n: number): Promise<{ ours: net.Socket; received: () => Buf
     const chunks: Buffer[] = [];
     socket.on('data', (c: Buffer) => chunks.push(c));
     readers.push(() => Buffer.concat(chunks));
+    clients.push(socket);
     await until(() => accepted.length === i + 1, `connection ${i} accepted`);
   }
   open.push(...accepted);
-  return readers.map((received, i) => ({ ours: accepted[i]!, received }));
+  return readers.map((received, i) => ({ ours: accepted[i]!, theirs: clients[i]!, received }));
 }
 
 const bytes = (text: string) => Buffer.from(text);
@@ -82,5 +86,27 @@ describe('Outbox and Flusher', () => {
     expect(other).not.toBe(first);
     expect(other.toString()).toBe('helloworld');
     expect(flusher.join([a], 5).toString()).toBe('hello');
+  });
+
+  it('drops what is still queued when finished with drop: the last frame is next', async () => {
+    const [peer] = await pairs(1);
+    peer!.theirs.pause(); // a reader that stopped: the kernel fills, then Node, then the box
+    const box = new Outbox(peer!.ours, new Flusher(), 256 * 2 ** 20, quiet);
+    const held = Buffer.alloc(64 * 1024, 'w');
+    for (let i = 0; i < 2000 && box.queuedBytes === peer!.ours.writableLength; i++) {
+      box.push(held);
+      box.flush();
+      await new Promise((r) => setImmediate(r));
+    }
+    expect(box.queuedBytes).toBeGreaterThan(peer!.ours.writableLength); // frames wait in the box
+    box.push(Buffer.alloc(100, 'q'));
+    box.finish([Buffer.from('BYE')], { drop: true });
+    peer!.theirs.resume();
+    const ended = once(peer!.theirs, 'end');
+    await ended;
+    const got = peer!.received();
+    expect(got.subarray(-3).toString()).toBe('BYE');
+    expect(got.includes('q')).toBe(false); // never written: dropped
+    expect(got.length % held.length).toBe(3); // whole frames the socket held, then the reason
   });
 });
