@@ -9,7 +9,7 @@ A chat server and client over TCP: rooms, history with replay, whispers, TLS.
 
 example:
   tcp-chat server &
-  tcp-chat client --nick ann --join '#lobby'
+  tcp-chat client --nick ann             # starts in #lobby (--room for another)
 
 ${SERVER_HELP.split('\n')[0]}
 ${CLIENT_HELP.split('\n')[0]}`;
