@@ -1,8 +1,8 @@
 /** The `crawl` command line and config file, turned into CrawlOptions. */
 import fs from 'node:fs';
-import { parseEndpoint } from '@netlab/addressing';
+import { parseEndpoint } from '@netlab/addressing/endpoint';
 import { parseCommandLine, parseInteger, UsageError, userPath } from '@netlab/cli';
-import { type FieldSpec, parseFieldSpec } from './extract.ts';
+import { type FieldSpec, parseFieldSpec } from './field.ts';
 import { type CrawlOptions, DEFAULTS, ROBOTS_MIN_BYTES } from './options.ts';
 
 export const CRAWL_FLAGS = {

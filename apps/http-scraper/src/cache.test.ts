@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { crawl } from './crawler.ts';
-import { parseFieldSpec } from './extract.ts';
+import { parseFieldSpec } from './field.ts';
 import { createFixtureServer } from './fixture/server.ts';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'http-scraper-cache-'));

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { crawl } from './crawler.ts';
-import { parseFieldSpec } from './extract.ts';
+import { parseFieldSpec } from './field.ts';
 import { createFixtureServer, type FixtureServer, type LogEntry } from './fixture/server.ts';
 import { pagePrice } from './fixture/site.ts';
 import { DEFAULT_USER_AGENT } from './options.ts';

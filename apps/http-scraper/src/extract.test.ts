@@ -1,7 +1,8 @@
 /** Extraction: the streaming matcher agrees with css-select on a DOM, for any tree and selector. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createExtractor, parseFieldSpec } from './extract.ts';
+import { createExtractor } from './extract.ts';
+import { parseFieldSpec } from './field.ts';
 import { renderMalformed, renderPage, resolveSite } from './fixture/site.ts';
 import { compileStreaming } from './selector.ts';
 

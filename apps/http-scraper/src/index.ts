@@ -1,7 +1,8 @@
 /** @netlab/http-scraper: a polite, resumable crawler, and the fixture site it is tested on. */
 export { crawl } from './crawler.ts';
 export { CrawlError, type CrawlErrorCode } from './errors.ts';
-export { createExtractor, type FieldSpec, parseFieldSpec } from './extract.ts';
+export { createExtractor } from './extract.ts';
+export { type FieldSpec, parseFieldSpec } from './field.ts';
 export {
   createFixtureServer,
   type FixtureOptions,

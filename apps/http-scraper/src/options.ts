@@ -1,5 +1,5 @@
 /** The crawl's options, their defaults, and the identity the crawler announces. */
-import type { FieldSpec } from './extract.ts';
+import type { FieldSpec } from './field.ts';
 import type { Format } from './output.ts';
 
 export const VERSION = '0.1.0';
