@@ -2,14 +2,18 @@
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { exportApp, findApps } from './index.ts';
+import { exportApp, findApps, listFiles } from './index.ts';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 let scratch: string;
 const REACHES_UP = /(from\s+|import\(\s*|require\(\s*|"extends":\s*)['"](\.\.\/){2}/;
+// Commands and folders that exist only in netlab itself (issue #18).
+const NETLAB_ONLY =
+  /pnpm (?:-s |--silent )?--filter|tools\/tour|pnpm transcripts|pnpm starter|tools\//;
+const MD_LINK = /\]\(([^)#\s]+)(?:#[^)]*)?\)/g;
 
 beforeAll(async () => {
   scratch = await mkdtemp(join(tmpdir(), 'starter-'));
@@ -24,13 +28,33 @@ describe('exportApp', { timeout: 60_000 }, () => {
     const result = await exportApp(root, app, dir);
     const manifest = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8'));
     expect(manifest.name).toBe(app);
+    expect(new Set(result.files).size).toBe(result.files.length);
     expect(manifest.workspaces).toEqual(['packages/*']);
     expect(manifest.packageManager).toMatch(/^pnpm@[\d.]+\+sha512\./);
-    // npm 12 runs no dependency install script that allowScripts does not list.
-    expect(manifest.allowScripts).toMatchObject({ esbuild: true, 'node-pty': true });
+    // npm 12 runs no dependency install script that allowScripts does not list: the native
+    // builds netlab's pnpm-workspace.yaml allows are allowed.
+    const workspace = await readFile(join(root, 'pnpm-workspace.yaml'), 'utf8');
+    const built = (/^onlyBuiltDependencies:\n((?:\s+- .+\n)+)/m.exec(workspace)?.[1] ?? '')
+      .split('\n')
+      .map((line) => line.replace(/^\s+- /, '').trim())
+      .filter(Boolean);
+    expect(built).toContain('esbuild');
+    expect(manifest.allowScripts).toMatchObject(Object.fromEntries(built.map((n) => [n, true])));
     for (const file of result.files) {
       const text = await readFile(join(dir, file), 'utf8');
       expect(text, file).not.toContain(root);
+      // READMEs, help texts and comments speak of the exported project.
+      const netlabOnly = text.split('\n').filter((line) => NETLAB_ONLY.test(line));
+      expect(netlabOnly, file).toEqual([]);
+      if (file.endsWith('.md')) {
+        for (const [, target] of text.matchAll(MD_LINK)) {
+          if (/^[a-z]+:/.test(target as string)) continue;
+          expect(
+            existsSync(join(dir, dirname(file), target as string)),
+            `${file} -> ${target}`,
+          ).toBe(true);
+        }
+      }
       if (file.endsWith('package.json')) expect(text, file).not.toContain('workspace:');
       // Imports and configs may reach ../../ only inside packages/<name>/ (the starter's root).
       if (!file.startsWith('packages/')) expect(text, file).not.toMatch(REACHES_UP);
@@ -53,6 +77,52 @@ describe('exportApp', { timeout: 60_000 }, () => {
     const framing = JSON.parse(await readFile(join(dir, 'packages/framing/package.json'), 'utf8'));
     expect(framing.devDependencies).toBeUndefined();
     expect(framing.scripts).toBeUndefined();
+  });
+
+  test.each(findApps(root))(
+    '%s leaves its bench out by default and keeps it with --with-bench',
+    async (app) => {
+      const original = JSON.parse(await readFile(join(root, 'apps', app, 'package.json'), 'utf8'));
+      const lean = await exportApp(root, app, join(scratch, `${app}-lean`));
+      const manifest = JSON.parse(await readFile(join(lean.dir, 'package.json'), 'utf8'));
+      expect(lean.files.filter((file) => file.startsWith('bench/'))).toEqual([]);
+      expect(Object.values(manifest.scripts).join(' ')).not.toMatch(/\bbench\//);
+      const left = Object.keys(original.devDependencies ?? {}).filter(
+        (name) => !(name in manifest.devDependencies),
+      );
+      expect(left.sort()).toEqual(lean.leftOut.dependencies);
+      // What was left out, nothing in the starter loads.
+      for (const file of lean.files.filter((f) => /\.[cm]?[jt]s$/.test(f))) {
+        const text = await readFile(join(lean.dir, file), 'utf8');
+        for (const name of left) expect(text, file).not.toContain(`'${name}`);
+      }
+
+      const full = await exportApp(root, app, join(scratch, `${app}-bench`), { withBench: true });
+      const withBench = JSON.parse(await readFile(join(full.dir, 'package.json'), 'utf8'));
+      const bench = listFiles(root, `apps/${app}/bench`).map((f) => f.slice(`apps/${app}/`.length));
+      expect(full.files).toEqual(expect.arrayContaining(bench));
+      expect(withBench.scripts).toEqual({ ...original.scripts, test: manifest.scripts.test });
+      expect(Object.keys(withBench.devDependencies)).toEqual(
+        expect.arrayContaining(Object.keys(original.devDependencies ?? {})),
+      );
+      expect(full.leftOut).toEqual({ scripts: [], dependencies: [] });
+    },
+  );
+
+  test('carries only the package modules the app reaches, and every bin/ script', async () => {
+    const dir = join(scratch, 'reach');
+    const result = await exportApp(root, 'tcp-chat', dir);
+    // tcp-chat parses endpoints: the endpoint parser travels, the DNS helpers do not.
+    expect(result.files).toContain('packages/addressing/src/endpoint.ts');
+    expect(result.files).not.toContain('packages/addressing/src/dns.ts');
+    const addressing = JSON.parse(
+      await readFile(join(dir, 'packages/addressing/package.json'), 'utf8'),
+    );
+    expect(Object.keys(addressing.exports)).not.toContain('./dns');
+    const barrel = await readFile(join(dir, 'packages/addressing/src/index.ts'), 'utf8');
+    expect(barrel).not.toContain('index-dns');
+    const bins = listFiles(root, 'packages/cli/bin').map((f) => f.replace(/^packages\/cli\//, ''));
+    for (const bin of bins) expect(result.files).toContain(`packages/cli/${bin}`);
   });
 
   test('refuses an unknown app and a folder that is not empty', async () => {

@@ -87,16 +87,17 @@ export function listFiles(root: string, dir: string): string[] {
 }
 
 /**
- * Tells whether a file of a shared package belongs in a starter: its sources and manifest, not
- * its tests or benchmarks.
+ * Tells whether a file of a shared package may belong in a starter: its manifest, README,
+ * tsconfig, sources and `bin/` scripts (a package script may run them), not its tests or
+ * benchmarks. Of the sources, the export carries those the app reaches (see `reachPackages`).
  *
  * @param file A path relative to the package folder.
- * @returns True when the starter needs it.
+ * @returns True when the starter may need it.
  */
 export function isPackageRuntimeFile(file: string): boolean {
   if (['package.json', 'README.md', 'tsconfig.json'].includes(file)) return true;
-  if (!file.startsWith('src/')) return false;
-  return !/\.test\.ts$/.test(posix.basename(file));
+  if (!file.startsWith('src/') && !file.startsWith('bin/')) return false;
+  return !/\.test\.[cm]?[jt]s$/.test(posix.basename(file));
 }
 
 /**

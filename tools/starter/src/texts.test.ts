@@ -56,5 +56,9 @@ describe('generated config', () => {
     expect(starterWorkflow(true)).toContain('packages/peers/src/main.ts install all');
     expect(starterWorkflow(false)).not.toContain('peers');
     expect(starterWorkflow(false)).toContain('node: [20, 22]');
+    // Without the peers CLI the tests still run as root, and install what they start themselves.
+    const firstUse = starterWorkflow(true, false);
+    expect(firstUse).not.toContain('install all');
+    expect(firstUse).toContain('sudo -E env "PATH=$PATH" npm test');
   });
 });

@@ -12,29 +12,30 @@ const filterOf = (name: string) =>
   new RegExp(`pnpm (${SILENT})?--filter (?:@netlab/)?${name} (?:run )?(${SILENT})?`, 'g');
 
 /**
- * The app's README made to work in the starter: `pnpm --filter <app> <script>` becomes
+ * netlab's commands made to work in the starter: `pnpm --filter <app> <script>` becomes
  * `npm run <script>`, with `--` before any arguments (npm would take them as its own). A
  * carried package's command (`pnpm --filter peers peers start redis`) becomes the command its
  * script runs (`npx tsx packages/peers/src/main.ts start redis`): the starter's packages keep
- * their sources, not their scripts. A section at the top says where the project came from and
- * how to set it up.
+ * their sources, not their scripts. A bare `pnpm --filter` (`pnpm --filter <app>`), as prose
+ * says it, becomes `npm run`. Anything else is left for the caller to judge.
  *
- * @param readme The app's README in netlab.
+ * @param text A README, help text or source file.
  * @param appName The app's folder name.
  * @param packages The shared packages the starter carries.
- * @returns The starter's README.
+ * @returns The text with the commands rewritten.
  */
-export function starterReadme(
-  readme: string,
+export function rewriteCommands(
+  text: string,
   appName: string,
   packages: (string | CarriedPackage)[],
 ): string {
   const carried = packages.map((p) => (typeof p === 'string' ? { name: p } : p));
-  let body = readme
+  let body = text
     .replace(filterOf(appName), (_all, s1?: string, s2?: string) =>
       s1 || s2 ? 'npm run --silent ' : 'npm run ',
     )
-    .replace(/npm run ((?:--silent )?\w[\w:-]*) (?!--(?:\s|$))(\S)/g, 'npm run $1 -- $2');
+    // Arguments get `--` before them; a shell operator after the script (`&`, `|`, `>`) is not one.
+    .replace(/npm run ((?:--silent )?\w[\w:-]*) (?!--(?:\s|$)|[&|;<>])(\S)/g, 'npm run $1 -- $2');
   for (const { name, scripts = {} } of carried) {
     body = body.replace(
       new RegExp(`${filterOf(name).source}([\\w:-]+)`, 'g'),
@@ -44,8 +45,34 @@ export function starterReadme(
       },
     );
   }
+  return body.replace(/`pnpm (?:-s |--silent )?--filter(?: <app>)?(?=[ `])/g, '`npm run');
+}
+
+/**
+ * The app's README made to work in the starter: its commands rewritten (see
+ * {@link rewriteCommands}), and a section at the top that says where the project came from and
+ * how to set it up.
+ *
+ * @param readme The app's README in netlab.
+ * @param appName The app's folder name.
+ * @param packages The shared packages the starter carries.
+ * @param options `peersCli`: whether the starter carries the peers CLI (packages/peers/src/main.ts).
+ * @returns The starter's README.
+ */
+export function starterReadme(
+  readme: string,
+  appName: string,
+  packages: (string | CarriedPackage)[],
+  options: { peersCli?: boolean } = {},
+): string {
+  const carried = packages.map((p) => (typeof p === 'string' ? { name: p } : p));
+  const body = rewriteCommands(readme, appName, carried);
   const [title = `# ${appName}`, ...rest] = body.split('\n');
   const list = carried.map(({ name }) => `\`packages/${name}\``).join(', ');
+  const install =
+    options.peersCli === false
+      ? ''
+      : ', or by `npx tsx packages/peers/src/main.ts install all` where the app carries `packages/peers`';
   const intro = [
     '',
     `> Exported from netlab as a starter project: this app plus the shared packages it uses (${list}), with nothing that points back into netlab. Rename it, change it, make it yours.`,
@@ -54,7 +81,7 @@ export function starterReadme(
     '> npm install && npm test      # or: pnpm install && pnpm test',
     '> ```',
     '>',
-    '> `npm test` typechecks, lints and runs the tests. The servers some tests start (Dovecot, sshd, ngircd, Python tools) come from Debian packages, installed on first use when running as root, or by `npx tsx packages/peers/src/main.ts install all` where the app carries `packages/peers`.',
+    `> \`npm test\` typechecks, lints and runs the tests. The servers some tests start (Dovecot, sshd, ngircd, Python tools) come from Debian packages, installed on first use when running as root${install}.`,
   ];
   return [title, ...intro, ...rest].join('\n');
 }
@@ -106,12 +133,14 @@ export function starterBiome(biome: Record<string, unknown>): string {
 
 /**
  * The starter's GitHub Actions workflow: install and test on Node 20 and 22. Tests that start
- * real servers (Dovecot, sshd) need root, as they do in netlab's own CI.
+ * real servers (Dovecot, sshd) need root, as they do in netlab's own CI: as root they install
+ * the Debian packages they need on first use, or all at once up front through the peers CLI.
  *
  * @param withPeers Whether the starter carries packages/peers (and so real servers to install).
+ * @param peersCli Whether it carries the peers CLI (packages/peers/src/main.ts).
  * @returns The workflow's YAML.
  */
-export function starterWorkflow(withPeers: boolean): string {
+export function starterWorkflow(withPeers: boolean, peersCli = withPeers): string {
   const lines = [
     'name: ci',
     'on: [push, pull_request]',
@@ -129,12 +158,14 @@ export function starterWorkflow(withPeers: boolean): string {
     '          node-version: ${{ matrix.node }}',
     '      - run: npm install',
   ];
-  if (withPeers) {
+  if (withPeers && peersCli) {
     lines.push(
       '      - name: Install the real servers the tests start',
       '        run: sudo "$(command -v node)" --import tsx packages/peers/src/main.ts install all',
-      '      - run: sudo -E env "PATH=$PATH" npm test',
     );
+  }
+  if (withPeers) {
+    lines.push('      - run: sudo -E env "PATH=$PATH" npm test');
   } else {
     lines.push('      - run: npm test');
   }

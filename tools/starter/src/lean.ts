@@ -1,0 +1,91 @@
+/** What a lean starter leaves out: the app's bench/ folder, its scripts and the peers only it uses. */
+import { join } from 'node:path';
+import type { Manifest } from './files.ts';
+import { moduleFacts, packageOf } from './modules.ts';
+
+/** The bench and what only the bench needs, found in an app's files. */
+export interface BenchParts {
+  /** Scripts that run a file under bench/ (`"bench": "tsx bench/run.ts"`). */
+  scripts: string[];
+  /** devDependencies imported from bench/ and from nothing else, with their `@types/` packages. */
+  dependencies: string[];
+}
+
+const CODE = /\.(?:[cm]?ts|[cm]?js)$/;
+
+/**
+ * Finds the app's benchmark-only parts. A devDependency counts as the bench's when a file under
+ * `bench/` loads it (import, `require`, `require.resolve`) and no other file does: a package
+ * that no file loads (tsx, vitest, `@types/node`) is a tool and stays.
+ *
+ * @param root The repository root.
+ * @param files The app's files, relative to the root.
+ * @param appDir The app's folder relative to the root (`apps/tcp-chat`).
+ * @param manifest The app's manifest.
+ * @returns The scripts and devDependencies to leave out.
+ */
+export function benchParts(
+  root: string,
+  files: string[],
+  appDir: string,
+  manifest: Manifest,
+): BenchParts {
+  const inBench = new Set<string>();
+  const elsewhere = new Set<string>();
+  for (const file of files) {
+    if (!CODE.test(file)) continue;
+    const users = isBenchFile(file, appDir) ? inBench : elsewhere;
+    for (const edge of moduleFacts(join(root, file)).imports) {
+      const name = packageOf(edge.specifier);
+      if (name) users.add(name);
+    }
+  }
+  const dev = Object.keys(manifest.devDependencies ?? {});
+  const benchOnly = dev.filter((name) => inBench.has(name) && !elsewhere.has(name));
+  const types = benchOnly.map(typesOf);
+  const scripts = Object.entries(manifest.scripts ?? {})
+    .filter(([, command]) => /(^|[\s'"/])bench\//.test(command))
+    .map(([name]) => name);
+  return {
+    scripts,
+    dependencies: [...benchOnly, ...dev.filter((name) => types.includes(name))].sort(),
+  };
+}
+
+/**
+ * The DefinitelyTyped package of a package: `@types/statsd`, `@types/babel__core`.
+ *
+ * @param name A package name.
+ * @returns Its `@types/` name.
+ */
+export function typesOf(name: string): string {
+  return `@types/${name.replace(/^@(.+)\//, '$1__')}`;
+}
+
+/**
+ * Tells whether a file of the app belongs to its benchmarks.
+ *
+ * @param file A path relative to the root.
+ * @param appDir The app's folder relative to the root.
+ * @returns True for files under the app's bench/.
+ */
+export function isBenchFile(file: string, appDir: string): boolean {
+  return file.startsWith(`${appDir}/bench/`);
+}
+
+/**
+ * The app's manifest without the given scripts and devDependencies.
+ *
+ * @param manifest The app's manifest.
+ * @param parts What to leave out.
+ * @returns A new manifest.
+ */
+export function withoutBench(manifest: Manifest, parts: BenchParts): Manifest {
+  const drop = <T>(record: Record<string, T> | undefined, names: string[]) =>
+    record && Object.fromEntries(Object.entries(record).filter(([name]) => !names.includes(name)));
+  return {
+    ...manifest,
+    scripts: drop(manifest.scripts, parts.scripts),
+    devDependencies: drop(manifest.devDependencies, parts.dependencies),
+  };
+}
