@@ -1,46 +1,54 @@
 /** One bench step: the load generator (its own process) at a rate, then wait until the receiver drained. */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { ensureGcc } from '@netlab/peers';
 import { cpuSeconds, udpSocket } from './procfs.ts';
 import { STATE, type Target } from './targets.ts';
 
-/** Builds the C load generator once (gcc), or falls back to the Node one. */
-function loadgenCommand(
-  duration: number,
-): (port: number, rate: number, per: number) => [string, string[]] {
-  const binary = path.join(STATE, 'loadgen');
-  try {
-    execFileSync('gcc', ['-O2', '-o', binary, path.join(import.meta.dirname, 'loadgen.c')], {
-      stdio: 'pipe',
-    });
-    return (port, rate, per) => [
-      binary,
-      [String(port), String(rate), String(duration), String(per)],
-    ];
-  } catch {
-    if (!existsSync(binary))
-      console.error(
-        'bench: gcc not found, using the Node load generator (slower: it may be the limit)',
-      );
-    const script = path.join(import.meta.dirname, 'loadgen.ts');
-    return (port, rate, per) => [
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        script,
-        '--port',
-        String(port),
-        '--rate',
-        String(rate),
-        '--duration',
-        String(duration),
-        '--per',
-        String(per),
-      ],
-    ];
+/** Which load generator a run uses, and how to start it for one step. */
+export interface Loadgen {
+  /** Said in the bench's first line: the Node one may be slower than the receiver it feeds. */
+  name: string;
+  command: (port: number, rate: number, per: number) => [string, string[]];
+}
+
+/**
+ * The C load generator (`sendmmsg`: many datagrams per system call), built with the gcc that
+ * `ensureGcc()` installs when missing (apt-get as root on Debian, as for the other peers). The
+ * Node one is used when asked for (`node`), or when no gcc can be had: then it says why.
+ */
+async function loadgen(duration: number, want: 'c' | 'node'): Promise<Loadgen> {
+  const args = (port: number, rate: number, per: number) =>
+    [String(port), String(rate), String(duration), String(per)] as const;
+  if (want === 'c') {
+    try {
+      const gcc = await ensureGcc();
+      const binary = path.join(STATE, 'loadgen');
+      mkdirSync(STATE, { recursive: true });
+      execFileSync(gcc, ['-O2', '-o', binary, path.join(import.meta.dirname, 'loadgen.c')], {
+        stdio: 'pipe',
+      });
+      return {
+        name: 'C (bench/loadgen.c, sendmmsg)',
+        command: (...a) => [binary, [...args(...a)]],
+      };
+    } catch (error) {
+      const why = (error as { code?: string }).code ?? (error as Error).message.split('\n')[0];
+      console.error(`bench: no C load generator (${why}); the Node one may be the limit`);
+    }
   }
+  const script = path.join(import.meta.dirname, 'loadgen.ts');
+  return {
+    name: 'Node (bench/loadgen.ts)',
+    command: (port, rate, per) => {
+      const [p, r, d, n] = args(port, rate, per);
+      return [
+        process.execPath,
+        ['--import', 'tsx', script, '--port', p, '--rate', r, '--duration', d, '--per', n],
+      ];
+    },
+  };
 }
 
 export interface Generated {
@@ -65,22 +73,20 @@ export interface Step {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** One step: the generator runs `duration` s at `rate` (0 = flat out); then wait until drained. */
-export function stepper(duration: number) {
-  const loadgen = loadgenCommand(duration);
-  return (target: Target, rate: number, per: number) => step(loadgen, target, rate, per);
+export async function stepper(duration: number, want: 'c' | 'node') {
+  const generator = await loadgen(duration, want);
+  return {
+    generator: generator.name,
+    step: (target: Target, rate: number, per: number) => step(generator, target, rate, per),
+  };
 }
 
-async function step(
-  loadgen: ReturnType<typeof loadgenCommand>,
-  target: Target,
-  rate: number,
-  per: number,
-): Promise<Step> {
+async function step(generator: Loadgen, target: Target, rate: number, per: number): Promise<Step> {
   const before = udpSocket(target.port)!;
   const queueBefore = await target.backlog();
   const cpu0 = cpuSeconds(target.pid);
   const t0 = performance.now();
-  const [cmd, args] = loadgen(target.port, rate, per);
+  const [cmd, args] = generator.command(target.port, rate, per);
   const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.on('data', (chunk) => (out += chunk));
