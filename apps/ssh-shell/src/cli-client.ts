@@ -1,85 +1,35 @@
 /** Client commands: exec (one host or many), shell, put, get. */
 import { basename } from 'node:path';
 import { createProgress, parseCommandLine, UsageError, userPath } from '@netlab/cli';
-import {
-  CONNECTION_FLAGS,
-  CONNECTION_HELP,
-  connectionSettings,
-  parseTarget,
-} from './cli-common.ts';
-import { execOnMany } from './cli-many.ts';
-import { connect, type SshConnection } from './client.ts';
+import { CLIENT_FLAGS, CLIENT_HELP, splitCommandLine } from './cli-help.ts';
+import type { SshConnection } from './client.ts';
 import { signalNumber } from './processes.ts';
 import type { ExecResult } from './protocol.ts';
-import { get, put } from './transfer.ts';
-
-export const CLIENT_HELP = `Usage:
-  ssh-shell exec [options] HOST COMMAND...        run a command, exit with its status
-  ssh-shell exec [options] -H H1,H2 COMMAND...    many hosts (or --hosts-file FILE)
-  ssh-shell shell [options] HOST                  interactive shell with a PTY
-  ssh-shell put [options] HOST LOCAL REMOTE       upload over SFTP
-  ssh-shell get [options] HOST REMOTE LOCAL       download over SFTP
-HOST is [user@]host[:port], e.g. root@127.0.0.1:2222 or [::1]:2222.
-Many hosts: --concurrency N (default 10), --timeout SECONDS per host (default 60).
-exec sends its stdin to the command unless it is a terminal or -n is given (like ssh -n).
-exec -t asks for a PTY (like ssh -t): one output stream; with -H, a timed-out command is then
-ended by the hangup (sshd ignores signal requests for root logins; without -t it may run on).
---json prints results as JSON (exec captures output into it).
-
-${CONNECTION_HELP}
-
-Example:
-  ssh-shell exec --accept-new -i ~/.ssh/id_ed25519 root@127.0.0.1:2222 uname -a`;
-
-const FLAGS = {
-  ...CONNECTION_FLAGS,
-  hosts: { type: 'string', short: 'H' },
-  'no-stdin': { type: 'boolean', short: 'n' },
-  tty: { type: 'boolean', short: 't' },
-  'hosts-file': { type: 'string' },
-  concurrency: { type: 'string' },
-  timeout: { type: 'string' },
-} as const;
 
 /** A shell's convention for a death by signal: 128 + its number. */
 function exitStatus(r: ExecResult): number {
   return r.exitCode ?? (r.signal ? 128 + signalNumber(`SIG${r.signal}` as NodeJS.Signals) : 255);
 }
 
-/**
- * Like ssh, options come first and everything after HOST (or after the first word when -H or
- * --hosts-file names the hosts) is the remote command, so `exec host ls -la` keeps its `-la`.
- */
-export function splitCommandLine(argv: string[]): { options: string[]; rest: string[] } {
-  const takesValue = new Set(
-    Object.entries(FLAGS).flatMap(([name, f]) =>
-      f.type === 'string' ? [`--${name}`, ...('short' in f ? [`-${f.short}`] : [])] : [],
-    ),
-  );
-  const many = argv.some((a) => /^(-H|--hosts|--hosts-file)(=|$)/.test(a));
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--') return { options: argv.slice(0, i), rest: argv.slice(i + 1) };
-    if (!arg.startsWith('-') || arg === '-') {
-      const cut = many ? i : i + 1; // keep HOST with the options
-      return { options: argv.slice(0, cut), rest: argv.slice(cut) };
-    }
-    if (takesValue.has(arg)) i++;
-  }
-  return { options: argv, rest: [] };
-}
-
 export async function runClient(command: string, argv: string[]): Promise<number> {
   const split = splitCommandLine(argv);
-  const parsed = parseCommandLine({ args: split.options, options: FLAGS, allowPositionals: true });
+  const parsed = parseCommandLine({
+    args: split.options,
+    options: CLIENT_FLAGS,
+    allowPositionals: true,
+  });
   const values = parsed.values;
   const positionals = [...parsed.positionals, ...split.rest];
   if (values.help) {
     process.stdout.write(`${CLIENT_HELP}\n`);
     return 0;
   }
-  if (command === 'exec' && (values.hosts || values['hosts-file']))
+  // ssh2 (in client.ts, and behind cli-common.ts's key loading) loads only past --help.
+  if (command === 'exec' && (values.hosts || values['hosts-file'])) {
+    const { execOnMany } = await import('./cli-many.ts');
     return execOnMany(values, positionals);
+  }
+  const { connectionSettings, parseTarget } = await import('./cli-common.ts');
   const [host, ...rest] = positionals;
   if (!host) throw new UsageError(`${command}: missing HOST (try --help)`);
   const target = parseTarget(host, values);
@@ -92,6 +42,7 @@ export async function runClient(command: string, argv: string[]): Promise<number
   if (command === 'shell') checkArgs(0, 'only HOST');
   if (command === 'put') checkArgs(2, 'HOST LOCAL REMOTE');
   if (command === 'get') checkArgs(2, 'HOST REMOTE LOCAL');
+  const { connect } = await import('./client.ts');
   const conn = await connect({
     ...settings,
     host: target.host,
@@ -179,6 +130,7 @@ async function transfer(
   to: string,
   json: boolean,
 ) {
+  const { get, put } = await import('./transfer.ts');
   const sftp = await conn.sftp();
   const progress = json
     ? undefined

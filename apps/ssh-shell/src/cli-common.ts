@@ -2,44 +2,14 @@
 import { readFileSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { parseEndpoint, parsePort } from '@netlab/addressing';
+import { parseEndpoint, parsePort } from '@netlab/addressing/endpoint';
 import { parseInteger, UsageError, userPath } from '@netlab/cli';
+import type { CONNECTION_FLAGS } from './cli-help.ts';
 import type { ConnectOptions } from './client.ts';
 import { SshShellError } from './errors.ts';
 import { agentSocket, loadIdentities } from './identity.ts';
 import type { Target } from './multi.ts';
 import { DEFAULT_CLIENT_PORT } from './protocol.ts';
-
-/** Flags every client command takes (util.parseArgs config). */
-export const CONNECTION_FLAGS = {
-  identity: { type: 'string', short: 'i', multiple: true },
-  port: { type: 'string', short: 'p' },
-  login: { type: 'string', short: 'l' },
-  'known-hosts': { type: 'string' },
-  'accept-new': { type: 'boolean' },
-  'hash-known-hosts': { type: 'boolean' },
-  'no-agent': { type: 'boolean' },
-  cipher: { type: 'string' },
-  keepalive: { type: 'string' },
-  'connect-timeout': { type: 'string' },
-  trace: { type: 'boolean' },
-  json: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
-
-export const CONNECTION_HELP = `Connection options:
-  -i FILE               identity file (repeatable); default ~/.ssh/id_ed25519, id_ecdsa, id_rsa
-  -p PORT               port when HOST has none (default ${DEFAULT_CLIENT_PORT})
-  -l USER               login name when HOST has no user@ (default: you)
-  --known-hosts FILE    default ~/.ssh/known_hosts (OpenSSH format, hashed entries read too)
-  --accept-new          record an unknown host's key (trust on first use); changed keys still fail
-  --hash-known-hosts    record new entries hashed (|1|salt|hmac)
-  --no-agent            do not use ssh-agent (SSH_AUTH_SOCK)
-  --cipher NAME         e.g. aes128-gcm@openssh.com (default: ssh2's preference list)
-  --keepalive SECONDS   keepalive interval (default 15, 0 = off)
-  --connect-timeout S   handshake + auth deadline (default 20)
-  --trace               print the protocol exchange (kex, auth methods, channel requests)
-Environment: NETLAB_SSH_PASSWORD enables password auth; SSH_KEY_PASSPHRASE decrypts -i keys.`;
 
 type Values = { [K in keyof typeof CONNECTION_FLAGS]?: unknown };
 

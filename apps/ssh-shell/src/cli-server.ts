@@ -2,71 +2,15 @@
 import { statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { formatEndpoint, parseEndpoint, parsePort } from '@netlab/addressing';
+import { formatEndpoint, parseEndpoint, parsePort } from '@netlab/addressing/endpoint';
 import { color, parseCommandLine, parseInteger, UsageError, userPath } from '@netlab/cli';
-import { loadAuthorizedKeys } from './authorized-keys.ts';
+import { HASH_PASSWORD_HELP, SERVER_FLAGS, SERVER_HELP } from './cli-help.ts';
 import { SshShellError } from './errors.ts';
-import { loadOrCreateHostKey } from './keys.ts';
 import { hashPassword } from './passwords.ts';
 import { PENALTY_DEFAULTS } from './penalties.ts';
-import {
-  DEFAULT_ENV_ALLOW,
-  DEFAULT_SERVER_HOST,
-  DEFAULT_SERVER_PORT,
-  DEFAULTS,
-  type LogEntry,
-} from './protocol.ts';
-import { createServer } from './server.ts';
+import { DEFAULT_SERVER_HOST, DEFAULT_SERVER_PORT, DEFAULTS, type LogEntry } from './protocol.ts';
 import { STARTUP_DEFAULTS } from './startups.ts';
 import { protocolTrace } from './trace.ts';
-
-export const SERVER_HELP = `Usage: ssh-shell server [options]
-  --listen HOST:PORT     address (default ${DEFAULT_SERVER_HOST}:${DEFAULT_SERVER_PORT}; loopback unless you say otherwise)
-  --port PORT            port, overriding the one in --listen (0 = any free port)
-  --state DIR            host key folder (default ~/.local/state/netlab-ssh-shell)
-  --authorized-keys FILE OpenSSH authorized_keys (default ~/.ssh/authorized_keys)
-  --password-file FILE   enable password auth with this scrypt file (see hash-password)
-  --home DIR             HOME and working folder of sessions (default: this user's home)
-  --sftp-root DIR        what SFTP clients see as / (default: the --home folder)
-  --shell PATH           runs every command and shell (default: this user's login shell)
-  --accept-env LIST      env requests allowed (default ${DEFAULT_ENV_ALLOW.join(',')})
-  --max-auth-tries N     failed attempts before disconnect (default ${DEFAULTS.maxAuthTries})
-  --login-grace SECONDS  time to authenticate (default ${DEFAULTS.loginGraceMs / 1000})
-  --penalty-budget N     failed logins per source (IPv4 address, IPv6 /64) before it is refused (default ${PENALTY_DEFAULTS.budget})
-  --penalty-time SECONDS how long such a source is refused at connect (default ${PENALTY_DEFAULTS.penaltyMs / 1000})
-  --max-startups N       connections not yet logged in, at once (default ${STARTUP_DEFAULTS.maxStartups})
-  --per-source-max-startups N   the same from one source (default ${STARTUP_DEFAULTS.perSourceMaxStartups})
-  --idle-timeout SECONDS no data this long ends a connection (default ${DEFAULTS.idleTimeoutMs / 1000}, 0 = off)
-  --keepalive SECONDS    keepalive interval (default ${DEFAULTS.keepaliveIntervalMs / 1000})
-  --json                 log lines as JSON
-  --trace                print the protocol exchange of every connection
-Usage: ssh-shell hash-password USER    (password from NETLAB_SSH_PASSWORD or the first stdin line)
-
-Example:
-  ssh-shell server --listen 127.0.0.1:2222 --authorized-keys ~/.ssh/id_ed25519.pub`;
-
-const FLAGS = {
-  listen: { type: 'string' },
-  port: { type: 'string' },
-  state: { type: 'string' },
-  'authorized-keys': { type: 'string' },
-  'password-file': { type: 'string' },
-  home: { type: 'string' },
-  'sftp-root': { type: 'string' },
-  shell: { type: 'string' },
-  'accept-env': { type: 'string' },
-  'max-auth-tries': { type: 'string' },
-  'login-grace': { type: 'string' },
-  'penalty-budget': { type: 'string' },
-  'penalty-time': { type: 'string' },
-  'max-startups': { type: 'string' },
-  'per-source-max-startups': { type: 'string' },
-  'idle-timeout': { type: 'string' },
-  keepalive: { type: 'string' },
-  json: { type: 'boolean' },
-  trace: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
 
 /** `2026-11-22T12:08:34Z session root@127.0.0.1:52980 exec "uname" exit=0 12ms` */
 export function formatLog(e: LogEntry): string {
@@ -82,11 +26,17 @@ export function formatLog(e: LogEntry): string {
 }
 
 export async function runServer(argv: string[]): Promise<number> {
-  const { values } = parseCommandLine({ args: argv, options: FLAGS });
+  const { values } = parseCommandLine({ args: argv, options: SERVER_FLAGS });
   if (values.help) {
     process.stdout.write(`${SERVER_HELP}\n`);
     return 0;
   }
+  // ssh2 and node-pty load only now that --help is answered.
+  const [{ loadAuthorizedKeys }, { loadOrCreateHostKey }, { createServer }] = await Promise.all([
+    import('./authorized-keys.ts'),
+    import('./keys.ts'),
+    import('./server.ts'),
+  ]);
   const ep = parseEndpoint(values.listen ?? `${DEFAULT_SERVER_HOST}:${DEFAULT_SERVER_PORT}`, {
     defaultHost: DEFAULT_SERVER_HOST,
     defaultPort: DEFAULT_SERVER_PORT,
@@ -211,9 +161,7 @@ export async function runHashPassword(argv: string[]): Promise<number> {
   });
   if (values.help || positionals.length !== 1) {
     if (!values.help) throw new UsageError('hash-password: expected USER (try --help)');
-    process.stdout.write(
-      'Usage: ssh-shell hash-password USER >> passwords\n  password from NETLAB_SSH_PASSWORD or the first line of stdin\n',
-    );
+    process.stdout.write(`${HASH_PASSWORD_HELP}\n`);
     return 0;
   }
   let password = process.env.NETLAB_SSH_PASSWORD;

@@ -58,6 +58,15 @@ describe('ssh-shell CLI', { timeout: 90_000 }, () => {
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
   });
 
+  it('answers --help after the -- that pnpm forwards (pnpm ssh -- --help)', async () => {
+    const top = await cli(['--', '--help']);
+    expect(top.code).toBe(0);
+    expect(top.stdout).toMatch(/Example:/);
+    const serverHelp = await cli(['server', '--', '--help']);
+    expect(serverHelp.code).toBe(0);
+    expect(serverHelp.stdout).toMatch(/Usage: ssh-shell server/);
+  });
+
   it('exits with the remote status and keeps stdout and stderr apart', async () => {
     const r = await cli(['exec', ...common(), target(), 'echo out; echo err >&2; exit 5']);
     expect(r).toEqual({ code: 5, stdout: 'out\n', stderr: 'err\n' });

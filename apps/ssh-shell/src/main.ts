@@ -1,8 +1,9 @@
 /** ssh-shell command line: the only module with side effects. */
 import { runMain, UsageError } from '@netlab/cli';
-import { CLIENT_HELP, runClient, splitCommandLine } from './cli-client.ts';
-import { runHashPassword, runServer, SERVER_HELP } from './cli-server.ts';
-import { runDemo } from './demo.ts';
+import { CLIENT_HELP, SERVER_HELP, splitCommandLine } from './cli-help.ts';
+
+// Each command's module is imported when that command runs, so `--help` and a mistyped
+// command never load ssh2 or node-pty.
 
 const HELP = `ssh-shell: an SSH server and client that interoperate with OpenSSH.
   ssh-shell demo      start a server, run a command and a PTY session through the client, check
@@ -23,23 +24,25 @@ function markRemoteCommand(argv: string[]): string[] {
   return remote.length === 0 ? argv : [command, ...options, '--', ...remote];
 }
 
-const typed = process.argv.slice(2);
+// pnpm 10 forwards the `--` of `pnpm ssh -- --help` (or `pnpm server -- --help`, whose script
+// already names the command): one there is ours to drop. exec's own `--` comes later.
+const typed = process.argv.slice(2).filter((arg, i) => !(arg === '--' && i <= 1));
 runMain(
   async () => {
     const argv = typed;
     const [command, ...rest] = argv;
     switch (command) {
       case 'server':
-        return runServer(rest);
+        return (await import('./cli-server.ts')).runServer(rest);
       case 'demo':
-        return runDemo();
+        return (await import('./demo.ts')).runDemo();
       case 'hash-password':
-        return runHashPassword(rest);
+        return (await import('./cli-server.ts')).runHashPassword(rest);
       case 'exec':
       case 'shell':
       case 'put':
       case 'get':
-        return runClient(command, rest);
+        return (await import('./cli-client.ts')).runClient(command, rest);
       case undefined:
       case '--help':
       case '-h':

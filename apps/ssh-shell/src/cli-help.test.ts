@@ -1,6 +1,6 @@
 /** Command-line splitting: options before HOST, the remote command untouched after it. */
 import { describe, expect, it } from 'vitest';
-import { splitCommandLine } from './cli-client.ts';
+import { splitCommandLine } from './cli-help.ts';
 
 describe('splitCommandLine', () => {
   it('keeps dashes that belong to the remote command', () => {
