@@ -1,35 +1,26 @@
-/** Packing samples into datagrams that fit an MTU budget: StatsD lines, or our MessagePack tuples. */
+/** The MTU budget: what a sample costs in our MessagePack datagram, so the agent never sends one that fragments. */
+import { encodeDatagram } from './codec.ts';
 import type { MetricTuple } from './protocol.ts';
 
-/**
- * Joins lines with '\n' into as few payloads of at most `mtu` bytes as the order allows.
- * A line that alone exceeds `mtu` cannot be sent unfragmented: it goes to `onOversize`.
- */
-export function packLines(
-  lines: string[],
-  mtu: number,
-  onOversize?: (line: string) => void,
-): Buffer[] {
-  const out: Buffer[] = [];
-  let current: string[] = [];
-  let size = 0;
-  for (const line of lines) {
-    const length = Buffer.byteLength(line);
-    if (length > mtu) {
-      onOversize?.(line);
-      continue;
-    }
-    const added = current.length === 0 ? length : length + 1;
-    if (size + added > mtu) {
-      out.push(Buffer.from(current.join('\n')));
-      current = [];
-      size = 0;
-    }
-    size += current.length === 0 ? length : length + 1;
-    current.push(line);
-  }
-  if (current.length > 0) out.push(Buffer.from(current.join('\n')));
-  return out;
+/** How the sender sizes and encodes one wire format: ours here, StatsD text in statsd-packing.ts. */
+export interface Packing {
+  /** Bytes of a datagram before its first sample. */
+  readonly empty: number;
+  /** Bytes one more sample adds. */
+  sizeOf(tuple: MetricTuple): number;
+  encode(samples: MetricTuple[], seq: number): Buffer;
+  /** Whether the datagram carries `seq` (StatsD text has nowhere to put it). */
+  readonly sequenced: boolean;
+}
+
+/** Our datagram: one MessagePack map with the source id, the sequence number and the samples. */
+export function msgpackPacking(source: string): Packing {
+  return {
+    empty: headerSize(source),
+    sizeOf: tupleSize,
+    encode: (m, seq) => encodeDatagram({ src: source, seq, ts: Date.now(), m }),
+    sequenced: true,
+  };
 }
 
 /** MessagePack header bytes of a str of `length` bytes (fixstr, str8, str16, str32). */

@@ -2,10 +2,12 @@
 import { randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
 import os from 'node:os';
+import { msgpackPacking } from './batch.ts';
 import { TelemetryError } from './errors.ts';
 import { HostSampler } from './host-metrics.ts';
 import { DEFAULT_HOST, DEFAULT_MTU, DEFAULT_PORT, type MetricType } from './protocol.ts';
 import { Sender, type SenderStats } from './sender.ts';
+import { statsdPacking } from './statsd-packing.ts';
 
 export interface AgentOptions {
   host?: string;
@@ -52,9 +54,8 @@ export class Agent {
     this.source =
       options.source ?? `${os.hostname()}/${process.pid}/${randomBytes(2).toString('hex')}`;
     this.sender = new Sender(socket, {
-      format: options.format ?? 'msgpack',
+      packing: options.format === 'statsd' ? statsdPacking() : msgpackPacking(this.source),
       budget,
-      source: this.source,
       maxInFlight: options.maxInFlight ?? 1024,
       backoff: options.backoff,
       onTrace: options.onTrace,

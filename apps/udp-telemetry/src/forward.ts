@@ -1,9 +1,10 @@
 /** Forwarding: each flush's aggregates sent on as StatsD text to another StatsD (`--forward`). */
 import dgram from 'node:dgram';
 import type { Snapshot } from './aggregator.ts';
-import { packLines } from './batch.ts';
+
 import type { MetricTuple } from './protocol.ts';
 import { formatStatsd } from './statsd.ts';
+import { packLines } from './statsd-packing.ts';
 
 /** The snapshot as StatsD lines: counters stay counters; everything else becomes gauges. */
 export function snapshotLines(snap: Snapshot): string[] {

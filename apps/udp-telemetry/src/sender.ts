@@ -1,7 +1,6 @@
 /** The agent's sending half: samples packed into datagrams within the MTU budget, sent with a bound. */
 import type dgram from 'node:dgram';
-import { headerSize, tupleSize } from './batch.ts';
-import { encodeDatagram } from './codec.ts';
+import type { Packing } from './batch.ts';
 import type { MetricTuple } from './protocol.ts';
 import { formatStatsd } from './statsd.ts';
 
@@ -18,10 +17,10 @@ export interface SenderStats {
 }
 
 export interface SenderOptions {
-  format: 'msgpack' | 'statsd';
+  /** Our MessagePack datagram (batch.ts) or StatsD text (statsd-packing.ts). */
+  packing: Packing;
   /** Payload budget per datagram, bytes. */
   budget: number;
-  source: string;
   maxInFlight: number;
   /** Pause after a refusal (ICMP port unreachable): first and longest, ms (default 100, 5000). */
   backoff?: { initialMs: number; maxMs: number } | undefined;
@@ -41,9 +40,8 @@ export class Sender {
   private pendingSize: number;
   private inFlight = 0;
   private readonly idle = new Set<() => void>();
-  private readonly format: 'msgpack' | 'statsd';
+  private readonly packing: Packing;
   private readonly budget: number;
-  private readonly source: string;
   private pausedUntil = 0;
   private delay = 0;
   private lastRefusal = Number.NEGATIVE_INFINITY;
@@ -52,14 +50,14 @@ export class Sender {
     private readonly socket: dgram.Socket,
     private readonly options: SenderOptions,
   ) {
-    ({ format: this.format, budget: this.budget, source: this.source } = options);
-    this.pendingSize = this.emptySize();
+    ({ packing: this.packing, budget: this.budget } = options);
+    this.pendingSize = this.packing.empty;
   }
 
   add(tuple: MetricTuple) {
     this.stats.samples++;
-    const size = this.sizeOf(tuple);
-    if (this.emptySize() + size > this.budget) {
+    const size = this.packing.sizeOf(tuple);
+    if (this.packing.empty + size > this.budget) {
       this.stats.dropped++; // Alone it would not fit one datagram; fragmenting is what the MTU budget avoids.
       return;
     }
@@ -68,31 +66,18 @@ export class Sender {
     this.pendingSize += size;
   }
 
-  private sizeOf(tuple: MetricTuple) {
-    return this.format === 'msgpack'
-      ? tupleSize(tuple)
-      : Buffer.byteLength(formatStatsd(tuple)) + 1;
-  }
-
-  private emptySize() {
-    return this.format === 'msgpack' ? headerSize(this.source) : -1; // n lines need n-1 newlines
-  }
-
   /** Sends everything pending now as one datagram. */
   flush() {
     if (this.pending.length === 0) return;
     const samples = this.pending;
     this.pending = [];
-    this.pendingSize = this.emptySize();
+    this.pendingSize = this.packing.empty;
     this.sendBatch(samples);
   }
 
   private sendBatch(samples: MetricTuple[]) {
     const seq = this.stats.seq;
-    const payload =
-      this.format === 'msgpack'
-        ? encodeDatagram({ src: this.source, seq, ts: Date.now(), m: samples })
-        : Buffer.from(samples.map(formatStatsd).join('\n'));
+    const payload = this.packing.encode(samples, seq);
     if (payload.length > this.budget && samples.length > 1) {
       // The size estimate was short (an encoder choice we did not predict): split, never fragment.
       const half = samples.length >> 1;
@@ -134,7 +119,7 @@ export class Sender {
     }
     this.inFlight++;
     this.options.onTrace?.(
-      `-> seq=${this.format === 'msgpack' ? seq : '-'} ${payload.length} bytes ${samples.length} samples: ${samples.map(formatStatsd).join(' ')}`,
+      `-> seq=${this.packing.sequenced ? seq : '-'} ${payload.length} bytes ${samples.length} samples: ${samples.map(formatStatsd).join(' ')}`,
     );
     this.socket.send(payload, (error) => {
       this.inFlight--;
