@@ -1,12 +1,11 @@
 /** The agent: takes samples through its API (and from the host), batches them into datagrams, sends them. */
 import { randomBytes } from 'node:crypto';
-import dgram from 'node:dgram';
 import os from 'node:os';
 import { msgpackPacking } from './batch.ts';
 import { TelemetryError } from './errors.ts';
 import { HostSampler } from './host-metrics.ts';
 import { DEFAULT_HOST, DEFAULT_MTU, DEFAULT_PORT, type MetricType } from './protocol.ts';
-import { Sender, type SenderStats } from './sender.ts';
+import { openSender, type Sender, type SenderStats } from './sender.ts';
 import { statsdPacking } from './statsd-packing.ts';
 
 export interface AgentOptions {
@@ -39,28 +38,15 @@ export interface SampleOptions {
 export type AgentStats = SenderStats;
 
 export class Agent {
-  readonly source: string;
-  private readonly sender: Sender;
   private readonly timers: NodeJS.Timeout[] = [];
   private sampler: HostSampler | undefined;
 
+  /** Use connect(): it checks the options and opens the connected socket first. */
   constructor(
-    socket: dgram.Socket,
+    private readonly sender: Sender,
+    readonly source: string,
     private readonly options: AgentOptions,
-  ) {
-    const budget = options.mtu ?? DEFAULT_MTU;
-    if (budget < 64)
-      throw new TelemetryError('ERR_INVALID_OPTION', `mtu ${budget} is below 64 bytes`);
-    this.source =
-      options.source ?? `${os.hostname()}/${process.pid}/${randomBytes(2).toString('hex')}`;
-    this.sender = new Sender(socket, {
-      packing: options.format === 'statsd' ? statsdPacking() : msgpackPacking(this.source),
-      budget,
-      maxInFlight: options.maxInFlight ?? 1024,
-      backoff: options.backoff,
-      onTrace: options.onTrace,
-    });
-  }
+  ) {}
 
   /** Nothing listens at the collector's address: back off (see Sender.refused). */
   refused() {
@@ -153,26 +139,19 @@ export class Agent {
 
 /** Creates an agent sending to host:port (a connected UDP socket: ICMP errors are reported). */
 export async function connect(options: AgentOptions = {}): Promise<Agent> {
-  const host = options.host ?? DEFAULT_HOST;
-  const socket = dgram.createSocket(host.includes(':') ? 'udp6' : 'udp4');
-  const agent = new Agent(socket, options);
-  // ECONNREFUSED from an earlier datagram surfaces as an 'error' event: count it, keep going.
-  socket.on('error', (error: NodeJS.ErrnoException) => {
-    agent.stats.errors++;
-    if (error.code === 'ECONNREFUSED') agent.refused();
+  const budget = options.mtu ?? DEFAULT_MTU;
+  if (budget < 64)
+    throw new TelemetryError('ERR_INVALID_OPTION', `mtu ${budget} is below 64 bytes`);
+  const source =
+    options.source ?? `${os.hostname()}/${process.pid}/${randomBytes(2).toString('hex')}`;
+  const sender = await openSender(options.host ?? DEFAULT_HOST, options.port ?? DEFAULT_PORT, {
+    packing: options.format === 'statsd' ? statsdPacking() : msgpackPacking(source),
+    budget,
+    maxInFlight: options.maxInFlight ?? 1024,
+    backoff: options.backoff,
+    onTrace: options.onTrace,
   });
-  try {
-    await new Promise<void>((resolve, reject) => {
-      socket.once('error', reject);
-      socket.connect(options.port ?? DEFAULT_PORT, host, () => {
-        socket.off('error', reject);
-        resolve();
-      });
-    });
-  } catch (error) {
-    socket.close();
-    throw error;
-  }
+  const agent = new Agent(sender, source, options);
   agent.start();
   return agent;
 }

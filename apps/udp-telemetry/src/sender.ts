@@ -1,5 +1,5 @@
 /** The agent's sending half: samples packed into datagrams within the MTU budget, sent with a bound. */
-import type dgram from 'node:dgram';
+import dgram from 'node:dgram';
 import type { Packing } from './batch.ts';
 import type { MetricTuple } from './protocol.ts';
 import { formatStatsd } from './statsd.ts';
@@ -152,4 +152,37 @@ export class Sender {
       () => new Promise<void>((resolve) => this.socket.close(() => resolve())),
     );
   }
+}
+
+/**
+ * Opens a UDP socket connected to host:port and a Sender on it. connect() on UDP sends nothing:
+ * it fixes the peer, so send() needs no address and the kernel hands us the ICMP errors about
+ * that peer. An unconnected socket never hears them.
+ */
+export async function openSender(
+  host: string,
+  port: number,
+  options: SenderOptions,
+): Promise<Sender> {
+  const socket = dgram.createSocket(host.includes(':') ? 'udp6' : 'udp4');
+  const sender = new Sender(socket, options);
+  // ICMP port unreachable for an earlier datagram comes back as ECONNREFUSED on a later send, or
+  // as an 'error' event: count it, back off, keep going (UDP has no connection to lose).
+  socket.on('error', (error: NodeJS.ErrnoException) => {
+    sender.stats.errors++;
+    if (error.code === 'ECONNREFUSED') sender.refused();
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      socket.once('error', reject);
+      socket.connect(port, host, () => {
+        socket.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    socket.close();
+    throw error;
+  }
+  return sender;
 }
