@@ -20,9 +20,11 @@ export type AuthResult =
   | { ok: true; restrictions: KeyRestrictions; detail?: string };
 
 export async function authenticate(ctx: AuthContext, o: AuthOptions): Promise<AuthResult> {
+  // RFC 4252 §5.2: a client opens with method "none" to learn which methods may continue.
   if (ctx.method === 'none') return 'none';
   if (ctx.username !== o.user) return `unknown user ${ctx.username}`;
   if (ctx.method === 'publickey') {
+    // Re-read on every attempt, as sshd does: a key removed from the file stops working at once.
     const { keys, refused } = readAuthorizedKeys(readKeysFile(o.authorizedKeysFile));
     const entry = findAuthorizedKey(keys, ctx.key.data);
     if (!entry) {
@@ -31,7 +33,11 @@ export async function authenticate(ctx: AuthContext, o: AuthOptions): Promise<Au
       if (bad) return `key refused: authorized_keys line ${bad.line}: ${bad.reason}`;
       return `key not authorized (${ctx.key.algo})`;
     }
+    // RFC 4252 §7: a request without a signature only asks "would this key do?"; the answer
+    // is SSH_MSG_USERAUTH_PK_OK, and the client, which may hold many keys, signs only then.
     if (!ctx.signature || !ctx.blob) return { ok: 'query' };
+    // The signature covers the session identifier from key exchange (`blob`), so a signature
+    // captured on one connection cannot be replayed on another.
     if (entry.key.verify(ctx.blob, ctx.signature, ctx.hashAlgo) !== true) return 'bad signature';
     const { command, noPty, noPortForwarding, noAgentForwarding, noX11Forwarding } = entry;
     const restrictions = { noPty, noPortForwarding, noAgentForwarding, noX11Forwarding };

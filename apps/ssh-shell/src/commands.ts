@@ -1,11 +1,8 @@
-/** Running a session's command: on pipes (exec and shell without a PTY) or on a PTY (node-pty). */
+/** Running a session's command on pipes (exec, and shell without a PTY); a PTY is pty.ts's. */
 import { spawn as spawnChild } from 'node:child_process';
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { StringDecoder } from 'node:string_decoder';
-import type { IPty } from '@lydell/node-pty';
-import { spawn as spawnPty } from '@lydell/node-pty';
-import type { PseudoTtyInfo, ServerChannel } from 'ssh2';
+import type { ServerChannel } from 'ssh2';
 import { channelOutputs } from './channel-output.ts';
 import { childOutput } from './child-output.ts';
 import { signalNumber, sshSignalName } from './processes.ts';
@@ -14,14 +11,17 @@ import type { SessionContext } from './session.ts';
 export type Finish = (exitCode: number | null, signal: string | null) => void;
 
 /** Report how the process ended: exit-status, or exit-signal when SSH can name the signal. */
-function sendExit(
+export function sendExit(
   channel: ServerChannel,
   code: number | null,
   signal: NodeJS.Signals | number | null,
 ) {
+  // RFC 4254 §6.10: exit-signal names the signal without its SIG prefix ("TERM"); one SSH
+  // has no name for goes out as a shell would report it, exit-status 128 + its number.
   const name = sshSignalName(signal);
   if (name) channel.exit(name, false, '');
   else channel.exit(code ?? (signal ? 128 + signalNumber(signal) : 255));
+  // EOF then CLOSE: the status must leave before the channel closes, or the client sees none.
   channel.end();
   return name ?? null;
 }
@@ -67,7 +67,11 @@ export async function runPipes(
     outputs.stdout.destroy();
     outputs.stderr.destroy();
   });
+  // RFC 4254 §5.2: stderr travels as CHANNEL_EXTENDED_DATA (type 1) on the same channel, so
+  // the client can keep the two streams apart; both share one flow-control window.
   child.stderr.pipe(outputs.stderr);
+  // The client's EOF (`ssh host cmd < file` at end of file) ends the command's stdin: pipe()
+  // passes the half-close on, while the channel stays open for output in the other direction.
   channel.pipe(child.stdin);
   channel.on('data', ctx.activity);
   child.stdin.on('error', () => {}); // EPIPE when the command exits before reading its input
@@ -82,49 +86,4 @@ export async function runPipes(
   untrack();
   const sig = sendExit(channel, code, signal);
   finish(sig ? null : (code ?? null), sig);
-}
-
-/** exec/shell with a PTY (node-pty: forkpty + setsid); output is one stream, as with sshd. */
-export function runPty(
-  command: string | undefined,
-  info: PseudoTtyInfo,
-  env: NodeJS.ProcessEnv,
-  ctx: SessionContext,
-  channel: ServerChannel,
-  finish: Finish,
-  onLeader: (pid: number) => void,
-): IPty {
-  const termName = (info as PseudoTtyInfo & { term?: string }).term || 'vt100';
-  const args = command === undefined ? ['-l'] : ['-c', command];
-  const term = spawnPty(ctx.shell, args, {
-    name: termName,
-    cols: info.cols || 80,
-    rows: info.rows || 24,
-    cwd: ctx.home,
-    env: { ...env, TERM: termName } as Record<string, string>,
-    encoding: null,
-  });
-  onLeader(term.pid);
-  const untrack = ctx.track(term.pid, channel, true);
-  term.onData((data) => {
-    ctx.activity();
-    // Backpressure: stop reading the terminal until the SSH window has room again.
-    if (!channel.write(data)) {
-      term.pause();
-      channel.once('drain', () => term.resume());
-    }
-  });
-  // The PTY takes text; a StringDecoder keeps a UTF-8 character split between two SSH
-  // packets whole (bytes that are not UTF-8 at all arrive as U+FFFD).
-  const keys = new StringDecoder('utf8');
-  channel.on('data', (data: Buffer) => {
-    ctx.activity();
-    term.write(keys.write(data));
-  });
-  term.onExit(({ exitCode, signal }) => {
-    untrack();
-    const sig = sendExit(channel, signal ? null : exitCode, signal || null);
-    finish(sig ? null : exitCode, sig);
-  });
-  return term;
 }

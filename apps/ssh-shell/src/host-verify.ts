@@ -44,6 +44,8 @@ export function verifyHostKey(policy: HostKeyPolicy, host: string, port: number,
   const name = hostKeyName(host, port);
   const fp = fingerprint(blob);
   const type = keyTypeOf(blob);
+  // Called by ssh2 during key exchange, before authentication: refusing here means no
+  // password or signature is ever sent to a server that might be an impostor.
   const result = checkHostKey(loadKnownHosts(policy.knownHostsFile), host, port, blob);
   switch (result.status) {
     case 'ok':
@@ -64,6 +66,8 @@ export function verifyHostKey(policy: HostKeyPolicy, host: string, port: number,
           `old entry (ssh-keygen -R '${name}' -f ${policy.knownHostsFile})`,
       );
     }
+    // Trust on first use: the first connection is the one an attacker could intercept
+    // unnoticed, so it is refused unless the user asked for it (and checked the fingerprint).
     case 'unknown':
       if (!policy.acceptNew) {
         throw new SshShellError(

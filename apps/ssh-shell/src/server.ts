@@ -7,10 +7,11 @@ import type { Algorithms, Connection } from 'ssh2';
 import ssh2 from 'ssh2';
 import { handleConnection } from './connection.ts';
 import { loadPasswordFile } from './passwords.ts';
-import { type PenaltyOptions, SourcePenalties, sourceKey } from './penalties.ts';
+import { type PenaltyOptions, sourceKey } from './penalties.ts';
 import { endSession } from './processes.ts';
 import { DEFAULT_ENV_ALLOW, DEFAULTS, type LogEntry } from './protocol.ts';
-import { STARTUP_DEFAULTS, type StartupLimits, Startups } from './startups.ts';
+import { acceptGuards } from './server-guards.ts';
+import type { StartupLimits } from './startups.ts';
 
 const debug = debuglog('ssh-shell');
 
@@ -66,83 +67,51 @@ export function createServer(options: ServerOptions): SshShellServer {
   const passwords = o.passwordFile ? loadPasswordFile(o.passwordFile) : undefined;
   const log = (entry: Omit<LogEntry, 'time'>) =>
     o.onLog?.({ time: new Date().toISOString(), ...entry });
-  const penalties = new SourcePenalties(o.penalties);
-  const startups = new Startups({ ...STARTUP_DEFAULTS, ...o.startups });
+  const guards = acceptGuards({ ...o, log });
+  /** Each logged-in connection with the session leaders it started, for close(). */
   const connections = new Set<{ conn: Connection; leaders: Set<number> }>();
   const sockets = new Set<Socket>();
-  /** Per connection not yet logged in: stops its grace timer and frees its startup slot. */
-  const pending = new Map<string, () => void>();
   const ssh = new ssh2.Server(
     {
       hostKeys: [o.hostKey],
+      // RFC 4253 §4.2: each side first sends a version line, `SSH-2.0-netlab-ssh-shell`;
+      // then key exchange (§7) agrees on ciphers and proves the server holds this host key.
       ident: 'netlab-ssh-shell',
       keepaliveInterval: o.keepaliveIntervalMs,
       keepaliveCountMax: o.keepaliveCountMax,
       ...(o.algorithms ? { algorithms: o.algorithms } : {}),
       ...(o.trace ? { debug: o.trace } : {}),
     },
+    // Called once per TCP connection after its version line; authentication and channels
+    // arrive later as events on `conn`.
     (conn, info) => {
       const state = { conn, leaders: new Set<number>() };
       connections.add(state);
       const from = `${info.ip}:${info.port}`;
       log({ event: 'connect', from, detail: info.header.identRaw });
-      const authenticated = () => pending.get(from)?.();
-      const source = sourceKey(info.ip);
       handleConnection(conn, from, state.leaders, {
         ...o,
         passwords,
         log,
-        authenticated,
-        penalties,
-        source,
+        authenticated: () => guards.loggedIn(from),
+        penalties: guards.penalties,
+        source: sourceKey(info.ip),
       });
       conn.on('close', () => connections.delete(state));
     },
   );
-  // We own the TCP listener and hand sockets to ssh2, so LoginGraceTime starts at accept:
-  // a peer that never even sends its version line is cut off too.
+  // We own the TCP listener and hand each accepted socket to ssh2, so the guards (a layer of
+  // their own, server-guards.ts) see it before any SSH byte is read.
   const tcp = net.createServer((socket) => {
-    const from = `${socket.remoteAddress}:${socket.remotePort}`;
-    const source = sourceKey(socket.remoteAddress);
-    const refused = penalties.admit(source);
-    if (refused) {
-      // A penalised source is cut off before a byte of SSH; counted, logged 1st and every 100th.
-      if (refused.count === 1 || refused.count % 100 === 0)
-        log({
-          event: 'refused',
-          from,
-          detail: `source ${source} penalised for ${Math.ceil(refused.waitMs / 1000)} s more (${refused.count} connection(s) refused)`,
-        });
-      socket.destroy();
-      return;
-    }
-    const slot = startups.take(source);
-    if (typeof slot === 'string') {
-      const n = startups.refusedCount;
-      if (n === 1 || n % 100 === 0)
-        log({ event: 'refused', from, detail: `${slot}; ${n} refused so far` });
-      socket.destroy();
-      return;
-    }
+    if (!guards.admit(socket)) return;
     sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    // SSH sends many small messages in a row (a reply, then exit-status, EOF, CLOSE): without
+    // this, Nagle's algorithm holds each one back until the client ACKs the one before.
     socket.setNoDelay(true);
-    const timer = setTimeout(() => {
-      log({ event: 'disconnect', from, detail: `login grace time ${o.loginGraceMs} ms exceeded` });
-      socket.destroy();
-    }, o.loginGraceMs);
-    const loggedIn = () => {
-      clearTimeout(timer);
-      slot();
-      pending.delete(from);
-    };
-    pending.set(from, loggedIn);
-    socket.on('close', () => {
-      loggedIn();
-      sockets.delete(socket);
-    });
-    socket.on('error', (err) => debug('%s: %s', from, err.message));
-    coalesceWrites(socket, (unsent) =>
-      log({ event: 'disconnect', from, detail: `peer reads nothing: ${unsent} bytes unsent` }),
+    // A reset peer emits 'error'; without a listener Node would throw it and end the server.
+    socket.on('error', (err) =>
+      debug('%s %s: %s', socket.remoteAddress, socket.remotePort, err.message),
     );
     ssh.injectSocket(socket);
   });
@@ -155,6 +124,7 @@ export function createServer(options: ServerOptions): SshShellServer {
           resolve(tcp.address() as AddressInfo);
         });
       }),
+    // Closing the listener alone leaves accepted connections (and the commands they run) alive.
     close: async () => {
       const closed = new Promise<void>((resolve) => tcp.close(() => resolve()));
       const leaders = [...connections].flatMap((c) => [...c.leaders]);
@@ -164,40 +134,4 @@ export function createServer(options: ServerOptions): SshShellServer {
       await closed;
     },
   };
-}
-
-/**
- * Bytes Node may hold for one socket that the peer does not read. ssh2 writes whatever the
- * SSH window allows without looking at the socket, and the window is the client's to grant:
- * one that grants gigabytes (WINDOW_ADJUST, RFC 4254 §5.2) and stops reading TCP would have
- * the server buffer a command's whole output. An honest client's window is 2 MiB (OpenSSH,
- * ssh2), so this much unsent means the peer is not reading.
- */
-const MAX_UNSENT = 32 * 1024 * 1024;
-
-/**
- * ssh2 writes every SSH packet (at most 32 KiB for OpenSSH clients) with its own
- * socket.write(), one syscall each. Corking until the end of the tick hands the kernel all
- * packets of one burst in a single writev, as sshd does with its output buffer. Every write
- * also checks the bound above; past it the connection is destroyed.
- */
-function coalesceWrites(socket: Socket, overflow: (unsent: number) => void): void {
-  const write = socket.write.bind(socket) as (...args: unknown[]) => boolean;
-  let corked = false;
-  socket.write = ((...args: unknown[]) => {
-    if (socket.writableLength > MAX_UNSENT) {
-      if (!socket.destroyed) overflow(socket.writableLength);
-      socket.destroy();
-      return false;
-    }
-    if (!corked) {
-      corked = true;
-      socket.cork();
-      process.nextTick(() => {
-        corked = false;
-        socket.uncork();
-      });
-    }
-    return write(...args);
-  }) as Socket['write'];
 }

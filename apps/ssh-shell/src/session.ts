@@ -1,11 +1,12 @@
 /** Server side of one SSH session channel: pty, env, window-change, signal, exec, shell, sftp. */
 import type { IPty } from '@lydell/node-pty';
 import type { PseudoTtyInfo, ServerChannel, Session } from 'ssh2';
-import { runPipes, runPty } from './commands.ts';
+import { runPipes } from './commands.ts';
 import type { KeyRestrictions } from './key-options.ts';
 import { isLegacyScp, LEGACY_SCP_REFUSAL } from './legacy-scp.ts';
 import { forwardSignal } from './processes.ts';
 import type { LogEntry } from './protocol.ts';
+import { runPty } from './pty.ts';
 import { serveSftp } from './sftp-server.ts';
 
 export interface SessionContext {

@@ -15,9 +15,12 @@ export function virtualPath(path: string): string {
   if (Buffer.byteLength(path) > MAX_PATH_BYTES || path.includes('\0')) {
     throw Object.assign(new Error('path too long or with a NUL byte'), { code: 'ENAMETOOLONG' });
   }
+  // SFTP paths are strings the client chose: joined to `/` first, `../../etc` normalises to
+  // `/etc` inside the root, never to a parent of it.
   return posix.normalize(posix.join('/', path));
 }
 
+/** With the separator: `/srv/rootfoo` is not inside `/srv/root`. */
 function inside(root: string, real: string): boolean {
   return real === root || real.startsWith(root === sep ? root : root + sep);
 }
@@ -30,6 +33,8 @@ function inside(root: string, real: string): boolean {
 export async function namePathInside(root: string, path: string): Promise<string> {
   const v = virtualPath(path);
   if (v === '/') return root;
+  // Normalising text is not enough: a link inside the root may point outside it, so the
+  // parent is resolved on the real file system and checked again.
   const parent = await realpath(join(root, posix.dirname(v)));
   if (!inside(root, parent)) throw new PathOutsideRoot(`${v} resolves outside the SFTP root`);
   return join(parent, posix.basename(v));
