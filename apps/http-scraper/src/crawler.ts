@@ -1,6 +1,7 @@
 /** The crawl: opens the state folder, reads sitemaps, runs the scheduler, commits each result. */
 import { debuglog } from 'node:util';
 import { HttpCache } from './cache.ts';
+import type { HttpContext } from './cached-get.ts';
 import { CommitTimer } from './commits.ts';
 import { CrawlError } from './errors.ts';
 import { createExtractor } from './extract.ts';
@@ -9,7 +10,6 @@ import { HostRegistry } from './hosts.ts';
 import { emptyState, lockState } from './lock.ts';
 import { type CrawlOptions, resolveOptions } from './options.ts';
 import { createOutput } from './output.ts';
-import type { HttpContext } from './page.ts';
 import { createRecorder } from './results.ts';
 import { RetryQueue } from './retry.ts';
 import { Scheduler } from './scheduler.ts';

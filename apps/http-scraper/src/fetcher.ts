@@ -1,7 +1,7 @@
 /** One HTTP GET over undici's keep-alive pools: timeouts, a deadline, size limit, type filter. */
 import { Agent, request } from 'undici';
 import { readBody } from './body.ts';
-import { CrawlError, toCrawlError } from './errors.ts';
+import { RequestClock } from './request-clock.ts';
 
 export interface FetcherOptions {
   userAgent: string;
@@ -59,6 +59,9 @@ export class Fetcher {
   constructor(options: FetcherOptions) {
     this.#options = options;
     this.#agent = new Agent({
+      // One pool per origin, at most `connections` sockets: TCP (and TLS) setup is paid once
+      // per socket, not per page. No pipelining: HTTP/1.1 allows it, but one slow answer
+      // stalls every request queued behind it on that socket, and many servers get it wrong.
       connections: options.connections,
       pipelining: 1,
       keepAliveTimeout: 10_000,
@@ -85,6 +88,7 @@ export class Fetcher {
           signal: clock.signal,
           headers: {
             'user-agent': this.#options.userAgent,
+            // undici's request() does not decompress: body.ts does, counting bytes after it.
             'accept-encoding': ACCEPT_ENCODING,
             ...headers,
           },
@@ -94,6 +98,8 @@ export class Fetcher {
       } finally {
         clock.headersCame();
       }
+      // request() resolves once the status line and headers are in; the body is still on the
+      // socket, a stream that must be read or dumped before the socket can carry another GET.
       const contentType = String(res.headers['content-type'] ?? '');
       const base = { url, status: res.statusCode, headers: res.headers, contentType };
       if (res.statusCode < 200 || res.statusCode >= 300 || !accept(contentType)) {
@@ -114,60 +120,5 @@ export class Fetcher {
 
   async close(): Promise<void> {
     await this.#agent.close();
-  }
-}
-
-/**
- * The two clocks of one request. undici's own timeouts tick on a coarse ~0.5 s clock (cheap
- * for thousands of sockets) and count silence only: a server sending a byte a second never
- * trips them. So, timers of our own: the headers timeout, cleared once headers come, and the
- * deadline for the whole response. Either aborts the request, which also destroys a body
- * being read; `failure` then says which one it was.
- */
-class RequestClock {
-  readonly #controller = new AbortController();
-  #expired: 'headers' | 'deadline' | undefined;
-  readonly #headers: NodeJS.Timeout;
-  readonly #deadline: NodeJS.Timeout;
-
-  constructor(
-    readonly url: string,
-    readonly headersMs: number,
-    readonly deadlineMs: number,
-  ) {
-    this.#deadline = setTimeout(() => this.#expire('deadline'), deadlineMs);
-    this.#headers = setTimeout(() => this.#expire('headers'), headersMs);
-  }
-
-  get signal(): AbortSignal {
-    return this.#controller.signal;
-  }
-
-  #expire(which: 'headers' | 'deadline'): void {
-    this.#expired ??= which;
-    this.#controller.abort();
-  }
-
-  headersCame(): void {
-    clearTimeout(this.#headers);
-  }
-
-  stop(): void {
-    clearTimeout(this.#headers);
-    clearTimeout(this.#deadline);
-  }
-
-  /** What a failure means: a clock that ran out, else what undici or the body reader threw. */
-  failure(error: unknown): CrawlError {
-    const { url } = this;
-    if (this.#expired === 'deadline') {
-      const message = `${url}: no whole response within ${this.deadlineMs} ms`;
-      return new CrawlError('ERR_DEADLINE', message, { cause: error });
-    }
-    if (this.#expired === 'headers') {
-      const message = `${url}: no response headers within ${this.headersMs} ms`;
-      return new CrawlError('ERR_HEADERS_TIMEOUT', message, { cause: error });
-    }
-    return toCrawlError(error, url);
   }
 }

@@ -1,7 +1,7 @@
 /** Per-host politeness: a slot count, a minimum gap between requests, and the host's robots.txt. */
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { HttpContext } from './cached-get.ts';
 import type { CrawlOptions } from './options.ts';
-import type { HttpContext } from './page.ts';
 import type { Robots } from './robots.ts';
 import { loadRobots } from './robots-fetch.ts';
 import type { FrontierEntry } from './store.ts';

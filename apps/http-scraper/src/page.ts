@@ -1,86 +1,9 @@
-/** Fetching one page: the cache (conditional GET, --offline), redirects, and what to do next. */
-import { type CacheEntry, conditionalHeaders, type HttpCache } from './cache.ts';
-import { CrawlError, RETRYABLE } from './errors.ts';
-import type { Accept, BodyLimit, Fetcher, Response } from './fetcher.ts';
+/** Fetching one page: redirects followed hop by hop, and what the final status means. */
+import { getWithCache, type HttpContext, isRedirect } from './cached-get.ts';
+import { RETRYABLE } from './errors.ts';
+import type { Accept, Response } from './fetcher.ts';
 import { parseRetryAfter, RETRY_STATUS } from './retry.ts';
-import type { Summary } from './stats.ts';
 import { MAX_URL_LENGTH, normalizeUrl } from './url.ts';
-
-export interface HttpContext {
-  fetcher: Fetcher;
-  cache: HttpCache | undefined;
-  offline: boolean;
-  stats: Summary;
-  trace: ((line: string) => void) | undefined;
-  /** Told when a request to the network has ended, answered or not (for per-host gaps). */
-  onSettled?: (url: string) => void;
-}
-
-const isRedirect = (status: number): boolean => [301, 302, 303, 307, 308].includes(status);
-
-function fromEntry(entry: CacheEntry): Response {
-  const { meta, body } = entry;
-  return {
-    url: meta.url,
-    status: meta.status,
-    headers: meta.location ? { location: meta.location } : {},
-    contentType: meta.contentType,
-    body: isRedirect(meta.status) ? null : body,
-  };
-}
-
-/** A GET through the cache: a conditional request when a validator is cached, none offline. */
-export async function getWithCache(
-  ctx: HttpContext,
-  url: string,
-  accept: Accept,
-  limit?: BodyLimit,
-): Promise<Response> {
-  const entry = ctx.cache?.get(url);
-  if (ctx.offline) {
-    if (!entry) throw new CrawlError('ERR_OFFLINE_MISS', `${url} is not in the cache`);
-    ctx.stats.offline++;
-    ctx.trace?.(`cache ${entry.meta.status} ${url}`);
-    return fromEntry(entry);
-  }
-  const started = performance.now();
-  ctx.trace?.(`> GET ${url}${entry ? ' (conditional)' : ''}`);
-  ctx.stats.requests++;
-  let res: Response;
-  try {
-    res = await ctx.fetcher.get(url, accept, conditionalHeaders(entry), limit);
-  } finally {
-    ctx.onSettled?.(url);
-  }
-  ctx.trace?.(
-    `< ${res.status} ${url} ${res.body?.length ?? 0} B ${(performance.now() - started).toFixed(0)} ms`,
-  );
-  if (res.status === 304 && entry) {
-    ctx.stats.notModified++;
-    return fromEntry(entry);
-  }
-  if (ctx.cache && ((res.status === 200 && res.body) || isRedirect(res.status))) {
-    const header = (name: string): string | undefined => {
-      const value = res.headers[name];
-      return typeof value === 'string' ? value : undefined;
-    };
-    const etag = header('etag');
-    const lastModified = header('last-modified');
-    const location = header('location');
-    ctx.cache.put(
-      {
-        url,
-        status: res.status,
-        contentType: res.contentType,
-        ...(etag ? { etag } : {}),
-        ...(lastModified ? { lastModified } : {}),
-        ...(location ? { location } : {}),
-      },
-      res.body,
-    );
-  }
-  return res;
-}
 
 /** What became of one attempt at a URL. */
 export type Outcome =
@@ -119,6 +42,8 @@ export async function fetchPage(
     const location = res.headers.location;
     if (isRedirect(res.status) && typeof location === 'string') {
       ctx.stats.redirects++;
+      // Location may be relative: it resolves against the URL that answered (RFC 9110 §10.2.2).
+      // Every hop is a GET, as the first was: 307/308 keep the method, 303 asks for GET.
       const target = normalizeUrl(location, current);
       if (target === null) {
         const code = location.length > MAX_URL_LENGTH ? 'ERR_URL_TOO_LONG' : 'ERR_BAD_URL';
@@ -135,6 +60,7 @@ export async function fetchPage(
       current = target;
       continue;
     }
+    // 408, 429 and 5xx say "not now": try again later. Any other 4xx is final (RFC 9110 §15.5).
     if (RETRY_STATUS.has(res.status)) {
       return {
         kind: 'retry',

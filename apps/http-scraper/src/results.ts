@@ -47,9 +47,12 @@ export function createRecorder(
       stats.bytes += res.body!.length;
       bump(stats.statuses, res.status);
       if (entry.depth < options.depth) {
+        // Relative links resolve against <base href> if the page has one, else against the URL
+        // that served the page: after a redirect, the target, not the URL that was queued.
         const base = extracted.base ? (normalizeUrl(extracted.base, url) ?? url) : url;
         for (const href of extracted.links) {
           const link = normalizeUrl(href, base);
+          // add() drops a URL already seen; a new one goes to the frontier file, not to memory.
           if (link !== null && scope(link)) store.add(link, entry.depth + 1);
         }
       }

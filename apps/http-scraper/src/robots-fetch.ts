@@ -1,9 +1,9 @@
 /** Fetching a host's robots.txt: retries, RFC 9309's size and status rules, notes for the summary. */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { getWithCache, type HttpContext } from './cached-get.ts';
 import type { Response } from './fetcher.ts';
 import type { HostState } from './hosts.ts';
 import type { CrawlOptions } from './options.ts';
-import { getWithCache, type HttpContext } from './page.ts';
 import { backoffMs } from './retry.ts';
 import { ALLOW_ALL, type Robots, robotsFromResponse } from './robots.ts';
 import type { RobotsNote } from './stats.ts';

@@ -90,6 +90,7 @@ export class Scheduler {
   #startFrom(host: HostState, now: number): number | undefined {
     const { concurrency, perHost } = this.parts;
     while (host.waiting > 0 && this.#inflight < concurrency && !this.#full()) {
+      // A host's robots.txt is read before anything else is asked of it (RFC 9309 §2.2).
       if (host.robots === undefined) {
         if (!host.loading) {
           void this.parts.hosts.ready(host.origin).then(

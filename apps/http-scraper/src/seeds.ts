@@ -1,9 +1,9 @@
 /** Sitemap discovery: the Sitemap lines of robots.txt, else /sitemap.xml; index files followed. */
 import fs from 'node:fs';
 import path from 'node:path';
+import { getWithCache, type HttpContext } from './cached-get.ts';
 import type { HostRegistry, HostState } from './hosts.ts';
 import type { CrawlOptions } from './options.ts';
-import { getWithCache, type HttpContext } from './page.ts';
 import { parseSitemap } from './sitemap.ts';
 import type { CrawlStore } from './store.ts';
 import { normalizeUrl } from './url.ts';

@@ -1,8 +1,10 @@
 /** One turn of one URL: fetch it (redirects checked hop by hop), then retry it or record it. */
+
+import type { HttpContext } from './cached-get.ts';
 import type { Accept } from './fetcher.ts';
 import type { HostRegistry } from './hosts.ts';
 import type { CrawlOptions } from './options.ts';
-import { fetchPage, type HttpContext, type Outcome } from './page.ts';
+import { fetchPage, type Outcome } from './page.ts';
 import type { Recorder } from './results.ts';
 import type { RetryQueue } from './retry.ts';
 import type { CrawlStore, FrontierEntry } from './store.ts';
