@@ -32,7 +32,12 @@ export class Ingest {
   /** Lines of the current datagram refused by a limit: counted by reason, not as bad lines. */
   private refusedLines = 0;
 
+  /**
+   * One datagram: whole, from one sender, but no more trusted than its bytes. `rinfo` is the
+   * source address the IP header claims, which anyone can forge; nothing here is authenticated.
+   */
   handle(msg: Buffer, rinfo: RemoteInfo) {
+    // A zero-length datagram is legal UDP (a payload of 0 bytes) and carries no metric.
     if (msg.length === 0) {
       this.badDatagrams++;
       this.options.onBad?.(`empty datagram from ${from(rinfo)}`);
@@ -70,6 +75,8 @@ export class Ingest {
       this.options.trace?.(`<- ${from(rinfo)} bad datagram ${msg.length} bytes: ${code}`);
       return;
     }
+    // The network may deliver a datagram twice (a retransmitting relay, a routing loop):
+    // the sequence number says whether these samples were already counted.
     const fresh = this.loss.add(datagram.src, datagram.seq);
     this.options.trace?.(
       `<- ${from(rinfo)} src=${datagram.src} seq=${datagram.seq} ${msg.length} bytes${fresh ? '' : ' (duplicate, skipped)'} ` +

@@ -35,7 +35,12 @@ export class Receiver {
     this.msgs = new Array(options.queueSize);
     this.infos = new Array(options.queueSize);
     const type = options.host.includes(':') ? 'udp6' : 'udp4';
+    // SO_RCVBUF: the bytes of datagrams the kernel holds for us until we read them. Each one is
+    // charged with its bookkeeping (~830 bytes for a small datagram), so 8 MiB holds ~10,000
+    // small ones. When it is full the kernel drops the next datagram and tells nobody.
     this.socket = dgram.createSocket({ type, recvBufferSize: options.receiveBuffer });
+    // One 'message' per datagram, whole: UDP keeps message boundaries (TCP would not), and Node
+    // reads into a 64 KiB buffer, so no datagram is ever cut short.
     this.socket.on('message', (msg, rinfo) => this.enqueue(msg, rinfo));
   }
 

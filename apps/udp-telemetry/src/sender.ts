@@ -78,6 +78,8 @@ export class Sender {
   private sendBatch(samples: MetricTuple[]) {
     const seq = this.stats.seq;
     const payload = this.packing.encode(samples, seq);
+    // Past the path MTU, IP would cut the datagram into fragments; lose one and the receiver
+    // throws the rest away, so one lost fragment loses every sample in the datagram.
     if (payload.length > this.budget && samples.length > 1) {
       // The size estimate was short (an encoder choice we did not predict): split, never fragment.
       const half = samples.length >> 1;
@@ -118,6 +120,9 @@ export class Sender {
       return;
     }
     this.inFlight++;
+    // UDP has no short writes: the kernel takes the whole datagram or none of it (EMSGSIZE
+    // beyond 65,507 bytes, ENOBUFS when its queue is full), unlike a TCP write. Node queues the
+    // send until the socket is writable and calls back once; the in-flight count is our bound.
     this.options.onTrace?.(
       `-> seq=${this.packing.sequenced ? seq : '-'} ${payload.length} bytes ${samples.length} samples: ${samples.map(formatStatsd).join(' ')}`,
     );
