@@ -46,6 +46,15 @@ describe('exportApp', { timeout: 60_000 }, () => {
       // READMEs, help texts and comments speak of the exported project.
       const netlabOnly = text.split('\n').filter((line) => NETLAB_ONLY.test(line));
       expect(netlabOnly, file).toEqual([]);
+      // A package README's lists and tables name only the files its copy holds.
+      const pkg = /^packages\/[^/]+\//.exec(file)?.[0];
+      if (pkg && file.endsWith('README.md')) {
+        for (const line of text.split('\n').filter((l) => /^\s*[-|]/.test(l))) {
+          for (const [, path] of line.matchAll(/`(src\/[^`\s]+\.ts)`/g)) {
+            expect(existsSync(join(dir, pkg, path as string)), `${file}: ${line}`).toBe(true);
+          }
+        }
+      }
       if (file.endsWith('.md')) {
         for (const [, target] of text.matchAll(MD_LINK)) {
           if (/^[a-z]+:/.test(target as string)) continue;
@@ -85,7 +94,7 @@ describe('exportApp', { timeout: 60_000 }, () => {
       const original = JSON.parse(await readFile(join(root, 'apps', app, 'package.json'), 'utf8'));
       const lean = await exportApp(root, app, join(scratch, `${app}-lean`));
       const manifest = JSON.parse(await readFile(join(lean.dir, 'package.json'), 'utf8'));
-      expect(lean.files.filter((file) => file.startsWith('bench/'))).toEqual([]);
+      expect(lean.files.filter((file) => /^bench\/|^BENCH\.md$/.test(file))).toEqual([]);
       expect(Object.values(manifest.scripts).join(' ')).not.toMatch(/\bbench\//);
       const left = Object.keys(original.devDependencies ?? {}).filter(
         (name) => !(name in manifest.devDependencies),
@@ -106,6 +115,13 @@ describe('exportApp', { timeout: 60_000 }, () => {
         expect.arrayContaining(Object.keys(original.devDependencies ?? {})),
       );
       expect(full.leftOut).toEqual({ scripts: [], dependencies: [] });
+      for (const file of full.files.filter((f) => /^bench\/|\.md$/.test(f))) {
+        const text = await readFile(join(full.dir, file), 'utf8');
+        expect(
+          text.split('\n').filter((line) => NETLAB_ONLY.test(line)),
+          file,
+        ).toEqual([]);
+      }
     },
   );
 
@@ -119,8 +135,10 @@ describe('exportApp', { timeout: 60_000 }, () => {
       await readFile(join(dir, 'packages/addressing/package.json'), 'utf8'),
     );
     expect(Object.keys(addressing.exports)).not.toContain('./dns');
-    const barrel = await readFile(join(dir, 'packages/addressing/src/index.ts'), 'utf8');
-    expect(barrel).not.toContain('index-dns');
+    for (const file of result.files.filter((f) => f.startsWith('packages/addressing/src/'))) {
+      const text = await readFile(join(dir, file), 'utf8');
+      expect(text, file).not.toMatch(/'\.\/(index-)?dns\.ts'/);
+    }
     const bins = listFiles(root, 'packages/cli/bin').map((f) => f.replace(/^packages\/cli\//, ''));
     for (const bin of bins) expect(result.files).toContain(`packages/cli/${bin}`);
   });

@@ -100,14 +100,18 @@ export async function exportApp(
     exportMarkdown(text, {
       commands,
       dropSections,
-      exists: (path) => plan.files.has(posix.join(base, path)) || plan.files.has(path),
+      // A package README's `src/x.ts` is its own file; `packages/...` is from the root.
+      exists: (path) =>
+        plan.files.has(path.startsWith('packages/') ? path : posix.join(base, path)),
     });
 
+  const appSections = ['Copy out', ...(options.withBench ? [] : ['Bench'])];
   for (const file of plan.appFiles) {
     const path = relative(appDir, file);
     const special = ['package.json', 'README.md', 'tsconfig.json', '.gitignore'];
     if (special.includes(path)) continue;
-    await carry(file, path);
+    if (!path.endsWith('.md')) await carry(file, path);
+    else await write(path, markdown(await readFile(join(root, file), 'utf8'), '', appSections));
   }
   const repo = await repoSettings(root);
   await write('package.json', json(rootManifest(manifest, app, repo)));
@@ -118,7 +122,6 @@ export async function exportApp(
   );
   const readme = await readFile(join(root, appDir, 'README.md'), 'utf8').catch(() => `# ${app}\n`);
   const intro = starterReadme(readme, app, carried, { peersCli: plan.peersCli });
-  const appSections = ['Copy out', ...(options.withBench ? [] : ['Bench'])];
   await write('README.md', markdown(intro, '', appSections));
 
   for (const pkg of packages) {

@@ -63,14 +63,15 @@ export function typesOf(name: string): string {
 }
 
 /**
- * Tells whether a file of the app belongs to its benchmarks.
+ * Tells whether a file of the app belongs to its benchmarks: `bench/` and the bench log,
+ * `BENCH.md`.
  *
  * @param file A path relative to the root.
  * @param appDir The app's folder relative to the root.
- * @returns True for files under the app's bench/.
+ * @returns True for the bench's files.
  */
 export function isBenchFile(file: string, appDir: string): boolean {
-  return file.startsWith(`${appDir}/bench/`);
+  return file.startsWith(`${appDir}/bench/`) || file === `${appDir}/BENCH.md`;
 }
 
 /**
