@@ -101,9 +101,11 @@ export const DEFAULTS: Omit<CrawlOptions, 'seeds'> = {
 };
 
 export function resolveOptions(options: Partial<CrawlOptions> & { seeds: string[] }): CrawlOptions {
-  const resolved = { ...DEFAULTS } as CrawlOptions;
-  for (const [key, value] of Object.entries(options)) {
-    if (value !== undefined) (resolved as unknown as Record<string, unknown>)[key] = value;
-  }
-  return resolved;
+  // An option given as undefined (a flag not typed) keeps its default.
+  const given = Object.entries(options).filter(([, value]) => value !== undefined);
+  return {
+    ...DEFAULTS,
+    ...(Object.fromEntries(given) as Partial<CrawlOptions>),
+    seeds: options.seeds,
+  };
 }
