@@ -1,9 +1,8 @@
-/** Bench 1: list N envelopes with mail-client (imapflow) and with Python's imaplib, same Dovecot, same run. */
+/** Bench 1: list N envelopes with mail-client and with Python's imaplib, same Dovecot, same run. */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { ensurePython } from '@netlab/peers';
 import type { MailSession } from '../src/client.ts';
-import { ENVELOPE_QUERY, type Envelope, toEnvelope } from '../src/envelope.ts';
 import { listEnvelopes } from '../src/listing.ts';
 import type { MailStack } from '../src/stack.ts';
 
@@ -28,31 +27,6 @@ export async function timeMailClient(
   const used = process.cpuUsage(cpu);
   if (listing.messages.length !== count)
     throw new Error(`listed ${listing.messages.length}, expected ${count}`);
-  return { wall, cpu: (used.user + used.system) / 1000 };
-}
-
-/**
- * The listing as it was before the lean connection: the same EXAMINE, UID SEARCH and UID FETCH
- * through imapflow 2.1.2, envelopes built by the same code. Kept as the reference the README's
- * "why a second connection" rests on.
- */
-export async function timeImapflow(
-  session: MailSession,
-  folder: string,
-  count: number,
-): Promise<Timing> {
-  const cpu = process.cpuUsage();
-  const start = performance.now();
-  const mailbox = await session.imap.mailboxOpen(folder, { readOnly: true });
-  const uids = (await session.imap.search({ all: true }, { uid: true })) || [];
-  const messages: Envelope[] = [];
-  for await (const m of session.imap.fetch('1:*', ENVELOPE_QUERY, { uid: true }))
-    messages.push(toEnvelope(m, folder, mailbox.uidValidity));
-  messages.sort((a, b) => b.uid - a.uid);
-  const wall = performance.now() - start;
-  const used = process.cpuUsage(cpu);
-  if (messages.length !== count || uids.length !== count)
-    throw new Error(`imapflow listed ${messages.length}, expected ${count}`);
   return { wall, cpu: (used.user + used.system) / 1000 };
 }
 

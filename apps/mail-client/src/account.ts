@@ -1,6 +1,6 @@
 /** One account's settings: types, defaults and the strict per-key validation of its TOML table. */
 import { resolve } from 'node:path';
-import { type Endpoint, parseEndpoint } from '@netlab/addressing';
+import { type Endpoint, parseEndpoint } from '@netlab/addressing/endpoint';
 import { MailError } from './errors.ts';
 import { controlIndex } from './header-safety.ts';
 

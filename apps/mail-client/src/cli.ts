@@ -1,6 +1,5 @@
 /** The mail command line as a function: parse, load the account, connect, run, close. */
 import { parseCommandLine, UsageError, userPath } from '@netlab/cli';
-import { connect } from './client.ts';
 import { COMMON_OPTIONS, type Command, commandHelp, createOutput, optString } from './command.ts';
 import { COMMANDS, LOCAL_COMMANDS } from './commands/index.ts';
 import { defaultConfigPath, loadConfig, selectAccount } from './config.ts';
@@ -78,6 +77,8 @@ export async function runCli(argv: string[], io: CliIo = PROCESS_IO): Promise<nu
   const account = selectAccount(config, optString(values, 'account'));
   const out = createOutput(Boolean(values.json), io.stdout, io.stderr);
   const ca = optString(values, 'ca');
+  // imapflow and nodemailer load only now, after --help: `mail --help` starts in a blink.
+  const { connect } = await import('./client.ts');
   const session = await connect({
     account,
     ...(ca ? { ca: userPath(ca, io.env) } : {}),
@@ -85,7 +86,7 @@ export async function runCli(argv: string[], io: CliIo = PROCESS_IO): Promise<nu
     ...(values.trace ? { trace: (line: string) => io.stderr.write(`${line}\n`) } : {}),
     env: io.env,
     autoIdle: false,
-    leanOnly: command.connection === 'lean',
+    listingOnly: command.listingOnly === true,
   });
   try {
     return (await command.run({ values, positionals, session, out })) ?? 0;

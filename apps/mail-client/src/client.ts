@@ -1,17 +1,15 @@
 /** connect(): one logged-in IMAP session for an account, plus its SMTP transport on demand. */
 import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
-import { type Endpoint, formatEndpoint } from '@netlab/addressing';
+import { type Endpoint, formatEndpoint } from '@netlab/addressing/endpoint';
 import { ImapFlow } from 'imapflow';
 import type Mail from 'nodemailer/lib/mailer';
 import type { Account } from './config.ts';
 import { DEFAULT_TIMEOUT_S, withDeadline } from './deadline.ts';
 import { MailError, toMailError } from './errors.ts';
-import { ImapWire } from './imap-connection.ts';
-import { login } from './imap-login.ts';
 import { type Credentials, resolveCredentials } from './secrets.ts';
 import { createSmtp, submit } from './smtp.ts';
-import { createMasker, imapTraceLogger, type TraceSink } from './trace.ts';
+import { createMasker, imapLogger, type TraceSink } from './trace.ts';
 
 export { createSmtp } from './smtp.ts';
 
@@ -25,10 +23,10 @@ export interface ConnectOptions {
   /** Let imapflow start IDLE by itself (only `watch` wants it, and drives IDLE itself). */
   autoIdle?: boolean;
   /**
-   * Log in only the lean connection (for list and search): one TLS handshake and login instead
-   * of two. `imap` is then never connected and must not be used.
+   * A session that only lists (list, search): no message body passes, so what one server
+   * response may cost is bounded far tighter (see LISTING_LIMITS).
    */
-  leanOnly?: boolean;
+  listingOnly?: boolean;
   /** The deadline of each IMAP and SMTP command (`--timeout`, default 30 s). */
   timeoutMs?: number;
 }
@@ -49,11 +47,6 @@ export interface MailSession {
    */
   call<T>(command: string, run: () => Promise<T>): Promise<T>;
   timeoutMs: number;
-  /**
-   * A second, lean IMAP connection for bulk listings (opened on first use, kept until close):
-   * imapflow parses and logs every response into objects, which dominates a 5,000-envelope FETCH.
-   */
-  wire(): Promise<ImapWire>;
   imapLabel: string;
   smtpLabel: string;
   /** A new session with the same account and options (for reconnecting after a drop). */
@@ -92,14 +85,56 @@ export const MAX_LITERAL = 128 * 1024 * 1024;
  */
 export const MAX_COMMAND_GROWTH = 4 * MAX_LITERAL;
 
+/** Bounds on one server response, and on what one command may grow the process. */
+interface ResponseLimits {
+  maxLiteralSize: number;
+  maxLineLength: number;
+  maxResponseSize: number;
+  maxGrowthBytes: number;
+}
+
+/**
+ * A session that reads messages: one literal (a whole message) up to 128 MiB, a line (e.g. a
+ * SEARCH result on a huge folder) up to 64 MiB. Past them imapflow fails the connection.
+ */
+const MESSAGE_LIMITS: ResponseLimits = {
+  maxLiteralSize: MAX_LITERAL,
+  maxLineLength: 64 * 1024 * 1024,
+  maxResponseSize: MAX_LITERAL + 64 * 1024 * 1024,
+  maxGrowthBytes: MAX_COMMAND_GROWTH,
+};
+
+/**
+ * A session that only lists. A literal is one message's header fields (1 MiB, mailparser's own
+ * header bound); a line is at most 4 MiB, which holds a SEARCH result of ~500,000 UIDs (Python's
+ * imaplib stops at 1 MB). imapflow turns each token of a response into an object (~100 bytes
+ * for 2 bytes of wire: `1 ` in a SEARCH, `{1}` literals in a FETCH), so the byte bounds are
+ * also what keeps the number of SEARCH results and of literals per response bounded: a few
+ * hundred MB at worst, and the growth bound stops a flood of many such responses.
+ */
+export const LISTING_LIMITS: ResponseLimits = {
+  maxLiteralSize: 1024 * 1024,
+  maxLineLength: 4 * 1024 * 1024,
+  maxResponseSize: 5 * 1024 * 1024,
+  maxGrowthBytes: 128 * 1024 * 1024,
+};
+
+/** The limits a session gets: tight for list and search, room for whole messages otherwise. */
+export function responseLimits(options: Pick<ConnectOptions, 'listingOnly'>): ResponseLimits {
+  return options.listingOnly ? LISTING_LIMITS : MESSAGE_LIMITS;
+}
+
 /** Builds an ImapFlow for an account (not yet connected). */
 export function createImap(
   account: Account,
   credentials: Credentials,
   options: ConnectOptions,
+  onUnreadable: (line: string) => void = () => {},
+  onGreeting: (line: string) => void = () => {},
 ): ImapFlow {
   const { endpoint, tls } = account.imap;
   const mask = createMasker([credentials.pass ?? '', credentials.accessToken ?? '']);
+  const { maxLiteralSize, maxLineLength, maxResponseSize } = responseLimits(options);
   const imap = new ImapFlow({
     host: socketHost(endpoint),
     port: endpoint.port,
@@ -107,56 +142,27 @@ export function createImap(
     doSTARTTLS: tls === 'starttls' ? true : undefined,
     auth: credentials,
     tls: tlsOptions(options.ca ?? account.ca),
-    logger: options.trace ? imapTraceLogger(options.trace, mask) : false,
+    logger: imapLogger({
+      mask,
+      onUnreadable,
+      onGreeting,
+      ...(options.trace ? { trace: options.trace } : {}),
+    }),
     disableAutoIdle: !options.autoIdle,
     clientInfo: { name: 'netlab-mail', version: '0.1.0', vendor: false, 'support-url': false },
     // imapflow's own timers; the command deadlines (`session.call`) cover everything after.
     connectionTimeout: options.timeoutMs ?? DEFAULT_TIMEOUT_S * 1000,
     greetingTimeout: options.timeoutMs ?? DEFAULT_TIMEOUT_S * 1000,
-    // Bounds on what one server response may make us buffer: a single message (literal) up to
-    // 128 MiB, and a line (e.g. a SEARCH result on a huge folder) up to 64 MiB. Past them
+    // Bounds on what one server response may make us buffer (see responseLimits): past them
     // imapflow fails the connection instead of growing without limit.
-    maxLiteralSize: MAX_LITERAL,
-    maxResponseSize: MAX_LITERAL + 64 * 1024 * 1024,
-    maxLineLength: 64 * 1024 * 1024,
+    maxLiteralSize,
+    maxLineLength,
+    maxResponseSize,
   });
   // Errors also arrive as events; `connect` keeps the first (the reason for a drop), and a
   // listener must exist so that an 'error' event never crashes the process.
   imap.on('error', () => {});
   return imap;
-}
-
-/** Opens and logs in a lean IMAP connection with the same endpoint, TLS and trust as imapflow's. */
-export async function openWire(
-  account: Account,
-  credentials: Credentials,
-  options: ConnectOptions,
-): Promise<ImapWire> {
-  const { endpoint, tls } = account.imap;
-  const label = `IMAP ${formatEndpoint(account.imap.endpoint)}`;
-  const wire = await ImapWire.open({
-    host: socketHost(endpoint),
-    port: endpoint.port,
-    // SNI carries host names only (RFC 6066 §3); certificates are still checked against IPs.
-    ...(endpoint.family === 'hostname' ? { servername: endpoint.host } : {}),
-    tls,
-    tlsOptions: tlsOptions(options.ca ?? account.ca),
-    label,
-    ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
-    ...(options.trace
-      ? {
-          trace: options.trace,
-          mask: createMasker([credentials.pass ?? '', credentials.accessToken ?? '']),
-        }
-      : {}),
-  });
-  try {
-    await login(wire, credentials, label);
-  } catch (error) {
-    await wire.close();
-    throw error;
-  }
-  return wire;
 }
 
 /**
@@ -169,56 +175,74 @@ export async function connect(options: ConnectOptions): Promise<MailSession> {
   const credentials = await resolveCredentials(account, options.env);
   const imapLabel = `IMAP ${formatEndpoint(account.imap.endpoint)}`;
   const smtpLabel = `SMTP ${formatEndpoint(account.smtp.endpoint)}`;
-  const imap = createImap(account, credentials, options);
+  // imapflow drops a response it cannot parse (it only logs it) and goes on: the command in
+  // flight then completes as if the server had sent nothing. Keep the line, to fail the command.
+  let unreadable: string | undefined;
+  // RFC 3501 §7.1: an IMAP server greets with an untagged OK, PREAUTH or BYE. imapflow waits
+  // out its greeting timeout on anything else (an SMTP banner, say): fail at once instead.
+  let notImap: string | undefined;
+  const imap = createImap(
+    account,
+    credentials,
+    options,
+    (line) => {
+      unreadable ??= line;
+    },
+    (greeting) => {
+      if (/^\* (OK|PREAUTH|BYE)\b/i.test(greeting)) return;
+      notImap = greeting;
+      imap.close();
+    },
+  );
   // imapflow reports why it dropped a connection (LiteralTooLarge, LineTooLarge...) as an
   // 'error' event, while the command in flight only hears NoConnection: keep the reason.
+  // Some of its methods (search) then resolve with `false` instead of failing: a drop during a
+  // command fails that command here.
   let dropped: unknown;
+  let droppedNow: unknown;
   imap.on('error', (error: unknown) => {
     dropped ??= error;
+    droppedNow ??= error;
   });
+  const { maxGrowthBytes } = responseLimits(options);
   // A passed deadline leaves a command half-done on the wire: the connection is dropped.
-  const call = <T>(command: string, run: () => Promise<T>): Promise<T> =>
-    withDeadline(run, {
+  const call = <T>(command: string, run: () => Promise<T>): Promise<T> => {
+    unreadable = undefined;
+    droppedNow = undefined;
+    const checked = async () => {
+      const value = await run();
+      if (droppedNow !== undefined) throw droppedNow;
+      if (unreadable !== undefined)
+        throw new MailError(
+          'ERR_SERVER',
+          `${imapLabel}: ${command}: the server sent a response the client cannot read: ${unreadable.slice(0, 80)}`,
+        );
+      return value;
+    };
+    return withDeadline(checked, {
       ms: timeoutMs,
       label: imapLabel,
       command,
       onExpire: () => imap.close(),
-      maxGrowthBytes: MAX_COMMAND_GROWTH,
+      maxGrowthBytes,
     }).catch((error: unknown) => {
       const lost = (error as { code?: string }).code === 'NoConnection';
       throw toMailError(lost && dropped ? dropped : error, imapLabel);
     });
-  let wire: Promise<ImapWire> | undefined;
-  if (options.leanOnly) {
-    wire = openWire(account, credentials, options);
-    await wire.catch((error) => {
-      throw toMailError(error, imapLabel);
-    });
-  } else {
-    try {
-      await call('connect and LOGIN', () => imap.connect());
-    } catch (error) {
-      imap.close();
-      throw error;
-    }
+  };
+  try {
+    await call('connect and LOGIN', () => imap.connect());
+  } catch (error) {
+    imap.close();
+    if (notImap === undefined) throw error;
+    throw new MailError(
+      'ERR_CONNECT',
+      `${imapLabel} is not an IMAP server: it greeted with ${JSON.stringify(notImap.slice(0, 60))}`,
+      { cause: error },
+    );
   }
   const smtp = () => createSmtp(account, credentials, { ...options, timeoutMs });
-  const lean = () => {
-    if (wire) return wire;
-    const opening = openWire(account, credentials, options);
-    // A failed or dropped connection is not kept: the next listing opens a fresh one.
-    const forget = () => {
-      if (wire === opening) wire = undefined;
-    };
-    opening.then((w) => w.onClose(forget), forget);
-    wire = opening;
-    return opening;
-  };
   const close = async () => {
-    const open = wire;
-    wire = undefined;
-    await open?.then((w) => w.close()).catch(() => {});
-    if (options.leanOnly) return;
     try {
       await call('LOGOUT', () => imap.logout());
     } catch {
@@ -234,7 +258,6 @@ export async function connect(options: ConnectOptions): Promise<MailSession> {
     submit: submitOne,
     call,
     timeoutMs,
-    wire: lean,
     imapLabel,
     smtpLabel,
     close,

@@ -43,11 +43,8 @@ export interface Command {
   details: string[];
   example: string;
   options: ParseArgsOptionsConfig;
-  /**
-   * 'lean' when the command only lists (list, search): its session logs in only the lean
-   * connection (`session.wire()`), and `session.imap` is never connected.
-   */
-  connection?: 'imapflow' | 'lean';
+  /** True when the command only lists (list, search): its session gets the tighter bounds. */
+  listingOnly?: boolean;
   run(context: RunContext): Promise<number | undefined>;
 }
 

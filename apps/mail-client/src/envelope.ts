@@ -64,7 +64,7 @@ export function parseAddresses(value: string | undefined): Address[] {
   }));
 }
 
-/** The FETCH items an envelope is made of, as the lean listing reads them. */
+/** The FETCH items an envelope is made of. */
 export interface EnvelopeItems {
   uid: number;
   flags?: Iterable<string>;

@@ -28,19 +28,20 @@ afterAll(() => {
 
 const T = { timeout: 120_000 };
 const MiB = 1024 * 1024;
-// The CLI alone (node, tsx, imapflow, nodemailer, mailparser) sits near 120 MB. On the lean
-// connection (list) its own bounds (a 64 MiB line, 10,000 literals per response, the deadline)
-// keep each attack well under LEAN; through imapflow (read) the last resort is the per-command
-// growth bound, sampled every 100 ms, so FLOW allows that growth plus the CLI and some overshoot.
-// The servers below offer gigabytes.
-const LEAN = 400 * MiB;
+// The CLI alone (node, tsx, imapflow, nodemailer, mailparser) sits near 120 MB. A listing
+// session (list) has the tight bounds of LISTING_LIMITS in client.ts (a 4 MiB line, 1 MiB
+// literals, 5 MiB per response, 128 MiB of growth per command, the deadline) that keep each
+// attack well under LISTING; a message session (read) has room for 128 MiB messages, and its
+// last resort is the per-command growth bound, sampled every 100 ms, so FLOW allows that growth
+// plus the CLI and some overshoot. The servers below offer gigabytes.
+const LISTING = 400 * MiB;
 const FLOW = MAX_COMMAND_GROWTH + 256 * MiB;
 
-/** Serves `answer` to the UID FETCH (of `read` through imapflow, or `list` on the lean connection). */
-const onFetch = (answer: (tag: string, socket: TLSSocket) => void) =>
-  startImap(peers, ({ verb, tag }, socket) => {
+/** Serves `answer` to the UID FETCH (of `read`, or of `list`). */
+const onFetch = (answer: (tag: string, socket: TLSSocket, line: string) => void) =>
+  startImap(peers, ({ verb, tag, line }, socket) => {
     if (verb !== 'UID FETCH') return false;
-    answer(tag, socket);
+    answer(tag, socket, line);
     return true;
   });
 
@@ -54,7 +55,7 @@ async function expectFailure(
   code: string | string[],
   smtpPort?: number,
 ): Promise<WatchedRun> {
-  const bound = args[0] === 'read' ? FLOW : LEAN;
+  const bound = args[0] === 'read' ? FLOW : LISTING;
   const config = writeConfig(peers, port, smtpPort);
   const run = await runWatched([...args, '--json', '--config', config], peers);
   const error = jsonError(run).code;
@@ -114,10 +115,10 @@ describe('hostile IMAP server', () => {
         `* 1 FETCH (UID 1 BODYSTRUCTURE ${'('.repeat(100_000)}${')'.repeat(100_000)})\r\n${tag} OK\r\n`,
       ),
     );
+    // imapflow stops parsing at 25 levels and drops the response it cannot read; the session
+    // (client.ts) fails the command with the broken server named, rather than a missing message.
     await expectFailure(['list'], port, 'ERR_SERVER');
-    // imapflow stops parsing at 25 levels and drops the response it cannot read, so the
-    // message is reported missing rather than the server as broken.
-    await expectFailure(['read', '1'], port, 'ERR_UNKNOWN_UID');
+    await expectFailure(['read', '1'], port, 'ERR_SERVER');
   });
 
   it('a flood of untagged EXISTS and FETCH lines is not collected', T, async () => {
@@ -140,6 +141,34 @@ describe('hostile IMAP server', () => {
     await expectFailure(['read', '1', '--timeout', '5'], port, ['ERR_TIMEOUT', 'ERR_TOO_LARGE']);
   });
 
+  it(
+    'a SEARCH answer that never ends: one endless line, or endless lines of new UIDs',
+    T,
+    async () => {
+      const onSearch = (answer: (socket: TLSSocket) => void) =>
+        startImap(peers, ({ verb }, socket) => {
+          if (verb !== 'UID SEARCH') return false;
+          answer(socket);
+          return true;
+        });
+      // One line: the listing session's 4 MiB line bound (each `1 ` would become an object).
+      const line = await onSearch((s) => {
+        s.write('* SEARCH');
+        void flood(s, Buffer.from(' 1'.repeat(32 * 1024)), 2048 * MiB);
+      });
+      await expectFailure(['list', '--timeout', '30'], line, 'ERR_TOO_LARGE');
+      // Many lines, each small, every UID new: a client that kept them all would grow without
+      // end (imapflow keeps up to 2^24 of them); the listing session's growth bound stops it.
+      let uid = 0;
+      const lines = () => {
+        const uids = Array.from({ length: 8192 }, () => ++uid);
+        return Buffer.from(`* SEARCH ${uids.join(' ')}\r\n`);
+      };
+      const many = await onSearch((s) => void flood(s, lines, 4096 * MiB));
+      await expectFailure(['list', '--timeout', '30'], many, 'ERR_TOO_LARGE');
+    },
+  );
+
   it('a close in the middle of a literal is ERR_CONNECTION_LOST', T, async () => {
     const port = await onFetch((_, s) => s.end('* 1 FETCH (UID 1 BODY[] {1000}\r\nFrom: a@b\r\n'));
     await expectFailure(['read', '1'], port, 'ERR_CONNECTION_LOST');
@@ -147,10 +176,16 @@ describe('hostile IMAP server', () => {
   });
 });
 
-/** A FETCH response carrying `message` as BODY[] (for read) and as the header fields (for list). */
-function serveMessage(message: string, tag: string, socket: TLSSocket): void {
+/**
+ * A FETCH response carrying `message` as the section asked for: BODY[] (for read), or
+ * BODY[HEADER.FIELDS (...)] (for list), as a server names the section it answers.
+ */
+function serveMessage(message: string, tag: string, socket: TLSSocket, line = ''): void {
   const body = Buffer.from(message, 'latin1');
-  socket.write(`* 1 FETCH (UID 1 FLAGS () RFC822.SIZE ${body.length} BODY[] {${body.length}}\r\n`);
+  const section = /BODY(?:\.PEEK)?(\[HEADER\.FIELDS \([^)]*\)\])/i.exec(line)?.[1] ?? '[]';
+  socket.write(
+    `* 1 FETCH (UID 1 FLAGS () RFC822.SIZE ${body.length} BODY${section} {${body.length}}\r\n`,
+  );
   socket.write(body);
   socket.write(`)\r\n${tag} OK done\r\n`);
 }
@@ -168,7 +203,7 @@ describe('hostile messages', () => {
         'hi',
         '',
       ].join('\r\n');
-      const port = await onFetch((tag, s) => serveMessage(message, tag, s));
+      const port = await onFetch((tag, s, line) => serveMessage(message, tag, s, line));
       const config = writeConfig(peers, port);
       for (const command of [['read', '1'], ['list']]) {
         const run = await runWatched([...command, '--json', '--config', config], peers);
@@ -201,7 +236,7 @@ describe('hostile messages', () => {
       'hello',
       '',
     ].join('\r\n');
-    const imap = await onFetch((tag, s) => serveMessage(message, tag, s));
+    const imap = await onFetch((tag, s, line) => serveMessage(message, tag, s, line));
     const seen: SmtpCommand[] = [];
     const smtp = await startSmtp(peers, (command) => {
       seen.push(command);
@@ -234,7 +269,7 @@ describe("messages past the parser's limits", () => {
       const many = `Content-Type: multipart/mixed; boundary="b"\r\n\r\n${parts}--b--\r\n`;
       const big = `Subject: big\r\nX-Big: ${'a'.repeat(1100 * 1024)}\r\n\r\nbody\r\n`;
       for (const message of [many, big]) {
-        const port = await onFetch((tag, s) => serveMessage(message, tag, s));
+        const port = await onFetch((tag, s, line) => serveMessage(message, tag, s, line));
         const run = await expectFailure(['read', '1'], port, 'ERR_MESSAGE_TOO_LARGE');
         expect(jsonError(run).message).toMatch(/1000 MIME parts|1 MiB/);
       }

@@ -60,4 +60,60 @@ describe('imapflow 2.1.2 gaps the client wraps', () => {
     expect(errors).toEqual([]);
     await imap.logout();
   });
+
+  it('a response it cannot parse is only logged (src: s), and the command completes without it', async () => {
+    // client.ts fails such a command with ERR_SERVER (its logger keeps the line).
+    const port = await startImap(peers, ({ verb, tag }, socket) => {
+      if (verb !== 'UID FETCH') return false;
+      socket.write(`* 1 FETCH (UID 1 BODYSTRUCTURE ${'('.repeat(100)}${')'.repeat(100)})\r\n`);
+      socket.write(`${tag} OK done\r\n`);
+      return true;
+    });
+    const logged: string[] = [];
+    const quiet = () => {};
+    const imap = new ImapFlow({
+      host: '127.0.0.1',
+      port,
+      secure: true,
+      auth: { user: 'a', pass: 'b' },
+      tls: { ca: [peers.cert] },
+      logger: {
+        debug: quiet,
+        info: quiet,
+        warn: quiet,
+        error: (entry: { src?: string }) => logged.push(String(entry.src)),
+      },
+    });
+    await imap.connect();
+    await imap.mailboxOpen('INBOX');
+    const message = await imap.fetchOne('1', { bodyStructure: true }, { uid: true });
+    expect(message).toBeFalsy();
+    expect(logged).toContain('s');
+    await imap.logout();
+  });
+
+  it('search resolves with false when the connection drops under it, and says why only as an event', async () => {
+    // client.ts fails a command during which an 'error' event came.
+    const port = await startImap(peers, ({ verb }, socket) => {
+      if (verb !== 'UID SEARCH') return false;
+      socket.write(`* SEARCH${' 1'.repeat(4096)}`);
+      return true;
+    });
+    const errors: string[] = [];
+    const imap = new ImapFlow({
+      host: '127.0.0.1',
+      port,
+      secure: true,
+      auth: { user: 'a', pass: 'b' },
+      tls: { ca: [peers.cert] },
+      logger: false,
+      maxLineLength: 1024,
+    });
+    imap.on('error', (error: { code?: string }) => errors.push(String(error.code)));
+    await imap.connect();
+    await imap.mailboxOpen('INBOX');
+    expect(await imap.search({ all: true }, { uid: true })).toBe(false);
+    expect(errors).toContain('LineTooLarge');
+    imap.close();
+  });
 });

@@ -2,9 +2,9 @@
 import { color, createProgress, UsageError } from '@netlab/cli';
 import type { SearchObject } from 'imapflow';
 import type { MailSession } from './client.ts';
-import type { Envelope } from './envelope.ts';
-import { toMailError } from './errors.ts';
-import { examine, fetchEnvelopes, searchUids } from './fetch-envelopes.ts';
+import { ENVELOPE_QUERY, type Envelope, flagList, toEnvelope } from './envelope.ts';
+import { MailError, toMailError } from './errors.ts';
+import { openFolder } from './mailbox.ts';
 import { recordUidValidity } from './uid-state.ts';
 
 export interface Listing {
@@ -40,10 +40,10 @@ export function parseDay(option: string, text: string | undefined): Date | undef
 }
 
 /**
- * Lists one page of a folder's messages matching `criteria`, newest (highest UID) first. The
- * folder is opened read-only (EXAMINE) and headers are fetched with BODY.PEEK, so no flag changes.
- * It runs on the session's lean connection (see `src/fetch-envelopes.ts` for why).
- * @throws {MailError} ERR_UNKNOWN_FOLDER, ERR_CONNECT, ERR_CONNECTION_LOST, ERR_SERVER, ...
+ * Lists one page of a folder's messages matching `criteria`, newest (highest UID) first, in three
+ * IMAP commands: EXAMINE, UID SEARCH, UID FETCH. EXAMINE opens the folder read-only and headers
+ * come with BODY.PEEK, so no flag changes (RFC 3501 §6.3.2, §6.4.5).
+ * @throws {MailError} ERR_UNKNOWN_FOLDER, ERR_TOO_LARGE, ERR_TIMEOUT, ERR_CONNECTION_LOST, ...
  */
 export async function listEnvelopes(
   session: MailSession,
@@ -53,22 +53,23 @@ export async function listEnvelopes(
   onProgress?: (done: number, total: number) => void,
 ): Promise<Listing> {
   try {
-    const wire = await session.wire();
-    const mailbox = await examine(wire, folder, session.imapLabel);
+    const mailbox = await openFolder(session, folder, true);
     recordUidValidity(session.account, folder, mailbox.uidValidity);
-    const uids = mailbox.exists === 0 ? [] : await searchUids(wire, criteria);
+    // UIDs, not sequence numbers: a UID names the same message in the next command, the next
+    // session and the next `mail read` (as long as UIDVALIDITY holds, RFC 3501 §2.3.1.1).
+    const query = Object.keys(criteria).length ? criteria : { all: true };
+    const found =
+      mailbox.exists === 0
+        ? []
+        : await session.call('UID SEARCH', () => session.imap.search(query, { uid: true }));
+    // imapflow's search resolves with false when the server answers NO or BAD.
+    if (!found) throw new MailError('ERR_SERVER', `${session.imapLabel}: UID SEARCH failed`);
+    const uids = found;
     uids.sort((a, b) => b - a);
     const start = (paging.page - 1) * paging.limit;
     const pageUids = uids.slice(start, start + paging.limit);
     const messages = pageUids.length
-      ? await fetchEnvelopes(
-          wire,
-          toSequenceSet(pageUids),
-          pageUids,
-          folder,
-          mailbox.uidValidity,
-          onProgress,
-        )
+      ? await fetchEnvelopes(session, folder, pageUids, mailbox.uidValidity, onProgress)
       : [];
     messages.sort((a, b) => b.uid - a.uid);
     return {
@@ -82,6 +83,40 @@ export async function listEnvelopes(
   } catch (error) {
     throw toMailError(error, session.imapLabel);
   }
+}
+
+/** UID FETCH of the envelope items of `uids`, one envelope built as each response streams in. */
+async function fetchEnvelopes(
+  session: MailSession,
+  folder: string,
+  uids: number[],
+  uidValidity: bigint,
+  onProgress?: (done: number, total: number) => void,
+): Promise<Envelope[]> {
+  const wanted = new Set(uids);
+  const byUid = new Map<number, Envelope>();
+  const set = toSequenceSet(uids);
+  await session.call(`UID FETCH ${set.length > 40 ? `${set.slice(0, 39)}…` : set}`, async () => {
+    // imapflow hands over one FETCH response at a time and reads the next only when the loop
+    // asks: a server cannot make it queue responses faster than they are used.
+    for await (const message of session.imap.fetch(set, ENVELOPE_QUERY, { uid: true })) {
+      // A server may add FETCH responses nobody asked for (RFC 3501 §7.4.2: a flag change made
+      // by another session). Only the UIDs asked for are kept, so what it adds cannot grow the
+      // listing; a flag update of a kept one is applied.
+      if (!wanted.has(message.uid)) continue;
+      if (message.headers === undefined) {
+        const known = byUid.get(message.uid);
+        if (known && message.flags) {
+          known.flags = flagList(message.flags);
+          known.seen = known.flags.includes('\\Seen');
+        }
+        continue;
+      }
+      byUid.set(message.uid, toEnvelope(message, folder, uidValidity));
+      if (byUid.size % 100 === 0) onProgress?.(byUid.size, uids.length);
+    }
+  });
+  return [...byUid.values()];
 }
 
 /**

@@ -1,7 +1,7 @@
 /** The relay: an SMTP server (smtp-server) that Dovecot's submission relays to, delivering over LMTP. */
 import { isIP } from 'node:net';
 import { debuglog } from 'node:util';
-import { type Endpoint, formatEndpoint } from '@netlab/addressing';
+import { type Endpoint, formatEndpoint } from '@netlab/addressing/endpoint';
 import nodemailer from 'nodemailer';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import { socketHost } from './client.ts';

@@ -3,8 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Endpoint, formatEndpoint } from '@netlab/addressing';
-import { type DovecotPeer, startDovecot } from '@netlab/peers';
+import { type Endpoint, formatEndpoint } from '@netlab/addressing/endpoint';
+import type { DovecotPeer } from '@netlab/peers';
 import { createServer, type Relay, type RelayOptions } from './server.ts';
 
 export interface StackUser {
@@ -85,6 +85,9 @@ export async function startStack(
       await writeFile(passwordFile, `${password}\n`, { mode: 0o600 });
       users.push({ ...u, password, passwordFile, token: randomBytes(12).toString('base64url') });
     }
+    // The Dovecot tooling is a dev dependency: loaded here, when the dev stack starts, never by
+    // `mail list` or any other account command.
+    const { startDovecot } = await import('@netlab/peers');
     dovecot = await startDovecot({
       users: users.map((u) => ({ user: u.email, password: u.password, token: u.token })),
       tls: true,

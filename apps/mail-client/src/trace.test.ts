@@ -1,6 +1,6 @@
 /** --trace formatting and credential masking. */
 import { describe, expect, it } from 'vitest';
-import { createMasker, imapTraceLogger, smtpTraceLogger } from './trace.ts';
+import { createMasker, imapLogger, smtpTraceLogger } from './trace.ts';
 
 describe('trace masking', () => {
   it('masks secrets, their base64 and SASL initial responses', () => {
@@ -16,8 +16,13 @@ describe('trace masking', () => {
   it('formats imapflow and nodemailer log entries as C:/S: lines', () => {
     const lines: string[] = [];
     const mask = createMasker(['s3cret']);
-    imapTraceLogger((l) => lines.push(l), mask).debug({ src: 'c', msg: '2 LOGIN bob s3cret' });
-    imapTraceLogger((l) => lines.push(l), mask).debug({ msg: 'not protocol' });
+    imapLogger({ trace: (l) => lines.push(l), mask, onUnreadable: () => {} }).debug({
+      src: 'c',
+      msg: '2 LOGIN bob s3cret',
+    });
+    imapLogger({ trace: (l) => lines.push(l), mask, onUnreadable: () => {} }).debug({
+      msg: 'not protocol',
+    });
     smtpTraceLogger((l) => lines.push(l), mask).debug({ tnx: 'server' }, '250-%s\n250 OK', 'hi');
     expect(lines).toEqual(['IMAP C: 2 LOGIN bob ****', 'SMTP S: 250-hi', 'SMTP S: 250 OK']);
   });

@@ -25,16 +25,36 @@ interface ImapLogEntry {
   err?: { message?: string };
 }
 
-/** A logger for imapflow's `logger` option: protocol lines as `C:`/`S:`, the rest dropped. */
-export function imapTraceLogger(sink: TraceSink, mask: (line: string) => string) {
+/**
+ * A logger for imapflow's `logger` option. With `trace` (--trace), protocol lines go out as
+ * `C:`/`S:` (FETCH responses come at trace level, the rest at debug). Either way, an error about
+ * server data (`src: 's'`: a response imapflow could not parse and dropped) goes to
+ * `onUnreadable`, so that the session can fail the command instead of ignoring it.
+ */
+export function imapLogger(options: {
+  trace?: TraceSink;
+  mask: (line: string) => string;
+  onUnreadable: (line: string) => void;
+  /** Gets the server's first line (the greeting), to check that an IMAP server answered. */
+  onGreeting?: (line: string) => void;
+}) {
+  const { trace, mask } = options;
+  let greeted = false;
   const write = (entry: ImapLogEntry) => {
-    if (entry.src !== 'c' && entry.src !== 's') return;
+    if (!greeted && entry.src === 's') {
+      greeted = true;
+      options.onGreeting?.(String(entry.msg ?? ''));
+    }
+    if (!trace || (entry.src !== 'c' && entry.src !== 's')) return;
     const prefix = entry.src === 'c' ? 'IMAP C:' : 'IMAP S:';
     for (const line of String(entry.msg ?? '').split(/\r?\n/))
-      if (line) sink(mask(`${prefix} ${line}`));
+      if (line) trace(mask(`${prefix} ${line}`));
+  };
+  const error = (entry: ImapLogEntry) => {
+    if (entry.src === 's') options.onUnreadable(String(entry.msg ?? ''));
   };
   const quiet = () => {};
-  return { debug: write, info: quiet, warn: quiet, error: quiet, trace: quiet, fatal: quiet };
+  return { debug: write, trace: write, info: quiet, warn: quiet, error, fatal: quiet };
 }
 
 /** A bunyan-shaped logger for nodemailer (`logger` + `debug: true`): SMTP lines as `C:`/`S:`. */

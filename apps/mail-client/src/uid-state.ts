@@ -2,7 +2,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
-import { formatEndpoint } from '@netlab/addressing';
+import { formatEndpoint } from '@netlab/addressing/endpoint';
 import type { Account } from './config.ts';
 import { MailError } from './errors.ts';
 

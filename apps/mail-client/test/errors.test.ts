@@ -394,7 +394,7 @@ describe('XOAUTH2', () => {
   );
 });
 
-describe('the lean listing connection', () => {
+describe('listing', () => {
   it(
     'lists a non-ASCII folder and searches non-ASCII text (modified UTF-7, CHARSET UTF-8)',
     T,
@@ -453,13 +453,15 @@ describe('the lean listing connection', () => {
         '3',
       ]);
       expect(result.code).toBe(0);
-      expect(result.stderr).toMatch(/^IMAP C: \S+ AUTHENTICATE PLAIN \*\*\*\*$/m);
-      expect(result.stderr).toMatch(/^IMAP C: \S+ EXAMINE "INBOX"$/m);
+      // imapflow sends the SASL PLAIN response after the server's `+`, password hidden.
+      expect(result.stderr).toMatch(/^IMAP C: \S+ AUTHENTICATE PLAIN$/m);
+      expect(result.stderr).toMatch(/^IMAP C: \S+ EXAMINE "?INBOX"?$/m);
       expect(result.stderr).toMatch(
-        /^IMAP C: \S+ UID FETCH \S+ \(UID FLAGS RFC822.SIZE BODY\.PEEK\[/m,
+        /^IMAP C: \S+ UID FETCH \S+ \(UID FLAGS RFC822.SIZE (MODSEQ )?BODY\.PEEK\[/m,
       );
       expect(result.stderr).toMatch(/^IMAP S: \* \d+ FETCH \(UID \d+ /m);
-      expect(result.stderr).not.toMatch(/^IMAP C: .*(SELECT|STORE|BODY\[)/m);
+      // No SELECT or STORE command (CONDSTORE in ENABLE is an extension's name), no BODY[].
+      expect(result.stderr).not.toMatch(/^IMAP C: \S+ (UID )?(SELECT|STORE) |^IMAP C: .*BODY\[/m);
       const bob = stack().users.find((u) => u.name === 'bob')!;
       const b64 = (s: string) => Buffer.from(s).toString('base64');
       for (const secret of [

@@ -1,7 +1,6 @@
 /** mail demo: start the stack, watch bob's INBOX, send from alice, see it arrive, read it back. */
 import { parseCommandLine } from '@netlab/cli';
 import { runMail, spawnMail, waitForLine } from '../spawn-cli.ts';
-import { startStack } from '../stack.ts';
 import type { LocalCommand } from './index.ts';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -22,6 +21,7 @@ export const demo: LocalCommand = {
       return 0;
     }
     say('starting Dovecot (via @netlab/peers) and the relay...');
+    const { startStack } = await import('../stack.ts');
     const stack = await startStack();
     const watcher = spawnMail([
       'watch',

@@ -1,8 +1,7 @@
 /** mail dev-server: start the local stack (Dovecot + relay) and print a ready-to-use config. */
 import { once } from 'node:events';
-import { formatEndpoint } from '@netlab/addressing';
+import { formatEndpoint } from '@netlab/addressing/endpoint';
 import { parseCommandLine, parseInteger } from '@netlab/cli';
-import { startStack } from '../stack.ts';
 import type { LocalCommand } from './index.ts';
 
 const HELP = `usage: mail dev-server [--for SECONDS] [--json]
@@ -36,6 +35,7 @@ export const devServer: LocalCommand = {
     const seconds =
       values.for === undefined ? undefined : parseInteger('--for', values.for, { min: 1 });
     process.stderr.write('starting Dovecot and the relay...\n');
+    const { startStack } = await import('../stack.ts');
     const stack = await startStack({
       onDelivered: (d) =>
         process.stderr.write(

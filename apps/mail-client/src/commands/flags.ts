@@ -1,7 +1,6 @@
 /** mail flag / mail unflag: add or remove a flag (\Seen, \Flagged, ... or a keyword) by UID. */
 import { UsageError } from '@netlab/cli';
 import { type Command, optString, type RunContext } from '../command.ts';
-import { flagList } from '../envelope.ts';
 import { openMessage, parseUid } from '../mailbox.ts';
 import { UID_HELP, UID_OPTIONS } from './read.ts';
 
@@ -59,6 +58,7 @@ function flagCommand(name: 'flag' | 'unflag'): Command {
       const after = await session.call(`UID FETCH ${uid} FLAGS`, () =>
         session.imap.fetchOne(String(uid), { uid: true, flags: true }, { uid: true }),
       );
+      const { flagList } = await import('../envelope.ts');
       const flags = after ? flagList(after.flags) : [];
       const result = { folder, uid, flags };
       out.result(result, () => `${folder} UID ${uid}: ${flags.join(' ') || '(no flags)'}`);

@@ -2,7 +2,6 @@
 import { parseInteger } from '@netlab/cli';
 import type { SearchObject } from 'imapflow';
 import { type Command, optString, type RunContext } from '../command.ts';
-import { listEnvelopes, listingProgress, parseDay, renderListing } from '../listing.ts';
 
 export const list: Command = {
   name: 'list',
@@ -17,7 +16,7 @@ export const list: Command = {
     '  -p, --page P        page number, 1 = newest (default 1)',
   ],
   example: '-- list --folder INBOX --unseen --limit 10',
-  connection: 'lean',
+  listingOnly: true,
   options: {
     folder: { type: 'string', short: 'f' },
     unseen: { type: 'boolean' },
@@ -26,6 +25,7 @@ export const list: Command = {
     page: { type: 'string', short: 'p' },
   },
   async run({ values, session, out }) {
+    const { parseDay } = await import('../listing.ts');
     const criteria: SearchObject = {};
     if (values.unseen) criteria.seen = false;
     const since = parseDay('--since', optString(values, 'since'));
@@ -47,6 +47,7 @@ export async function printListing(
     max: 100_000,
   });
   const page = parseInteger('--page', optString(values, 'page') ?? '1', { min: 1 });
+  const { listEnvelopes, listingProgress, renderListing } = await import('../listing.ts');
   const progress = listingProgress(limit);
   const folder = optString(values, 'folder') ?? 'INBOX';
   const listing = await listEnvelopes(session, folder, criteria, { limit, page }, progress);

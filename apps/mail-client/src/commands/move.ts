@@ -4,7 +4,6 @@ import type { MailSession } from '../client.ts';
 import { type Command, optString } from '../command.ts';
 import { MailError } from '../errors.ts';
 import { openMessage, parseUid } from '../mailbox.ts';
-import { findSpecialFolder } from '../outgoing.ts';
 import { UID_HELP, UID_OPTIONS } from './read.ts';
 
 export interface MoveResult {
@@ -72,6 +71,7 @@ export const remove: Command = {
     const uid = parseUid(positionals[0]);
     const from = optString(values, 'folder') ?? 'INBOX';
     await openMessage(session, from, uid, {}, { uidValidity: optString(values, 'uidvalidity') });
+    const { findSpecialFolder } = await import('../outgoing.ts');
     const trash = await findSpecialFolder(session, '\\Trash', session.account.trashFolder, 'Trash');
     if (values.expunge || from === trash) {
       // imapflow: STORE +FLAGS (\Deleted), then UID EXPUNGE (UIDPLUS) so only this UID goes.

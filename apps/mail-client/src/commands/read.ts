@@ -3,10 +3,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { bytes, color, UsageError, userPath } from '@netlab/cli';
 import { type Command, optString } from '../command.ts';
-import { formatAddress } from '../envelope.ts';
 import { MailError } from '../errors.ts';
 import { parseUid } from '../mailbox.ts';
-import { fetchMessage, type ReadMessage } from '../message.ts';
+import type { ReadMessage } from '../message.ts';
 
 export const UID_OPTIONS = {
   folder: { type: 'string', short: 'f' },
@@ -18,7 +17,15 @@ export const UID_HELP = [
   '      --uidvalidity V refuse unless the folder still has this UIDVALIDITY (as list --json prints)',
 ];
 
-function renderMessage(m: ReadMessage): string {
+async function renderer(): Promise<(m: ReadMessage) => string> {
+  const { formatAddress } = await import('../envelope.ts');
+  return (m) => renderMessage(m, formatAddress);
+}
+
+function renderMessage(
+  m: ReadMessage,
+  formatAddress: (a: ReadMessage['from'][number]) => string,
+): string {
   const head = (name: string, value: string) =>
     value ? [`${color.bold(`${name}:`)} ${value}`] : [];
   return [
@@ -48,12 +55,14 @@ export const read: Command = {
     if (positionals.length !== 1) throw new UsageError('read takes one UID (try --help)');
     const uid = parseUid(positionals[0]);
     const folder = optString(values, 'folder') ?? 'INBOX';
+    const { fetchMessage } = await import('../message.ts');
+    const render = await renderer();
     const { info } = await fetchMessage(session, folder, uid, optString(values, 'uidvalidity'));
     await session.call(`UID STORE ${uid} +FLAGS`, () =>
       session.imap.messageFlagsAdd(String(uid), ['\\Seen'], { uid: true }),
     );
     if (!info.flags.includes('\\Seen')) info.flags = [...info.flags, '\\Seen'].sort();
-    out.result(info, () => renderMessage(info));
+    out.result(info, () => render(info));
     return 0;
   },
 };
@@ -80,6 +89,7 @@ export const attachments: Command = {
     if (!typed) throw new UsageError('attachments needs --dir D');
     const dir = userPath(typed);
     const uid = parseUid(positionals[0]);
+    const { fetchMessage } = await import('../message.ts');
     const { parsed } = await fetchMessage(
       session,
       optString(values, 'folder') ?? 'INBOX',

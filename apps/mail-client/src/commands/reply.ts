@@ -2,21 +2,28 @@
 import { UsageError } from '@netlab/cli';
 import type { MailSession } from '../client.ts';
 import { type Command, optList, optString } from '../command.ts';
-import {
-  forwardBody,
-  forwardSubject,
-  quoteBody,
-  replyRecipients,
-  replySubject,
-  threadHeaders,
-} from '../compose.ts';
-import { formatAddress } from '../envelope.ts';
 import { stripControls } from '../header-safety.ts';
 import { parseUid } from '../mailbox.ts';
-import { fetchMessage } from '../message.ts';
-import { type Attachment, readAttachments, sendDraft } from '../outgoing.ts';
+import type { Attachment } from '../outgoing.ts';
 import { UID_HELP, UID_OPTIONS } from './read.ts';
 import { optAddresses, readBody, renderSent } from './send.ts';
+
+/** mailparser, nodemailer and libmime load when a reply or forward runs, not for --help. */
+async function load() {
+  const [compose, envelope, message, outgoing] = await Promise.all([
+    import('../compose.ts'),
+    import('../envelope.ts'),
+    import('../message.ts'),
+    import('../outgoing.ts'),
+  ]);
+  return {
+    compose,
+    formatAddress: envelope.formatAddress,
+    fetchMessage: message.fetchMessage,
+    readAttachments: outgoing.readAttachments,
+    sendDraft: outgoing.sendDraft,
+  };
+}
 
 const BODY_HELP = [
   '      --body TEXT         your text (or --body-file FILE, or stdin)',
@@ -55,6 +62,8 @@ export const reply: Command = {
   async run({ values, positionals, session, out }) {
     if (positionals.length !== 1) throw new UsageError('reply takes one UID (try --help)');
     const uid = parseUid(positionals[0]);
+    const { fetchMessage, readAttachments, sendDraft, formatAddress, compose } = await load();
+    const { quoteBody, replyRecipients, replySubject, threadHeaders } = compose;
     const { info } = await fetchMessage(
       session,
       optString(values, 'folder') ?? 'INBOX',
@@ -102,6 +111,8 @@ export const forward: Command = {
     const to = optAddresses(values, 'to');
     if (to.length === 0) throw new UsageError('forward needs --to ADDR');
     const uid = parseUid(positionals[0]);
+    const { fetchMessage, readAttachments, sendDraft, compose } = await load();
+    const { forwardBody, forwardSubject, threadHeaders } = compose;
     const { info, parsed } = await fetchMessage(
       session,
       optString(values, 'folder') ?? 'INBOX',

@@ -2,7 +2,6 @@
 import { UsageError } from '@netlab/cli';
 import type { SearchObject } from 'imapflow';
 import { type Command, optString } from '../command.ts';
-import { parseDay } from '../listing.ts';
 import { printListing } from './list.ts';
 
 export const search: Command = {
@@ -19,7 +18,7 @@ export const search: Command = {
     '  -n, --limit N       results per page (default 20)   -p, --page P  page (default 1)',
   ],
   example: '-- search --from alice --subject invoice --since 2026-01-01',
-  connection: 'lean',
+  listingOnly: true,
   options: {
     folder: { type: 'string', short: 'f' },
     from: { type: 'string' },
@@ -33,6 +32,7 @@ export const search: Command = {
     page: { type: 'string', short: 'p' },
   },
   async run({ values, session, out }) {
+    const { parseDay } = await import('../listing.ts');
     const criteria: SearchObject = {};
     for (const key of ['from', 'to', 'subject', 'body'] as const) {
       const value = optString(values, key);

@@ -5,7 +5,7 @@ import { UsageError, userPath } from '@netlab/cli';
 import { type Command, optList, optString, type Values } from '../command.ts';
 import { MailError } from '../errors.ts';
 import { checkHeaderValue } from '../header-safety.ts';
-import { readAttachments, type SendResult, sendDraft } from '../outgoing.ts';
+import type { SendResult } from '../outgoing.ts';
 
 /** The body: --body, --body-file, or stdin when it is not a terminal. */
 export async function readBody(
@@ -80,6 +80,7 @@ export const send: Command = {
     if (subject === undefined)
       throw new UsageError('send needs --subject (an empty one is --subject "")');
     checkHeaderValue('--subject', subject);
+    const { readAttachments, sendDraft } = await import('../outgoing.ts');
     const attachments = await readAttachments(optList(values, 'attach'));
     const text = await readBody(values);
     const result = await sendDraft(session, { to, cc, bcc, subject, text, attachments });

@@ -1,8 +1,7 @@
 /** mail watch: print each new message once as it arrives (IDLE), reconnecting after drops. */
 import { parseInteger } from '@netlab/cli';
 import { type Command, optString } from '../command.ts';
-import { renderEnvelopeLine } from '../listing.ts';
-import { type WatchEvent, watchFolder } from '../watcher.ts';
+import type { WatchEvent } from '../watcher.ts';
 
 function describe(event: WatchEvent): string {
   switch (event.type) {
@@ -49,6 +48,8 @@ export const watch: Command = {
       min: 1,
       max: 1740,
     });
+    const { renderEnvelopeLine } = await import('../listing.ts');
+    const { watchFolder } = await import('../watcher.ts');
     const controller = new AbortController();
     const stop = () => controller.abort();
     process.once('SIGINT', stop);
