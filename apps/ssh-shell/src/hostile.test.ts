@@ -181,7 +181,13 @@ describe('connections that never log in', { timeout: 60_000 }, () => {
     ).toBe(true);
     expect(await bystander()).toMatchObject({ code: 0, stdout: 'still served\n' });
     expectBoundedRss();
+    // The admitted ones hold their source's startup slots until the server sees them close;
+    // wait for that, or the next test's connection from 127.0.0.1 may still be refused.
+    const gone = () => logs.filter((e) => e.event === 'disconnect').length;
+    const before = gone();
+    const open = sockets.filter((s) => !s.closed).length;
     for (const s of sockets) s.destroy();
+    expect(await waitUntil(() => gone() >= before + open, 15_000)).toBe(true);
   });
 });
 
