@@ -21,6 +21,7 @@ export async function collectorCommand(argv: string[]): Promise<number> {
       'max-bytes': { type: 'string' },
       'max-sources': { type: 'string' },
       forward: { type: 'string' },
+      'allow-from': { type: 'string', multiple: true },
       top: { type: 'string' },
       json: { type: 'boolean' },
       trace: { type: 'boolean' },
@@ -44,6 +45,8 @@ export async function collectorCommand(argv: string[]): Promise<number> {
       ? undefined
       : endpointOption('--forward', values.forward, DEFAULT_PORT);
   const top = parseInteger('--top', values.top ?? '20', { min: 1, max: 10_000 });
+  // Loads the network math only, so a bad --allow-from is a usage error before the collector loads.
+  const allowFrom = (await import('./allow-list.ts')).parseAllowFrom(values['allow-from'] ?? []);
   // Loaded only now: --help and a usage error never pay for the collector and its libraries.
   const [{ createServer }, { renderView }, { jsonChunks }] = await Promise.all([
     import('./server.ts'),
@@ -68,6 +71,7 @@ export async function collectorCommand(argv: string[]): Promise<number> {
       max: 1_000_000,
     }),
     forward: forward && { host: forward.socketHost, port: forward.port },
+    allowFrom,
     onTrace: values.trace ? (line) => console.log(line) : undefined,
     onLog: (line) => console.error(line),
     onFlush: (snapshot) => {

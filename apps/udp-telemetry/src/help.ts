@@ -18,6 +18,10 @@ Options:
                        (default 64MiB); new series and members beyond it are refused, counted
   --max-sources N      sources tracked for loss accounting (default 10000)
   --forward HOST:PORT  send each flush's aggregates to another StatsD
+  --allow-from CIDR    take datagrams only from this network or address (repeatable; IPv4
+                       or IPv6, an address alone is a /32 or /128); others are dropped,
+                       counted and logged. Default: from any sender that can reach --host,
+                       which is loopback only unless --host says otherwise
   --top N              metric rows printed per flush (default 20)
   --json               print each flush as one JSON line
   --trace              print each datagram decoded
@@ -25,6 +29,7 @@ Options:
 
 Example:
   telemetry collector --port 8125 --interval 5s --forward 127.0.0.1:8126
+  telemetry collector --host 0.0.0.0 --allow-from 10.1.0.0/16 --allow-from 192.0.2.7
   echo 'api.requests:1|c|#env:prod' | nc -u -w1 127.0.0.1 8125`;
 
 export const AGENT_HELP = `Usage: telemetry agent [options]

@@ -1,6 +1,10 @@
 /** The collector's own metric families on /metrics: intake, refusals by reason, drops, memory, per-source loss. */
 import type { RefuseReason } from './limits.ts';
 import type { SourceStats } from './loss.ts';
+
+/** Why a datagram was dropped before parsing; a `reason` label on telemetry_refused_datagrams_total. */
+export type DatagramRefuseReason = 'source_not_allowed';
+
 import { escapeLabel } from './prom-names.ts';
 
 export interface CollectorCounters {
@@ -12,6 +16,8 @@ export interface CollectorCounters {
   queueDropped: number;
   /** Well-formed samples refused by a limit, by reason. */
   refused: Record<RefuseReason, number>;
+  /** Datagrams dropped unread, by reason (a sender outside --allow-from). */
+  refusedDatagrams: Record<DatagramRefuseReason, number>;
   series: number;
   /** Bytes charged to the byte budget now (names, tags, set members, sketches). */
   heldBytes: number;
@@ -92,11 +98,14 @@ const PER_SOURCE: [keyof SourceStats, string, string][] = [
 ];
 
 const REFUSED = 'telemetry_refused_samples_total';
+const REFUSED_DATAGRAMS = 'telemetry_refused_datagrams_total';
 const KERNEL = 'telemetry_kernel_dropped_total';
 
 /** Every name ownFamilies may write: a StatsD metric mapped to one of them is left out. */
 export const OWN_NAMES: ReadonlySet<string> = new Set(
-  [...COUNTERS, ...GAUGES, ...PER_SOURCE].map(([, name]) => name).concat(REFUSED, KERNEL),
+  [...COUNTERS, ...GAUGES, ...PER_SOURCE]
+    .map(([, name]) => name)
+    .concat(REFUSED, REFUSED_DATAGRAMS, KERNEL),
 );
 
 /** Each line of the collector's own families as [family, type, help, line], a family's lines together. */
@@ -111,6 +120,13 @@ export function* ownLines(
       'counter',
       'Samples refused by a limit, by reason.',
       `${REFUSED}{reason="${reason}"} ${n}`,
+    ];
+  for (const [reason, n] of Object.entries(own.refusedDatagrams))
+    yield [
+      REFUSED_DATAGRAMS,
+      'counter',
+      'Datagrams dropped before parsing, by reason (source_not_allowed: sender outside --allow-from).',
+      `${REFUSED_DATAGRAMS}{reason="${reason}"} ${n}`,
     ];
   if (own.kernelDrops !== undefined) {
     const help = 'Datagrams the kernel dropped: socket receive buffer full.';

@@ -12,6 +12,8 @@ export interface ReceiverOptions {
   queueSize: number;
   /** Handles one datagram, called from the drain, never from the socket's read callback. */
   onDatagram: (msg: Buffer, rinfo: dgram.RemoteInfo) => void;
+  /** Whether to queue a datagram from this sender at all (--allow-from); false drops it here. */
+  admit?: (rinfo: dgram.RemoteInfo) => boolean;
   onWarning: (message: string) => void;
 }
 
@@ -48,6 +50,9 @@ export class Receiver {
   private enqueue(msg: Buffer, rinfo: dgram.RemoteInfo) {
     this.datagrams++;
     this.bytes += msg.length;
+    // Refused before the queue, so a sender that is not allowed cannot crowd out one that is.
+    // It has still cost a place in the kernel's buffer: only a firewall saves that.
+    if (this.options.admit && !this.options.admit(rinfo)) return;
     const size = this.msgs.length;
     if (this.length === size) {
       // Full: parsing is behind by queueSize datagrams. Dropping the newest keeps memory

@@ -27,8 +27,11 @@ export function renderStatus(s: CollectorStatus, at = Date.now()): string {
   const dropText = `dropped ${s.queueDropped} queue + ${s.kernelDrops ?? '?'} kernel`;
   // Refusals and evictions only when there are some: most collectors never see one.
   const refused = Object.entries(s.refused ?? {}).filter(([, n]) => n > 0);
-  const refusedText =
+  let refusedText =
     refused.length === 0 ? '' : `  refused ${refused.map(([why, n]) => `${n} ${why}`).join(', ')}`;
+  const refusedDatagrams = Object.entries(s.refusedDatagrams ?? {}).filter(([, n]) => n > 0);
+  if (refusedDatagrams.length > 0)
+    refusedText += `  refused datagrams ${refusedDatagrams.map(([why, n]) => `${n} ${why}`).join(', ')}`;
   const evicted = s.sourcesEvicted > 0 ? `  sources evicted ${s.sourcesEvicted}` : '';
   return (
     `${color.bold(time)} datagrams ${s.datagrams}  samples ${s.samples}  series ${s.series}  ` +

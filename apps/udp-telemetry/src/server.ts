@@ -1,8 +1,11 @@
 /** The collector: UDP receive path, aggregation per interval, loss accounting, HTTP and forwarding. */
+import type { RemoteInfo } from 'node:dgram';
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { formatEndpoint } from '@netlab/addressing/endpoint';
+import type { IPNetwork } from '@netlab/addressing/network';
 import { Aggregator, type Snapshot } from './aggregator.ts';
+import { AllowList } from './allow-list.ts';
 import { TelemetryError } from './errors.ts';
 import { type CollectorCounters, prometheusChunks } from './exposition.ts';
 import { Forwarder } from './forward.ts';
@@ -38,6 +41,11 @@ export interface CollectorOptions {
   receiveBuffer?: number;
   queueSize?: number;
   forward?: { host: string; port: number };
+  /**
+   * Take datagrams only from these networks (--allow-from); others are dropped before the
+   * queue, counted and logged. Undefined or empty: from anyone who can reach the socket.
+   */
+  allowFrom?: readonly IPNetwork[];
   mtu?: number;
   onFlush?: (snapshot: Snapshot) => void;
   /** Each datagram decoded (`--trace`). */
@@ -78,6 +86,17 @@ export function createServer(options: CollectorOptions = {}): Collector {
     ),
   );
   let scrapesRefused = 0;
+  const refusedDatagrams = { source_not_allowed: 0 };
+  const allowLog = new RateLimitedLog(log);
+  const allowList = options.allowFrom?.length ? new AllowList(options.allowFrom) : undefined;
+  const notAllowed = (rinfo: RemoteInfo) => {
+    refusedDatagrams.source_not_allowed++;
+    allowLog.log(
+      `datagram from ${formatEndpoint({ host: rinfo.address, port: rinfo.port, family: rinfo.family === 'IPv6' ? 'ipv6' : 'ipv4' })} ` +
+        `refused: source not in --allow-from (${rinfo.size} bytes)`,
+    );
+    return false;
+  };
   const memory = new MemoryReturn();
   const ingest = new Ingest(aggregator, loss, {
     trace: options.onTrace,
@@ -89,6 +108,7 @@ export function createServer(options: CollectorOptions = {}): Collector {
     receiveBuffer: options.receiveBuffer ?? DEFAULT_RCVBUF,
     queueSize: options.queueSize ?? 65_536,
     onDatagram: (msg, rinfo) => ingest.handle(msg, rinfo),
+    admit: allowList && ((rinfo) => allowList.allows(rinfo.address) || notAllowed(rinfo)),
     onWarning: (message) => log(`warning: ${message}`),
   });
   const forwarder =
@@ -107,6 +127,7 @@ export function createServer(options: CollectorOptions = {}): Collector {
     badLines: ingest.badLines,
     queueDropped: receiver.queueDropped,
     refused: { ...aggregator.refused },
+    refusedDatagrams: { ...refusedDatagrams },
     series: aggregator.seriesCount,
     heldBytes: aggregator.held,
     byteBudget: aggregator.budget.limits.byteBudget,
