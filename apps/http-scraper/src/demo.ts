@@ -9,10 +9,12 @@ import { pagePrice } from './fixture/site.ts';
 const app = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const work = path.join(app, '.demo');
 const PAGES = 60;
+const NETLAB_RUN = path.join(app, 'node_modules', '@netlab', 'cli', 'bin', 'netlab-run.mjs');
 
 function cli(args: string[]): Promise<number> {
   process.stdout.write(`\n$ http-scraper ${args.join(' ')}\n`);
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
+  // As `pnpm crawl` runs it: the cached bundle of netlab-run, not tsx (~0.3 s less per command).
+  const child = spawn(process.execPath, [NETLAB_RUN, 'src/main.ts', ...args], {
     cwd: app,
     stdio: 'inherit',
   });
