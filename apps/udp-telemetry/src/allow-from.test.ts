@@ -159,5 +159,9 @@ describe('--allow-from', { timeout: 120_000 }, () => {
     expect(list.allows('::ffff:127.0.1.7')).toBe(false);
     expect(list.allows('fd12::1')).toBe(true);
     expect(list.allows('not an address')).toBe(false);
+    // The other way round: an IPv4 sender (an IPv4 socket) matches a rule written ::ffff:.
+    const mapped = new AllowList([parseNetwork('::ffff:127.0.0.0/120')]);
+    expect(mapped.allows('127.0.0.9')).toBe(true);
+    expect(mapped.allows('127.0.1.9')).toBe(false);
   });
 });
