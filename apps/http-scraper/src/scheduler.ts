@@ -135,6 +135,7 @@ export class Scheduler {
     this.parts
       .fetch(entry)
       .catch((error) => this.parts.fatal(error))
+      // The slot is given back however the fetch ended, or a host that fails would run out.
       .finally(() => {
         host.active--;
         this.#inflight--;

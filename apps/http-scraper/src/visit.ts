@@ -54,6 +54,8 @@ export function createVisitor(parts: VisitParts): (entry: FrontierEntry) => Prom
       check,
       pace,
     }).catch(
+      // Whatever one URL's fetch throws is that URL's failure, journaled with its code: one bad
+      // server (a reset, garbage for headers) never stops the crawl.
       (error): Outcome => ({
         kind: 'fail',
         code: (error as { code?: string }).code ?? 'ERR_NETWORK',
