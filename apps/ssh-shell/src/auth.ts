@@ -1,8 +1,10 @@
 /** Server-side authentication decisions (authorized_keys, scrypt passwords) and the login environment. */
 import type { AuthContext } from 'ssh2';
-import { findAuthorizedKey, readAuthorizedKeys, readKeysFile } from './authorized-keys.ts';
+import { readAuthorizedKeys, readKeysFile } from './authorized-keys.ts';
+import { firstAllowedLine } from './from-patterns.ts';
 import { type KeyRestrictions, UNRESTRICTED } from './key-options.ts';
 import { type loadPasswordFile, verifyPassword } from './passwords.ts';
+import { peerAddress } from './source-policy.ts';
 
 export interface AuthOptions {
   /** The one login name accepted. */
@@ -10,6 +12,8 @@ export interface AuthOptions {
   authorizedKeysFile: string;
   /** Present only when password authentication is enabled. */
   passwords: ReturnType<typeof loadPasswordFile> | undefined;
+  /** The client's IP address, for `from=` (no reverse DNS, as sshd's default UseDNS no). */
+  clientIp?: string;
 }
 
 /** 'none' = the free probe; a string = why it failed; otherwise accepted (or a key query). */
@@ -26,13 +30,17 @@ export async function authenticate(ctx: AuthContext, o: AuthOptions): Promise<Au
   if (ctx.method === 'publickey') {
     // Re-read on every attempt, as sshd does: a key removed from the file stops working at once.
     const { keys, refused } = readAuthorizedKeys(readKeysFile(o.authorizedKeysFile));
-    const entry = findAuthorizedKey(keys, ctx.key.data);
-    if (!entry) {
+    // Every line holding this key; a from="..." line counts only if it admits the client.
+    const lines = keys.filter((k) => k.blob.equals(ctx.key.data));
+    const found = firstAllowedLine(lines, peerAddress(o.clientIp));
+    if (!('entry' in found)) {
+      if (found.refusal) return `key refused: ${found.refusal}`;
       // As sshd: a line whose options cannot be honoured does not authorize its key.
       const bad = refused.find((r) => r.blob.equals(ctx.key.data));
       if (bad) return `key refused: authorized_keys line ${bad.line}: ${bad.reason}`;
       return `key not authorized (${ctx.key.algo})`;
     }
+    const { entry } = found;
     // RFC 4252 §7: a request without a signature only asks "would this key do?"; the answer
     // is SSH_MSG_USERAUTH_PK_OK, and the client, which may hold many keys, signs only then.
     if (!ctx.signature || !ctx.blob) return { ok: 'query' };

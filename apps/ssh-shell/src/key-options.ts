@@ -4,6 +4,8 @@
 export interface KeyRestrictions {
   /** `command="..."`: runs instead of whatever the client asks (exec, shell, subsystem). */
   command?: string;
+  /** `from="pattern-list"`: the client addresses this key may log in from (from-patterns.ts). */
+  from?: string;
   noPty: boolean;
   noPortForwarding: boolean;
   noAgentForwarding: boolean;
@@ -79,7 +81,7 @@ function quotedValue(option: string): string | undefined {
 
 /**
  * Turn the option words of one line into restrictions. Any option this server cannot honour
- * (`environment=`, `permitopen=`, `from=`, `expiry-time=`, `cert-authority`...) refuses the
+ * (`environment=`, `permitopen=`, `expiry-time=`, `cert-authority`...) refuses the
  * whole key: half-obeying a restriction would grant more than its owner meant.
  * Names are case-insensitive, as in sshd.
  */
@@ -97,6 +99,13 @@ export function parseKeyOptions(options: string[]): KeyRestrictions | string {
       if (command === undefined) return 'command= needs a quoted value';
       if (r.command !== undefined) return 'more than one command= option';
       r.command = command;
+      continue;
+    }
+    if (name === 'from') {
+      const from = quotedValue(option);
+      if (from === undefined || from === '') return 'from= needs a quoted pattern list';
+      if (r.from !== undefined) return 'more than one from= option';
+      r.from = from;
       continue;
     }
     return `unsupported option ${name}`;

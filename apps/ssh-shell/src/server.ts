@@ -96,6 +96,7 @@ export function createServer(options: ServerOptions): SshShellServer {
         authenticated: () => guards.loggedIn(from),
         penalties: guards.penalties,
         source: sourceKey(info.ip),
+        clientIp: info.ip,
       });
       conn.on('close', () => connections.delete(state));
     },
