@@ -5,8 +5,9 @@ import { type Endpoint, formatEndpoint } from '@netlab/addressing/endpoint';
 import { ImapFlow } from 'imapflow';
 import type Mail from 'nodemailer/lib/mailer';
 import type { Account } from './config.ts';
-import { DEFAULT_TIMEOUT_S, withDeadline } from './deadline.ts';
-import { MailError, toMailError } from './errors.ts';
+import { DEFAULT_TIMEOUT_S } from './deadline.ts';
+import { MailError } from './errors.ts';
+import { createGuard, type LogHooks, responseLimits } from './imap-guard.ts';
 import { type Credentials, resolveCredentials } from './secrets.ts';
 import { createSmtp, submit } from './smtp.ts';
 import { createMasker, imapLogger, type TraceSink } from './trace.ts';
@@ -70,58 +71,9 @@ export function tlsOptions(caPath: string | undefined) {
       cause: error,
     });
   }
+  // Node's `ca` replaces its built-in list: add the system roots back, or a dev CA would make
+  // every real server untrusted.
   return { rejectUnauthorized: true, ca: [...rootCertificates, pem] };
-}
-
-/** The largest message (one IMAP literal) the client takes in. */
-export const MAX_LITERAL = 128 * 1024 * 1024;
-
-/**
- * How much one imapflow command may grow the process. imapflow bounds bytes (the limits below)
- * but not what it builds from them: a response of endless one-byte literals, or a flood of
- * unsolicited FETCH lines (fetchOne collects them all), costs ~100 bytes of objects per few
- * bytes of wire, within every byte limit. Four times the largest message leaves room for a
- * real one (imapflow joins its chunks: two copies) and stops the attack.
- */
-export const MAX_COMMAND_GROWTH = 4 * MAX_LITERAL;
-
-/** Bounds on one server response, and on what one command may grow the process. */
-interface ResponseLimits {
-  maxLiteralSize: number;
-  maxLineLength: number;
-  maxResponseSize: number;
-  maxGrowthBytes: number;
-}
-
-/**
- * A session that reads messages: one literal (a whole message) up to 128 MiB, a line (e.g. a
- * SEARCH result on a huge folder) up to 64 MiB. Past them imapflow fails the connection.
- */
-const MESSAGE_LIMITS: ResponseLimits = {
-  maxLiteralSize: MAX_LITERAL,
-  maxLineLength: 64 * 1024 * 1024,
-  maxResponseSize: MAX_LITERAL + 64 * 1024 * 1024,
-  maxGrowthBytes: MAX_COMMAND_GROWTH,
-};
-
-/**
- * A session that only lists. A literal is one message's header fields (1 MiB, mailparser's own
- * header bound); a line is at most 4 MiB, which holds a SEARCH result of ~500,000 UIDs (Python's
- * imaplib stops at 1 MB). imapflow turns each token of a response into an object (~100 bytes
- * for 2 bytes of wire: `1 ` in a SEARCH, `{1}` literals in a FETCH), so the byte bounds are
- * also what keeps the number of SEARCH results and of literals per response bounded: a few
- * hundred MB at worst, and the growth bound stops a flood of many such responses.
- */
-export const LISTING_LIMITS: ResponseLimits = {
-  maxLiteralSize: 1024 * 1024,
-  maxLineLength: 4 * 1024 * 1024,
-  maxResponseSize: 5 * 1024 * 1024,
-  maxGrowthBytes: 128 * 1024 * 1024,
-};
-
-/** The limits a session gets: tight for list and search, room for whole messages otherwise. */
-export function responseLimits(options: Pick<ConnectOptions, 'listingOnly'>): ResponseLimits {
-  return options.listingOnly ? LISTING_LIMITS : MESSAGE_LIMITS;
 }
 
 /** Builds an ImapFlow for an account (not yet connected). */
@@ -129,8 +81,7 @@ export function createImap(
   account: Account,
   credentials: Credentials,
   options: ConnectOptions,
-  onUnreadable: (line: string) => void = () => {},
-  onGreeting: (line: string) => void = () => {},
+  hooks: LogHooks = {},
 ): ImapFlow {
   const { endpoint, tls } = account.imap;
   const mask = createMasker([credentials.pass ?? '', credentials.accessToken ?? '']);
@@ -138,16 +89,16 @@ export function createImap(
   const imap = new ImapFlow({
     host: socketHost(endpoint),
     port: endpoint.port,
+    // Implicit TLS (port 993): the handshake is the first thing on the socket. STARTTLS (143):
+    // plain text until the server says OK to STARTTLS; anything it sent before the handshake is
+    // dropped, since an attacker on the path could have written it (RFC 3501 §6.2.1).
+    // `doSTARTTLS: true` refuses a server that does not offer STARTTLS instead of going on
+    // in plain text (no silent downgrade).
     secure: tls === 'implicit',
     doSTARTTLS: tls === 'starttls' ? true : undefined,
     auth: credentials,
     tls: tlsOptions(options.ca ?? account.ca),
-    logger: imapLogger({
-      mask,
-      onUnreadable,
-      onGreeting,
-      ...(options.trace ? { trace: options.trace } : {}),
-    }),
+    logger: imapLogger({ mask, ...hooks, ...(options.trace ? { trace: options.trace } : {}) }),
     disableAutoIdle: !options.autoIdle,
     clientInfo: { name: 'netlab-mail', version: '0.1.0', vendor: false, 'support-url': false },
     // imapflow's own timers; the command deadlines (`session.call`) cover everything after.
@@ -175,75 +126,24 @@ export async function connect(options: ConnectOptions): Promise<MailSession> {
   const credentials = await resolveCredentials(account, options.env);
   const imapLabel = `IMAP ${formatEndpoint(account.imap.endpoint)}`;
   const smtpLabel = `SMTP ${formatEndpoint(account.smtp.endpoint)}`;
-  // imapflow drops a response it cannot parse (it only logs it) and goes on: the command in
-  // flight then completes as if the server had sent nothing. Keep the line, to fail the command.
-  let unreadable: string | undefined;
-  // RFC 3501 §7.1: an IMAP server greets with an untagged OK, PREAUTH or BYE. imapflow waits
-  // out its greeting timeout on anything else (an SMTP banner, say): fail at once instead.
-  let notImap: string | undefined;
-  const imap = createImap(
-    account,
-    credentials,
-    options,
-    (line) => {
-      unreadable ??= line;
-    },
-    (greeting) => {
-      if (/^\* (OK|PREAUTH|BYE)\b/i.test(greeting)) return;
-      notImap = greeting;
-      imap.close();
-    },
-  );
-  // imapflow reports why it dropped a connection (LiteralTooLarge, LineTooLarge...) as an
-  // 'error' event, while the command in flight only hears NoConnection: keep the reason.
-  // Some of its methods (search) then resolve with `false` instead of failing: a drop during a
-  // command fails that command here.
-  let dropped: unknown;
-  let droppedNow: unknown;
-  imap.on('error', (error: unknown) => {
-    dropped ??= error;
-    droppedNow ??= error;
-  });
-  const { maxGrowthBytes } = responseLimits(options);
-  // A passed deadline leaves a command half-done on the wire: the connection is dropped.
-  const call = <T>(command: string, run: () => Promise<T>): Promise<T> => {
-    unreadable = undefined;
-    droppedNow = undefined;
-    const checked = async () => {
-      const value = await run();
-      if (droppedNow !== undefined) throw droppedNow;
-      if (unreadable !== undefined)
-        throw new MailError(
-          'ERR_SERVER',
-          `${imapLabel}: ${command}: the server sent a response the client cannot read: ${unreadable.slice(0, 80)}`,
-        );
-      return value;
-    };
-    return withDeadline(checked, {
-      ms: timeoutMs,
-      label: imapLabel,
-      command,
-      onExpire: () => imap.close(),
-      maxGrowthBytes,
-    }).catch((error: unknown) => {
-      const lost = (error as { code?: string }).code === 'NoConnection';
-      throw toMailError(lost && dropped ? dropped : error, imapLabel);
-    });
-  };
+  // The hardening layer (src/imap-guard.ts): a deadline and a growth bound on every command,
+  // and what imapflow only logs or emits as an event turned into the command's error.
+  const guard = createGuard(imapLabel, timeoutMs, responseLimits(options));
+  const imap = createImap(account, credentials, options, guard.logHooks);
+  const call = guard.attach(imap);
   try {
+    // TCP connect, TLS handshake (certificate checked against the host), the greeting,
+    // CAPABILITY, then AUTHENTICATE: all of it under one deadline.
     await call('connect and LOGIN', () => imap.connect());
   } catch (error) {
     imap.close();
-    if (notImap === undefined) throw error;
-    throw new MailError(
-      'ERR_CONNECT',
-      `${imapLabel} is not an IMAP server: it greeted with ${JSON.stringify(notImap.slice(0, 60))}`,
-      { cause: error },
-    );
+    throw guard.connectError(error);
   }
   const smtp = () => createSmtp(account, credentials, { ...options, timeoutMs });
   const close = async () => {
     try {
+      // LOGOUT (RFC 3501 §6.1.3): the server answers `* BYE`, then OK, then closes; waiting for
+      // it, rather than destroying the socket, lets the server end the session cleanly.
       await call('LOGOUT', () => imap.logout());
     } catch {
       imap.close();

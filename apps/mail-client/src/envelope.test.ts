@@ -1,7 +1,8 @@
 /** Header block parsing, address decoding, sequence sets and day parsing. */
 import { describe, expect, it } from 'vitest';
 import { parseAddresses, parseHeaderBlock } from './envelope.ts';
-import { parseDay, toSequenceSet } from './listing.ts';
+import { toSequenceSet } from './listing.ts';
+import { parseDay } from './listing-output.ts';
 
 describe('envelope parsing', () => {
   it('unfolds header lines and keeps the first occurrence', () => {

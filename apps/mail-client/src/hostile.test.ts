@@ -14,8 +14,8 @@ import {
   type WatchedRun,
   writeConfig,
 } from '../test/hostile-peers.ts';
-import { MAX_COMMAND_GROWTH } from './client.ts';
 import { controlIndex } from './header-safety.ts';
+import { MAX_COMMAND_GROWTH } from './imap-guard.ts';
 
 let peers: Peers;
 beforeAll(() => {

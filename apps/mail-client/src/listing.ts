@@ -1,5 +1,4 @@
 /** Listings shared by list and search: SEARCH for UIDs, newest first, one page of envelopes. */
-import { color, createProgress, UsageError } from '@netlab/cli';
 import type { SearchObject } from 'imapflow';
 import type { MailSession } from './client.ts';
 import { ENVELOPE_QUERY, type Envelope, flagList, toEnvelope } from './envelope.ts';
@@ -29,16 +28,6 @@ export function toSequenceSet(uids: number[]): string {
   return parts.join(',');
 }
 
-/** Parses a YYYY-MM-DD day for --since/--before (IMAP SEARCH compares dates, not times). */
-export function parseDay(option: string, text: string | undefined): Date | undefined {
-  if (text === undefined) return undefined;
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  const date = match ? new Date(Date.UTC(+match[1]!, +match[2]! - 1, +match[3]!)) : undefined;
-  if (!date || date.toISOString().slice(0, 10) !== text)
-    throw new UsageError(`${option} takes a day as YYYY-MM-DD, not '${text}'`);
-  return date;
-}
-
 /**
  * Lists one page of a folder's messages matching `criteria`, newest (highest UID) first, in three
  * IMAP commands: EXAMINE, UID SEARCH, UID FETCH. EXAMINE opens the folder read-only and headers
@@ -53,6 +42,8 @@ export async function listEnvelopes(
   onProgress?: (done: number, total: number) => void,
 ): Promise<Listing> {
   try {
+    // EXAMINE, not SELECT: the server opens the folder read-only, so even a FETCH that would set
+    // \Seen cannot; its answer carries EXISTS (how many messages) and UIDVALIDITY.
     const mailbox = await openFolder(session, folder, true);
     recordUidValidity(session.account, folder, mailbox.uidValidity);
     // UIDs, not sequence numbers: a UID names the same message in the next command, the next
@@ -65,6 +56,7 @@ export async function listEnvelopes(
     // imapflow's search resolves with false when the server answers NO or BAD.
     if (!found) throw new MailError('ERR_SERVER', `${session.imapLabel}: UID SEARCH failed`);
     const uids = found;
+    // SEARCH answers in no promised order (RFC 3501 §7.2.5): sort, highest UID (newest) first.
     uids.sort((a, b) => b - a);
     const start = (paging.page - 1) * paging.limit;
     const pageUids = uids.slice(start, start + paging.limit);
@@ -95,6 +87,8 @@ async function fetchEnvelopes(
 ): Promise<Envelope[]> {
   const wanted = new Set(uids);
   const byUid = new Map<number, Envelope>();
+  // `1:3,7` rather than `1,2,3,7`: one command line for any page; servers bound line length
+  // (RFC 7162 §4 suggests clients keep lines under 8,192 octets).
   const set = toSequenceSet(uids);
   await session.call(`UID FETCH ${set.length > 40 ? `${set.slice(0, 39)}…` : set}`, async () => {
     // imapflow hands over one FETCH response at a time and reads the next only when the loop
@@ -117,39 +111,4 @@ async function fetchEnvelopes(
     }
   });
   return [...byUid.values()];
-}
-
-/**
- * A progress display for big pages (1,000 envelopes and more), only when stderr is a terminal:
- * scripts reading --json get no extra lines.
- */
-export function listingProgress(
-  limit: number,
-): ((done: number, total: number) => void) & { done(): void } {
-  const progress =
-    process.stderr.isTTY && limit >= 1000 ? createProgress({ label: 'envelopes' }) : undefined;
-  return Object.assign((done: number, total: number) => progress?.update(done, total), {
-    done: () => progress?.done(),
-  });
-}
-
-/** Text rendering: a header line, then `UID  DATE  FROM  SUBJECT` with unseen mail in bold. */
-export function renderListing(listing: Listing): string {
-  const head = `${listing.folder}: ${listing.total} message${listing.total === 1 ? '' : 's'}, page ${listing.page}/${listing.pages} (UIDVALIDITY ${listing.uidValidity})`;
-  const width = Math.max(3, ...listing.messages.map((m) => String(m.uid).length));
-  const lines = listing.messages.map((m) => renderEnvelopeLine(m, width));
-  return [color.dim(head), ...lines].join('\n');
-}
-
-/** One envelope as a line: `UID * DATE  FROM  SUBJECT` (`*` and bold when unseen). */
-export function renderEnvelopeLine(m: Envelope, width = 3): string {
-  const mark = m.seen ? ' ' : '*';
-  const date = m.date ? m.date.slice(0, 16).replace('T', ' ') : '????-??-?? ??:??';
-  const from = clip(m.from[0] ? m.from[0].name || m.from[0].address : '', 24);
-  const line = `${String(m.uid).padStart(width)} ${mark} ${date}  ${from}  ${m.subject || '(no subject)'}`;
-  return m.seen ? line : color.bold(line);
-}
-
-function clip(text: string, width: number): string {
-  return text.length > width ? `${text.slice(0, width - 1)}…` : text.padEnd(width);
 }

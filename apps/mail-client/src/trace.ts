@@ -34,7 +34,7 @@ interface ImapLogEntry {
 export function imapLogger(options: {
   trace?: TraceSink;
   mask: (line: string) => string;
-  onUnreadable: (line: string) => void;
+  onUnreadable?: (line: string) => void;
   /** Gets the server's first line (the greeting), to check that an IMAP server answered. */
   onGreeting?: (line: string) => void;
 }) {
@@ -51,7 +51,7 @@ export function imapLogger(options: {
       if (line) trace(mask(`${prefix} ${line}`));
   };
   const error = (entry: ImapLogEntry) => {
-    if (entry.src === 's') options.onUnreadable(String(entry.msg ?? ''));
+    if (entry.src === 's') options.onUnreadable?.(String(entry.msg ?? ''));
   };
   const quiet = () => {};
   return { debug: write, trace: write, info: quiet, warn: quiet, error, fatal: quiet };

@@ -302,7 +302,7 @@ describe('XOAUTH2', () => {
           ),
         );
       const good = await withToken(alice.token);
-      // list uses the lean IMAP reader (AUTHENTICATE XOAUTH2), folders imapflow, send nodemailer
+      // list and folders use imapflow (AUTHENTICATE XOAUTH2), send nodemailer
       // through Dovecot's submission service: all three log in with the token alone.
       const sent = await mail(stack(), [
         'send',

@@ -46,7 +46,7 @@ export type ImapScript = (command: ImapCommand, socket: TLSSocket) => boolean | 
 
 export const CAPS = 'IMAP4rev1 LITERAL+ SASL-IR AUTH=PLAIN UIDPLUS IDLE';
 
-/** What a plain server says, enough for imapflow's session and the lean listing. */
+/** What a plain server says, enough for imapflow's session and a listing. */
 function imapDefault({ tag, verb }: ImapCommand, socket: TLSSocket): void {
   const untagged: Record<string, string> = {
     CAPABILITY: `* CAPABILITY ${CAPS}\r\n`,

@@ -25,7 +25,7 @@ export const list: Command = {
     page: { type: 'string', short: 'p' },
   },
   async run({ values, session, out }) {
-    const { parseDay } = await import('../listing.ts');
+    const { parseDay } = await import('../listing-output.ts');
     const criteria: SearchObject = {};
     if (values.unseen) criteria.seen = false;
     const since = parseDay('--since', optString(values, 'since'));
@@ -47,7 +47,8 @@ export async function printListing(
     max: 100_000,
   });
   const page = parseInteger('--page', optString(values, 'page') ?? '1', { min: 1 });
-  const { listEnvelopes, listingProgress, renderListing } = await import('../listing.ts');
+  const { listEnvelopes } = await import('../listing.ts');
+  const { listingProgress, renderListing } = await import('../listing-output.ts');
   const progress = listingProgress(limit);
   const folder = optString(values, 'folder') ?? 'INBOX';
   const listing = await listEnvelopes(session, folder, criteria, { limit, page }, progress);

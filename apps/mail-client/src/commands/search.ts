@@ -32,7 +32,7 @@ export const search: Command = {
     page: { type: 'string', short: 'p' },
   },
   async run({ values, session, out }) {
-    const { parseDay } = await import('../listing.ts');
+    const { parseDay } = await import('../listing-output.ts');
     const criteria: SearchObject = {};
     for (const key of ['from', 'to', 'subject', 'body'] as const) {
       const value = optString(values, key);

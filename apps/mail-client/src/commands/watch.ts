@@ -48,7 +48,7 @@ export const watch: Command = {
       min: 1,
       max: 1740,
     });
-    const { renderEnvelopeLine } = await import('../listing.ts');
+    const { renderEnvelopeLine } = await import('../listing-output.ts');
     const { watchFolder } = await import('../watcher.ts');
     const controller = new AbortController();
     const stop = () => controller.abort();
