@@ -48,7 +48,7 @@ runMain(
     const { scripts, dependencies } = result.leftOut;
     const leftOut = values['with-bench']
       ? ''
-      : `left out (--with-bench keeps them): bench/, scripts ${list(scripts)}, devDependencies ${list(dependencies)}\n`;
+      : `left out (--with-bench keeps them): bench/ and BENCH.md, scripts ${list(scripts)}, devDependencies ${list(dependencies)}\n`;
     process.stdout.write(
       `exported ${app} to ${dir}: ${result.files.length} files, packages ${result.packages.join(', ')}\n${leftOut}` +
         `next: cd ${target} && npm install && npm test   (or pnpm install && pnpm test)\n`,
