@@ -1,45 +1,11 @@
 /** `tcp-chat client`: connects, then runs the terminal UI or script mode. */
 import { readFile } from 'node:fs/promises';
-import { parseEndpoint } from '@netlab/addressing';
+import { parseEndpoint } from '@netlab/addressing/endpoint';
 import { parseCommandLine, shouldColor, UsageError, userPath } from '@netlab/cli';
-import { connect } from './client.ts';
 import { parseCommand } from './commands.ts';
-import { DEFAULT_PORT } from './protocol.ts';
+import { DEFAULT_PORT } from './defaults.ts';
+import { CLIENT_HELP } from './help.ts';
 import type { UiState } from './run-command.ts';
-import { runScript } from './script.ts';
-import { runTerminal } from './terminal.ts';
-import { printTrace } from './wire.ts';
-
-export const CLIENT_HELP = `usage: tcp-chat client [HOST:PORT[,HOST:PORT...]] [options]
-
-Chats with a tcp-chat server (default 127.0.0.1:${DEFAULT_PORT}). Interactive in a terminal;
-with stdin from a pipe (or --script) each line is a command and events are printed per line.
-Several servers of one cluster (--redis) may be given: a reconnect goes to the next one and
-replays what was missed.
-
-options:
-  --server HOST:PORT  a server to use (repeatable; same as the comma list)
-  --nick NAME      your nick (default $USER)
-  --room ROOM      the room you start in and type into (default #lobby, or the first --join;
-                   --room '' for none). A terminal joins it at once; a script joins it when
-                   its first line of text needs a room (a script that starts with /join does not)
-  --join ROOM      join a room first (repeatable)
-  --tls            use TLS, verifying the server against the system CAs or --ca FILE
-                   (a plain client meeting a TLS server fails with ERR_TLS_REQUIRED)
-  --ca FILE        trust this certificate (e.g. a --tls-dev server's cert.pem)
-  --insecure       TLS without verification (throwaway tests only)
-  --no-reconnect   exit when the connection drops instead of reconnecting
-  --script         script mode even on a terminal; --json prints events as JSON lines
-  --trace          print every frame in and out
-  -h, --help       this help
-
-commands: /join #room, /leave, /msg nick text, /nick name, /who, /rooms, /stats, /quit
-
-examples:
-  tcp-chat client --nick ann                  # starts in #lobby
-  tcp-chat client --nick ann --room '#rust'
-  printf '/join #lobby\\nhello\\n' | tcp-chat client --nick bot --json
-  tcp-chat client 127.0.0.1:4040,127.0.0.1:4041 --nick ann   # a two-server cluster`;
 
 const options = {
   server: { type: 'string', multiple: true },
@@ -68,6 +34,13 @@ export async function clientMain(argv: string[]): Promise<number> {
   }
   if (positionals.length > 1)
     throw new UsageError(`one HOST:PORT list at most, got ${positionals.length}`);
+  // The client, its protocol (zod, MessagePack) and its UI load only once --help is handled.
+  const [{ connect }, { runScript }, { runTerminal }, { printTrace }] = await Promise.all([
+    import('./client.ts'),
+    import('./script.ts'),
+    import('./terminal.ts'),
+    import('./wire.ts'),
+  ]);
   const servers = parseServers([...positionals, ...(f.server ?? [])]);
   const secure = f.tls || f.ca !== undefined || f.insecure;
   const tls = secure

@@ -7,8 +7,11 @@ import { fileURLToPath } from 'node:url';
 const appDir = fileURLToPath(new URL('..', import.meta.url));
 type Event = Record<string, unknown> & { event: string };
 
+// The children start as the package scripts start them: through the cached-bundle launcher.
+const launcher = 'node_modules/@netlab/cli/bin/netlab-run.mjs';
+
 function start(args: string[]): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
+  return spawn(process.execPath, [launcher, 'src/main.ts', ...args], {
     cwd: appDir,
     env: { ...process.env, NO_COLOR: '1' },
     stdio: ['pipe', 'pipe', 'inherit'],

@@ -1,30 +1,24 @@
-/** The tcp-chat command line: `tcp-chat server` and `tcp-chat client`. */
+/** The tcp-chat command line: `tcp-chat server` and `tcp-chat client`; the only module with side effects. */
 import { runMain, UsageError } from '@netlab/cli';
-import { CLIENT_HELP, clientMain } from './client-cli.ts';
-import { SERVER_HELP, serverMain } from './server-cli.ts';
+import { HELP } from './help.ts';
 
-const HELP = `usage: tcp-chat <server|client> [options]   (tcp-chat <command> --help for more)
+// Each command's module is imported when that command runs, and imports the server or the
+// client only after its --help is handled: `--help` loads the help texts and nothing else.
 
-A chat server and client over TCP: rooms, history with replay, whispers, TLS.
-
-example:
-  tcp-chat server &
-  tcp-chat client --nick ann             # starts in #lobby (--room for another)
-
-${SERVER_HELP.split('\n')[0]}
-${CLIENT_HELP.split('\n')[0]}`;
+// `pnpm run client -- --nick ann` passes the `--` along; it means nothing here, and runMain
+// must not take it for the end of our flags (it looks for --json before any `--`).
+const typed = process.argv.slice(2).filter((arg, i) => !(arg === '--' && i <= 1));
 
 runMain(
   async (argv) => {
-    // `pnpm run client -- --nick ann` passes the `--` along; it means nothing here.
-    const [command, ...rest] = argv.filter((arg, i) => !(arg === '--' && i <= 1));
-    if (command === 'server') return serverMain(rest);
-    if (command === 'client') return clientMain(rest);
+    const [command, ...rest] = argv;
+    if (command === 'server') return (await import('./server-cli.ts')).serverMain(rest);
+    if (command === 'client') return (await import('./client-cli.ts')).clientMain(rest);
     if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
       console.log(HELP);
       return command === undefined ? 2 : 0;
     }
     throw new UsageError(`unknown command '${command}' (expected server or client)`);
   },
-  { name: 'tcp-chat' },
+  { name: 'tcp-chat', argv: typed },
 );

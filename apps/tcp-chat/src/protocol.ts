@@ -3,7 +3,7 @@ import { defineProtocol, type MessageOf, z } from '@netlab/serialization';
 
 /** Bumped on any incompatible change; the server accepts `hello.v` only in `accepts`. */
 export const PROTOCOL_VERSION = 1;
-export const DEFAULT_PORT = 4040;
+export { DEFAULT_PORT } from './defaults.ts';
 
 const nick = z.string().regex(/^[A-Za-z0-9_-]{1,24}$/, 'a nick is 1-24 of A-Z a-z 0-9 _ -');
 const room = z.string().regex(/^#[A-Za-z0-9_-]{1,32}$/, 'a room is # then 1-32 of A-Z a-z 0-9 _ -');

@@ -1,8 +1,8 @@
 /** A server's three Redis connections (commands, stream reader, pub/sub); is Redis up. */
 import { randomBytes } from 'node:crypto';
 import { debuglog } from 'node:util';
-import { formatEndpoint } from '@netlab/addressing';
-import { Redis, type RedisOptions } from 'ioredis';
+import { formatEndpoint } from '@netlab/addressing/endpoint';
+import type { Redis, RedisOptions } from 'ioredis';
 import { ChatError } from './errors.ts';
 import { Keys } from './redis-keys.ts';
 import type { RedisBusOptions } from './redis-url.ts';
@@ -29,10 +29,10 @@ export interface LinkEvents {
  */
 export class RedisLink {
   readonly keys: Keys;
-  readonly cmd: Redis;
-  readonly reader: Redis;
-  readonly sub: Redis;
   readonly where: string;
+  readonly #base: RedisOptions;
+  /** The connections, from `start()` on: ioredis (~0.15 s to load) loads only for a cluster. */
+  #conns: { cmd: Redis; reader: Redis; sub: Redis } | undefined;
   /** Random value of `keys.epoch` when we last looked. */
   epoch = '';
   up = false;
@@ -48,7 +48,7 @@ export class RedisLink {
       port: options.port,
       family: options.host.includes(':') ? 'ipv6' : 'ipv4',
     });
-    const base: RedisOptions = {
+    this.#base = {
       host: options.host,
       port: options.port,
       username: options.username,
@@ -59,21 +59,40 @@ export class RedisLink {
       autoResendUnfulfilledCommands: false,
       maxRetriesPerRequest: 0,
       connectTimeout: 2000,
-      retryStrategy: (times) => Math.min(50 * 2 ** times, 1000),
+      retryStrategy: (times: number) => Math.min(50 * 2 ** times, 1000),
     };
-    // No auto-pipelining: in A/B bench runs it halved Redis' CPU but cost a quarter of the
-    // delivered lines and tripled p99 (the XADDs wait for the batch); see the README.
-    this.cmd = new Redis({ ...base, commandTimeout: 2000, connectionName: 'tcp-chat' });
-    this.reader = new Redis({ ...base, connectionName: 'tcp-chat-reader' });
-    // Subscriptions are renewed by ioredis on reconnect; it needs its queue for that.
-    this.sub = new Redis({ ...base, enableOfflineQueue: true, connectionName: 'tcp-chat-sub' });
-    for (const c of [this.cmd, this.reader, this.sub]) {
-      c.on('error', (err: Error) => debug('redis %s: %s', this.where, err.message));
-    }
+  }
+
+  /** Throws ERR_BUS_DOWN before `start()`: there is no connection to use yet. */
+  #open(): { cmd: Redis; reader: Redis; sub: Redis } {
+    if (!this.#conns) throw new ChatError('ERR_BUS_DOWN', `redis at ${this.where}: not started`);
+    return this.#conns;
+  }
+  get cmd(): Redis {
+    return this.#open().cmd;
+  }
+  get reader(): Redis {
+    return this.#open().reader;
+  }
+  get sub(): Redis {
+    return this.#open().sub;
   }
 
   async start(): Promise<void> {
+    const { Redis } = await import('ioredis');
+    const base = this.#base;
+    // No auto-pipelining: in A/B bench runs it halved Redis' CPU but cost a quarter of the
+    // delivered lines and tripled p99 (the XADDs wait for the batch); see BENCH.md.
+    this.#conns = {
+      cmd: new Redis({ ...base, commandTimeout: 2000, connectionName: 'tcp-chat' }),
+      reader: new Redis({ ...base, connectionName: 'tcp-chat-reader' }),
+      // Subscriptions are renewed by ioredis on reconnect; it needs its queue for that.
+      sub: new Redis({ ...base, enableOfflineQueue: true, connectionName: 'tcp-chat-sub' }),
+    };
     const conns = [this.cmd, this.reader, this.sub];
+    for (const c of conns) {
+      c.on('error', (err: Error) => debug('redis %s: %s', this.where, err.message));
+    }
     try {
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<never>((_, reject) => {
@@ -126,6 +145,7 @@ export class RedisLink {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    if (!this.#conns) return;
     this.reader.disconnect();
     this.sub.disconnect();
     await this.cmd.quit().catch(() => this.cmd.disconnect());

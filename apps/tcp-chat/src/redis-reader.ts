@@ -36,16 +36,14 @@ export class StreamReader {
   #wake: (() => void) | undefined;
   generation = 0;
 
-  readonly #reader: Redis;
-
   constructor(
     private readonly link: RedisLink,
     private readonly rooms: RoomRegistry,
-  ) {
-    this.#reader = link.reader;
-    link.reader.on('close', () => {
-      this.#clientId = undefined;
-    });
+  ) {}
+
+  /** The link's blocking connection (it exists once the link has started). */
+  get #reader(): Redis {
+    return this.link.reader;
   }
 
   /** The set of rooms changed, or Redis came back: read again now. */
@@ -65,6 +63,10 @@ export class StreamReader {
   }
 
   async run(): Promise<void> {
+    // A reconnected connection has a new client id: UNBLOCK must target that one.
+    this.#reader.on('close', () => {
+      this.#clientId = undefined;
+    });
     const { link } = this;
     while (!link.stopped) {
       const rooms = this.rooms.list();

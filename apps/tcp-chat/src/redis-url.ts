@@ -1,5 +1,5 @@
 /** `--redis URL`: a redis:// URL (or bare HOST:PORT) into connection options for the Redis bus. */
-import { parseEndpoint } from '@netlab/addressing';
+import { parseEndpoint } from '@netlab/addressing/endpoint';
 import { ChatError } from './errors.ts';
 
 export interface RedisBusOptions {

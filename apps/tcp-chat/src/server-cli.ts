@@ -1,43 +1,12 @@
 /** `tcp-chat server`: flags to ServerOptions, TLS set-up, signals, the periodic stats line. */
 import { readFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
-import { formatEndpoint, parseHost, parsePort } from '@netlab/addressing';
+import { formatEndpoint, parseHost, parsePort } from '@netlab/addressing/endpoint';
 import { color, parseCommandLine, parseInteger, UsageError, userCwd, userPath } from '@netlab/cli';
-import { DEFAULT_PORT } from './protocol.ts';
+import { DEFAULT_PORT } from './defaults.ts';
+import { SERVER_HELP } from './help.ts';
 import { parseRedisUrl, type RedisBusOptions } from './redis-url.ts';
-import { createServer, type ServerOptions } from './server.ts';
-import { devCertificate } from './tls-dev.ts';
-import { printTrace } from './wire.ts';
-
-export const SERVER_HELP = `usage: tcp-chat server [options]
-
-Runs the chat server (plain TCP, or TLS with --tls-cert/--tls-key or --tls-dev).
-
-options:
-  --host ADDR           address to listen on (default 127.0.0.1; ::1 for IPv6)
-  --port N              port (default ${DEFAULT_PORT}; 0 picks a free one)
-  --max-frame BYTES     largest frame a client may send (default 65536)
-  --max-connections N   connections at once (default 1000), --max-per-ip N (default 100)
-  --rate N --burst N    messages/s per client and burst (default 20 and 40; 0 = no limit)
-  --history N           messages kept per room for replay (default 200)
-  --max-rooms N         rooms on the server (default 1000; empty rooms make way for new ones)
-  --empty-room-ttl MS   how long an empty room keeps its history for replay (default 60000)
-  --max-queue BYTES     outbound bytes held per client before a slow-consumer kick (default 1 MiB)
-  --idle-timeout MS     disconnect after this long without a whole frame (default 90000; pings
-                        at a third)
-  --hello-timeout MS    disconnect a connection that has not said hello by then (default 10000)
-  --stats-interval MS   counters line on stderr (default 10000; 0 = off)
-  --tls-cert FILE --tls-key FILE   serve TLS with this certificate and key
-  --redis URL           share rooms, nicks and history with other servers through Redis
-                        (redis://HOST:PORT[/DB]; password from $TCP_CHAT_REDIS_PASSWORD)
-  --nick-ttl MS         with --redis: how long a dead server's nicks stay taken (default 15000)
-  --tls-dev             make a certificate for 127.0.0.1 in .state/tls-dev and print its fingerprint
-  --trace               print every frame in and out
-  -h, --help            this help
-
-example:
-  tcp-chat server --port 4040 --tls-dev
-  tcp-chat server --port 4041 --redis redis://127.0.0.1:6379   # one of several servers`;
+import type { ServerOptions } from './server.ts';
 
 const options = {
   host: { type: 'string' },
@@ -69,6 +38,12 @@ export async function serverMain(argv: string[]): Promise<number> {
     console.log(SERVER_HELP);
     return 0;
   }
+  // The server and its protocol (zod, MessagePack) load only once --help is out of the way.
+  const [{ createServer }, { devCertificate }, { printTrace }] = await Promise.all([
+    import('./server.ts'),
+    import('./tls-dev.ts'),
+    import('./wire.ts'),
+  ]);
   const host = parseHost(f.host ?? '127.0.0.1');
   const port = parsePort(f.port ?? String(DEFAULT_PORT));
   const int = (name: keyof typeof f, fallback?: number) =>

@@ -1,5 +1,5 @@
 /** The servers a client may use, and which one is next: a reconnect moves on to the next. */
-import { formatEndpoint } from '@netlab/addressing';
+import { formatEndpoint } from '@netlab/addressing/endpoint';
 
 export interface ServerAddress {
   host: string;

@@ -1,7 +1,7 @@
 /** Opens the client's socket: plain TCP, or TLS verified against the system or a given CA. */
 import net, { type Socket } from 'node:net';
 import tls from 'node:tls';
-import { formatEndpoint } from '@netlab/addressing';
+import { formatEndpoint } from '@netlab/addressing/endpoint';
 import { ChatError } from './errors.ts';
 
 export interface TlsClientOptions {
