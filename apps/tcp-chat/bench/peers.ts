@@ -22,9 +22,9 @@ export interface Tally {
  * Every bench socket reads into this one buffer (net's `onread`), for both servers alike:
  * Node's default is a fresh 64 KiB buffer per read, garbage at up to 400 MB/s here, and the
  * load generator's own GC pauses count as the measured server's latency. Handlers run
- * synchronously and keep nothing of a chunk they do not copy. (Not connectFrames with
- * `reuse`: counting clients walk frame headers and want no per-frame callback, and IRC
- * lines are not length-prefixed.)
+ * synchronously and keep nothing of a chunk they do not copy. (Not `@netlab/framing`'s
+ * decoders: counting clients only walk frame headers and want no per-frame callback, and
+ * both kinds of client, tcp-chat's and IRC's, share this one read path.)
  */
 const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
 

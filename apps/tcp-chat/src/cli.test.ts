@@ -178,7 +178,9 @@ describe('tcp-chat CLI', () => {
       expect(await exitCode(plain)).toBe(1);
       const { error } = JSON.parse(plain.err.trim());
       expect(error.code).toBe('ERR_TLS_REQUIRED');
-      expect(error.message).toContain('--tls');
+      // The next step travels in its own field, not inside the message.
+      expect(error.hint).toContain('--tls');
+      expect(error.message).not.toContain('--tls');
       server.kill('SIGTERM');
       expect(await exitCode(server)).toBe(0);
     } finally {

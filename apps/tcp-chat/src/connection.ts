@@ -108,11 +108,10 @@ export class ChatConnection extends EventEmitter {
     }).catch(async (err: { code?: string }) => {
       if (tls || err.code === 'ERR_NICK_IN_USE' || err.code === 'ERR_PROTOCOL_VERSION') throw err;
       if (looksLikeTls(first) || (first === undefined && (await speaksTls(host, port)))) {
-        throw new ChatError(
-          'ERR_TLS_REQUIRED',
-          `${peer} speaks TLS, this client plain TCP: add --tls (and --ca FILE to trust a --tls-dev certificate)`,
-          { cause: err },
-        );
+        throw new ChatError('ERR_TLS_REQUIRED', `${peer} speaks TLS, this client plain TCP`, {
+          cause: err,
+          hint: 'add --tls (and --ca FILE to trust a --tls-dev certificate)',
+        });
       }
       throw err;
     })) as Msg<'welcome'>;

@@ -28,15 +28,21 @@ export type ChatErrorCode =
   | 'ERR_TIMEOUT'
   | 'ERR_TLS_DEV_CERT';
 
-/** An error with a stable `code`; wrapping keeps the original as `cause`. */
+/**
+ * An error with a stable `code`; wrapping keeps the original as `cause`. `hint` is the user's
+ * next step ("add --tls"), kept out of the message: the CLI prints it after the message, and
+ * in its own field with `--json`.
+ */
 export class ChatError extends Error {
   override readonly name = 'ChatError';
+  readonly hint: string | undefined;
 
   constructor(
     readonly code: ChatErrorCode | (string & {}),
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; hint?: string },
   ) {
     super(message, options);
+    this.hint = options?.hint;
   }
 }

@@ -53,13 +53,10 @@ export function dial({
       const isTls = secure && (/^ERR_(SSL|TLS)_/.test(code) || !code.startsWith('E'));
       reject(
         isTls
-          ? new ChatError(
-              'ERR_TLS',
-              `TLS to ${where} failed: ${err.code ?? ''} ${err.message}${trustHint(err)}`,
-              {
-                cause: err,
-              },
-            )
+          ? new ChatError('ERR_TLS', `TLS to ${where} failed: ${err.code ?? ''} ${err.message}`, {
+              cause: err,
+              hint: trustHint(err),
+            })
           : new ChatError('ERR_CONNECT', `cannot connect to ${where}: ${err.code ?? err.message}`, {
               cause: err,
             }),
@@ -79,10 +76,10 @@ export function dial({
  * is no TLS record at all ("wrong version number": the first byte was a frame length) means a
  * plain server.
  */
-function trustHint(err: NodeJS.ErrnoException): string {
+function trustHint(err: NodeJS.ErrnoException): string | undefined {
   const code = err.code ?? '';
-  if (/CERT|SIGNED|ISSUER/.test(code)) return ' (trust the server certificate with --ca FILE)';
+  if (/CERT|SIGNED|ISSUER/.test(code)) return 'trust the server certificate with --ca FILE';
   if (/WRONG_VERSION_NUMBER|PACKET_LENGTH_TOO_LONG|RECORD_LAYER/.test(code))
-    return ' (the server does not speak TLS: leave out --tls, --ca and --insecure)';
-  return '';
+    return 'the server does not speak TLS: leave out --tls, --ca and --insecure';
+  return undefined;
 }
