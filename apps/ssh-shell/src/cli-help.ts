@@ -44,6 +44,7 @@ export const CLIENT_FLAGS = {
 export const SERVER_FLAGS = {
   listen: { type: 'string' },
   port: { type: 'string' },
+  allow: { type: 'string', multiple: true },
   state: { type: 'string' },
   'authorized-keys': { type: 'string' },
   'password-file': { type: 'string' },
@@ -99,6 +100,9 @@ Example:
 export const SERVER_HELP = `Usage: ssh-shell server [options]
   --listen HOST:PORT     address (default ${DEFAULT_SERVER_HOST}:${DEFAULT_SERVER_PORT}; loopback unless you say otherwise)
   --port PORT            port, overriding the one in --listen (0 = any free port)
+  --allow CIDR           only these source networks, IPv4 or IPv6 (repeatable); others are
+                         closed at accept, counted and logged. Default: no filter (the
+                         server listens on loopback unless --listen says otherwise)
   --state DIR            host key folder (default ~/.local/state/netlab-ssh-shell)
   --authorized-keys FILE OpenSSH authorized_keys (default ~/.ssh/authorized_keys)
   --password-file FILE   enable password auth with this scrypt file (see hash-password)
@@ -118,8 +122,9 @@ export const SERVER_HELP = `Usage: ssh-shell server [options]
   --trace                print the protocol exchange of every connection
 Usage: ssh-shell hash-password USER    (password from NETLAB_SSH_PASSWORD or the first stdin line)
 
-Example:
-  ssh-shell server --listen 127.0.0.1:2222 --authorized-keys ~/.ssh/id_ed25519.pub`;
+Examples:
+  ssh-shell server --listen 127.0.0.1:2222 --authorized-keys ~/.ssh/id_ed25519.pub
+  ssh-shell server --listen 0.0.0.0:2222 --allow 192.168.1.0/24 --allow 2001:db8::/32`;
 
 export const HASH_PASSWORD_HELP = `Usage: ssh-shell hash-password USER >> passwords
   password from NETLAB_SSH_PASSWORD or the first line of stdin`;

@@ -37,6 +37,9 @@ export async function runServer(argv: string[]): Promise<number> {
     import('./keys.ts'),
     import('./server.ts'),
   ]);
+  // Parsed before anything starts, so a bad value is a usage error (exit 2) naming it.
+  const { parseAllow } = await import('./source-policy.ts');
+  const allow = (values.allow ?? []).map(parseAllow);
   const ep = parseEndpoint(values.listen ?? `${DEFAULT_SERVER_HOST}:${DEFAULT_SERVER_PORT}`, {
     defaultHost: DEFAULT_SERVER_HOST,
     defaultPort: DEFAULT_SERVER_PORT,
@@ -78,6 +81,7 @@ export async function runServer(argv: string[]): Promise<number> {
   const server = createServer({
     hostKey: hostKey.privateKey,
     authorizedKeysFile: keysFile,
+    allow,
     ...(values['password-file'] ? { passwordFile: userPath(values['password-file']) } : {}),
     ...(home ? { home } : {}),
     ...(sftpRoot ? { sftpRoot } : {}),

@@ -1,11 +1,14 @@
-/** Accept-time guards, a layer over server.ts: per-source penalties, MaxStartups, login grace, the unsent-bytes bound. */
+/** Accept-time guards, a layer over server.ts: --allow networks, per-source penalties, MaxStartups, login grace, the unsent-bytes bound. */
 import type { Socket } from 'node:net';
+import type { IPNetwork } from '@netlab/addressing/network';
 import { type PenaltyOptions, SourcePenalties, sourceKey } from './penalties.ts';
 import type { LogEntry } from './protocol.ts';
+import { SourcePolicy } from './source-policy.ts';
 import { STARTUP_DEFAULTS, type StartupLimits, Startups } from './startups.ts';
 
 export interface GuardOptions {
   loginGraceMs: number;
+  allow?: readonly IPNetwork[] | undefined;
   penalties?: Partial<PenaltyOptions> | undefined;
   startups?: Partial<StartupLimits> | undefined;
   log: (entry: Omit<LogEntry, 'time'>) => void;
@@ -21,12 +24,25 @@ export interface Guards {
 }
 
 export function acceptGuards(o: GuardOptions): Guards {
+  const policy = new SourcePolicy(o.allow ?? []);
   const penalties = new SourcePenalties(o.penalties);
   const startups = new Startups({ ...STARTUP_DEFAULTS, ...o.startups });
   /** Per connection not yet logged in: stops its grace timer and frees its startup slot. */
   const pending = new Map<string, () => void>();
   const admit = (socket: Socket) => {
     const from = `${socket.remoteAddress}:${socket.remotePort}`;
+    if (!policy.allows(socket.remoteAddress)) {
+      // Outside every --allow network: closed before ssh2 sees the socket, so not one SSH
+      // byte (not even our version line) is sent; counted, logged 1st and every 100th.
+      if (policy.refused())
+        o.log({
+          event: 'refused',
+          from,
+          detail: `source not in --allow (${policy.refusedCount} connection(s) refused)`,
+        });
+      socket.destroy();
+      return false;
+    }
     const source = sourceKey(socket.remoteAddress);
     const refused = penalties.admit(source);
     if (refused) {

@@ -3,6 +3,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import net from 'node:net';
 import { homedir, userInfo } from 'node:os';
 import { debuglog } from 'node:util';
+import type { IPNetwork } from '@netlab/addressing/network';
 import type { Algorithms, Connection } from 'ssh2';
 import ssh2 from 'ssh2';
 import { handleConnection } from './connection.ts';
@@ -39,6 +40,8 @@ export interface ServerOptions {
   algorithms?: Algorithms;
   /** Per-source failed-login budget, delays and penalty time (see penalties.ts). */
   penalties?: Partial<PenaltyOptions>;
+  /** Source networks admitted at accept; empty or unset admits every source (source-policy.ts). */
+  allow?: readonly IPNetwork[];
   /** Bounds on connections not yet logged in (see startups.ts). */
   startups?: Partial<StartupLimits>;
   onLog?: (entry: LogEntry) => void;
