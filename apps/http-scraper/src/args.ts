@@ -1,6 +1,7 @@
 /** The `crawl` command line and config file, turned into CrawlOptions. */
 import fs from 'node:fs';
 import { parseEndpoint } from '@netlab/addressing/endpoint';
+import { parseNetwork } from '@netlab/addressing/network';
 import { parseCommandLine, parseInteger, UsageError, userPath } from '@netlab/cli';
 import { type FieldSpec, parseFieldSpec } from './field.ts';
 import { type CrawlOptions, DEFAULTS, ROBOTS_MIN_BYTES } from './options.ts';
@@ -33,6 +34,8 @@ export const CRAWL_FLAGS = {
   accept: { type: 'string' },
   cache: { type: 'string' },
   offline: { type: 'boolean' },
+  'allow-net': { type: 'string', multiple: true },
+  dns: { type: 'string', multiple: true },
   fresh: { type: 'boolean' },
   json: { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
@@ -147,6 +150,8 @@ export function parseCrawlArgs(argv: string[]) {
     accept: str('accept')?.split(','),
     cacheDir: str('cache') === undefined ? undefined : userPath(str('cache')!),
     offline: v.offline === true,
+    allowNets: list('allow-net').map(allowNet),
+    dnsServers: list('dns').map(dnsServer),
     fresh: v.fresh === true,
   };
   if (options.offline && !options.cacheDir)
@@ -166,6 +171,35 @@ function robotsLimit(text: string | undefined): number | undefined {
   if (bytes < ROBOTS_MIN_BYTES)
     throw new UsageError(`--max-robots is at least 500k (RFC 9309 §2.5), not '${text}'`);
   return bytes;
+}
+
+// Strict, as Python's ip_network: 10.0.0.1/8 is refused rather than read as 10.0.0.0/8, so a
+// typo never opens more than was typed.
+function allowNet(text: string): string {
+  try {
+    return String(parseNetwork(text));
+  } catch (error) {
+    const why = (error as Error).message;
+    throw new UsageError(
+      `--allow-net takes an IPv4 or IPv6 address or CIDR, not '${text}' (${why})`,
+      {
+        cause: error,
+      },
+    );
+  }
+}
+
+// A DNS server is an IP address (and port): finding it by name would need DNS.
+function dnsServer(text: string): string {
+  let family: string;
+  try {
+    family = parseEndpoint(text, { defaultPort: 53 }).family;
+  } catch (error) {
+    throw new UsageError(`--dns takes an IP address[:port], not '${text}'`, { cause: error });
+  }
+  if (family === 'hostname')
+    throw new UsageError(`--dns takes an IP address[:port], not the name '${text}'`);
+  return text;
 }
 
 function toField(text: string): FieldSpec {

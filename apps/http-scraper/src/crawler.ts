@@ -8,13 +8,14 @@ import { createExtractor } from './extract.ts';
 import { acceptTypes, Fetcher } from './fetcher.ts';
 import { HostRegistry } from './hosts.ts';
 import { emptyState, lockState } from './lock.ts';
+import { dnsResolve, NetPolicy } from './net-policy.ts';
 import { type CrawlOptions, resolveOptions } from './options.ts';
 import { createOutput } from './output.ts';
 import { createRecorder } from './results.ts';
 import { RetryQueue } from './retry.ts';
 import { Scheduler } from './scheduler.ts';
 import { seedFromSitemaps } from './seeds.ts';
-import { emptySummary, failures, type Summary } from './stats.ts';
+import { bump, emptySummary, failures, type Summary } from './stats.ts';
 import { CrawlStore, type FrontierEntry } from './store.ts';
 import { createScope, hostKey, MAX_URL_LENGTH, normalizeUrl } from './url.ts';
 import { createVisitor } from './visit.ts';
@@ -75,7 +76,16 @@ class Crawler {
     // The lock first: --fresh must never empty a folder that a live crawl is writing.
     const unlock = lockState(this.#o.out);
     if (this.#o.fresh) emptyState(this.#o.out);
-    const fetcher = new Fetcher({ ...this.#o, connections: this.#o.perHost });
+    const o = this.#o;
+    const netPolicy = new NetPolicy(o.allowNets, o.resolve ?? dnsResolve(o.dnsServers), (what) =>
+      bump(this.stats.blocked, what),
+    );
+    // A seed on an internal address opens that address's class for the crawl (offline: no
+    // connection is made at all).
+    if (!o.offline) await netPolicy.allowSeeds(o.seeds);
+    if (netPolicy.allowedClasses.size > 0)
+      o.trace?.(`net: the seeds allow ${[...netPolicy.allowedClasses].join(', ')} addresses`);
+    const fetcher = new Fetcher({ ...o, connections: o.perHost, netPolicy });
     let ticker: NodeJS.Timeout | undefined;
     try {
       this.#open(fetcher);

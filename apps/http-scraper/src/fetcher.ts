@@ -1,6 +1,7 @@
 /** One HTTP GET over undici's keep-alive pools: timeouts, a deadline, size limit, type filter. */
 import { Agent, request } from 'undici';
 import { readBody } from './body.ts';
+import type { NetPolicy } from './net-policy.ts';
 import { RequestClock } from './request-clock.ts';
 
 export interface FetcherOptions {
@@ -15,6 +16,8 @@ export interface FetcherOptions {
   deadlineMs: number;
   /** Largest body accepted, after decompression. */
   maxBodyBytes: number;
+  /** Which addresses a connection may reach (src/net-policy.ts). */
+  netPolicy: NetPolicy;
 }
 
 /** How much of a body to read: more than `maxBytes` fails, or with `truncate` is cut there. */
@@ -65,7 +68,10 @@ export class Fetcher {
       connections: options.connections,
       pipelining: 1,
       keepAliveTimeout: 10_000,
-      connect: { timeout: options.connectTimeoutMs },
+      // Every socket, redirects' included, is opened through the address policy: the address
+      // checked is the one connected to, so no link, redirect or DNS answer reaches 127.0.0.1,
+      // 10.0.0.0/8 or 169.254.169.254 (cloud metadata) unless allowed (--allow-net).
+      connect: options.netPolicy.connector({ timeout: options.connectTimeoutMs }),
       headersTimeout: options.headersTimeoutMs,
       bodyTimeout: options.bodyTimeoutMs,
     });

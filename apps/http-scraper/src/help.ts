@@ -21,6 +21,11 @@ Resilience:   --retries N (3)  --max-retry-after MS (120000)  --max-redirects N 
               --max-body SIZE (5mb)  --max-robots SIZE (500k; robots.txt, read past
               --max-body as RFC 9309 asks, and cut at the last whole line)
               --accept TYPES (text/html,application/xhtml+xml)
+Addresses:    --allow-net CIDR (repeatable; e.g. 10.0.0.0/8, fd00::/8, 169.254.169.254)
+              --dns IP[:PORT] (DNS server for host names; default: the system's)
+              (loopback, private, link-local, unique-local, multicast, reserved and
+              unspecified addresses are refused, IPv4-mapped too, checked at connect time;
+              a seed on such an address allows its class: a seed on 127.0.0.1, loopback)
 Cache:        --cache DIR (conditional requests: a repeat crawl is mostly 304s)  --offline
 Output:       -o, --out DIR (crawl-out)  --format jsonl|csv  -s, --select name=css[@attr]
               -c, --config FILE (JSON: {"select": {"title": "h1"}, "depth": 2, ...})
@@ -29,6 +34,7 @@ Output:       -o, --out DIR (crawl-out)  --format jsonl|csv  -s, --select name=c
 
 Example:
   http-scraper crawl http://127.0.0.1:8080/ --select title=h1 --select price=.price --depth 3
+  http-scraper crawl http://intranet.test/ --allow-net 10.0.0.0/8 --allow-net fd00::/8
 `;
 
 export const FIXTURE_HELP = `Usage: http-scraper fixture [--host H] [--port P] [--pages N] [options]

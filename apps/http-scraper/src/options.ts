@@ -1,5 +1,6 @@
 /** The crawl's options, their defaults, and the identity the crawler announces. */
 import type { FieldSpec } from './field.ts';
+import type { Resolve } from './net-policy.ts';
 import type { Format } from './output.ts';
 
 export const VERSION = '0.1.0';
@@ -56,6 +57,12 @@ export interface CrawlOptions {
   accept: string[];
   cacheDir?: string;
   offline: boolean;
+  /** Networks connected to although internal (`--allow-net`, CIDRs or addresses). */
+  allowNets: string[];
+  /** DNS servers (`--dns`, `127.0.0.1:5353`); none: the system's resolver. */
+  dnsServers: string[];
+  /** Resolves host names for connections; default: `dnsServers` or the system's. Tests inject one. */
+  resolve?: Resolve;
   /** Start over even if the folder holds an earlier crawl. */
   fresh: boolean;
   /** Milliseconds between fdatasync calls on the state files. */
@@ -96,6 +103,8 @@ export const DEFAULTS: Omit<CrawlOptions, 'seeds'> = {
   maxRobotsBytes: ROBOTS_MIN_BYTES,
   accept: ['text/html', 'application/xhtml+xml'],
   offline: false,
+  allowNets: [],
+  dnsServers: [],
   fresh: false,
   syncMs: 1000,
 };

@@ -62,6 +62,9 @@ async function readRobots(
     if (code === 'ABORT_ERR') throw error;
     // Offline without a cached copy: the cached pages were fetched under the rules of the time.
     if (code === 'ERR_OFFLINE_MISS') return { robots: { ...ALLOW_ALL, source: 'missing' } };
+    // An address the policy refuses: no rules to read, and each URL is then refused at its own
+    // connection and journaled ERR_BLOCKED_ADDRESS, rather than held as robots-unreachable.
+    if (code === 'ERR_BLOCKED_ADDRESS') return { robots: { ...ALLOW_ALL, source: 'missing' } };
     ctx.trace?.(`robots ${url}: ${(error as Error).message}`);
     // `ERR_NETWORK: ECONNREFUSED`: the crawler's code, then what the socket said.
     const cause = (error as { cause?: { code?: unknown } }).cause?.code;

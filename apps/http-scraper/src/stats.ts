@@ -29,6 +29,8 @@ export interface Summary {
   robotsExcluded: number;
   /** Hosts whose robots.txt was cut, unavailable (4xx) or unreachable. */
   robots: RobotsNote[];
+  /** Connections refused by the address policy, by `address (class)`. */
+  blocked: Record<string, number>;
   skippedType: number;
   redirects: number;
   retries: number;
@@ -50,6 +52,7 @@ export function emptySummary(): Summary {
     errors: {},
     robotsExcluded: 0,
     robots: [],
+    blocked: {},
     skippedType: 0,
     redirects: 0,
     retries: 0,
@@ -100,6 +103,9 @@ export function formatSummary(s: Summary): string {
     `errors     ${list(s.errors)}`,
     `excluded   ${s.robotsExcluded} by robots.txt, ${s.skippedType} by content type`,
     ...robotsLines(s.robots),
+    ...(Object.keys(s.blocked).length > 0
+      ? [`blocked    ${list(s.blocked)} (not connected to; --allow-net CIDR allows)`]
+      : []),
     `state      ${s.resumed} finished before this run, ${s.pending} pending${s.interrupted ? ' (interrupted: run the same command to resume)' : ''}`,
   ].join('\n');
 }

@@ -1,0 +1,139 @@
+/** Where the crawler may connect (#21, SSRF): internal addresses refused at connect time unless allowed. */
+import type { LookupFunction } from 'node:net';
+import { type IPAddress, parseAddress } from '@netlab/addressing/address';
+import { type LookupAddress, lookupAll } from '@netlab/addressing/dns';
+import { type IPNetwork, parseNetwork } from '@netlab/addressing/network';
+import { buildConnector } from 'undici';
+import { CrawlError } from './errors.ts';
+
+/** Why an address is refused by default; `null` from {@link addressClass} means public. */
+export type AddressClass =
+  | 'unspecified'
+  | 'loopback'
+  | 'link-local'
+  | 'multicast'
+  | 'site-local'
+  | 'reserved'
+  | 'unique-local'
+  | 'private'
+  | 'shared';
+
+/** Resolves a host name to every address it has (the crawler's DNS; tests point it at dnsmasq). */
+export type Resolve = (name: string) => Promise<LookupAddress[]>;
+
+// RFC 4193 unique local addresses: "private" to the registry, named for what they are.
+const UNIQUE_LOCAL = parseNetwork('fc00::/7');
+
+/** The refused class of an address, by the IANA special-purpose registries; null if public. */
+export function addressClass(address: IPAddress): AddressClass | null {
+  // ::ffff:a.b.c.d reaches the IPv4 host a.b.c.d on a dual-stack socket: judge that address.
+  const ip = address.version === 6 ? (address.ipv4Mapped ?? address) : address;
+  const c = ip.classify();
+  if (c.unspecified) return 'unspecified';
+  if (c.loopback) return 'loopback';
+  if (c.linkLocal) return 'link-local';
+  if (c.multicast) return 'multicast';
+  if (c.siteLocal) return 'site-local';
+  if (c.reserved) return 'reserved';
+  if (UNIQUE_LOCAL.contains(ip)) return 'unique-local';
+  // Not globally reachable: RFC 1918, documentation, benchmarking, 6to4, Teredo... (IANA).
+  if (c.private) return 'private';
+  // 100.64.0.0/10, carrier-grade NAT (RFC 6598): neither private nor global.
+  if (!c.global) return 'shared';
+  return null;
+}
+
+/** What `--allow-net` and the seeds open, and the refusals counted for the summary. */
+export class NetPolicy {
+  readonly #nets: IPNetwork[];
+  /** Classes a seed on such an address opened for this crawl (a seed on 127.0.0.1: loopback). */
+  readonly allowedClasses = new Set<AddressClass>();
+
+  /**
+   * @param allowNets `--allow-net` values (checked by args.ts)
+   * @param onRefused told of each refused connection, `169.254.169.254 (link-local)`
+   */
+  constructor(
+    allowNets: string[],
+    readonly resolve: Resolve,
+    readonly onRefused: (what: string) => void = () => {},
+  ) {
+    this.#nets = allowNets.map((text) => parseNetwork(text));
+  }
+
+  /** Opens the class of each seed's address: the user asked for that host, by name or not. */
+  async allowSeeds(seeds: string[]): Promise<void> {
+    for (const seed of seeds) {
+      const host = new URL(seed).hostname.replace(/^\[|\]$/g, '');
+      // A name is resolved once here; every connection resolves it again and is checked on
+      // its own, so a name that answers differently later (DNS rebinding) gains nothing.
+      const addresses = await this.resolve(host).catch(() => []);
+      for (const { address } of addresses) {
+        const cls = addressClass(parseAddress(address));
+        if (cls) this.allowedClasses.add(cls);
+      }
+    }
+  }
+
+  /** Null when `text` may be connected to, else the refusal naming the address and its class. */
+  refusal(host: string, text: string): CrawlError | null {
+    const address = parseAddress(text);
+    const cls = addressClass(address);
+    if (cls === null || this.allowedClasses.has(cls)) return null;
+    const ip = address.version === 6 ? (address.ipv4Mapped ?? address) : address;
+    if (this.#nets.some((net) => net.contains(address) || net.contains(ip))) return null;
+    this.onRefused(`${address} (${cls})`);
+    const named = host === String(address) ? '' : `${host} resolves to `;
+    return new CrawlError(
+      'ERR_BLOCKED_ADDRESS',
+      `${named}${address} (${cls}): not connected to (--allow-net ${address} allows it)`,
+    );
+  }
+
+  /**
+   * undici's `connect` for the Agent: an IP literal is checked before the connector runs; a
+   * name goes to net.connect with a `lookup` that checks every address it returns before the
+   * socket connects, so the address checked is the address dialled, redirects included.
+   */
+  connector(options: buildConnector.BuildOptions): buildConnector.connector {
+    const connect = buildConnector({ ...options, lookup: this.#lookup });
+    return (opts, callback) => {
+      const host = opts.hostname.replace(/^\[|\]$/g, '');
+      let literal: IPAddress | undefined;
+      try {
+        literal = parseAddress(host);
+      } catch {
+        // a name: checked in #lookup
+      }
+      const refused = literal && this.refusal(host, host);
+      if (refused) callback(refused, null);
+      else connect(opts, callback);
+    };
+  }
+
+  // net.connect's lookup (Node's signature): asks `resolve`, refuses the name if any address is
+  // refused (a mixed answer is how rebinding hides), else hands on what the caller asked for.
+  readonly #lookup: LookupFunction = (hostname, options, callback) => {
+    this.resolve(hostname).then(
+      (all) => {
+        for (const { address } of all) {
+          const refused = this.refusal(hostname, address);
+          if (refused) return callback(refused, '', 0);
+        }
+        const wanted = all.filter((a) => !options.family || a.family === options.family);
+        if (wanted.length === 0) {
+          const error = Object.assign(new Error(`${hostname}: no address`), { code: 'ENOTFOUND' });
+          return callback(error, '', 0);
+        }
+        if (options.all) callback(null, wanted);
+        else callback(null, wanted[0]!.address, wanted[0]!.family);
+      },
+      (error: NodeJS.ErrnoException) => callback(error, '', 0),
+    );
+  };
+}
+
+/** The crawler's DNS: the system's resolver, or `--dns` servers (a test's dnsmasq). */
+export function dnsResolve(servers: string[]): Resolve {
+  return (name) => lookupAll(name, servers.length > 0 ? { servers } : {});
+}
