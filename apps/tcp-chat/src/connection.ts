@@ -127,6 +127,8 @@ export class ChatConnection extends EventEmitter {
   request(msg: Request, match?: (m: Message) => boolean): Promise<Message> {
     const stream = this.#stream;
     if (!stream) return Promise.reject(new ChatError('ERR_CLOSED', 'not connected'));
+    // Replies come back in any order, interleaved with room lines: the id, echoed as `re`,
+    // pairs them with their request.
     const { id, answer } = this.#pending.add(match);
     // Absent, not undefined: what --trace shows is then exactly what went on the wire.
     const clean = Object.fromEntries(Object.entries(msg).filter(([, v]) => v !== undefined));
@@ -180,6 +182,8 @@ export class ChatConnection extends EventEmitter {
           this.#byeCode = code;
         },
       };
+      // One decoded message per turn, whole, however TCP split it; the loop ends at the
+      // server's FIN (a clean end) or throws on a bad frame.
       for await (const msg of stream) onMessage(inbound, msg);
     } catch (err) {
       failure = err; // a bad frame or invalid message from the server ends this connection

@@ -22,6 +22,8 @@ export function readRequests(s: Session): Intake {
   const decoder = createFrameDecoder(ctx.limits.maxFrame);
   const intake = new Intake(s);
   const onFrame = (payload: Buffer) => intake.frame(payload);
+  // Each 'data' chunk is whatever the kernel had: part of a frame, or several glued together.
+  // The decoder keeps the partial tail and calls onFrame once per whole frame.
   socket.on('data', (chunk: Buffer) => {
     // Counted even after a kick: what arrives is input, read or not.
     ctx.counters.bytesIn += chunk.length;

@@ -129,6 +129,8 @@ export class Outbox implements Flushable {
   }
 
   #write(chunk: Buffer): void {
+    // Node's write() never writes short: it takes the whole chunk, hands the kernel what fits
+    // in the socket's send buffer and keeps the rest. Its return value is the signal:
     // false: Node now holds at least its highWaterMark (16 KiB) for this socket; it says
     // 'drain' once the kernel has taken all of it, that is once the peer has read enough.
     if (this.socket.write(chunk)) this.#progress();
@@ -179,6 +181,8 @@ export class Outbox implements Flushable {
     this.#bytes = 0;
     if (this.socket.destroyed) return;
     const all = [...frames, ...last];
+    // end() is a half-close: the bytes go out, then a FIN says we send no more. The peer can
+    // still write until it closes its side (the caller destroys the socket if it never does).
     this.socket.end(Buffer.concat(all));
   }
 }

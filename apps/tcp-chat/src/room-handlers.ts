@@ -11,6 +11,8 @@ export function say(s: Session, msg: Req<'say'>): void {
     notInRoom(s, msg.room, msg.id);
     return;
   }
+  // The room numbers the line (a client that reconnects asks for "since seq"), then the line
+  // is encoded once: with 100 members, one MessagePack encode instead of 100.
   const seq = room.nextSeq();
   // Encoded once; every member's outbox holds the same Buffer.
   const frame = encodeFrame({

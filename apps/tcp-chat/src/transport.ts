@@ -65,6 +65,8 @@ export function dial({
     socket.once(ready, () => {
       clearTimeout(timer);
       socket.removeAllListeners('error');
+      // Nagle's algorithm (RFC 896) would hold a small frame until the previous one is
+      // acknowledged: up to a delayed-ACK timeout (~40 ms) on every short chat line.
       socket.setNoDelay(true);
       resolve(socket);
     });

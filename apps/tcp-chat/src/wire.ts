@@ -18,12 +18,20 @@ export type TraceHook = (
   decoded: unknown,
 ) => void;
 
-/** Encodes a message into one ready-to-write frame (header + MessagePack). Trusts the types. */
+/**
+ * Encodes a message into one ready-to-write frame (header + MessagePack). Trusts the types.
+ * TCP keeps no message boundaries: two writes may arrive as one read, one write as three. The
+ * 4-byte big-endian length in front is what lets the reader cut the stream back into messages.
+ */
 export function encodeFrame(msg: Message): Buffer {
   return out.encode(chat.encode(msg));
 }
 
-/** A decoder that rejects frames over `maxFrame` bytes from the header alone. */
+/**
+ * A decoder that rejects frames over `maxFrame` bytes from the header alone: a peer announcing
+ * 4 GB is refused after 4 bytes, before one byte of payload is buffered. Frames split across
+ * reads wait in the decoder until whole.
+ */
 export function createFrameDecoder(maxFrame: number): FrameDecoder {
   return lengthPrefixed({ maxFrameSize: maxFrame }).createDecoder();
 }
