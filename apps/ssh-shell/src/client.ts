@@ -2,6 +2,7 @@
 import type { AuthenticationType } from 'ssh2';
 import ssh2 from 'ssh2';
 import { type SshConnection, wrap } from './client-session.ts';
+import { dial } from './dial.ts';
 import { SshShellError } from './errors.ts';
 import { type HostKeyPolicy, preferredHostKeyAlgorithms, verifyHostKey } from './host-verify.ts';
 import type { Identity } from './identity.ts';
@@ -20,6 +21,10 @@ export interface ConnectOptions extends HostKeyPolicy {
   keepaliveIntervalMs?: number;
   keepaliveCountMax?: number;
   readyTimeoutMs?: number;
+  /** Race IPv6 and IPv4 addresses of a name (RFC 8305, default true; see dial.ts). */
+  happyEyeballs?: boolean;
+  /** DNS servers (`host:port`) for names, instead of the system resolver (tests use dnsmasq). */
+  dnsServers?: string[];
   /** Cipher preference, e.g. ['aes128-gcm@openssh.com']; ssh2's defaults otherwise. */
   ciphers?: string[];
   trace?: (line: string) => void;
@@ -54,7 +59,15 @@ function authMethods(o: ConnectOptions): Method[] {
 }
 
 /** Open an authenticated connection, or reject with a coded SshShellError. */
-export function connect(o: ConnectOptions): Promise<SshConnection> {
+export async function connect(o: ConnectOptions): Promise<SshConnection> {
+  // TCP first, every address of the name raced (dial.ts); SSH then runs over that socket.
+  const sock = await dial({
+    host: o.host,
+    port: o.port,
+    timeoutMs: o.readyTimeoutMs ?? 20_000,
+    happyEyeballs: o.happyEyeballs,
+    dnsServers: o.dnsServers,
+  });
   return new Promise((resolve, reject) => {
     const client = new ssh2.Client();
     const methods = authMethods(o);
@@ -105,6 +118,7 @@ export function connect(o: ConnectOptions): Promise<SshConnection> {
       reject(new SshShellError('ERR_DISCONNECTED', `${where}: ${err.message}`, { cause: err }));
     });
     client.connect({
+      sock,
       host: o.host,
       port: o.port,
       username: o.username,
