@@ -110,7 +110,7 @@ export class ChatConnection extends EventEmitter {
       if (looksLikeTls(first) || (first === undefined && (await speaksTls(host, port)))) {
         throw new ChatError('ERR_TLS_REQUIRED', `${peer} speaks TLS, this client plain TCP`, {
           cause: err,
-          hint: 'add --tls (and --ca FILE to trust a --tls-dev certificate)',
+          hint: 'add --tls, and --ca FILE to trust a --tls-dev certificate',
         });
       }
       throw err;

@@ -32,10 +32,10 @@ export function say(s: Session, msg: Req<'say'>): void {
  * queues drain, so TCP slows it down; the readers keep their places and see more latency.
  */
 export function holdIfCongested(s: Session, room: Room): void {
-  if (!room.congested) return;
+  if (!room.flow.congested) return;
   s.ctx.counters.senderPauses++;
   s.hold('room');
-  room.wait(s);
+  room.flow.wait(s);
 }
 
 export function notInRoom(s: Session, room: string, id: number | undefined): void {

@@ -59,22 +59,22 @@ describe('Room congestion', () => {
     const ms = ['a', 'b', 'c', 'd'].map(member);
     for (const m of ms) room.admit(m);
     ms[0]!.backedUp = true;
-    room.backlog(true);
-    expect(room.congested).toBe(false); // one slow reader among four
+    room.flow.backlog(true);
+    expect(room.flow.congested).toBe(false); // one slow reader among four
     ms[1]!.backedUp = true;
-    room.backlog(true);
-    expect(room.congested).toBe(true);
+    room.flow.backlog(true);
+    expect(room.flow.congested).toBe(true);
     const sender = ms[3]!;
-    room.wait(sender);
+    room.flow.wait(sender);
     ms[1]!.backedUp = false;
-    room.backlog(false);
-    expect(room.congested).toBe(false);
+    room.flow.backlog(false);
+    expect(room.flow.congested).toBe(false);
     await Promise.resolve(); // released after the current fan-out, never inside it
     expect(sender.resumed).toBe(1); // the waiting sender reads again
     ms[2]!.over = true;
-    room.overflowing(true);
-    expect(room.congested).toBe(true);
+    room.flow.overflowing(true);
+    expect(room.flow.congested).toBe(true);
     room.dismiss(ms[2]!); // kicked: its count goes with it
-    expect(room.congested).toBe(false);
+    expect(room.flow.congested).toBe(false);
   });
 });

@@ -1,15 +1,11 @@
 /** Rooms: members, a per-room sequence number and a bounded history of encoded frames. */
+import { type FlowMember, RoomFlow } from './room-flow.ts';
 
-/** What a room needs from a connection: a nick, a way to queue a frame, its backlog. */
-export interface Member {
+/** What a room needs from a connection: a nick and a way to queue a frame (plus flow state). */
+export interface Member extends FlowMember {
   readonly nick: string;
+  /** Queues an encoded frame; the member's outbox writes it at the end of this tick. */
   send(frame: Buffer): void;
-  /** Its outbound queue is over the backlog mark (see outbox.ts). */
-  readonly backedUp: boolean;
-  /** Its outbound queue is past its bound, kept because it is still reading. */
-  readonly over: boolean;
-  /** Lets it read again after `hold('room')` (a sender paused by a congested room). */
-  unhold(reason: string): void;
 }
 
 /** One stored message: its sequence number and the exact frame every member received. */
@@ -23,11 +19,8 @@ export class Room {
   readonly members = new Set<Member>();
   /** Sequence number of the last message said here; 0 before the first. */
   seq = 0;
-  /** Members whose outbound queue is backed up, and those past their bound. */
-  backlogged = 0;
-  overBound = 0;
-  /** Senders paused until the room is no longer congested. */
-  readonly waiting = new Set<Member>();
+  /** Backed-up members and paused senders (room-flow.ts): a layer over the fan-out. */
+  readonly flow = new RoomFlow(this.members);
   /** When the last member left (performance.now()); undefined while anyone is in. */
   emptySince: number | undefined = performance.now();
   readonly #ring: (HistoryEntry | undefined)[];
@@ -39,60 +32,16 @@ export class Room {
     this.#ring = new Array(historySize);
   }
 
-  /**
-   * The room's senders must wait: a member still reading is past its bound, or half the
-   * members (two at least) are backed up, so the room as a whole is behind (the server, or
-   * the machine its readers share, cannot keep up). Overload then costs latency instead of
-   * readers kicked one after another. A member that stops reading is kicked (session.ts).
-   */
-  get congested(): boolean {
-    if (this.overBound > 0) return true;
-    return this.backlogged >= 2 && this.backlogged * 2 >= this.members.size;
-  }
-
   admit(m: Member): void {
     this.members.add(m);
     this.emptySince = undefined;
-    if (m.backedUp) this.backlogged++;
-    if (m.over) this.overBound++;
+    this.flow.admitted(m);
   }
 
   dismiss(m: Member): void {
     if (!this.members.delete(m)) return;
-    this.waiting.delete(m);
-    if (m.backedUp) this.backlogged--;
-    if (m.over) this.overBound--;
     if (this.members.size === 0) this.emptySince = performance.now();
-    this.#release();
-  }
-
-  /** A member's queue crossed the backlog mark (up) or drained (down). */
-  backlog(up: boolean): void {
-    this.backlogged += up ? 1 : -1;
-    if (!up) this.#release();
-  }
-
-  /** A member's queue went past its bound (up) or came back under it (down). */
-  overflowing(up: boolean): void {
-    this.overBound += up ? 1 : -1;
-    if (!up) this.#release();
-  }
-
-  /** Pauses a sender until the room catches up (the caller already held its reading). */
-  wait(m: Member): void {
-    this.waiting.add(m);
-  }
-
-  #release(): void {
-    if (this.congested || this.waiting.size === 0) return;
-    const waiting = [...this.waiting];
-    this.waiting.clear();
-    // Not now: this may run inside a publish (a member kicked mid fan-out), and a released
-    // sender's waiting lines would publish into it, out of order for the members not yet
-    // reached. After the current fan-out, they go in order.
-    queueMicrotask(() => {
-      for (const m of waiting) m.unhold('room');
-    });
+    this.flow.dismissed(m);
   }
 
   /** Claims the next sequence number; the caller encodes the message with it. */
@@ -101,7 +50,10 @@ export class Room {
     return this.seq;
   }
 
-  /** Stores an already-encoded message and queues it to every member (encoded once, shared). */
+  /**
+   * Stores an already-encoded message and queues it to every member (encoded once, shared).
+   * Nothing is written here: each member's outbox sends its frames in one write per tick.
+   */
   publish(seq: number, frame: Buffer): void {
     if (this.historySize > 0) this.#ring[seq % this.historySize] = { seq, frame };
     for (const m of this.members) m.send(frame);

@@ -115,11 +115,11 @@ export class Session implements Holdable, OutboxOwner {
   }
 
   backlog(up: boolean): void {
-    for (const room of this.rooms.values()) room.backlog(up);
+    for (const room of this.rooms.values()) room.flow.backlog(up);
   }
 
   overBound(up: boolean): void {
-    for (const room of this.rooms.values()) room.overflowing(up);
+    for (const room of this.rooms.values()) room.flow.overflowing(up);
   }
 
   overflow(queued: number): void {
