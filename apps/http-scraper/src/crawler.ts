@@ -77,8 +77,13 @@ class Crawler {
     const unlock = lockState(this.#o.out);
     if (this.#o.fresh) emptyState(this.#o.out);
     const o = this.#o;
-    const netPolicy = new NetPolicy(o.allowNets, o.resolve ?? dnsResolve(o.dnsServers), (what) =>
-      bump(this.stats.blocked, what),
+    const netPolicy = new NetPolicy(
+      o.allowNets,
+      o.resolve ?? dnsResolve(o.dnsServers),
+      (what, error) => {
+        bump(this.stats.blocked, what);
+        o.trace?.(`! ${error.code} ${error.message}`);
+      },
     );
     // A seed on an internal address opens that address's class for the crawl (offline: no
     // connection is made at all).

@@ -51,12 +51,12 @@ export class NetPolicy {
 
   /**
    * @param allowNets `--allow-net` values (checked by args.ts)
-   * @param onRefused told of each refused connection, `169.254.169.254 (link-local)`
+   * @param onRefused told of each refused connection: `169.254.169.254 (link-local)`, and why
    */
   constructor(
     allowNets: string[],
     readonly resolve: Resolve,
-    readonly onRefused: (what: string) => void = () => {},
+    readonly onRefused: (what: string, error: CrawlError) => void = () => {},
   ) {
     this.#nets = allowNets.map((text) => parseNetwork(text));
   }
@@ -82,12 +82,13 @@ export class NetPolicy {
     if (cls === null || this.allowedClasses.has(cls)) return null;
     const ip = address.version === 6 ? (address.ipv4Mapped ?? address) : address;
     if (this.#nets.some((net) => net.contains(address) || net.contains(ip))) return null;
-    this.onRefused(`${address} (${cls})`);
     const named = host === String(address) ? '' : `${host} resolves to `;
-    return new CrawlError(
+    const error = new CrawlError(
       'ERR_BLOCKED_ADDRESS',
       `${named}${address} (${cls}): not connected to (--allow-net ${address} allows it)`,
     );
+    this.onRefused(`${address} (${cls})`, error);
+    return error;
   }
 
   /**
