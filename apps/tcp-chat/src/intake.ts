@@ -2,9 +2,9 @@
 import { debuglog } from 'node:util';
 import { FramingError } from '@netlab/framing';
 import { ChatError } from './errors.ts';
+import { InputLimits } from './input-limits.ts';
 import type { ClientMessage } from './protocol.ts';
 import type { Session } from './session.ts';
-import { TokenBucket } from './token-bucket.ts';
 import { createFrameDecoder, decodeRequest } from './wire.ts';
 
 const debug = debuglog('tcp-chat');
@@ -47,17 +47,14 @@ export function readRequests(s: Session): Intake {
 }
 
 export class Intake {
-  readonly #bucket: TokenBucket;
-  /** Dropped messages spend strikes; strikes come back at one per second. Empty: flood kick. */
-  readonly #strikes: TokenBucket;
-  #limited = false;
+  /** Rate limit and flood strikes: a layer of their own (input-limits.ts). */
+  readonly #limits: InputLimits;
   #waiting: ClientMessage[] = [];
   #next = 0;
   busy = false;
 
   constructor(private readonly s: Session) {
-    this.#bucket = new TokenBucket(s.ctx.limits.rate, s.ctx.limits.burst);
-    this.#strikes = new TokenBucket(1, s.ctx.floodStrikes);
+    this.#limits = new InputLimits(s);
   }
 
   frame(payload: Buffer): void {
@@ -75,17 +72,11 @@ export class Intake {
       if (!(err instanceof ChatError)) throw err;
       s.ctx.trace?.('in', s.peer, payload, err);
       s.error(err.code, err.message);
-      // Garbage that happens to frame correctly still costs strikes.
-      if (!this.#strikes.take()) this.#flood();
+      this.#limits.strike();
       return;
     }
     s.ctx.trace?.('in', s.peer, payload, msg);
-    if (msg.type !== 'pong' && !this.#bucket.take()) {
-      this.#drop();
-      return;
-    }
-    this.#limited = false;
-    this.#run(msg);
+    if (this.#limits.admit(msg)) this.#run(msg);
   }
 
   /**
@@ -97,7 +88,7 @@ export class Intake {
     const { s } = this;
     if (this.busy || s.isHeld('room')) {
       if (this.#waiting.length - this.#next >= MAX_WAITING) {
-        this.#flood();
+        this.#limits.flood();
         return;
       }
       this.#waiting.push(msg);
@@ -136,23 +127,5 @@ export class Intake {
       this.#waiting = [];
       this.#next = 0;
     }
-  }
-
-  /** Rate limit: one error frame per episode (not per dropped message), then strikes. */
-  #drop(): void {
-    const { s } = this;
-    s.ctx.counters.drops++;
-    if (!this.#limited) {
-      this.#limited = true;
-      const { rate, burst } = s.ctx.limits;
-      s.error('ERR_RATE_LIMITED', `over ${rate} messages/s (burst ${burst}): message dropped`);
-    }
-    if (!this.#strikes.take()) this.#flood();
-  }
-
-  #flood(): void {
-    const { s } = this;
-    s.ctx.counters.floodKicks++;
-    s.kick('ERR_FLOOD', `more than ${s.ctx.floodStrikes} dropped or invalid messages`);
   }
 }
