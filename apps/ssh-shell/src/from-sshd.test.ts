@@ -28,6 +28,7 @@ const CASES = [
 ] as const;
 const SOURCES = ['127.0.0.1', '127.0.0.2'] as const;
 let keys: { path: string; publicLine: string }[];
+let twice: { path: string; publicLine: string };
 let sshd: SshdPeer;
 let ours: OurServer;
 
@@ -35,6 +36,9 @@ beforeAll(async () => {
   await ensureOpenSsh();
   keys = CASES.map((_, i) => makeUserKey(dir.path, `id_${i}`));
   const lines = CASES.map((c, i) => `from="${c.from}" ${keys[i]!.publicLine}`);
+  // The same key twice: a from= line that refuses the client, then a line without from=.
+  twice = makeUserKey(dir.path, 'id_twice');
+  lines.push(`from="127.0.0.9" ${twice.publicLine}`, twice.publicLine);
   sshd = await startSshd({ authorizedKeys: lines });
   ours = await startOurServer(dir.path, lines);
   writeFileSync(knownHosts, `${sshd.knownHostsLine}\n${ours.knownHostsLine}\n`);
@@ -71,6 +75,11 @@ describe('from="pattern-list" against sshd', { timeout: 120_000 }, () => {
     // The lists do tell the two sources apart (both verdicts occur), so the test has teeth.
     expect(expected.filter((v) => v.endsWith('in')).length).toBeGreaterThan(3);
     expect(expected.filter((v) => v.endsWith('refused')).length).toBeGreaterThan(3);
+  });
+
+  it('passes over a line that refuses the client to a later line with the same key, as sshd', async () => {
+    expect(await logsIn(sshd.port, sshd.user, twice.path, '127.0.0.1')).toBe(true);
+    expect(await logsIn(ours.port, sshd.user, twice.path, '127.0.0.1')).toBe(true);
   });
 
   it('logs why a key was refused', async () => {
