@@ -1,7 +1,8 @@
 /** The in-process room bus (the default): rooms, nicks and history in this server's memory. */
 import { randomBytes } from 'node:crypto';
 import type { Req, RoomBus } from './bus.ts';
-import { join, leave, release, say } from './room-handlers.ts';
+import { join, leave, release } from './room-handlers.ts';
+import { say } from './say.ts';
 import type { ServerContext, Session } from './session.ts';
 import { encodeFrame } from './wire.ts';
 

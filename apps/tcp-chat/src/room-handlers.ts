@@ -1,31 +1,9 @@
-/** Room requests in one process: join (with history or replay), leave, say; leaving on close. */
+/** Room requests in one process: join (with history or replay), leave; leaving on close. */
 import type { Req } from './bus.ts';
 import type { Msg } from './protocol.ts';
 import type { Room } from './rooms.ts';
 import type { ServerContext, Session } from './session.ts';
 import { encodeFrame } from './wire.ts';
-
-export function say(s: Session, msg: Req<'say'>): void {
-  const room = s.rooms.get(msg.room);
-  if (!room) {
-    notInRoom(s, msg.room, msg.id);
-    return;
-  }
-  // The room numbers the line (a client that reconnects asks for "since seq"), then the line
-  // is encoded once: with 100 members, one MessagePack encode instead of 100.
-  const seq = room.nextSeq();
-  // Encoded once; every member's outbox holds the same Buffer.
-  const frame = encodeFrame({
-    type: 'msg',
-    room: room.name,
-    seq,
-    ts: Date.now(),
-    from: s.nick,
-    text: msg.text,
-  });
-  room.publish(seq, frame);
-  holdIfCongested(s, room);
-}
 
 /**
  * Push-back: a sender whose room is behind as a whole stops being read until the room's
