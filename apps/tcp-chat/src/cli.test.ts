@@ -163,6 +163,16 @@ describe('tcp-chat CLI', () => {
     expect(await exitCode(server)).toBe(0);
   });
 
+  it('gives a refused connection a hint at starting a server, in --json too', T, async () => {
+    const port = await freePort(); // nothing listens there
+    const client = cli('client', `127.0.0.1:${port}`, '--nick', 'ann', '--json');
+    client.stdin!.end('');
+    expect(await exitCode(client)).toBe(1);
+    const { error } = JSON.parse(client.err.trim());
+    expect(error.code).toBe('ERR_CONNECT');
+    expect(error.hint).toContain('start a server');
+  });
+
   it('prints a --json client error as JSON: ERR_TLS_REQUIRED from a TLS server', T, async () => {
     const state = await mkdtemp(join(tmpdir(), 'tcp-chat-cli-'));
     try {

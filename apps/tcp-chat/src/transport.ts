@@ -59,6 +59,11 @@ export function dial({
             })
           : new ChatError('ERR_CONNECT', `cannot connect to ${where}: ${err.code ?? err.message}`, {
               cause: err,
+              // A refused connection: the host answered with a RST, nothing listens on the port.
+              hint:
+                err.code === 'ECONNREFUSED'
+                  ? 'nothing listens there: start a server (tcp-chat server), or check HOST:PORT'
+                  : undefined,
             }),
       );
     });
