@@ -1,4 +1,5 @@
 /** The address policy (#21): internal addresses refused at connect time, names resolved by a real dnsmasq. */
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,9 +10,9 @@ import { lookupAll } from '@netlab/addressing/dns';
 import { type DnsmasqPeer, startDnsmasq } from '@netlab/peers';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { crawl } from './crawler.ts';
-import { journalCodes, runCli } from './fixture/child.ts';
+import { APP, journalCodes, runCli } from './fixture/child.ts';
 import { type DialGuard, guardDials } from './fixture/dial-guard.ts';
-import { addressClass, type Resolve } from './net-policy.ts';
+import { addressClass, NetPolicy, type Resolve } from './net-policy.ts';
 
 describe('addressClass', () => {
   it('names each refused class, IPv4-mapped addresses by their IPv4 one, and passes public ones', () => {
@@ -42,6 +43,25 @@ describe('addressClass', () => {
     ];
     for (const [text, cls] of table)
       expect([text, addressClass(parseAddress(text))]).toEqual([text, cls]);
+  });
+});
+
+describe('NetPolicy.refusal', () => {
+  it('lets --allow-net networks through, an IPv4 network covering its mapped addresses', () => {
+    const policy = new NetPolicy(['10.0.0.0/8', 'fd00::/8', '169.254.169.254/32'], async () => []);
+    for (const text of ['10.1.2.3', '::ffff:10.1.2.3', 'fd00::1', '169.254.169.254', '8.8.8.8'])
+      expect([text, policy.refusal(text, text)]).toEqual([text, null]);
+    for (const text of [
+      '11.0.0.0',
+      '127.0.0.1',
+      'fe80::1',
+      '169.254.169.253',
+      '::ffff:192.168.0.1',
+    ])
+      expect([text, policy.refusal(text, text)?.code]).toEqual([text, 'ERR_BLOCKED_ADDRESS']);
+    expect(policy.refusal('meta.test', '169.254.0.1')?.message).toContain(
+      'meta.test resolves to 169.254.0.1 (link-local)',
+    );
   });
 });
 
@@ -222,6 +242,45 @@ describe('the command line', () => {
       expect(error.message).toContain(`'${value}'`);
     },
   );
+
+  it('--dns sends the lookups to that server; --json counts the refusal (dials guarded in the child)', async () => {
+    const out = path.join(tempDir(), 'cli');
+    const args = [
+      ...['--import', 'tsx', '--import', './src/fixture/dial-guard-preload.ts', 'src/main.ts'],
+      ...['crawl', `http://127.0.0.1:${port}/`, '--depth', '1', '--no-sitemaps', '--retries', '0'],
+      ...['--allow-domain', 'netlab.test', '--exclude', '/go', '--dns', then.server],
+      ...['--out', out, '--quiet', '--json'],
+    ];
+    const child = spawn(process.execPath, args, { cwd: APP, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (text: string) => {
+      stdout += text;
+    });
+    child.stderr.setEncoding('utf8').on('data', (text: string) => {
+      stderr += text;
+    });
+    const code = await new Promise((resolve) => child.once('close', resolve));
+    expect(code).toBe(0);
+    const summary = JSON.parse(stdout);
+    expect(summary.blocked).toEqual({
+      '169.254.169.254 (link-local)': 2,
+      '10.0.0.1 (private)': 2,
+    });
+    const codes = journalCodes(out);
+    expect(codes.get(`http://meta.netlab.test:${port}/`)).toBe('ERR_BLOCKED_ADDRESS');
+    expect(codes.get(`http://ten.netlab.test:${port}/`)).toBe('ERR_BLOCKED_ADDRESS');
+    expect(stderr).toContain('dial-guard: refused ERR_BLOCKED_ADDRESS meta.netlab.test');
+    expect(stderr).not.toContain('dial-guard: outside');
+  });
+
+  it('--dns takes an IP address, not a name', async () => {
+    const run = await runCli(['crawl', 'http://127.0.0.1:9/', '--dns', 'dns.example', '--json']);
+    expect(run.code).toBe(2);
+    const error = JSON.parse(run.stderr).error;
+    expect(error.code).toBe('ERR_USAGE');
+    expect(error.message).toContain(`'dns.example'`);
+  });
 
   it('--help shows --allow-net with an example', async () => {
     const run = await runCli(['crawl', '--help']);

@@ -115,23 +115,26 @@ export class NetPolicy {
   // net.connect's lookup (Node's signature): asks `resolve`, refuses the name if any address is
   // refused (a mixed answer is how rebinding hides), else hands on what the caller asked for.
   readonly #lookup: LookupFunction = (hostname, options, callback) => {
-    this.resolve(hostname).then(
-      (all) => {
-        for (const { address } of all) {
-          const refused = this.refusal(hostname, address);
-          if (refused) return callback(refused, '', 0);
-        }
-        const wanted = all.filter((a) => !options.family || a.family === options.family);
-        if (wanted.length === 0) {
-          const error = Object.assign(new Error(`${hostname}: no address`), { code: 'ENOTFOUND' });
-          return callback(error, '', 0);
-        }
+    const family = { IPv4: 4, IPv6: 6 }[String(options.family)] ?? Number(options.family ?? 0);
+    this.#checked(hostname, family).then(
+      (wanted) => {
         if (options.all) callback(null, wanted);
         else callback(null, wanted[0]!.address, wanted[0]!.family);
       },
       (error: NodeJS.ErrnoException) => callback(error, '', 0),
     );
   };
+
+  async #checked(hostname: string, family: number): Promise<LookupAddress[]> {
+    const all = await this.resolve(hostname);
+    for (const { address } of all) {
+      const refused = this.refusal(hostname, address);
+      if (refused) throw refused;
+    }
+    const wanted = all.filter((a) => !family || a.family === family);
+    if (wanted.length > 0) return wanted;
+    throw Object.assign(new Error(`${hostname}: no IPv${family} address`), { code: 'ENOTFOUND' });
+  }
 }
 
 /** The crawler's DNS: the system's resolver, or `--dns` servers (a test's dnsmasq). */
