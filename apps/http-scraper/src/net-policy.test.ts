@@ -52,7 +52,7 @@ describe('NetPolicy.refusal', () => {
     for (const text of ['10.1.2.3', '::ffff:10.1.2.3', 'fd00::1', '169.254.169.254', '8.8.8.8'])
       expect([text, policy.refusal(text, text)]).toEqual([text, null]);
     for (const text of [
-      '11.0.0.0',
+      '172.16.0.1',
       '127.0.0.1',
       'fe80::1',
       '169.254.169.253',
