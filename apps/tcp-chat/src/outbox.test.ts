@@ -40,12 +40,7 @@ async function pairs(
 
 const bytes = (text: string) => Buffer.from(text);
 /** An owner that never needs to decide: these queues stay far below their bound. */
-const quiet: OutboxOwner = {
-  tolerate: () => false,
-  backlog: () => {},
-  overBound: () => {},
-  overflow: () => {},
-};
+const quiet: OutboxOwner = { overflow: () => {} };
 
 describe('Outbox and Flusher', () => {
   it('writes each connection exactly its own frames when the lists only look alike', async () => {

@@ -4,15 +4,9 @@ import type { Flushable, Flusher } from './flusher.ts';
 
 export { Flusher } from './flusher.ts';
 
-/** What an outbox asks of its session when its queue grows (see session.ts for the policy). */
+/** Who is told when an outbox gives up on its reader. */
 export interface OutboxOwner {
-  /** The queue passed half of `maxBytes`: true keeps it (the peer still reads), false gives up. */
-  tolerate(queuedBytes: number): boolean;
-  /** The queue crossed the backlog mark upwards (true) or drained back under half of it. */
-  backlog(up: boolean): void;
-  /** The queue went past half of `maxBytes` and was kept (true), or came back under it. */
-  overBound(up: boolean): void;
-  /** Gave up on this reader: called once; every later frame is dropped. */
+  /** Gave up on this reader (its queue reached the bound): called once; later frames drop. */
   overflow(queuedBytes: number): void;
 }
 
@@ -23,9 +17,9 @@ const DRAIN_SLICE = 64 * 1024;
  * Frames waiting to be written. The bound covers this queue plus the bytes Node already holds
  * for the socket (`writableLength`). While `write()` says the socket is full, frames stay here
  * until 'drain' instead of piling up inside Node, so a kick can drop them and the reason goes
- * out next. Past half of `maxBytes` the owner decides: a reader that has stopped reading is
- * given up (`overflow`); one still reading is kept while its rooms' senders are paused. At
- * `maxBytes` it is given up whatever it does: memory per connection stays bounded.
+ * out next. At `maxBytes` the reader is given up (`overflow`): memory per connection stays
+ * bounded. The server's sessions use `WatchedOutbox` (outbox-watch.ts), which also tells
+ * a reader that is merely behind from one that stopped.
  */
 export class Outbox implements Flushable {
   #frames: Buffer[] = [];
@@ -35,18 +29,7 @@ export class Outbox implements Flushable {
   #marked = false;
   /** `write()` returned false: Node holds a batch; the rest waits here for 'drain'. */
   #blocked = false;
-  /** Past `maxBytes` and tolerated by the owner. */
-  #over = false;
   #dead = false;
-  /** At or over an eighth of `maxBytes` (until it drains under half of that). */
-  backedUp = false;
-  /** When the socket last drained (or took a write whole), or when it backed up. */
-  lastDrain = performance.now();
-  /** Highest queued byte count seen, for the tests that prove the bound holds. */
-  highWater = 0;
-  /** Past this, the reader must still be draining to be kept, and its rooms' senders wait. */
-  readonly overMark: number;
-  readonly backlogMark: number;
 
   constructor(
     private readonly socket: Socket,
@@ -54,14 +37,7 @@ export class Outbox implements Flushable {
     readonly maxBytes: number,
     private readonly owner: OutboxOwner,
   ) {
-    this.overMark = maxBytes / 2;
-    this.backlogMark = maxBytes / 8;
     socket.on('drain', this.#onDrain);
-  }
-
-  /** Past half of `maxBytes`, kept because it is still reading. */
-  get over(): boolean {
-    return this.#over;
   }
 
   /** Bytes not yet handed to the kernel: ours plus Node's. */
@@ -81,18 +57,17 @@ export class Outbox implements Flushable {
       // it can only shrink, so the figure read here stays an upper bound.
       if (this.socket.destroyed) return false;
       this.#held = this.socket.writableLength;
-      // Nothing was pending: nothing could drain, so the drain clock starts now.
-      if (this.#held === 0 && this.#bytes === 0) this.lastDrain = performance.now();
+      if (this.#held === 0 && this.#bytes === 0) this.idle();
       this.#marked = true;
       this.flusher.mark(this);
     }
     const queued = this.#held + this.#bytes + frame.length;
-    if (queued > this.overMark && !this.#keep(queued)) return false;
-    if (queued > this.highWater) this.highWater = queued;
-    if (queued >= this.backlogMark && !this.backedUp) {
-      this.backedUp = true;
-      this.lastDrain = performance.now(); // the stall clock starts now
-      this.owner.backlog(true);
+    if (!this.admit(queued)) {
+      this.#dead = true;
+      this.#frames = [];
+      this.#bytes = 0;
+      this.owner.overflow(queued);
+      return false;
     }
     this.flusher.queued++;
     this.#frames.push(frame);
@@ -100,20 +75,16 @@ export class Outbox implements Flushable {
     return true;
   }
 
-  #keep(queued: number): boolean {
-    if (queued <= this.maxBytes && (this.#over || this.owner.tolerate(queued))) {
-      if (!this.#over) {
-        this.#over = true;
-        this.owner.overBound(true);
-      }
-      return true;
-    }
-    this.#dead = true;
-    this.#frames = [];
-    this.#bytes = 0;
-    this.owner.overflow(queued);
-    return false;
+  /** May the queue grow to `queued` bytes? The bound; a subclass may watch more closely. */
+  protected admit(queued: number): boolean {
+    return queued <= this.maxBytes;
   }
+
+  /** The first frame of a tick found nothing pending (a subclass's clocks start now). */
+  protected idle(): void {}
+
+  /** The socket took what we gave it (a write taken whole, or a 'drain'). */
+  protected progress(): void {}
 
   /** Writes everything queued as one chunk, unless the socket is full. Called by the Flusher. */
   flush(): void {
@@ -133,13 +104,12 @@ export class Outbox implements Flushable {
     // in the socket's send buffer and keeps the rest. Its return value is the signal:
     // false: Node now holds at least its highWaterMark (16 KiB) for this socket; it says
     // 'drain' once the kernel has taken all of it, that is once the peer has read enough.
-    if (this.socket.write(chunk)) this.#progress();
+    if (this.socket.write(chunk)) this.progress();
     else this.#blocked = true;
   }
 
   readonly #onDrain = (): void => {
     this.#blocked = false;
-    this.lastDrain = performance.now();
     if (this.#dead || this.socket.destroyed) return;
     while (this.#frames.length > 0 && !this.#blocked) {
       let n = 0;
@@ -152,22 +122,8 @@ export class Outbox implements Flushable {
       this.#bytes -= size;
       this.#write(n === 1 ? part[0]! : Buffer.concat(part, size));
     }
-    this.#progress();
+    this.progress();
   };
-
-  /** The socket took what we gave it: clear the backlog and over flags once low enough. */
-  #progress(): void {
-    this.lastDrain = performance.now();
-    const queued = this.queuedBytes;
-    if (this.#over && queued <= this.overMark) {
-      this.#over = false;
-      this.owner.overBound(false);
-    }
-    if (this.backedUp && queued < this.backlogMark / 2) {
-      this.backedUp = false;
-      this.owner.backlog(false);
-    }
-  }
 
   /**
    * Last frames (kick reason, bye), bypassing the bound, then the end of the stream. `drop`

@@ -5,7 +5,7 @@ import { debuglog } from 'node:util';
 import type { RoomBus } from './bus.ts';
 import type { Flusher, Holdable } from './flusher.ts';
 import { type Intake, readRequests } from './intake.ts';
-import { Outbox, type OutboxOwner } from './outbox.ts';
+import { WatchedOutbox, type WatchedOwner } from './outbox-watch.ts';
 import type { ClientMessage, Limits, ServerMessage } from './protocol.ts';
 import type { RoomRegistry } from './room-registry.ts';
 import type { Room } from './rooms.ts';
@@ -51,11 +51,11 @@ const CUT_OFF = new Set(['ERR_FLOOD', 'ERR_FRAME_TOO_LARGE', 'ERR_BAD_FRAME']);
  */
 const DRAIN_WINDOW_MS = 2000;
 
-export class Session implements Holdable, OutboxOwner {
+export class Session implements Holdable, WatchedOwner {
   nick = '';
   token = '';
   readonly rooms = new Map<string, Room>();
-  readonly outbox: Outbox;
+  readonly outbox: WatchedOutbox;
   readonly opened = performance.now();
   lastSeen = performance.now();
   pinged = false;
@@ -70,7 +70,7 @@ export class Session implements Holdable, OutboxOwner {
     readonly peer: string,
     readonly ctx: ServerContext,
   ) {
-    this.outbox = new Outbox(socket, ctx.flusher, ctx.maxQueueBytes, this);
+    this.outbox = new WatchedOutbox(socket, ctx.flusher, ctx.maxQueueBytes, this);
     this.#intake = readRequests(this);
   }
 
@@ -104,7 +104,7 @@ export class Session implements Holdable, OutboxOwner {
   }
 
   /**
-   * OutboxOwner: past the bound, a reader is kept only while it is still reading (its socket
+   * WatchedOwner: past the bound, a reader is kept only while it is still reading (its socket
    * drained within `DRAIN_WINDOW_MS`); its rooms' senders then wait for it. Which reader is
    * slow cannot be told from queue sizes alone: the kernel buffers megabytes per socket, more
    * for some sockets than for others, so in a room that is behind as a whole one member's
