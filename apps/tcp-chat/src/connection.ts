@@ -17,7 +17,7 @@ import {
 import { reconnectAfter } from './reconnect.ts';
 import { RoomTracker } from './replay.ts';
 import { ServerList } from './servers.ts';
-import { looksLikeTls, speaksTls } from './tls-sniff.ts';
+import { explainFailedHello } from './tls-sniff.ts';
 import { dial, type TlsClientOptions } from './transport.ts';
 import type { TraceHook } from './wire.ts';
 
@@ -95,25 +95,15 @@ export class ChatConnection extends EventEmitter {
     this.#stream = stream;
     this.#byeCode = undefined;
     void this.#readLoop(stream);
-    // Kept to explain a failed hello: a TLS server answers a plain client in TLS, or not at all.
-    let first: Buffer | undefined;
-    socket.once('data', (chunk: Buffer) => {
-      first = chunk;
-    });
+    // A plain client meeting a TLS server: the layer in tls-sniff.ts says so (ERR_TLS_REQUIRED).
+    const explain = tls ? undefined : explainFailedHello(socket, { host, port, peer });
     const welcome = (await this.request({
       type: 'hello',
       v: PROTOCOL_VERSION,
       nick: this.nick,
       token: this.token,
     }).catch(async (err: { code?: string }) => {
-      if (tls || err.code === 'ERR_NICK_IN_USE' || err.code === 'ERR_PROTOCOL_VERSION') throw err;
-      if (looksLikeTls(first) || (first === undefined && (await speaksTls(host, port)))) {
-        throw new ChatError('ERR_TLS_REQUIRED', `${peer} speaks TLS, this client plain TCP`, {
-          cause: err,
-          hint: 'add --tls, and --ca FILE to trust a --tls-dev certificate',
-        });
-      }
-      throw err;
+      throw explain ? await explain(err) : err;
     })) as Msg<'welcome'>;
     this.nick = welcome.nick;
     this.token = welcome.token;

@@ -1,5 +1,7 @@
 /** Telling a TLS server apart when a plain client meets one: its bytes, or a handshake probe. */
+import type { Socket } from 'node:net';
 import tls from 'node:tls';
+import { ChatError } from './errors.ts';
 
 /**
  * Whether bytes from a server start like a TLS record: content type 21 (alert) or 22
@@ -32,4 +34,29 @@ export function speaksTls(host: string, port: number, timeoutMs = 3000): Promise
     socket.once('secureConnect', () => done(true));
     socket.once('error', () => done(false));
   });
+}
+
+/**
+ * Keeps the first bytes a plain client receives, then explains a failed hello with them: a
+ * TLS server answers a plain hello in TLS (an alert), or hangs up without a word (then a
+ * handshake probe asks). Returns what to throw: ERR_TLS_REQUIRED, or the hello's own error.
+ */
+export function explainFailedHello(
+  socket: Socket,
+  where: { host: string; port: number; peer: string },
+): (err: { code?: string }) => Promise<unknown> {
+  let first: Buffer | undefined;
+  socket.once('data', (chunk: Buffer) => {
+    first = chunk;
+  });
+  return async (err) => {
+    if (err.code === 'ERR_NICK_IN_USE' || err.code === 'ERR_PROTOCOL_VERSION') return err;
+    if (looksLikeTls(first) || (first === undefined && (await speaksTls(where.host, where.port)))) {
+      return new ChatError('ERR_TLS_REQUIRED', `${where.peer} speaks TLS, this client plain TCP`, {
+        cause: err,
+        hint: 'add --tls, and --ca FILE to trust a --tls-dev certificate',
+      });
+    }
+    return err;
+  };
 }
