@@ -1,4 +1,4 @@
-/** A session's input side: frames in, validation, rate limit and flood strikes, request order. */
+/** A session's input side: frames in, validation, request order (limits: input-limits.ts). */
 import { debuglog } from 'node:util';
 import { FramingError } from '@netlab/framing';
 import { ChatError } from './errors.ts';
