@@ -1,20 +1,28 @@
-/** Accepting a connection: the caps in total and per IP, then one Session until it closes. */
+/** Accepting a connection: the caps in total and per source, then one Session until it closes. */
 import type { Socket } from 'node:net';
 import { type ServerContext, Session } from './session.ts';
+import { sourceKey } from './source-policy.ts';
 import { encodeFrame } from './wire.ts';
 
 export interface AcceptLimits {
   maxConnections: number;
   maxPerIp: number;
+  /** IPv6 clients count per network of this prefix (sourceKey in source-policy.ts). */
+  ipv6Prefix: number;
 }
 
 /** Returns the listener's connection handler. */
-export function acceptor(ctx: ServerContext, { maxConnections, maxPerIp }: AcceptLimits) {
+export function acceptor(
+  ctx: ServerContext,
+  { maxConnections, maxPerIp, ipv6Prefix }: AcceptLimits,
+) {
   const perIp = new Map<string, number>();
   let nextId = 1;
   return (socket: Socket): void => {
-    const ip = socket.remoteAddress ?? '?';
-    const peer = `${ip.includes(':') ? `[${ip}]` : ip}:${socket.remotePort}`;
+    if (socket.destroyed) return; // refused by the source policy (screenSources) just before
+    const addr = socket.remoteAddress ?? '?';
+    const peer = `${addr.includes(':') ? `[${addr}]` : addr}:${socket.remotePort}`;
+    const ip = sourceKey(addr, ipv6Prefix); // an IPv6 client counts as its /64
     const fromIp = perIp.get(ip) ?? 0;
     if (ctx.sessions.size >= maxConnections || fromIp >= maxPerIp) {
       // Refused politely: one error frame saying which cap was hit, then close.

@@ -16,6 +16,13 @@ export interface ServerOptions {
   /** Connections open at once, in total and from one IP address (defaults 1,000 and 100). */
   maxConnections?: number;
   maxConnectionsPerIp?: number;
+  /**
+   * Who may connect: `allow` and `deny` networks or addresses (deny wins; no allow: everyone
+   * not denied), and the IPv6 prefix a client counts as for the per-IP cap (default 64).
+   */
+  allow?: string[];
+  deny?: string[];
+  ipv6Prefix?: number;
   /** Token bucket per connection: messages per second and burst (defaults 20 and 40; 0 = off). */
   rate?: number;
   burst?: number;

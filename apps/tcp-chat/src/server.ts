@@ -8,6 +8,7 @@ import { DEFAULT_PORT } from './protocol.ts';
 import { createRedisBus } from './redis-bus.ts';
 import { type ServerOptions, SharedState } from './server-state.ts';
 import type { ServerContext } from './session.ts';
+import { SourcePolicy, screenSources } from './source-policy.ts';
 import { type Counters, formatStatsLine } from './stats.ts';
 
 export type { ServerOptions } from './server-state.ts';
@@ -28,13 +29,17 @@ export class ChatServer extends EventEmitter {
       redis ? createRedisBus(c, redis) : createLocalBus(c),
     );
     this.#ctx = ctx;
+    const policy = new SourcePolicy(options);
     const onSocket = acceptor(ctx, {
       maxConnections: options.maxConnections ?? 1000,
       maxPerIp: options.maxConnectionsPerIp ?? 100,
+      ipv6Prefix: policy.ipv6Prefix,
     });
     this.#server = options.tls
       ? tls.createServer({ cert: options.tls.cert, key: options.tls.key }, onSocket)
       : net.createServer(onSocket);
+    // --allow/--deny: runs first on every TCP connection, before TLS or a Session sees it.
+    this.#server.prependListener('connection', screenSources(policy, ctx.counters, options.log));
     // A failed TLS handshake never becomes a session; count it and move on.
     this.#server.on('tlsClientError', (err) => this.emit('socket-error', 'tls', err));
     this.#sweep = setInterval(() => sweepSessions(ctx), 1000).unref();

@@ -7,6 +7,9 @@ export interface Counters {
   accepted: number;
   /** Connections refused by the total or per-IP cap. */
   refused: number;
+  /** Connections closed at accept by the source policy: in a `--deny` network, or outside every `--allow`. */
+  refusedDeny: number;
+  refusedNotAllowed: number;
   /** Frames received and decoded. */
   messagesIn: number;
   /** Frames queued to clients (a message fanned out to 100 members counts 100). */
@@ -35,6 +38,8 @@ export function newCounters(): Counters {
     connections: 0,
     accepted: 0,
     refused: 0,
+    refusedDeny: 0,
+    refusedNotAllowed: 0,
     messagesIn: 0,
     messagesOut: 0,
     bytesIn: 0,
@@ -58,6 +63,6 @@ export function formatStatsLine(now: Counters, prev: Counters, seconds: number):
     `stats conns=${now.connections} rooms=${now.rooms} in=${now.messagesIn} (${rate('messagesIn')}/s) ` +
     `out=${now.messagesOut} (${rate('messagesOut')}/s) drops=${now.drops} ` +
     `kicks slow=${now.slowConsumerKicks} flood=${now.floodKicks} frame=${now.badFrameKicks} ` +
-    `idle=${now.idleKicks} refused=${now.refused} paused=${now.senderPauses} rss=${(process.memoryUsage.rss() / 2 ** 20).toFixed(1)}MiB`
+    `idle=${now.idleKicks} refused=${now.refused} denied=${now.refusedDeny + now.refusedNotAllowed} paused=${now.senderPauses} rss=${(process.memoryUsage.rss() / 2 ** 20).toFixed(1)}MiB`
   );
 }

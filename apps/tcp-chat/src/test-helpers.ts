@@ -15,10 +15,13 @@ export async function until(check: () => boolean, what: string): Promise<void> {
 export class RawClient {
   readonly received: Message[] = [];
   closed = false;
+  /** Bytes the server sent, framed or not. */
+  bytesIn = 0;
   readonly #decoder = codec.createDecoder();
 
   private constructor(readonly socket: net.Socket) {
     socket.on('data', (chunk) => {
+      this.bytesIn += chunk.length;
       for (const f of this.#decoder.push(chunk)) this.received.push(chat.unpack(f) as Message);
     });
     socket.on('error', () => {});
@@ -27,10 +30,20 @@ export class RawClient {
     });
   }
 
-  /** `allowHalfOpen`: keep writing after the server's FIN, as an attacker would. */
-  static connect(port: number, host = '127.0.0.1', allowHalfOpen = false): Promise<RawClient> {
+  /**
+   * `allowHalfOpen`: keep writing after the server's FIN, as an attacker would. `localAddress`:
+   * the source address (any 127.0.0.x on Linux loopback, each a separate client to the server).
+   */
+  static connect(
+    port: number,
+    host = '127.0.0.1',
+    allowHalfOpen = false,
+    localAddress?: string,
+  ): Promise<RawClient> {
     return new Promise((resolve, reject) => {
-      const s = net.connect({ port, host, allowHalfOpen }, () => resolve(new RawClient(s)));
+      const s = net.connect({ port, host, allowHalfOpen, localAddress }, () =>
+        resolve(new RawClient(s)),
+      );
       s.once('error', reject);
     });
   }
