@@ -62,6 +62,22 @@ describe('tcp-chat CLI', () => {
     expect(bad.err).toMatch(/^tcp-chat: /);
   });
 
+  it('exits 2 with ERR_USAGE naming a bad --allow, --deny or --ipv6-prefix', T, async () => {
+    const help = cli('server', '--help');
+    expect(await exitCode(help)).toBe(0);
+    expect(help.out).toMatch(/example:[^]*--allow \S+ .*--deny /);
+    for (const [flag, value] of [
+      ['--deny', '10.0.0.0/33'],
+      ['--allow', 'nonsense'],
+      ['--allow', '2001:db8::/129'],
+      ['--ipv6-prefix', '40'],
+    ] as const) {
+      const bad = cli('server', '--port', '0', flag, value);
+      expect(await exitCode(bad)).toBe(2);
+      expect(bad.err).toContain(`ERR_USAGE ${flag} '${value}'`);
+    }
+  });
+
   it(
     'refuses a bad --redis URL (exit 2) and an unreachable Redis (exit 1, one line)',
     T,

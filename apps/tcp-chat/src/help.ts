@@ -10,6 +10,9 @@ options:
   --port N              port (default ${DEFAULT_PORT}; 0 picks a free one)
   --max-frame BYTES     largest frame a client may send (default 65536)
   --max-connections N   connections at once (default 1000), --max-per-ip N (default 100)
+  --ipv6-prefix N       IPv6 clients count per /N for --max-per-ip (default 64, 48..128)
+  --allow CIDR          only these may connect (repeatable; default: everyone not denied)
+  --deny CIDR           close connections from these at accept (repeatable; wins over --allow)
   --rate N --burst N    messages/s per client and burst (default 20 and 40; 0 = no limit)
   --history N           messages kept per room for replay (default 200)
   --max-rooms N         rooms on the server (default 1000; empty rooms make way for new ones)
@@ -29,7 +32,8 @@ options:
 
 example:
   tcp-chat server --port 4040 --tls-dev
-  tcp-chat server --port 4041 --redis redis://127.0.0.1:6379   # one of several servers`;
+  tcp-chat server --port 4041 --redis redis://127.0.0.1:6379   # one of several servers
+  tcp-chat server --allow 10.0.0.0/8 --allow fd00::/8 --deny 10.6.6.0/24`;
 
 export const CLIENT_HELP = `usage: tcp-chat client [HOST:PORT[,HOST:PORT...]] [options]
 

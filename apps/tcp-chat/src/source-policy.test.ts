@@ -1,8 +1,12 @@
 /** Source policy: IPv6 clients keyed by prefix, --allow/--deny at accept, against a real server from 127.0.0.1 and 127.0.0.2. */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type ChatServer, createServer, type ServerOptions } from './server.ts';
 import { SourcePolicy, sourceKey } from './source-policy.ts';
 import { RawClient, until } from './test-helpers.ts';
+import { devCertificate } from './tls-dev.ts';
 
 const T = { timeout: 60_000 };
 let server: ChatServer;
@@ -107,5 +111,21 @@ describe('--allow / --deny at accept', () => {
     await ok.hello('ok');
     const c = server.counters();
     expect([c.refusedDeny, c.refusedNotAllowed]).toEqual([1, 1]);
+  });
+
+  it('refuses before the TLS handshake: the server sends no ServerHello', T, async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'chat-policy-'));
+    try {
+      const { cert, key } = await devCertificate(dir);
+      await start({ tls: { cert, key }, deny: ['127.0.0.2'] });
+      const c = await rawFrom('127.0.0.2');
+      // A TLS 1.2 ClientHello's first bytes: a handshake record. A server that took it would answer.
+      c.write(Buffer.from([0x16, 0x03, 0x01, 0x00, 0x05, 0x01, 0x00, 0x00, 0x01, 0x03]));
+      await until(() => c.closed, 'the refused socket to close');
+      expect(c.bytesIn).toBe(0);
+      expect(server.counters().refusedDeny).toBe(1);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
