@@ -65,7 +65,7 @@ describe('tcp-chat CLI', () => {
   it('exits 2 with ERR_USAGE naming a bad --allow, --deny or --ipv6-prefix', T, async () => {
     const help = cli('server', '--help');
     expect(await exitCode(help)).toBe(0);
-    expect(help.out).toMatch(/example:[^]*--allow \S+ .*--deny /);
+    expect(help.out).toMatch(/example:[\s\S]*--allow \S+ .*--deny /);
     for (const [flag, value] of [
       ['--deny', '10.0.0.0/33'],
       ['--allow', 'nonsense'],

@@ -35,6 +35,8 @@ export interface ClientOptions {
   reconnect?: boolean | BackoffOptions;
   trace?: TraceHook;
   connectTimeoutMs?: number;
+  /** DNS servers (`host:port`) to resolve a server's name through, instead of the system's. */
+  dnsServers?: string[];
 }
 
 type Defs = typeof chat extends Protocol<infer M> ? M : never;
@@ -82,9 +84,9 @@ export class ChatConnection extends EventEmitter {
   }
 
   async #open(): Promise<void> {
-    const { tls, connectTimeoutMs } = this.options;
+    const { tls, connectTimeoutMs, dnsServers } = this.options;
     const { host, port } = this.servers.current;
-    const socket = await dial({ host, port, tls, timeoutMs: connectTimeoutMs });
+    const socket = await dial({ host, port, tls, timeoutMs: connectTimeoutMs, dnsServers });
     socket.on('error', () => {}); // reported by the read loop as the end of the stream
     const peer = this.server;
     const trace = this.options.trace;
