@@ -20,6 +20,8 @@ export interface CollectorProcess {
   scrape: (path?: string) => Promise<string>;
   /** The value of one line of /metrics, e.g. `telemetry_refused_samples_total{reason="byte_budget"}`. */
   value: (series: string) => Promise<number | undefined>;
+  /** The values of several lines of one scrape, read only as far as the last of them (see readLines). */
+  values: (series: string[]) => Promise<(number | undefined)[]>;
   stop: () => Promise<number>;
 }
 
@@ -69,7 +71,8 @@ export async function startCollectorProcess(args: string[]): Promise<CollectorPr
     stderr: () => stderr,
     rss: () => processUsage(child.pid!)?.rssBytes ?? Number.NaN,
     scrape,
-    value: async (series) => seriesValue(await scrape(), series),
+    value: async (series) => (await readLines(httpPort, [series]))[0],
+    values: (series) => readLines(httpPort, series),
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
       return exited;
@@ -82,6 +85,34 @@ export function seriesValue(text: string, series: string): number | undefined {
   if (at === -1) return undefined;
   const end = text.indexOf('\n', at + 1);
   return Number(text.slice(at + series.length + 2, end));
+}
+
+/**
+ * Reads /metrics only until every line in `series` has been seen, then hangs up (undefined for
+ * a line the body lacks). The collector's own families come first, so reading them costs it a
+ * chunk or two; a whole scrape also renders the last snapshot, which after a flood of 50-tag
+ * timers is megabytes made on every call, and under load made pacing loops too slow to race
+ * series expiry.
+ */
+async function readLines(httpPort: number, series: string[]): Promise<(number | undefined)[]> {
+  const found = new Map<string, number>();
+  const response = await fetch(`http://127.0.0.1:${httpPort}/metrics`);
+  if (response.status !== 200) throw new Error(`scrape /metrics: ${response.status}`);
+  const decoder = new TextDecoder();
+  let rest = '';
+  // Leaving the loop early cancels the body: the connection closes and the collector stops.
+  for await (const chunk of response.body!) {
+    const text = rest + decoder.decode(chunk, { stream: true });
+    const end = text.lastIndexOf('\n'); // a line cut by the chunk waits for its end
+    rest = text.slice(end + 1);
+    if (end === -1) continue;
+    for (const line of text.slice(0, end).split('\n'))
+      for (const s of series)
+        if (!found.has(s) && line.startsWith(`${s} `))
+          found.set(s, Number(line.slice(s.length + 1)));
+    if (found.size === series.length) break;
+  }
+  return series.map((s) => found.get(s));
 }
 
 /**
