@@ -3,6 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { connect } from './client.ts';
+import type { ChatError } from './errors.ts';
 import { type ChatServer, createServer, type ServerOptions } from './server.ts';
 import { SourcePolicy, sourceKey } from './source-policy.ts';
 import { RawClient, until } from './test-helpers.ts';
@@ -101,6 +103,16 @@ describe('--allow / --deny at accept', () => {
     expect([c.refusedDeny, c.refusedNotAllowed, c.accepted]).toEqual([2, 0, 1]);
     // Logged at a bounded rate: one line for the two.
     expect(logged.filter((l) => l.startsWith('refused '))).toEqual(['refused 127.0.0.2: denied']);
+  });
+
+  it('the client refused at accept says ERR_CLOSED with a hint at the policy', T, async () => {
+    await start({ deny: ['127.0.0.0/8'] });
+    const err = await connect({ port, nick: 'shut-out', reconnect: false }).then(
+      () => undefined,
+      (e: ChatError) => e,
+    );
+    expect(err?.code).toBe('ERR_CLOSED');
+    expect(err?.hint).toMatch(/--allow and --deny/);
   });
 
   it('with --allow, refuses everyone else; deny wins inside an allowed network', T, async () => {

@@ -39,7 +39,9 @@ export function speaksTls(host: string, port: number, timeoutMs = 3000): Promise
 /**
  * Keeps the first bytes a plain client receives, then explains a failed hello with them: a
  * TLS server answers a plain hello in TLS (an alert), or hangs up without a word (then a
- * handshake probe asks). Returns what to throw: ERR_TLS_REQUIRED, or the hello's own error.
+ * handshake probe asks). A hang-up that is not TLS is most likely a source policy refusing
+ * the client's address. Returns what to throw: ERR_TLS_REQUIRED, ERR_CLOSED with a hint, or
+ * the hello's own error.
  */
 export function explainFailedHello(
   socket: Socket,
@@ -57,6 +59,12 @@ export function explainFailedHello(
         hint: 'add --tls, and --ca FILE to trust a --tls-dev certificate',
       });
     }
+    // Closed before one byte: what a server's --allow/--deny does at accept (source-policy.ts).
+    if (first === undefined && err.code === 'ERR_CLOSED')
+      return new ChatError('ERR_CLOSED', `${where.peer} closed the connection without a word`, {
+        cause: err,
+        hint: 'the server may refuse your address: see its --allow and --deny',
+      });
     return err;
   };
 }
