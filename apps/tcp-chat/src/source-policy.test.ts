@@ -101,6 +101,10 @@ describe('--allow / --deny at accept', () => {
     await ok.hello('ok');
     const c = server.counters();
     expect([c.refusedDeny, c.refusedNotAllowed, c.accepted]).toEqual([2, 0, 1]);
+    // ...and in the `stats` reply a client gets over the wire.
+    const asker = await connect({ port, nick: 'asker', reconnect: false });
+    expect(await asker.stats()).toMatchObject({ refusedDeny: 2, refusedNotAllowed: 0 });
+    asker.destroy();
     // Logged at a bounded rate: one line for the two.
     expect(logged.filter((l) => l.startsWith('refused '))).toEqual(['refused 127.0.0.2: denied']);
   });
