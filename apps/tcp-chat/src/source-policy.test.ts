@@ -85,6 +85,20 @@ describe('per-source cap on real connections', () => {
   });
 });
 
+describe('per-source cap on a dual-stack listener', () => {
+  it('counts IPv4-mapped clients by their IPv4 address, not by the /64 they share', T, async () => {
+    server = createServer({ rate: 0, maxConnectionsPerIp: 1 });
+    port = (await server.listen(0, '::')).port; // IPv4 clients arrive as ::ffff:127.0.0.x
+    const one = await rawFrom('127.0.0.1');
+    await one.hello('one');
+    // ::ffff:127.0.0.1 and ::ffff:127.0.0.2 are in one /64; keyed as IPv6 the second would be refused.
+    const two = await rawFrom('127.0.0.2');
+    await two.hello('two');
+    const again = await rawFrom('127.0.0.1');
+    expect((await again.next('error')).code).toBe('ERR_TOO_MANY_CONNECTIONS');
+  });
+});
+
 describe('--allow / --deny at accept', () => {
   /** Refused: closed with not one byte from the server; the other address is served. */
   async function refusedAtAccept(from: string): Promise<void> {
