@@ -192,7 +192,7 @@ describe('sitemaps that attack', { timeout: 60_000 }, () => {
   });
 });
 
-describe('sitemaps whose connection is closed unanswered', { timeout: 90_000 }, () => {
+describe('sitemaps whose connection is closed unanswered', { timeout: 150_000 }, () => {
   it('tries such a sitemap again, and reads one unreachable for the run on the next', async () => {
     // 0.xml as when a keep-alive connection closes under a GET; 1.xml for all 1 + 3 tries.
     // (A loaded machine can add a real stale connection after big.xml: it never reaches the
