@@ -128,16 +128,19 @@ describe('exportApp', { timeout: 60_000 }, () => {
   test('carries only the package modules the app reaches, and every bin/ script', async () => {
     const dir = join(scratch, 'reach');
     const result = await exportApp(root, 'tcp-chat', dir);
-    // tcp-chat parses endpoints: the endpoint parser travels, the DNS helpers do not.
+    // tcp-chat parses endpoints and dials with Happy Eyeballs: the endpoint parser and the
+    // connect helper travel; the netlab-ip CLI and the node:net adapters do not.
     expect(result.files).toContain('packages/addressing/src/endpoint.ts');
-    expect(result.files).not.toContain('packages/addressing/src/dns.ts');
+    expect(result.files).toContain('packages/addressing/src/connect.ts');
+    expect(result.files).not.toContain('packages/addressing/src/main.ts');
+    expect(result.files).not.toContain('packages/addressing/src/node-net.ts');
     const addressing = JSON.parse(
       await readFile(join(dir, 'packages/addressing/package.json'), 'utf8'),
     );
-    expect(Object.keys(addressing.exports)).not.toContain('./dns');
+    expect(Object.keys(addressing.exports)).not.toContain('./node-net');
     for (const file of result.files.filter((f) => f.startsWith('packages/addressing/src/'))) {
       const text = await readFile(join(dir, file), 'utf8');
-      expect(text, file).not.toMatch(/'\.\/(index-)?dns\.ts'/);
+      expect(text, file).not.toMatch(/'\.\/(index-)?node-net\.ts'/);
     }
     const bins = listFiles(root, 'packages/cli/bin').map((f) => f.replace(/^packages\/cli\//, ''));
     for (const bin of bins) expect(result.files).toContain(`packages/cli/${bin}`);
