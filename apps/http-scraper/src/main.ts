@@ -1,14 +1,13 @@
 /** The http-scraper command line: `crawl` a site politely, or serve the `fixture` site. */
-import { runMain, UsageError } from '@netlab/cli';
+import { runMain, scriptArgs, UsageError } from '@netlab/cli';
 import { HELP } from './help.ts';
 
 // Each command's module is imported only when that command runs, so `--help` and a typo cost
 // Node's start and this file, not the crawler's dependencies.
 
-// `pnpm crawl -- <url> --depth 2` passes the `--` on; parseArgs would end option parsing there,
-// and runMain would not see a `--json` after it. Dropped here, before either looks.
-const [first, ...after] = process.argv.slice(2);
-const argv = first === undefined ? [] : [first, ...(after[0] === '--' ? after.slice(1) : after)];
+// `pnpm crawl -- <url> --depth 2` passes the `--` on; scriptArgs drops it before parseArgs or
+// runMain looks.
+const argv = scriptArgs();
 
 runMain(
   async ([command, ...rest]) => {

@@ -1,5 +1,5 @@
 /** The mail command line as a function: parse, load the account, connect, run, close. */
-import { parseCommandLine, UsageError, userPath } from '@netlab/cli';
+import { parseCommandLine, scriptArgs, UsageError, userPath } from '@netlab/cli';
 import { COMMON_OPTIONS, type Command, commandHelp, createOutput, optString } from './command.ts';
 import { COMMANDS, LOCAL_COMMANDS } from './commands/index.ts';
 import { defaultConfigPath, loadConfig, selectAccount } from './config.ts';
@@ -25,17 +25,6 @@ function usage(env: NodeJS.ProcessEnv): string {
   ].join('\n');
 }
 
-/**
- * `pnpm mail -- list ...` and `pnpm dev-server -- --for 9` pass pnpm's `--` along, before or
- * right after the command name: drop it, so that flags such as `--json` count as flags (runMain
- * reads `--json` only before a `--`).
- */
-export function commandLine(argv: string[]): string[] {
-  const drop = (args: string[]) => (args[0] === '--' ? args.slice(1) : args);
-  const [name, ...more] = drop(argv);
-  return name === undefined ? [] : [name, ...drop(more)];
-}
-
 export interface CliIo {
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
@@ -49,7 +38,7 @@ const PROCESS_IO: CliIo = { stdout: process.stdout, stderr: process.stderr, env:
  * `runMain` to print (UsageError: exit 2, coded errors: exit 1).
  */
 export async function runCli(argv: string[], io: CliIo = PROCESS_IO): Promise<number> {
-  const [name, ...rest] = commandLine(argv);
+  const [name, ...rest] = scriptArgs(argv);
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.stdout.write(`${usage(io.env)}\n`);
     return name === undefined ? 2 : 0;

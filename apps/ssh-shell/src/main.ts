@@ -1,5 +1,5 @@
 /** ssh-shell command line: the only module with side effects. */
-import { runMain, UsageError } from '@netlab/cli';
+import { runMain, scriptArgs, UsageError } from '@netlab/cli';
 import { CLIENT_HELP, SERVER_HELP, splitCommandLine } from './cli-help.ts';
 
 // Each command's module is imported when that command runs, so `--help` and a mistyped
@@ -26,7 +26,7 @@ function markRemoteCommand(argv: string[]): string[] {
 
 // pnpm 10 forwards the `--` of `pnpm ssh -- --help` (or `pnpm server -- --help`, whose script
 // already names the command): one there is ours to drop. exec's own `--` comes later.
-const typed = process.argv.slice(2).filter((arg, i) => !(arg === '--' && i <= 1));
+const typed = scriptArgs();
 runMain(
   async () => {
     const argv = typed;

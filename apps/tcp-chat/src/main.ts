@@ -1,13 +1,13 @@
 /** The tcp-chat command line: `tcp-chat server` and `tcp-chat client`; the only module with side effects. */
-import { runMain, UsageError } from '@netlab/cli';
+import { runMain, scriptArgs, UsageError } from '@netlab/cli';
 import { HELP } from './help.ts';
 
 // Each command's module is imported when that command runs, and imports the server or the
 // client only after its --help is handled: `--help` loads the help texts and nothing else.
 
-// `pnpm run client -- --nick ann` passes the `--` along; it means nothing here, and runMain
-// must not take it for the end of our flags (it looks for --json before any `--`).
-const typed = process.argv.slice(2).filter((arg, i) => !(arg === '--' && i <= 1));
+// `pnpm run client -- --nick ann` passes the `--` along; scriptArgs drops it, so runMain does
+// not take it for the end of our flags (it looks for --json before any `--`).
+const typed = scriptArgs();
 
 runMain(
   async (argv) => {

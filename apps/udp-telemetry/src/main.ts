@@ -1,13 +1,12 @@
 /** telemetry: the command line (agent, collector, top, demo); the only file with side effects. */
-import { runMain, UsageError } from '@netlab/cli';
+import { runMain, scriptArgs, UsageError } from '@netlab/cli';
 import { MAIN_HELP } from './help.ts';
 
 // Each command's module is loaded only when that command runs, and loads the collector, the
 // agent and their libraries only after its --help is handled: `--help` answers in about the
 // time Node takes to start.
-// `pnpm collector -- --help` hands us `collector -- --help`: pnpm's own `--` is not ours (no
-// command takes positional arguments), so it goes before runMain looks for --json.
-const argv = process.argv.slice(2).filter((arg, i) => !(arg === '--' && i <= 1));
+// `pnpm collector -- --help` hands us `collector -- --help`: scriptArgs drops pnpm's `--`.
+const argv = scriptArgs();
 
 runMain(
   async (argv) => {

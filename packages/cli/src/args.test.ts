@@ -1,6 +1,6 @@
 /** parseCommandLine and parseInteger: strict flags, usage errors with ERR_USAGE. */
 import { describe, expect, test } from 'vitest';
-import { parseCommandLine, parseInteger } from './index.ts';
+import { parseCommandLine, parseInteger, scriptArgs } from './index.ts';
 
 describe('parseCommandLine', () => {
   const options = { port: { type: 'string' }, json: { type: 'boolean' } } as const;
@@ -32,5 +32,25 @@ describe('parseInteger', () => {
     expect(() => parseInteger('--limit', text, { min: 1, max: 100 })).toThrow(
       expect.objectContaining({ code: 'ERR_USAGE' }),
     );
+  });
+});
+
+describe('scriptArgs', () => {
+  test('drops the -- pnpm passes before or right after the command name', () => {
+    expect(scriptArgs(['--', 'list', '--json'])).toEqual(['list', '--json']);
+    expect(scriptArgs(['collector', '--', '--help'])).toEqual(['collector', '--help']);
+    expect(scriptArgs(['--', 'crawl', '--', 'http://x/'])).toEqual(['crawl', 'http://x/']);
+  });
+
+  test("keeps a -- further on, which is the command's own", () => {
+    expect(scriptArgs(['exec', 'host', '--', 'ls', '--json'])).toEqual([
+      'exec',
+      'host',
+      '--',
+      'ls',
+      '--json',
+    ]);
+    expect(scriptArgs([])).toEqual([]);
+    expect(scriptArgs(['--'])).toEqual([]);
   });
 });

@@ -51,3 +51,21 @@ export function parseInteger(
   }
   return value;
 }
+
+/**
+ * The arguments a package script was given, without the `--` pnpm passes along:
+ * `pnpm --filter app mail -- list --json` runs `main.ts -- list --json`, and
+ * `pnpm --filter app collector -- --help` runs `main.ts collector -- --help`. Left in, that
+ * `--` would end option parsing, and {@link runMain} would not see a `--json` after it. A `--`
+ * further on (`exec host -- cmd`) is the command's own and stays.
+ *
+ * @param argv The arguments (default `process.argv.slice(2)`).
+ * @returns The arguments without a `--` before or right after the command name.
+ * @example
+ * scriptArgs(['collector', '--', '--help']); // ['collector', '--help']
+ */
+export function scriptArgs(argv: string[] = process.argv.slice(2)): string[] {
+  const drop = (args: string[]) => (args[0] === '--' ? args.slice(1) : args);
+  const [name, ...more] = drop(argv);
+  return name === undefined ? [] : [name, ...drop(more)];
+}

@@ -1,5 +1,5 @@
 /** @netlab/cli: the command-line conventions every netlab app shares. */
-export { parseCommandLine, parseInteger } from './args.ts';
+export { parseCommandLine, parseInteger, scriptArgs } from './args.ts';
 export { type ColorName, color, createColor, shouldColor } from './color.ts';
 export { type CodedError, isCodedError, UsageError } from './errors.ts';
 export { formatError, formatJsonError, type RunMainOptions, runMain } from './main.ts';
