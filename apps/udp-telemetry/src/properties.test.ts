@@ -106,8 +106,12 @@ describe('properties', { timeout: 60_000 }, () => {
     fc.assert(
       fc.property(word, fc.nat(), fc.array(tuple, { maxLength: 30 }), (src, seq, m) => {
         const d = decodeDatagram(encodeDatagram({ src, seq, ts: 1_700_000_000_000, m }));
-        expect(d).toEqual({ type: 'metrics', src, seq, ts: 1_700_000_000_000, m });
+        // msgpackr writes -0 as the integer 0 (MessagePack integers have no sign of zero; the
+        // serialization package's tests pin this), and a metric's -0 and 0 are one quantity.
+        const sent = m.map((t) => t.map((v) => (Object.is(v, -0) ? 0 : v)) as MetricTuple);
+        expect(d).toEqual({ type: 'metrics', src, seq, ts: 1_700_000_000_000, m: sent });
       }),
+      { examples: [['_', 0, [['_', 'c', -0, 1, []]]]] }, // the case a CI run found
     );
   });
 
