@@ -43,13 +43,14 @@ async function probe(specifier: string): Promise<LoadReport> {
   return JSON.parse(stdout) as LoadReport;
 }
 
-// What "." exported before the subpaths existed (runtime names; the types are checked above).
+// What "." exports at run time (the types are checked above); each name has a subpath too.
 const ROOT_EXPORTS = [
   'AddressError',
   'IPInterface',
   'IPNetwork',
   'IPv4Address',
   'IPv6Address',
+  'NetworkList',
   'addressExclude',
   'addressFromBigInt',
   'addressFromBytes',
@@ -69,6 +70,7 @@ const ROOT_EXPORTS = [
   'parseHost',
   'parseInterface',
   'parseNetwork',
+  'parseNetworkList',
   'parsePort',
   'prefixOfMask32',
   'resolveA',
