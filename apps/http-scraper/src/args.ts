@@ -1,7 +1,7 @@
 /** The `crawl` command line and config file, turned into CrawlOptions. */
 import fs from 'node:fs';
 import { parseEndpoint } from '@netlab/addressing/endpoint';
-import { parseNetwork } from '@netlab/addressing/network';
+import { AddressError, parseNetworkList } from '@netlab/addressing/network';
 import { parseCommandLine, parseInteger, UsageError, userPath } from '@netlab/cli';
 import { type FieldSpec, parseFieldSpec } from './field.ts';
 import { type CrawlOptions, DEFAULTS, ROBOTS_MIN_BYTES } from './options.ts';
@@ -150,7 +150,7 @@ export function parseCrawlArgs(argv: string[]) {
     accept: str('accept')?.split(','),
     cacheDir: str('cache') === undefined ? undefined : userPath(str('cache')!),
     offline: v.offline === true,
-    allowNets: list('allow-net').map(allowNet),
+    allowNets: allowNets(list('allow-net')),
     dnsServers: list('dns').map(dnsServer),
     fresh: v.fresh === true,
   };
@@ -175,16 +175,14 @@ function robotsLimit(text: string | undefined): number | undefined {
 
 // Strict, as Python's ip_network: 10.0.0.1/8 is refused rather than read as 10.0.0.0/8, so a
 // typo never opens more than was typed.
-function allowNet(text: string): string {
+function allowNets(values: string[]): string[] {
   try {
-    return String(parseNetwork(text));
+    return parseNetworkList(values).networks.map(String);
   } catch (error) {
-    const why = (error as Error).message;
+    if (!(error instanceof AddressError)) throw error;
     throw new UsageError(
-      `--allow-net takes an IPv4 or IPv6 address or CIDR, not '${text}' (${why})`,
-      {
-        cause: error,
-      },
+      `--allow-net takes an IPv4 or IPv6 address or CIDR, not '${error.input}' (${error.message})`,
+      { cause: error },
     );
   }
 }

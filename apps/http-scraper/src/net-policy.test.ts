@@ -63,6 +63,13 @@ describe('NetPolicy.refusal', () => {
       'meta.test resolves to 169.254.0.1 (link-local)',
     );
   });
+
+  it('lets an --allow-net written as IPv4-mapped IPv6 cover the plain IPv4 spelling', () => {
+    const policy = new NetPolicy(['::ffff:10.0.0.0/104'], async () => []);
+    expect(policy.refusal('10.1.2.3', '10.1.2.3')).toBeNull();
+    expect(policy.refusal('::ffff:10.1.2.3', '::ffff:10.1.2.3')).toBeNull();
+    expect(policy.refusal('172.16.0.1', '172.16.0.1')?.code).toBe('ERR_BLOCKED_ADDRESS');
+  });
 });
 
 const dirs: string[] = [];

@@ -2,7 +2,7 @@
 import type { LookupFunction } from 'node:net';
 import { type IPAddress, parseAddress } from '@netlab/addressing/address';
 import { type LookupAddress, lookupAll } from '@netlab/addressing/dns';
-import { type IPNetwork, parseNetwork } from '@netlab/addressing/network';
+import { type NetworkList, parseNetwork, parseNetworkList } from '@netlab/addressing/network';
 import { buildConnector } from 'undici';
 import { CrawlError } from './errors.ts';
 
@@ -45,7 +45,7 @@ export function addressClass(address: IPAddress): AddressClass | null {
 
 /** What `--allow-net` and the seeds open, and the refusals counted for the summary. */
 export class NetPolicy {
-  readonly #nets: IPNetwork[];
+  readonly #nets: NetworkList;
   /** Classes a seed on such an address opened for this crawl (a seed on 127.0.0.1: loopback). */
   readonly allowedClasses = new Set<AddressClass>();
 
@@ -58,7 +58,7 @@ export class NetPolicy {
     readonly resolve: Resolve,
     readonly onRefused: (what: string, error: CrawlError) => void = () => {},
   ) {
-    this.#nets = allowNets.map((text) => parseNetwork(text));
+    this.#nets = parseNetworkList(allowNets);
   }
 
   /** Opens the class of each seed's address: the user asked for that host, by name or not. */
@@ -80,8 +80,8 @@ export class NetPolicy {
     const address = parseAddress(text);
     const cls = addressClass(address);
     if (cls === null || this.allowedClasses.has(cls)) return null;
-    const ip = address.version === 6 ? (address.ipv4Mapped ?? address) : address;
-    if (this.#nets.some((net) => net.contains(address) || net.contains(ip))) return null;
+    // Either spelling of an IPv4 host (a.b.c.d, ::ffff:a.b.c.d) matches a network of the list.
+    if (this.#nets.includes(address)) return null;
     const named = host === String(address) ? '' : `${host} resolves to `;
     const error = new CrawlError(
       'ERR_BLOCKED_ADDRESS',
