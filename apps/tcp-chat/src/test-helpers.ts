@@ -22,7 +22,7 @@ export class RawClient {
   private constructor(readonly socket: net.Socket) {
     socket.on('data', (chunk) => {
       this.bytesIn += chunk.length;
-      for (const f of this.#decoder.push(chunk)) this.received.push(chat.unpack(f) as Message);
+      this.#decoder.write(chunk, (f) => this.received.push(chat.unpack(f) as Message));
     });
     socket.on('error', () => {});
     socket.on('close', () => {
@@ -111,11 +111,11 @@ export class PacedReader {
   }
 
   #take(chunk: Buffer): void {
-    for (const f of this.#decoder.push(chunk)) {
+    this.#decoder.write(chunk, (f) => {
       const m = chat.unpack(f) as Message;
       if (m.type === 'msg') this.msgs++;
       else this.received.push(m);
-    }
+    });
   }
 
   static connect(port: number, bytesPerTick: number, everyMs: number): Promise<PacedReader> {

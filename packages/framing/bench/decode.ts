@@ -49,13 +49,7 @@ function workload(size: number, totalBytes: number) {
 type Run = (chunks: Buffer[]) => number;
 
 const runners: Record<string, Run> = {
-  'netlab push': (chunks) => {
-    const decoder = lengthPrefixed().createDecoder();
-    let n = 0;
-    for (const chunk of chunks) n += decoder.push(chunk).length;
-    return n;
-  },
-  'netlab callback': (chunks) => {
+  netlab: (chunks) => {
     const decoder = lengthPrefixed().createDecoder();
     let n = 0;
     const onFrame = () => {

@@ -22,13 +22,6 @@ export interface FrameDecoder {
    */
   write(chunk: Uint8Array, onFrame: FrameHandler): void;
   /**
-   * {@link FrameDecoder.write} returning the frames as an array (often empty).
-   * @param chunk - the next bytes of the stream
-   * @returns the frames completed by `chunk`
-   * @throws {FramingError} as `write`
-   */
-  push(chunk: Uint8Array): Buffer[];
-  /**
    * Declare the end of the stream: fine between frames, ERR_TRUNCATED inside one.
    * @throws {FramingError} ERR_TRUNCATED with `received` (and `expected` when known)
    */
@@ -67,11 +60,4 @@ export function checkMaxFrameSize(value: number | undefined, limit: number): num
 /** @internal View any Uint8Array as a Buffer without copying. */
 export function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
-}
-
-/** @internal `write` collecting into an array: the `push` of every decoder. */
-export function collect(decoder: FrameDecoder, chunk: Uint8Array): Buffer[] {
-  const frames: Buffer[] = [];
-  decoder.write(chunk, (frame) => frames.push(frame));
-  return frames;
 }

@@ -2,7 +2,6 @@
 import {
   asBuffer,
   checkMaxFrameSize,
-  collect,
   type FrameCodec,
   type FrameDecoder,
   type FrameHandler,
@@ -31,8 +30,9 @@ const CR = 0x0d;
  * @example
  * const lines = delimited({ delimiter: '\n', maxFrameSize: 8192 });
  * const decoder = lines.createDecoder();
- * decoder.push(Buffer.from('one\ntw')); // [<Buffer 'one'>]
- * decoder.push(Buffer.from('o\n')); // [<Buffer 'two'>]
+ * const onLine = (line: Buffer) => console.log(String(line));
+ * decoder.write(Buffer.from('one\ntw'), onLine); // one
+ * decoder.write(Buffer.from('o\n'), onLine); // two
  */
 export function delimited(options: DelimitedOptions): FrameCodec {
   const { delimiter } = options;
@@ -88,10 +88,6 @@ class DelimitedDecoder implements FrameDecoder {
 
   get buffered(): number {
     return this.#held;
-  }
-
-  push(chunk: Uint8Array): Buffer[] {
-    return collect(this, chunk);
   }
 
   write(input: Uint8Array, onFrame: FrameHandler): void {

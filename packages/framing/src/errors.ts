@@ -32,7 +32,7 @@ export interface FramingErrorDetails {
  *
  * @example
  * try {
- *   decoder.push(chunk);
+ *   decoder.write(chunk, onFrame);
  * } catch (err) {
  *   if (err instanceof FramingError && err.code === 'ERR_FRAME_TOO_LARGE') socket.destroy();
  * }

@@ -1,7 +1,15 @@
 /** Length-prefixed codec: examples, limits from the header, truncation. */
 import { describe, expect, it } from 'vitest';
+import type { FrameDecoder } from './codec.ts';
 import { FramingError } from './errors.ts';
 import { lengthPrefixed } from './length-prefixed.ts';
+
+/** The frames one chunk completes, collected from the decoder's callback. */
+function framesOf(decoder: FrameDecoder, chunk: Uint8Array): Buffer[] {
+  const frames: Buffer[] = [];
+  decoder.write(chunk, (frame) => frames.push(frame));
+  return frames;
+}
 
 const bytes = (...values: number[]) => Buffer.from(values);
 
@@ -29,7 +37,7 @@ describe('lengthPrefixed', () => {
       codec.encode(Buffer.alloc(0)),
       codec.encode(Buffer.from('bc')),
     ]);
-    const frames = codec.createDecoder().push(wire);
+    const frames = framesOf(codec.createDecoder(), wire);
     expect(frames.map((f) => f.toString())).toEqual(['a', '', 'bc']);
     expect(frames[0]!.buffer).toBe(wire.buffer);
   });
@@ -41,7 +49,8 @@ describe('lengthPrefixed', () => {
     ]);
     const decoder = codec.createDecoder();
     const frames: string[] = [];
-    for (const byte of wire) for (const f of decoder.push(bytes(byte))) frames.push(f.toString());
+    for (const byte of wire)
+      for (const f of framesOf(decoder, bytes(byte))) frames.push(f.toString());
     expect(frames).toEqual(['hello', 'x']);
     decoder.end();
   });
@@ -50,7 +59,7 @@ describe('lengthPrefixed', () => {
     const decoder = lengthPrefixed({ maxFrameSize: 10 }).createDecoder();
     let error: FramingError | undefined;
     try {
-      decoder.push(bytes(0, 0, 0, 11));
+      framesOf(decoder, bytes(0, 0, 0, 11));
     } catch (err) {
       error = err as FramingError;
     }
@@ -58,7 +67,7 @@ describe('lengthPrefixed', () => {
     expect(error?.size).toBe(11);
     expect(error?.maxFrameSize).toBe(10);
     expect(decoder.buffered).toBe(0);
-    expect(codeOf(() => decoder.push(bytes(1)))).toBe('ERR_DECODER_CLOSED');
+    expect(codeOf(() => framesOf(decoder, bytes(1)))).toBe('ERR_DECODER_CLOSED');
   });
 
   it('rejects an oversized payload on encode', () => {
@@ -69,8 +78,8 @@ describe('lengthPrefixed', () => {
 
   it('delivers a zero-length frame whose header was split, without waiting for more', () => {
     const decoder = codec.createDecoder();
-    expect(decoder.push(bytes(0, 0))).toEqual([]);
-    expect(decoder.push(bytes(0, 0))).toEqual([Buffer.alloc(0)]);
+    expect(framesOf(decoder, bytes(0, 0))).toEqual([]);
+    expect(framesOf(decoder, bytes(0, 0))).toEqual([Buffer.alloc(0)]);
     expect(decoder.buffered).toBe(0);
     decoder.end();
   });
@@ -82,7 +91,7 @@ describe('lengthPrefixed', () => {
 
   it('reports a stream truncated inside a payload with both numbers', () => {
     const decoder = codec.createDecoder();
-    decoder.push(bytes(0, 0, 0, 5, 1, 2));
+    framesOf(decoder, bytes(0, 0, 0, 5, 1, 2));
     let error: FramingError | undefined;
     try {
       decoder.end();
@@ -96,7 +105,7 @@ describe('lengthPrefixed', () => {
 
   it('reports a stream truncated inside a header', () => {
     const decoder = codec.createDecoder();
-    decoder.push(bytes(0, 0));
+    framesOf(decoder, bytes(0, 0));
     expect(codeOf(() => decoder.end())).toBe('ERR_TRUNCATED');
     expect(codeOf(() => decoder.end())).toBe('ERR_DECODER_CLOSED');
   });

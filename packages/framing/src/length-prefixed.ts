@@ -2,7 +2,6 @@
 import {
   asBuffer,
   checkMaxFrameSize,
-  collect,
   type FrameCodec,
   type FrameDecoder,
   type FrameHandler,
@@ -72,10 +71,6 @@ class LengthPrefixedDecoder implements FrameDecoder {
 
   get buffered(): number {
     return this.#headerBytes + this.#filled;
-  }
-
-  push(chunk: Uint8Array): Buffer[] {
-    return collect(this, chunk);
   }
 
   write(input: Uint8Array, onFrame: FrameHandler): void {

@@ -36,7 +36,8 @@ function runPython(mode: string, input: Buffer[] = []): Buffer {
 
 function frames(bytes: Buffer): Buffer[] {
   const decoder = framing.createDecoder();
-  const out = decoder.push(bytes);
+  const out: Buffer[] = [];
+  decoder.write(bytes, (frame) => out.push(frame));
   decoder.end();
   return out;
 }
