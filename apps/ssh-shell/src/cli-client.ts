@@ -29,11 +29,8 @@ export async function runClient(command: string, argv: string[]): Promise<number
     const { execOnMany } = await import('./cli-many.ts');
     return execOnMany(values, positionals);
   }
-  const { connectionSettings, parseTarget } = await import('./cli-common.ts');
   const [host, ...rest] = positionals;
   if (!host) throw new UsageError(`${command}: missing HOST (try --help)`);
-  const target = parseTarget(host, values);
-  const settings = connectionSettings(values);
   const checkArgs = (n: number, what: string) => {
     if (rest.length !== n) throw new UsageError(`${command}: expected ${what} (try --help)`);
   };
@@ -42,6 +39,9 @@ export async function runClient(command: string, argv: string[]): Promise<number
   if (command === 'shell') checkArgs(0, 'only HOST');
   if (command === 'put') checkArgs(2, 'HOST LOCAL REMOTE');
   if (command === 'get') checkArgs(2, 'HOST REMOTE LOCAL');
+  const { connectionSettings, parseTarget } = await import('./cli-common.ts');
+  const target = parseTarget(host, values);
+  const settings = await connectionSettings(values);
   const { connect } = await import('./client.ts');
   const conn = await connect({
     ...settings,

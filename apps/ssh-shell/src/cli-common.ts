@@ -7,7 +7,6 @@ import { parseInteger, UsageError, userPath } from '@netlab/cli';
 import type { CONNECTION_FLAGS } from './cli-help.ts';
 import type { ConnectOptions } from './client.ts';
 import { SshShellError } from './errors.ts';
-import { agentSocket, loadIdentities } from './identity.ts';
 import type { Target } from './multi.ts';
 import { DEFAULT_CLIENT_PORT } from './protocol.ts';
 
@@ -48,9 +47,11 @@ export function readTargets(list: string | undefined, file: string | undefined, 
 }
 
 /** Connection settings (everything but the target) from the flags and environment. */
-export function connectionSettings(
+export async function connectionSettings(
   values: Values,
-): Omit<ConnectOptions, 'host' | 'port' | 'username'> {
+): Promise<Omit<ConnectOptions, 'host' | 'port' | 'username'>> {
+  // Keys are parsed by ssh2: loaded here, after every usage check has passed.
+  const { agentSocket, loadIdentities } = await import('./identity.ts');
   // Every path a user typed is taken from where they ran the command (INIT_CWD under pnpm).
   const identities = loadIdentities(
     ((values.identity as string[] | undefined) ?? []).map((f) => userPath(f)),

@@ -1,13 +1,13 @@
 /** Help texts, flag tables and the exec command-line split: what `--help` needs, importing nothing heavy. */
-import { PENALTY_DEFAULTS } from './penalties.ts';
 import {
   DEFAULT_CLIENT_PORT,
   DEFAULT_ENV_ALLOW,
   DEFAULT_SERVER_HOST,
   DEFAULT_SERVER_PORT,
   DEFAULTS,
+  PENALTY_DEFAULTS,
+  STARTUP_DEFAULTS,
 } from './protocol.ts';
-import { STARTUP_DEFAULTS } from './startups.ts';
 
 // main.ts answers `--help` from this module alone; ssh2 and node-pty (~0.1 s to load) are
 // imported by each command's module only when that command runs.

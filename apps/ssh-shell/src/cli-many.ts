@@ -1,7 +1,6 @@
 /** `exec -H h1,h2 CMD` / `--hosts-file`: one command on many hosts, prefixed lines, a summary. */
 import { color, parseInteger, UsageError } from '@netlab/cli';
 import { connectionSettings, readTargets } from './cli-common.ts';
-import { execMany, summaryTable } from './multi.ts';
 
 export async function execOnMany(
   values: Record<string, unknown>,
@@ -21,11 +20,13 @@ export async function execOnMany(
   const timeoutMs =
     parseInteger('--timeout', (values.timeout as string) ?? '60', { min: 1, max: 86_400 }) * 1000;
   const json = values.json === true;
+  const base = await connectionSettings(values);
+  const { execMany, summaryTable } = await import('./multi.ts');
   const captured = new Map<string, { stdout: string[]; stderr: string[] }>();
   const results = await execMany(targets, positionals.join(' '), {
     concurrency,
     timeoutMs,
-    base: connectionSettings(values),
+    base,
     pty: values.tty === true,
     onLine: (t, stream, line) => {
       if (json) {

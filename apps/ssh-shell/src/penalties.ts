@@ -6,6 +6,7 @@
  * connection; an attacker opens more.
  */
 import { isIPv6 } from 'node:net';
+import { PENALTY_DEFAULTS } from './protocol.ts';
 
 export interface PenaltyOptions {
   /** Failed attempts a source may make before it is refused at connect (default 10). */
@@ -20,15 +21,6 @@ export interface PenaltyOptions {
   /** Sources remembered at most; the least recently failed is forgotten first (default 10000). */
   maxSources: number;
 }
-
-export const PENALTY_DEFAULTS: PenaltyOptions = {
-  budget: 10,
-  penaltyMs: 10 * 60_000,
-  delayMs: 100,
-  maxDelayMs: 5_000,
-  forgetMs: 30 * 60_000,
-  maxSources: 10_000,
-};
 
 /** The source an address counts for: IPv4 as is (also when IPv4-mapped), IPv6 by /64. */
 export function sourceKey(address: string | undefined): string {

@@ -1,4 +1,6 @@
 /** What ssh-shell exchanges and records: SSH itself is the wire protocol (RFC 4251-4254, ssh2). */
+import type { PenaltyOptions } from './penalties.ts';
+import type { StartupLimits } from './startups.ts';
 
 /** Our server's default address; the client defaults to SSH's own port 22 like `ssh`. */
 export const DEFAULT_SERVER_HOST = '127.0.0.1';
@@ -16,6 +18,19 @@ export const DEFAULTS = {
   keepaliveIntervalMs: 15_000, // ClientAliveInterval / ServerAliveInterval
   keepaliveCountMax: 3, // ClientAliveCountMax / ServerAliveCountMax
 };
+
+/** Per-source failed-login penalties (sshd's PerSourcePenalties), see penalties.ts. */
+export const PENALTY_DEFAULTS: PenaltyOptions = {
+  budget: 10,
+  penaltyMs: 10 * 60_000,
+  delayMs: 100,
+  maxDelayMs: 5_000,
+  forgetMs: 30 * 60_000,
+  maxSources: 10_000,
+};
+
+/** Connections not yet logged in (sshd's MaxStartups, PerSourceMaxStartups), see startups.ts. */
+export const STARTUP_DEFAULTS: StartupLimits = { maxStartups: 256, perSourceMaxStartups: 64 };
 
 /** The limits a connection enforces (see DEFAULTS). */
 export interface ServerOptionsLimits {

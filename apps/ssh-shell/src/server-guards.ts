@@ -2,9 +2,9 @@
 import type { Socket } from 'node:net';
 import type { IPNetwork } from '@netlab/addressing/network';
 import { type PenaltyOptions, SourcePenalties, sourceKey } from './penalties.ts';
-import type { LogEntry } from './protocol.ts';
+import { type LogEntry, STARTUP_DEFAULTS } from './protocol.ts';
 import { SourcePolicy } from './source-policy.ts';
-import { STARTUP_DEFAULTS, type StartupLimits, Startups } from './startups.ts';
+import { type StartupLimits, Startups } from './startups.ts';
 
 export interface GuardOptions {
   loginGraceMs: number;

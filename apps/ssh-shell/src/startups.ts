@@ -4,6 +4,8 @@
  * them would hold memory for the whole login grace time. Past the bounds new ones are closed
  * at once; a per-source bound keeps one flooding source from locking out every other.
  */
+import { STARTUP_DEFAULTS } from './protocol.ts';
+
 export interface StartupLimits {
   /** Unauthenticated connections at once, all sources (sshd's MaxStartups; default 256). */
   maxStartups: number;
@@ -13,8 +15,6 @@ export interface StartupLimits {
    */
   perSourceMaxStartups: number;
 }
-
-export const STARTUP_DEFAULTS: StartupLimits = { maxStartups: 256, perSourceMaxStartups: 64 };
 
 export class Startups {
   private total = 0;
