@@ -1,4 +1,5 @@
 /** CrawlError: every failure the crawler reports, with a stable code. */
+import { CodedError } from '@netlab/cli';
 
 /** The stable codes; tests and the summary's "errors by kind" use them. */
 export type CrawlErrorCode =
@@ -27,14 +28,9 @@ export type CrawlErrorCode =
   | 'ERR_REDIRECT_LOOP'
   | 'ERR_OFFLINE_MISS';
 
-export class CrawlError extends Error {
-  readonly code: CrawlErrorCode;
-
-  constructor(code: CrawlErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'CrawlError';
-    this.code = code;
-  }
+/** A crawl failure: `code` to branch on, the URL and numbers in the message, `cause` kept. */
+export class CrawlError extends CodedError<CrawlErrorCode> {
+  override readonly name = 'CrawlError';
 }
 
 /**

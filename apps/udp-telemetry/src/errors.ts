@@ -1,4 +1,5 @@
 /** TelemetryError: every failure in udp-telemetry, with a stable string code. */
+import { CodedError } from '@netlab/cli';
 
 export type TelemetryErrorCode =
   | 'ERR_BAD_LINE'
@@ -10,12 +11,7 @@ export type TelemetryErrorCode =
   | 'ERR_SEND_FAILED'
   | 'ERR_DEMO_FAILED';
 
-export class TelemetryError extends Error {
-  override name = 'TelemetryError';
-  readonly code: TelemetryErrorCode;
-
-  constructor(code: TelemetryErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
+/** A telemetry failure: `code` to branch on, the numbers in the message, `cause` kept. */
+export class TelemetryError extends CodedError<TelemetryErrorCode> {
+  override readonly name = 'TelemetryError';
 }

@@ -1,7 +1,7 @@
 /** @netlab/cli: the command-line conventions every netlab app shares. */
 export { parseCommandLine, parseInteger, scriptArgs } from './args.ts';
 export { type ColorName, color, createColor, shouldColor } from './color.ts';
-export { type CodedError, isCodedError, UsageError } from './errors.ts';
+export { CodedError, type CodedErrorOptions, isCodedError, UsageError } from './errors.ts';
 export { formatError, formatJsonError, type RunMainOptions, runMain } from './main.ts';
 export { median } from './median.ts';
 export { userCwd, userPath } from './paths.ts';

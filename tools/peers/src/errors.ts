@@ -1,4 +1,5 @@
 /** PeerError: every failure of @netlab/peers carries a stable string `code`. */
+import { CodedError } from '@netlab/cli';
 
 /** Stable codes thrown by @netlab/peers. */
 export type PeerErrorCode =
@@ -16,12 +17,6 @@ export type PeerErrorCode =
  * @example
  * try { await startRedis(); } catch (err) { if (err instanceof PeerError) console.error(err.code); }
  */
-export class PeerError extends Error {
-  readonly code: PeerErrorCode;
-
-  constructor(code: PeerErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'PeerError';
-    this.code = code;
-  }
+export class PeerError extends CodedError<PeerErrorCode> {
+  override readonly name = 'PeerError';
 }
