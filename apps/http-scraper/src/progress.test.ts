@@ -24,8 +24,8 @@ describe('crawl progress', () => {
     progress.update({ done: 160, queued: 0, failed: 7 });
     progress.done(); // the final counts are already shown: not printed twice
     expect(chunks).toEqual([
-      'crawl 25% 20 done, 60 queued, 2 failed, 20.0/s ETA 0:03\n',
-      'crawl 100% 160 done, 0 queued, 7 failed, 20.0/s\n',
+      'crawl 25% 20 done, 60 queued, 2 failed, 20/s ETA 0:03\n',
+      'crawl 100% 160 done, 0 queued, 7 failed, 20/s\n',
     ]);
   });
 
@@ -39,8 +39,8 @@ describe('crawl progress', () => {
     progress.update({ done: 10, queued: 0, failed: 1 }); // within the interval: held back
     progress.done();
     expect(chunks).toEqual([
-      'crawl 10% 1 done, 9 queued, 0 failed, 1.0/s ETA 0:09\n',
-      'crawl 100% 10 done, 0 queued, 1 failed, 5.0/s\n',
+      'crawl 10% 1 done, 9 queued, 0 failed, 1/s ETA 0:09\n',
+      'crawl 100% 10 done, 0 queued, 1 failed, 5/s\n',
     ]);
   });
 
@@ -53,7 +53,7 @@ describe('crawl progress', () => {
     progress.log('> GET http://127.0.0.1/');
     progress.done();
     const bar =
-      'crawl [##########----------] 50% 1,500 done, 1,500 queued, 12 failed, 750/s ETA 0:02';
+      'crawl [############------------] 50% 1,500 done, 1,500 queued, 12 failed, 750/s ETA 0:02';
     expect(chunks).toEqual([
       `\r\u001b[2K${bar}`,
       '\r\u001b[2K> GET http://127.0.0.1/\n',

@@ -32,11 +32,62 @@ describe('createProgress', () => {
     progress.tick(5); // within the interval: no line
     clock = 4000;
     progress.tick(15);
-    progress.done();
+    progress.done(); // the last line shows the final amounts already: not printed twice
     expect(chunks).toEqual([
       'crawl 20% 20/100 10/s ETA 0:08\n',
       'crawl 40% 40/100 10/s ETA 0:06\n',
-      'crawl 40% 40/100 10/s ETA 0:06\n',
+    ]);
+  });
+
+  test('ends with the final amounts when a later update was held back by the interval', () => {
+    const { stream, chunks } = sink();
+    let clock = 0;
+    const progress = createProgress({
+      label: 'seed',
+      total: 10,
+      stream,
+      tty: false,
+      now: () => clock,
+    });
+    clock = 1000;
+    progress.update(1);
+    clock = 2000;
+    progress.update(10); // within the 5 s interval: held back
+    progress.done();
+    expect(chunks).toEqual(['seed 10% 1/10 1/s ETA 0:09\n', 'seed 100% 10/10 5/s\n']);
+  });
+
+  test('rounds the percentage down: 100% only when everything is done', () => {
+    const { stream, chunks } = sink();
+    let clock = 0;
+    const progress = createProgress({
+      label: 'x',
+      total: 1000,
+      stream,
+      tty: false,
+      now: () => clock,
+    });
+    clock = 1000;
+    progress.update(999);
+    expect(chunks).toEqual(['x 99% 999/1,000 999/s ETA 0:00\n']);
+  });
+
+  test('detail replaces the amounts, for work with several counts (a crawl)', () => {
+    const { stream, chunks } = sink();
+    let clock = 0;
+    let failed = 0;
+    const progress = createProgress({
+      label: 'crawl',
+      stream,
+      tty: true,
+      now: () => clock,
+      detail: (done, total = 0) => `${done} done, ${total - done} queued, ${failed} failed,`,
+    });
+    clock = 2000;
+    failed = 12;
+    progress.update(1500, 3000);
+    expect(chunks).toEqual([
+      '\r\u001b[2Kcrawl [############------------] 50% 1500 done, 1500 queued, 12 failed, 750/s ETA 0:02',
     ]);
   });
 

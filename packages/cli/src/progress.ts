@@ -17,6 +17,11 @@ export interface ProgressOptions {
   intervalMs?: number;
   /** The clock, for tests (default `performance.now`). */
   now?: () => number;
+  /**
+   * The amounts as text, in place of `done/total`: for work with more than one count, such as
+   * a crawl whose total grows as pages link to more (`12 done, 30 queued, 1 failed,`).
+   */
+  detail?: (done: number, total: number | undefined) => string;
 }
 
 /** A running progress display; see {@link createProgress}. */
@@ -27,7 +32,7 @@ export interface Progress {
   update(done: number, total?: number): void;
   /** Prints a line of its own without tearing the bar. */
   log(line: string): void;
-  /** Prints the final state and stops redrawing. */
+  /** Prints the final state (unless the last plain line shows it already) and stops redrawing. */
   done(): void;
 }
 
@@ -52,23 +57,31 @@ export function createProgress(options: ProgressOptions): Progress {
   let total = options.total;
   let done = 0;
   let lastDraw = -Infinity;
+  let drawnHead: string | undefined;
   let finished = false;
 
-  const render = (): string => {
-    const seconds = Math.max((now() - started) / 1000, 1e-3);
-    const rate = done / seconds;
+  // The line is a head (label, bar, percentage, amounts) and a tail (rate, ETA) that moves
+  // with the clock alone.
+  const head = (): string => {
     const parts = [options.label];
+    const amounts = options.detail?.(done, total);
     if (total !== undefined && total > 0) {
       const fraction = Math.min(done / total, 1);
       if (tty) {
         const filled = Math.round(fraction * BAR_WIDTH);
         parts.push(`[${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}]`);
       }
-      parts.push(`${(fraction * 100).toFixed(0)}%`, `${amount(done)}/${amount(total)}`);
+      // Rounded down: 100% only once everything is done.
+      parts.push(`${Math.floor(fraction * 100)}%`, amounts ?? `${amount(done)}/${amount(total)}`);
     } else {
-      parts.push(amount(done));
+      parts.push(amounts ?? amount(done));
     }
-    parts.push(`${amount(rate)}/s`);
+    return parts.join(' ');
+  };
+  const render = (): string => {
+    const seconds = Math.max((now() - started) / 1000, 1e-3);
+    const rate = done / seconds;
+    const parts = [head(), `${amount(rate)}/s`];
     if (total !== undefined && rate > 0 && done < total) {
       parts.push(`ETA ${duration((total - done) / rate)}`);
     }
@@ -81,6 +94,7 @@ export function createProgress(options: ProgressOptions): Progress {
     const t = now();
     if (!force && t - lastDraw < interval) return;
     lastDraw = t;
+    drawnHead = head();
     stream.write(tty ? `\r\u001b[2K${render()}` : `${render()}\n`);
   };
 
@@ -99,7 +113,9 @@ export function createProgress(options: ProgressOptions): Progress {
       if (tty && !finished) stream.write(render());
     },
     done() {
-      draw(true);
+      // A plain line already showing the final amounts is not printed again (a log keeps
+      // every line); a bar is redrawn so it ends on the final rate.
+      if (tty || head() !== drawnHead) draw(true);
       if (tty) stream.write('\n');
       finished = true;
     },
