@@ -39,7 +39,7 @@ export async function clientMain(argv: string[]): Promise<number> {
     import('./client.ts'),
     import('./script.ts'),
     import('./terminal.ts'),
-    import('./wire.ts'),
+    import('./trace.ts'),
   ]);
   const servers = parseServers([...positionals, ...(f.server ?? [])]);
   const secure = f.tls || f.ca !== undefined || f.insecure;

@@ -1,8 +1,8 @@
 /** The chat client: `connect()` and one typed method per request. */
-import { ChatConnection, type ClientOptions } from './connection.ts';
+import { ChatConnection, type ClientOptions } from './chat-connection.ts';
 import type { ChatLine, Message, Msg } from './protocol.ts';
 
-export type { ClientOptions } from './connection.ts';
+export type { ClientOptions } from './chat-connection.ts';
 
 /**
  * Connects, says hello and resolves once welcomed. Events are documented on ChatConnection.

@@ -1,20 +1,14 @@
-/** A session's input side: frames in, validation, request order (limits: input-limits.ts). */
+/** A session's input side: bytes off the socket, cut into frames, checked, handed on in order. */
 import { debuglog } from 'node:util';
 import { FramingError } from '@netlab/framing';
 import { ChatError } from './errors.ts';
 import { InputLimits } from './input-limits.ts';
 import type { ClientMessage } from './protocol.ts';
+import { RequestOrder } from './request-order.ts';
 import type { Session } from './session.ts';
 import { createFrameDecoder, decodeRequest } from './wire.ts';
 
 const debug = debuglog('tcp-chat');
-
-/**
- * Requests waiting while an earlier one waits on the bus (Redis), or while the session's room
- * is behind. Reading pauses as soon as one waits, so only what one read held can pile up: a
- * 64 KiB read is at most 16,384 frames (4-byte headers alone); past that, the client floods.
- */
-const MAX_WAITING = 16_384;
 
 /** Reads the session's socket for as long as it lives; returns its intake. */
 export function readRequests(s: Session): Intake {
@@ -22,17 +16,21 @@ export function readRequests(s: Session): Intake {
   const decoder = createFrameDecoder(ctx.limits.maxFrame);
   const intake = new Intake(s);
   const onFrame = (payload: Buffer) => intake.frame(payload);
-  // Each 'data' chunk is whatever the kernel had: part of a frame, or several glued together.
-  // The decoder keeps the partial tail and calls onFrame once per whole frame.
+  // Each 'data' chunk is whatever the kernel had when Node read the socket: part of a frame,
+  // or several glued together (up to 64 KiB per read). The decoder keeps the partial tail
+  // and calls onFrame once per whole frame, in order.
   socket.on('data', (chunk: Buffer) => {
     // Counted even after a kick: what arrives is input, read or not.
     ctx.counters.bytesIn += chunk.length;
     if (s.closing) return;
     try {
       decoder.write(chunk, onFrame);
+      // Under overload, a full tick pauses this socket until the flush (flusher.ts).
       if (!intake.busy) ctx.flusher.throttle(s);
     } catch (err) {
-      // The connection boundary owns errors: this peer goes, the server stays.
+      // The connection boundary owns errors: this peer goes, the server stays. A framing
+      // error means the byte stream can no longer be cut into messages: nothing after it
+      // can be trusted, so the reason goes out and the connection ends.
       if (err instanceof FramingError) {
         ctx.counters.badFrameKicks++;
         const code = err.code === 'ERR_FRAME_TOO_LARGE' ? err.code : 'ERR_BAD_FRAME';
@@ -46,15 +44,21 @@ export function readRequests(s: Session): Intake {
   return intake;
 }
 
+/** What happens to each whole frame a session sends. */
 export class Intake {
   /** Rate limit and flood strikes: a layer of their own (input-limits.ts). */
   readonly #limits: InputLimits;
-  #waiting: ClientMessage[] = [];
-  #next = 0;
-  busy = false;
+  /** One request at a time while the bus or a room is behind (request-order.ts). */
+  readonly #order: RequestOrder;
 
   constructor(private readonly s: Session) {
     this.#limits = new InputLimits(s);
+    this.#order = new RequestOrder(s, this.#limits);
+  }
+
+  /** An earlier request still waits on the bus: what follows waits too. */
+  get busy(): boolean {
+    return this.#order.busy;
   }
 
   frame(payload: Buffer): void {
@@ -70,62 +74,19 @@ export class Intake {
       msg = decodeRequest(payload);
     } catch (err) {
       if (!(err instanceof ChatError)) throw err;
+      // A well-framed but invalid message: the stream is still in step, so the client is
+      // told which field was wrong and stays; repeated ones count as flooding.
       s.ctx.trace?.('in', s.peer, payload, err);
       s.error(err.code, err.message);
       this.#limits.strike();
       return;
     }
     s.ctx.trace?.('in', s.peer, payload, msg);
-    if (this.#limits.admit(msg)) this.#run(msg);
+    if (this.#limits.admit(msg)) this.#order.run(msg);
   }
 
-  /**
-   * One request at a time: one that waits on the bus holds back the ones after it, and so
-   * does a room that is behind (see holdIfCongested): the rest of what was read waits here
-   * instead of going out to a room that cannot take it.
-   */
-  #run(msg: ClientMessage): void {
-    const { s } = this;
-    if (this.busy || s.isHeld('room')) {
-      if (this.#waiting.length - this.#next >= MAX_WAITING) {
-        this.#limits.flood();
-        return;
-      }
-      this.#waiting.push(msg);
-      return;
-    }
-    const pending = s.ctx.dispatch(s, msg);
-    if (!pending) return;
-    this.busy = true;
-    s.hold('bus');
-    pending
-      .catch((err: unknown) => {
-        debug('session %s: %o', s.peer, err);
-        s.kick('ERR_INTERNAL', 'internal error');
-      })
-      .finally(() => {
-        this.busy = false;
-        this.drain();
-        if (!this.busy) s.unhold('bus');
-      });
-  }
-
-  /** Runs the requests that waited, until one waits again. */
+  /** A room caught up: the requests read while it was behind run now. */
   drain(): void {
-    const { s } = this;
-    try {
-      while (!this.busy && !s.isHeld('room') && this.#next < this.#waiting.length) {
-        if (s.closing) break;
-        this.#run(this.#waiting[this.#next++]!);
-      }
-    } catch (err) {
-      // Outside the socket's data handler now: this catch is the connection boundary.
-      debug('session %s: %o', s.peer, err);
-      s.kick('ERR_INTERNAL', 'internal error');
-    }
-    if (this.#next === this.#waiting.length || s.closing) {
-      this.#waiting = [];
-      this.#next = 0;
-    }
+    this.#order.drain();
   }
 }

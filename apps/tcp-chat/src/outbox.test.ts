@@ -1,7 +1,8 @@
 import { once } from 'node:events';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Flusher, Outbox, type OutboxOwner } from './outbox.ts';
+import { Flusher } from './flusher.ts';
+import { Outbox, type OutboxOwner } from './outbox.ts';
 import { until } from './test-helpers.ts';
 
 const open: net.Socket[] = [];

@@ -1,8 +1,6 @@
-/** Per-connection outbound queue: bounded, honouring the socket's backpressure, flushed per tick. */
+/** Per-connection outbound queue: bounded, honouring the socket's backpressure, written once per tick. */
 import type { Socket } from 'node:net';
 import type { Flushable, Flusher } from './flusher.ts';
-
-export { Flusher } from './flusher.ts';
 
 /** Who is told when an outbox gives up on its reader. */
 export interface OutboxOwner {
@@ -15,11 +13,9 @@ const DRAIN_SLICE = 64 * 1024;
 
 /**
  * Frames waiting to be written. The bound covers this queue plus the bytes Node already holds
- * for the socket (`writableLength`). While `write()` says the socket is full, frames stay here
- * until 'drain' instead of piling up inside Node, so a kick can drop them and the reason goes
- * out next. At `maxBytes` the reader is given up (`overflow`): memory per connection stays
- * bounded. The server's sessions use `WatchedOutbox` (outbox-watch.ts), which also tells
- * a reader that is merely behind from one that stopped.
+ * for the socket (`writableLength`): a reader that stops reading must not make the server
+ * hold its lines without end. At `maxBytes` the reader is given up (`overflow`). The server's
+ * sessions use `WatchedOutbox` (outbox-watch.ts), which tells one behind from one that stopped.
  */
 export class Outbox implements Flushable {
   #frames: Buffer[] = [];
@@ -45,16 +41,12 @@ export class Outbox implements Flushable {
     return this.socket.writableLength + this.#bytes;
   }
 
-  /**
-   * Queues a frame; returns false when it was dropped (given up on, or the socket was gone at
-   * this tick's first frame: the flush skips a socket destroyed since).
-   */
+  /** Queues a frame for this tick's write; false when it was dropped (given up, or gone). */
   push(frame: Buffer): boolean {
     if (this.#dead) return false;
     if (!this.#marked) {
-      // Read the socket once per tick, not once per frame (a room of 100 at 70,000 lines/s
-      // pushes 7 million frames a second): until our next write, the bytes Node holds for
-      // it can only shrink, so the figure read here stays an upper bound.
+      // First frame this tick: ask the flusher for a write once this turn of the event loop
+      // ends. Node's share is read here only: until we write, it can only shrink.
       if (this.socket.destroyed) return false;
       this.#held = this.socket.writableLength;
       if (this.#held === 0 && this.#bytes === 0) this.idle();
@@ -75,15 +67,13 @@ export class Outbox implements Flushable {
     return true;
   }
 
-  /** May the queue grow to `queued` bytes? The bound; a subclass may watch more closely. */
+  /** May the queue grow to `queued` bytes? The bound; the watch (outbox-watch.ts) adds more. */
   protected admit(queued: number): boolean {
     return queued <= this.maxBytes;
   }
 
-  /** The first frame of a tick found nothing pending (a subclass's clocks start now). */
+  /** Hooks for the watch: nothing was pending at a tick's first frame; the socket took bytes. */
   protected idle(): void {}
-
-  /** The socket took what we gave it (a write taken whole, or a 'drain'). */
   protected progress(): void {}
 
   /** Writes everything queued as one chunk, unless the socket is full. Called by the Flusher. */
@@ -95,15 +85,15 @@ export class Outbox implements Flushable {
     this.#frames = [];
     this.#bytes = 0;
     if (this.socket.destroyed) return; // gone since this tick's first frame: drop, keep nothing
-    // One join + one write beats N writes: each write is a syscall once the socket drains.
+    // One write per tick, not one per frame: each write() can cost a syscall.
     this.#write(frames.length === 1 ? frames[0]! : this.flusher.join(frames, bytes));
   }
 
   #write(chunk: Buffer): void {
-    // Node's write() never writes short: it takes the whole chunk, hands the kernel what fits
-    // in the socket's send buffer and keeps the rest. Its return value is the signal:
-    // false: Node now holds at least its highWaterMark (16 KiB) for this socket; it says
-    // 'drain' once the kernel has taken all of it, that is once the peer has read enough.
+    // There are no short writes in Node: write() takes the whole chunk, hands the kernel what
+    // fits in the socket's send buffer and keeps the rest. Its return value is the signal:
+    // false means Node now holds at least its highWaterMark (16 KiB) for this socket, because
+    // the peer reads slower than we write; 'drain' comes once the kernel has taken it all.
     if (this.socket.write(chunk)) this.progress();
     else this.#blocked = true;
   }
@@ -111,6 +101,7 @@ export class Outbox implements Flushable {
   readonly #onDrain = (): void => {
     this.#blocked = false;
     if (this.#dead || this.socket.destroyed) return;
+    // Node's buffer is empty: hand it the waiting frames a slice at a time, until full again.
     while (this.#frames.length > 0 && !this.#blocked) {
       let n = 0;
       let size = 0;
@@ -126,9 +117,8 @@ export class Outbox implements Flushable {
   };
 
   /**
-   * Last frames (kick reason, bye), bypassing the bound, then the end of the stream. `drop`
-   * discards what is still queued here first, so the reason is next after the batch Node
-   * already holds; otherwise the queue goes out first.
+   * Last frames (kick reason, bye), past the bound, then the end of the stream. `drop`
+   * discards what is still queued here first, so the reason is next after Node's batch.
    */
   finish(last: Buffer[], { drop }: { drop: boolean }): void {
     const frames = drop ? [] : this.#frames;
@@ -136,9 +126,8 @@ export class Outbox implements Flushable {
     this.#frames = [];
     this.#bytes = 0;
     if (this.socket.destroyed) return;
-    const all = [...frames, ...last];
     // end() is a half-close: the bytes go out, then a FIN says we send no more. The peer can
     // still write until it closes its side (the caller destroys the socket if it never does).
-    this.socket.end(Buffer.concat(all));
+    this.socket.end(Buffer.concat([...frames, ...last]));
   }
 }

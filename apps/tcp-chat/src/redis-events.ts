@@ -99,7 +99,9 @@ export async function resync(state: ClusterState, lost: boolean): Promise<void> 
   reader.generation++; // a read started before now used cursors that may be stale
   if (lost) {
     for (const room of ctx.rooms.list()) {
-      room.reset();
+      // The room's shared log is gone: its numbering starts over, and its history with it.
+      room.seq = 0;
+      room.history.clear();
       notice(state, 'ROOM_RESET', `redis lost ${room.name}'s history; numbering starts over`, room);
     }
   }

@@ -19,7 +19,9 @@ export function deliver(room: Room, [id, fields]: StreamEntry): void {
   const seq = Number(id.slice(id.indexOf('-') + 1));
   if (!(seq > room.seq)) return;
   const [, from = '?', , text = '', , ts = '0'] = fields;
-  room.append(seq, encodeFrame({ type: 'msg', room: room.name, seq, ts: Number(ts), from, text }));
+  // Numbered by Redis, not here: the line becomes the room's last one, stored and fanned out.
+  room.seq = seq;
+  room.publish(seq, encodeFrame({ type: 'msg', room: room.name, seq, ts: Number(ts), from, text }));
 }
 
 /**

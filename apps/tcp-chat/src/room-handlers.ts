@@ -74,7 +74,10 @@ export function replay(
   members: string[],
 ): void {
   const fresh = msg.since === undefined || msg.since > room.seq;
-  const { entries, complete } = fresh ? room.since(0, ctx.historyOnJoin) : room.since(msg.since!);
+  const { history, seq } = room;
+  const { entries, complete } = fresh
+    ? history.since(seq, 0, ctx.historyOnJoin)
+    : history.since(seq, msg.since!);
   s.reply({
     type: 'joined',
     re: msg.id,

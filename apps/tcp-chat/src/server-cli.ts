@@ -45,7 +45,7 @@ export async function serverMain(argv: string[]): Promise<number> {
   const [{ createServer }, { devCertificate }, { printTrace }] = await Promise.all([
     import('./server.ts'),
     import('./tls-dev.ts'),
-    import('./wire.ts'),
+    import('./trace.ts'),
   ]);
   const host = parseHost(f.host ?? '127.0.0.1');
   const port = parsePort(f.port ?? String(DEFAULT_PORT));

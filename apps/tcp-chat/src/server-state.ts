@@ -8,7 +8,7 @@ import type { RedisBusOptions } from './redis-url.ts';
 import { RoomRegistry } from './room-registry.ts';
 import type { ServerContext, Session } from './session.ts';
 import { newCounters } from './stats.ts';
-import type { TraceHook } from './wire.ts';
+import type { TraceHook } from './trace.ts';
 
 export interface ServerOptions {
   /** Largest frame a client may send, in bytes (default 64 KiB). */

@@ -10,7 +10,8 @@ import type { ClientMessage, Limits, ServerMessage } from './protocol.ts';
 import type { RoomRegistry } from './room-registry.ts';
 import type { Room } from './rooms.ts';
 import type { Counters } from './stats.ts';
-import { encodeFrame, type TraceHook, unframe } from './wire.ts';
+import { type TraceHook, unframe } from './trace.ts';
+import { encodeFrame } from './wire.ts';
 
 const debug = debuglog('tcp-chat');
 

@@ -1,22 +1,11 @@
 /** Frames on the wire: a 4-byte length, then one MessagePack message (see protocol.ts). */
 import { type FrameDecoder, lengthPrefixed } from '@netlab/framing';
-import { formatTrace, SerializationError, type TraceDirection } from '@netlab/serialization';
+import { SerializationError } from '@netlab/serialization';
 import { ChatError } from './errors.ts';
 import { type ClientMessage, chat, type Message, toServer } from './protocol.ts';
 
 /** The outbound codec; its maximum only guards what we encode (decoders get their own). */
 const out = lengthPrefixed({ maxFrameSize: 1024 * 1024 });
-
-/**
- * Called for every frame in and out (`--trace`). `bytes` is the frame payload; `decoded`
- * is the message, or the error that stopped it from decoding.
- */
-export type TraceHook = (
-  dir: TraceDirection,
-  peer: string,
-  bytes: Buffer,
-  decoded: unknown,
-) => void;
 
 /**
  * Encodes a message into one ready-to-write frame (header + MessagePack). Trusts the types.
@@ -36,7 +25,11 @@ export function createFrameDecoder(maxFrame: number): FrameDecoder {
   return lengthPrefixed({ maxFrameSize: maxFrame }).createDecoder();
 }
 
-/** Decodes and validates a request; anything else throws ChatError ERR_INVALID_MESSAGE. */
+/**
+ * Decodes and validates a request: the bytes came from a stranger, so every field is checked
+ * against the schema before the server acts on it. Anything else throws ChatError
+ * ERR_INVALID_MESSAGE, naming the field.
+ */
 export function decodeRequest(payload: Uint8Array): ClientMessage {
   try {
     return toServer.decode(payload);
@@ -46,23 +39,4 @@ export function decodeRequest(payload: Uint8Array): ClientMessage {
     }
     throw err;
   }
-}
-
-/** A trace hook that prints one line per frame: peer, direction, type, fields, size. */
-export function printTrace(write: (line: string) => void, colors = false): TraceHook {
-  return (dir, peer, bytes, decoded) => {
-    if (decoded instanceof Error) {
-      write(
-        `${peer} ${dir === 'in' ? '<-' : '->'} !! ${(decoded as ChatError).code} (${bytes.length} B)`,
-      );
-      return;
-    }
-    write(formatTrace(dir, decoded, bytes, { peer, colors }));
-  };
-}
-
-/** Decodes an outgoing frame back into its message, for tracing what the server sent. */
-export function unframe(frame: Buffer): { payload: Buffer; msg: unknown } {
-  const payload = frame.subarray(4);
-  return { payload, msg: chat.unpack(payload) };
 }
