@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { processUsage } from '@netlab/peers';
 import { afterAll, describe, expect, it } from 'vitest';
 import { lockState } from './lock.ts';
 import { CrawlStore } from './store.ts';
@@ -110,8 +111,8 @@ describe('CrawlStore', () => {
       try {
         const [line] = (await once(parent.stdout, 'data')) as [Buffer];
         const zombie = Number(line.toString());
-        for (let i = 0; i < 100 && !/\) Z/.test(stat(zombie)); i++) await sleep(20);
-        expect(stat(zombie)).toMatch(/\) Z/);
+        for (let i = 0; i < 100 && processUsage(zombie)?.state !== 'Z'; i++) await sleep(20);
+        expect(processUsage(zombie)?.state).toBe('Z');
         fs.writeFileSync(path.join(dir, 'lock'), String(zombie));
         lockState(dir)();
       } finally {
@@ -120,5 +121,3 @@ describe('CrawlStore', () => {
     },
   );
 });
-
-const stat = (pid: number): string => fs.readFileSync(`/proc/${pid}/stat`, 'utf8');

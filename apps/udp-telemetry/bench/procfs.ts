@@ -1,5 +1,4 @@
-/** Kernel-side facts for the bench: a UDP socket's drops and queue, a process's CPU time. */
-import { execFileSync } from 'node:child_process';
+/** Kernel-side facts for the bench: a UDP socket's drops and queue (a process's CPU time is @netlab/peers' processUsage). */
 import { readFileSync } from 'node:fs';
 
 /** Drops and bytes waiting in the receive queue of the IPv4 UDP socket bound to `port`. */
@@ -13,14 +12,4 @@ export function udpSocket(port: number): { drops: number; rxQueue: number } | un
     return { drops: Number(cols[cols.length - 1]), rxQueue };
   }
   return undefined;
-}
-
-const TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-
-/** CPU seconds (user + system) a process has used so far. */
-export function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // The command name (field 2) may contain spaces: count fields after its closing ')'.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / TICKS;
 }

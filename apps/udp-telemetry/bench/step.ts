@@ -2,8 +2,8 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { ensureGcc } from '@netlab/peers';
-import { cpuSeconds, udpSocket } from './procfs.ts';
+import { ensureGcc, processUsage } from '@netlab/peers';
+import { udpSocket } from './procfs.ts';
 import { STATE, type Target } from './targets.ts';
 
 /** Which load generator a run uses, and how to start it for one step. */
@@ -84,7 +84,8 @@ export async function stepper(duration: number, want: 'c' | 'node') {
 async function step(generator: Loadgen, target: Target, rate: number, per: number): Promise<Step> {
   const before = udpSocket(target.port)!;
   const queueBefore = await target.backlog();
-  const cpu0 = cpuSeconds(target.pid);
+  // The receiver runs for the whole step, so its usage is there to read.
+  const cpu0 = processUsage(target.pid)!.cpuSeconds;
   const t0 = performance.now();
   const [cmd, args] = generator.command(target.port, rate, per);
   const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -106,7 +107,7 @@ async function step(generator: Loadgen, target: Target, rate: number, per: numbe
   const queueAfter = await target.backlog();
   const lost = after.drops - before.drops + queueAfter.queueDropped - queueBefore.queueDropped;
   const processed = gen.sent - lost;
-  const cpu = cpuSeconds(target.pid) - cpu0;
+  const cpu = processUsage(target.pid)!.cpuSeconds - cpu0;
   return {
     rate,
     gen,

@@ -1,6 +1,7 @@
-/** processUsage reads a real process's RSS and CPU time from /proc. */
+/** processUsage reads a real process's RSS, CPU time and state from /proc. */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, test } from 'vitest';
 import { processUsage } from './proc.ts';
 
@@ -23,9 +24,23 @@ describe('processUsage', () => {
     expect(processUsage(child.pid!)).toBeUndefined();
   });
 
-  test('agrees with process.memoryUsage.rss() for this process', () => {
-    const fromProc = processUsage(process.pid)!.rssBytes;
+  test('agrees with process.memoryUsage.rss() for this process, which is running', () => {
+    const usage = processUsage(process.pid)!;
     const fromNode = process.memoryUsage.rss();
-    expect(Math.abs(fromProc - fromNode)).toBeLessThan(16 * 2 ** 20);
+    expect(Math.abs(usage.rssBytes - fromNode)).toBeLessThan(16 * 2 ** 20);
+    expect(usage.state).toBe('R'); // reading its own stat, it is on a CPU
+  });
+
+  test('sees a zombie: a child that exited and that its parent never reaps', async () => {
+    // sh starts a short sleep, then becomes a long one, which never reaps it.
+    const parent = spawn('sh', ['-c', 'sleep 0.2 & echo $!; exec sleep 10'], { stdio: 'pipe' });
+    try {
+      const [line] = (await once(parent.stdout, 'data')) as [Buffer];
+      const zombie = Number(line.toString());
+      for (let i = 0; i < 100 && processUsage(zombie)?.state !== 'Z'; i++) await sleep(20);
+      expect(processUsage(zombie)?.state).toBe('Z');
+    } finally {
+      parent.kill();
+    }
   });
 });

@@ -1,4 +1,4 @@
-/** What Linux /proc tells about a daemon: the TCP ports it listens on, its descendants. */
+/** What Linux /proc tells about a daemon: the TCP ports it listens on, its descendants, its usage. */
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { debug } from './log.ts';
@@ -52,16 +52,25 @@ export function listeningPortsOf(pid: number): Set<number> | undefined {
   return ports;
 }
 
-/** Field 22 of /proc/<pid>/stat (start time in clock ticks since boot): a pid plus this names
- * one process for good, even after the pid number is reused. Undefined if it is gone. */
-export function startTimeOf(pid: number): string | undefined {
+/**
+ * The fields of /proc/<pid>/stat after `pid (comm) `, so field 3 (state) is index 0 and field
+ * N is index N - 3 (man 5 proc). comm may hold spaces and parentheses: split at the last `)`.
+ * The one reader of that file here. Undefined when the process is gone or /proc is not there.
+ */
+function statFields(pid: number | string): string[] | undefined {
+  let stat: string;
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // After "(comm) ": field 3 (state) is index 0, so field 22 is index 19.
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   } catch {
     return undefined;
   }
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
+/** Field 22 of /proc/<pid>/stat (start time in clock ticks since boot): a pid plus this names
+ * one process for good, even after the pid number is reused. Undefined if it is gone. */
+export function startTimeOf(pid: number): string | undefined {
+  return statFields(pid)?.[19];
 }
 
 /** Parent pid of every process, from /proc/<pid>/stat (empty off Linux). */
@@ -75,12 +84,8 @@ function parentPids(): Map<number, number> {
   }
   for (const name of names) {
     if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      // Fields after "(comm)": state ppid ...; comm may contain spaces and parentheses.
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      parents.set(Number(name), ppid);
-    } catch {}
+    const fields = statFields(name); // state ppid ...
+    if (fields) parents.set(Number(name), Number(fields[1]));
   }
   return parents;
 }
@@ -116,13 +121,8 @@ export function isRunning(pid: number): boolean {
   } catch {
     return false;
   }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    return state !== 'Z' && state !== 'X';
-  } catch {
-    return true;
-  }
+  const state = statFields(pid)?.[0];
+  return state !== 'Z' && state !== 'X';
 }
 
 /**
@@ -164,6 +164,8 @@ export interface ProcessUsage {
   rssBytes: number;
   /** User plus system CPU time, in seconds. */
   cpuSeconds: number;
+  /** The scheduler state: `R` running, `S` sleeping, `Z` a zombie (exited, not yet reaped)... */
+  state: string;
 }
 
 // Linux reports /proc times in clock ticks of USER_HZ, which is 100 on every Linux build
@@ -172,8 +174,9 @@ const TICKS_PER_SECOND = 100;
 const PAGE_BYTES = 4096;
 
 /**
- * Resident memory and CPU time of one process, for hostile-input suites (a server's RSS
- * stays bounded under attack) and benches (CPU per operation). Linux only.
+ * Resident memory, CPU time and state of one process, for hostile-input suites (a server's
+ * RSS stays bounded under attack), benches (CPU per operation) and tests that need to see a
+ * zombie. The one reader of /proc/<pid>/stat for tests and benches. Linux only.
  *
  * @param pid The process, usually a server child the test started.
  * @returns Its usage, or undefined when it is gone or /proc is not there.
@@ -181,14 +184,13 @@ const PAGE_BYTES = 4096;
  * const before = processUsage(server.pid!)!.rssBytes;
  */
 export function processUsage(pid: number): ProcessUsage | undefined {
-  let stat: string;
-  try {
-    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    return undefined;
-  }
-  // After "(comm) ": state is field 3 (index 0), utime 14, stime 15, rss 24 (man 5 proc).
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const fields = statFields(pid);
+  if (!fields) return undefined;
+  // state is field 3 (index 0), utime 14, stime 15, rss 24 (man 5 proc).
   const ticks = Number(fields[11]) + Number(fields[12]);
-  return { rssBytes: Number(fields[21]) * PAGE_BYTES, cpuSeconds: ticks / TICKS_PER_SECOND };
+  return {
+    rssBytes: Number(fields[21]) * PAGE_BYTES,
+    cpuSeconds: ticks / TICKS_PER_SECOND,
+    state: fields[0]!,
+  };
 }
