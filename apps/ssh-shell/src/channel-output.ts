@@ -1,22 +1,12 @@
 /** A command's stdout and stderr onto one SSH channel, one write at a time (ssh2 1.17 needs that). */
 import { Writable } from 'node:stream';
 import type { ServerChannel } from 'ssh2';
+import { clearPendingWrites } from './ssh2-gaps.ts';
 
-/**
- * ssh2 1.17 keeps one pending slot per stream for a write that ran out of SSH window, and on
- * WINDOW_ADJUST resumes the stdout slot if it is set, else the stderr one. It never clears a
- * slot once its write completes, so after a stall on stdout, a later stall on stderr resumes
- * the stale stdout chunk instead (duplicated output, a second callback) and the stderr bytes
- * are lost; with both stalled, stderr is not resumed at all. Tested in server.test.ts
- * ('delivers interleaved stdout and stderr...'). So: never more than one write in ssh2 at a
- * time, and its slots cleared each time one completes. These fields are ssh2's internals.
- */
-interface PendingSlots {
-  _chunk?: unknown;
-  _chunkcb?: unknown;
-  _chunkErr?: unknown;
-  _chunkcbErr?: unknown;
-}
+// ssh2 1.17 resumes a stalled stdout or stderr write from per-stream slots it never empties,
+// so two writes in ssh2 at once, or one after a stall on the other stream, can resend old
+// bytes and lose new ones (ssh2-gaps.ts says how). So: never more than one write in ssh2 at
+// a time, and its slots emptied each time one completes.
 
 /** Bytes each side may queue here before write() says false (the channel holds 2 MiB more). */
 const HIGH_WATER = 256 * 1024;
@@ -34,8 +24,7 @@ export function channelOutputs(channel: ServerChannel): { stdout: Writable; stde
     const complete = (err?: Error | null) => {
       if (finished) return;
       finished = true;
-      const slots = channel as unknown as PendingSlots;
-      slots._chunk = slots._chunkcb = slots._chunkErr = slots._chunkcbErr = undefined;
+      clearPendingWrites(channel);
       busy = false;
       // The other stream's waiting write goes first (neither can starve the other); done()
       // may hand this stream's next chunk to write() at once, which then waits behind it.

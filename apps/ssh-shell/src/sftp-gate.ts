@@ -1,5 +1,6 @@
 /** Bounds on one SFTP session: requests running and waiting, and replies the client leaves unread. */
 import type { SFTPWrapper } from 'ssh2';
+import { sftpWindowOpen } from './ssh2-gaps.ts';
 
 /**
  * Requests worked on at once: one, so replies leave in the order requests came, as from
@@ -18,16 +19,6 @@ const MAX_QUEUED_BYTES = 32 * 1024 * 1024;
  * A well-behaved client has at most its requests in flight unanswered (64 x 32 KiB = 2 MiB).
  */
 const MAX_BACKLOG = 16 * 1024 * 1024;
-
-/**
- * Whether the client's SSH window (RFC 4254 §5.2) has room. ssh2 1.17 has no event or return
- * value for this on SFTP replies; its channel state sits in `outgoing` (typed `unknown`), read
- * here and nowhere else. The slow-reader case of hostile.test.ts fails if a later ssh2 moves it.
- */
-export function windowOpen(sftp: SFTPWrapper): boolean {
-  const outgoing = (sftp as { outgoing?: unknown }).outgoing as { window?: unknown } | undefined;
-  return typeof outgoing?.window === 'number' ? outgoing.window > 0 : true;
-}
 
 export interface Gate {
   /** Run `task` now or when a slot frees; `bytes` is the request data it holds meanwhile. */
@@ -81,7 +72,7 @@ export function sftpGate(sftp: SFTPWrapper, abuse: (why: string) => void): Gate 
     reply(bytes, send) {
       // An open window means ssh2 has sent everything held before (it drains its list on
       // every WINDOW_ADJUST), so the backlog starts again from this reply.
-      const open = windowOpen(sftp);
+      const open = sftpWindowOpen(sftp);
       send();
       backlog = open ? 0 : backlog + bytes;
       if (backlog > MAX_BACKLOG) cut(`client leaves ${backlog} bytes of replies unread`);

@@ -4,11 +4,11 @@ import * as fs from 'node:fs/promises';
 import type { Attributes, SFTPWrapper } from 'ssh2';
 import ssh2 from 'ssh2';
 import { applyAttrs, longname, openFlags, statusFor, toAttrs } from './sftp-attrs.ts';
-import { sftpExitStatus } from './sftp-exit.ts';
 import { type Gate, sftpGate } from './sftp-gate.ts';
 import type { On } from './sftp-names.ts';
 import { serveNameRequests } from './sftp-names.ts';
 import { namePathInside, realPathInside } from './sftp-paths.ts';
+import { sftpExitStatus } from './ssh2-gaps.ts';
 
 const { STATUS_CODE } = ssh2.utils.sftp;
 
