@@ -18,11 +18,9 @@ import {
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-// Text that only works with the file where it was installed: a path resolved by Node at run
-// time (require.resolve, module.paths) or code that reads its own module object. A bundle moves
-// the code, so a package holding any of these stays external. (__dirname and __filename are
-// given each file below, so they need not keep a package out.)
-const LOCATION_BOUND = /\brequire\.(resolve|main|cache)\b|\bmodule\.(paths|parent|require)\b/;
+// Code that reads the module object Node made for the file where it was installed: a bundle
+// has no such object, so a package holding it stays external.
+const LOCATION_BOUND = /(?<![.\w$])module\.(paths|parent|require)\b/;
 
 // Where a file's own code may begin: after a shebang, comments and directives ("use strict"
 // only counts before any statement, so nothing may be put in front of it).
@@ -51,15 +49,20 @@ function ownUrls(path, text) {
     .replaceAll('import.meta.dirname', JSON.stringify(dirname(path)));
 }
 
-// CommonJS code may find files beside it through __dirname and __filename; in a bundle each
-// file still gets its own, declared on its first line (source maps keep their line numbers).
+// CommonJS code may find files beside it through __dirname and __filename, and resolve names
+// as from its folder through require.resolve; in a bundle each file keeps its own, declared
+// on its first line (source maps keep their line numbers). __netlabRequire is the banner's.
 function ownFolder(path, text) {
-  if (!/\b__(dirname|filename)\b/.test(text)) return text;
+  const own = text.replace(
+    /(?<![.\w$])require\.(resolve|main|cache)\b/g,
+    '__netlabRequire(__filename).$1',
+  );
+  if (!/\b__(dirname|filename)\b/.test(own)) return own;
   // An ES module that makes its own (`const __dirname = dirname(fileURLToPath(...))`) keeps it.
-  if (/\b(var|let|const)\s+__(dirname|filename)\b/.test(text)) return text;
-  const at = PROLOGUE.exec(text)[0].length;
-  const own = `;var __dirname = ${JSON.stringify(dirname(path))}, __filename = ${JSON.stringify(path)};`;
-  return text.slice(0, at) + own + text.slice(at);
+  if (/\b(var|let|const)\s+__(dirname|filename)\b/.test(own)) return own;
+  const at = PROLOGUE.exec(own)[0].length;
+  const names = `;var __dirname = ${JSON.stringify(dirname(path))}, __filename = ${JSON.stringify(path)};`;
+  return own.slice(0, at) + names + own.slice(at);
 }
 
 /**
@@ -146,10 +149,17 @@ export async function build({ entry, cacheDir, manifestPath, previous }) {
       sourcemap: 'linked',
       metafile: true,
       logLevel: 'silent',
+      // esbuild reports these at debug level inside node_modules; as warnings they reach the
+      // loop below.
+      logOverride: {
+        'unsupported-require-call': 'warning',
+        'unsupported-dynamic-import': 'warning',
+      },
       plugins: [resolver({ kept, found, seen })],
     });
-    // A require() or import() esbuild cannot follow (its argument computed at run time) would
-    // look for files beside the bundle: that package stays external too.
+    // A require() or import() esbuild cannot follow (its name computed at run time) would look
+    // for files beside the bundle, and weird code (a direct eval) may count on its scope: a
+    // package that draws any warning stays external.
     for (const warning of result.warnings) {
       const file = warning.location?.file;
       if (file?.includes('node_modules')) found.add(packageRoot(resolve(file)));
