@@ -37,10 +37,10 @@ const MiB = 1024 * 1024;
 const LISTING = 400 * MiB;
 const FLOW = MAX_COMMAND_GROWTH + 256 * MiB;
 
-/** Serves `answer` to the UID FETCH (of `read`, or of `list`). */
+/** Serves `answer` to the UID FETCH of `read`, or the FETCH of `list` (the newest by sequence number). */
 const onFetch = (answer: (tag: string, socket: TLSSocket, line: string) => void) =>
   startImap(peers, ({ verb, tag, line }, socket) => {
-    if (verb !== 'UID FETCH') return false;
+    if (verb !== 'UID FETCH' && verb !== 'FETCH') return false;
     answer(tag, socket, line);
     return true;
   });
@@ -156,7 +156,8 @@ describe('hostile IMAP server', () => {
         s.write('* SEARCH');
         void flood(s, Buffer.from(' 1'.repeat(32 * 1024)), 2048 * MiB);
       });
-      await expectFailure(['list', '--timeout', '30'], line, 'ERR_TOO_LARGE');
+      // `list --unseen` searches (a plain `list` needs no SEARCH).
+      await expectFailure(['list', '--unseen', '--timeout', '30'], line, 'ERR_TOO_LARGE');
       // Many lines, each small, every UID new: a client that kept them all would grow without
       // end (imapflow keeps up to 2^24 of them); the listing session's growth bound stops it.
       let uid = 0;
@@ -165,7 +166,7 @@ describe('hostile IMAP server', () => {
         return Buffer.from(`* SEARCH ${uids.join(' ')}\r\n`);
       };
       const many = await onSearch((s) => void flood(s, lines, 4096 * MiB));
-      await expectFailure(['list', '--timeout', '30'], many, 'ERR_TOO_LARGE');
+      await expectFailure(['list', '--unseen', '--timeout', '30'], many, 'ERR_TOO_LARGE');
     },
   );
 

@@ -29,8 +29,8 @@ export function toSequenceSet(uids: number[]): string {
 }
 
 /**
- * Lists one page of a folder's messages matching `criteria`, newest (highest UID) first, in three
- * IMAP commands: EXAMINE, UID SEARCH, UID FETCH. EXAMINE opens the folder read-only and headers
+ * Lists one page of a folder's messages matching `criteria`, newest (highest UID) first: EXAMINE,
+ * then FETCH of the newest sequence numbers (no criteria) or UID SEARCH and UID FETCH. EXAMINE opens the folder read-only and headers
  * come with BODY.PEEK, so no flag changes (RFC 3501 §6.3.2, §6.4.5).
  * @throws {MailError} ERR_UNKNOWN_FOLDER, ERR_TOO_LARGE, ERR_TIMEOUT, ERR_CONNECTION_LOST, ...
  */
@@ -46,30 +46,45 @@ export async function listEnvelopes(
     // \Seen cannot; its answer carries EXISTS (how many messages) and UIDVALIDITY.
     const mailbox = await openFolder(session, folder, true);
     recordUidValidity(session.account, folder, mailbox.uidValidity);
-    // UIDs, not sequence numbers: a UID names the same message in the next command, the next
-    // session and the next `mail read` (as long as UIDVALIDITY holds, RFC 3501 §2.3.1.1).
-    const query = Object.keys(criteria).length ? criteria : { all: true };
-    const found =
-      mailbox.exists === 0
-        ? []
-        : await session.call('UID SEARCH', () => session.imap.search(query, { uid: true }));
-    // imapflow's search resolves with false when the server answers NO or BAD.
-    if (!found) throw new MailError('ERR_SERVER', `${session.imapLabel}: UID SEARCH failed`);
-    const uids = found;
-    // SEARCH answers in no promised order (RFC 3501 §7.2.5): sort, highest UID (newest) first.
-    uids.sort((a, b) => b - a);
     const start = (paging.page - 1) * paging.limit;
-    const pageUids = uids.slice(start, start + paging.limit);
-    const messages = pageUids.length
-      ? await fetchEnvelopes(session, folder, pageUids, mailbox.uidValidity, onProgress)
+    let total: number;
+    let page: Page | undefined;
+    if (Object.keys(criteria).length === 0) {
+      // Every message, newest first, needs no SEARCH: EXISTS is the count, and sequence numbers
+      // run in UID order (RFC 3501 §2.3.1.2), so a page is a range of them counted down from
+      // EXISTS. A sequence number lasts only this session, so each FETCH asks for the UID too:
+      // a UID names the same message in the next session and the next `mail read` (as long as
+      // UIDVALIDITY holds, RFC 3501 §2.3.1.1), and it is what the listing prints.
+      total = mailbox.exists;
+      const high = total - start;
+      const low = Math.max(1, high - paging.limit + 1);
+      const seqs = Array.from({ length: Math.max(0, high - low + 1) }, (_, i) => low + i);
+      if (seqs.length) page = { set: `${low}:${high}`, uid: false, wanted: new Set(seqs) };
+    } else {
+      const found =
+        mailbox.exists === 0
+          ? []
+          : await session.call('UID SEARCH', () => session.imap.search(criteria, { uid: true }));
+      // imapflow's search resolves with false when the server answers NO or BAD.
+      if (!found) throw new MailError('ERR_SERVER', `${session.imapLabel}: UID SEARCH failed`);
+      // SEARCH answers in no promised order (RFC 3501 §7.2.5): sort, highest UID (newest) first.
+      found.sort((a, b) => b - a);
+      total = found.length;
+      const uids = found.slice(start, start + paging.limit);
+      // `1:3,7` rather than `1,2,3,7`: one command line for any page; servers bound line length
+      // (RFC 7162 §4 suggests clients keep lines under 8,192 octets).
+      if (uids.length) page = { set: toSequenceSet(uids), uid: true, wanted: new Set(uids) };
+    }
+    const messages = page
+      ? await fetchEnvelopes(session, folder, page, mailbox.uidValidity, onProgress)
       : [];
     messages.sort((a, b) => b.uid - a.uid);
     return {
       folder,
       uidValidity: String(mailbox.uidValidity),
-      total: uids.length,
+      total,
       page: paging.page,
-      pages: Math.max(1, Math.ceil(uids.length / paging.limit)),
+      pages: Math.max(1, Math.ceil(total / paging.limit)),
       messages,
     };
   } catch (error) {
@@ -77,27 +92,31 @@ export async function listEnvelopes(
   }
 }
 
-/** UID FETCH of the envelope items of `uids`, one envelope built as each response streams in. */
+/** One page to fetch: UIDs (from SEARCH) or sequence numbers (the newest), as a set and listed. */
+interface Page {
+  set: string;
+  uid: boolean;
+  wanted: Set<number>;
+}
+
+/** (UID) FETCH of the envelope items of a page, one envelope built as each response streams in. */
 async function fetchEnvelopes(
   session: MailSession,
   folder: string,
-  uids: number[],
+  { set, uid, wanted }: Page,
   uidValidity: bigint,
   onProgress?: (done: number, total: number) => void,
 ): Promise<Envelope[]> {
-  const wanted = new Set(uids);
   const byUid = new Map<number, Envelope>();
-  // `1:3,7` rather than `1,2,3,7`: one command line for any page; servers bound line length
-  // (RFC 7162 §4 suggests clients keep lines under 8,192 octets).
-  const set = toSequenceSet(uids);
-  await session.call(`UID FETCH ${set.length > 40 ? `${set.slice(0, 39)}…` : set}`, async () => {
+  const name = `${uid ? 'UID ' : ''}FETCH ${set.length > 40 ? `${set.slice(0, 39)}…` : set}`;
+  await session.call(name, async () => {
     // imapflow hands over one FETCH response at a time and reads the next only when the loop
     // asks: a server cannot make it queue responses faster than they are used.
-    for await (const message of session.imap.fetch(set, ENVELOPE_QUERY, { uid: true })) {
+    for await (const message of session.imap.fetch(set, ENVELOPE_QUERY, { uid })) {
       // A server may add FETCH responses nobody asked for (RFC 3501 §7.4.2: a flag change made
-      // by another session). Only the UIDs asked for are kept, so what it adds cannot grow the
-      // listing; a flag update of a kept one is applied.
-      if (!wanted.has(message.uid)) continue;
+      // by another session). Only the messages asked for are kept, so what it adds cannot grow
+      // the listing; a flag update of a kept one is applied.
+      if (!wanted.has(uid ? message.uid : message.seq)) continue;
       if (message.headers === undefined) {
         const known = byUid.get(message.uid);
         if (known && message.flags) {
@@ -107,7 +126,7 @@ async function fetchEnvelopes(
         continue;
       }
       byUid.set(message.uid, toEnvelope(message, folder, uidValidity));
-      if (byUid.size % 100 === 0) onProgress?.(byUid.size, uids.length);
+      if (byUid.size % 100 === 0) onProgress?.(byUid.size, wanted.size);
     }
   });
   return [...byUid.values()];

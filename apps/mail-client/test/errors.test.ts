@@ -457,7 +457,7 @@ describe('listing', () => {
       expect(result.stderr).toMatch(/^IMAP C: \S+ AUTHENTICATE PLAIN$/m);
       expect(result.stderr).toMatch(/^IMAP C: \S+ EXAMINE "?INBOX"?$/m);
       expect(result.stderr).toMatch(
-        /^IMAP C: \S+ UID FETCH \S+ \(UID FLAGS RFC822.SIZE (MODSEQ )?BODY\.PEEK\[/m,
+        /^IMAP C: \S+ FETCH \d+:\d+ \(UID FLAGS RFC822.SIZE (MODSEQ )?BODY\.PEEK\[/m,
       );
       expect(result.stderr).toMatch(/^IMAP S: \* \d+ FETCH \(UID \d+ /m);
       // No SELECT or STORE command (CONDSTORE in ENABLE is an extension's name), no BODY[].
