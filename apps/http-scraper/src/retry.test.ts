@@ -1,6 +1,6 @@
-/** Retry-After parsing, backoff bounds, and the queue of URLs waiting to be tried again. */
+/** Retry-After parsing and the queue of URLs waiting to be tried again (backoffDelay's bounds: @netlab/cli). */
 import { describe, expect, it } from 'vitest';
-import { backoffMs, parseRetryAfter, RetryQueue } from './retry.ts';
+import { parseRetryAfter, RetryQueue } from './retry.ts';
 
 describe('retry timing', () => {
   it('reads Retry-After as seconds or as an HTTP date', () => {
@@ -10,13 +10,6 @@ describe('retry timing', () => {
     expect(parseRetryAfter('Mon, 30 Sep 2024 00:00:00 GMT', now)).toBe(0);
     for (const bad of [undefined, '', 'soon', ['1']])
       expect(parseRetryAfter(bad, now)).toBeUndefined();
-  });
-
-  it('doubles the ceiling per attempt, keeps half of it fixed, and caps it', () => {
-    expect(backoffMs(0, 100, 10_000, () => 0)).toBe(50);
-    expect(backoffMs(0, 100, 10_000, () => 1)).toBe(100);
-    expect(backoffMs(3, 100, 10_000, () => 0.5)).toBe(600);
-    expect(backoffMs(20, 100, 10_000, () => 1)).toBe(10_000);
   });
 
   it('queues at most `retries` more attempts per URL, each due after its wait', () => {

@@ -1,4 +1,5 @@
-/** Retry timing: exponential backoff with jitter, and the server's Retry-After. */
+/** Retry timing: exponential backoff with jitter (@netlab/cli's backoffDelay), and the server's Retry-After. */
+import { backoffDelay } from '@netlab/cli';
 
 /** Statuses worth another try: the server is busy or failed, the request itself was fine. */
 export const RETRY_STATUS = new Set([408, 429, 500, 502, 503, 504]);
@@ -13,20 +14,6 @@ export function parseRetryAfter(value: unknown, now = Date.now()): number | unde
   if (/^\d+$/.test(text)) return Number(text) * 1000;
   const date = Date.parse(text);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
-/**
- * "Equal jitter" backoff: half of `base * 2^attempt` (capped) is fixed, half random, so
- * retries spread out instead of stampeding back together. `attempt` counts from 0.
- */
-export function backoffMs(
-  attempt: number,
-  baseMs: number,
-  capMs: number,
-  random = Math.random,
-): number {
-  const ceiling = Math.min(capMs, baseMs * 2 ** attempt);
-  return ceiling / 2 + random() * (ceiling / 2);
 }
 
 const NONE: readonly never[] = [];
@@ -52,14 +39,16 @@ export class RetryQueue<T extends { id: number }> {
   ) {}
 
   /**
-   * Schedules another attempt after `base × 2^attempt` with jitter, or `retryAfterMs` when
-   * longer; returns false when the attempts are used up.
+   * Schedules another attempt after `base × 2^attempt` with "equal jitter" (half fixed, half
+   * random, so retries spread out instead of stampeding back together), or `retryAfterMs`
+   * when longer; returns false when the attempts are used up.
    */
   schedule(item: T, now: number, retryAfterMs = 0): boolean {
     const attempt = this.#attempts.get(item.id) ?? 0;
     if (attempt >= this.retries) return false;
     this.#attempts.set(item.id, attempt + 1);
-    const wait = Math.max(backoffMs(attempt, this.baseMs, this.capMs), retryAfterMs);
+    const window = { baseMs: this.baseMs, capMs: this.capMs };
+    const wait = Math.max(backoffDelay(attempt, window), retryAfterMs);
     this.#waiting.push({ item, at: now + wait });
     return true;
   }

@@ -1,10 +1,10 @@
 /** Fetching a host's robots.txt: retries, RFC 9309's size and status rules, notes for the summary. */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { backoffDelay } from '@netlab/cli';
 import { getWithCache, type HttpContext } from './cached-get.ts';
 import type { Response } from './fetcher.ts';
 import type { HostState } from './hosts.ts';
 import type { CrawlOptions } from './options.ts';
-import { backoffMs } from './retry.ts';
 import { ALLOW_ALL, type Robots, robotsFromResponse } from './robots.ts';
 import type { RobotsNote } from './stats.ts';
 
@@ -21,9 +21,11 @@ export async function loadRobots(
   if (!options.robots) return ALLOW_ALL;
   let read = await readRobots(host, ctx, options);
   for (let attempt = 0; read.robots.source === 'unreachable' && attempt < options.retries; ) {
-    await sleep(backoffMs(attempt++, options.retryBaseMs, options.retryCapMs), undefined, {
-      signal: options.signal,
+    const wait = backoffDelay(attempt++, {
+      baseMs: options.retryBaseMs,
+      capMs: options.retryCapMs,
     });
+    await sleep(wait, undefined, { signal: options.signal });
     read = await readRobots(host, ctx, options);
   }
   const { robots, note } = read;

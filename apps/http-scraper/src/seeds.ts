@@ -2,12 +2,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { backoffDelay } from '@netlab/cli';
 import { getWithCache, type HttpContext } from './cached-get.ts';
 import { RETRYABLE } from './errors.ts';
 import type { Response } from './fetcher.ts';
 import type { HostRegistry, HostState } from './hosts.ts';
 import type { CrawlOptions } from './options.ts';
-import { backoffMs, RETRY_STATUS } from './retry.ts';
+import { RETRY_STATUS } from './retry.ts';
 import { parseSitemap } from './sitemap.ts';
 import type { CrawlStore } from './store.ts';
 import { normalizeUrl } from './url.ts';
@@ -30,7 +31,10 @@ async function fetchSitemap(
 ): Promise<Response | undefined> {
   for (let attempt = 0; ; attempt++) {
     if (attempt > 0) {
-      const wait = backoffMs(attempt - 1, options.retryBaseMs, options.retryCapMs);
+      const wait = backoffDelay(attempt - 1, {
+        baseMs: options.retryBaseMs,
+        capMs: options.retryCapMs,
+      });
       await sleep(wait, undefined, { signal: options.signal });
     }
     await host.pace(options.signal);

@@ -1,5 +1,6 @@
 /** @netlab/cli: the command-line conventions every netlab app shares. */
 export { parseCommandLine, parseInteger, scriptArgs } from './args.ts';
+export { type BackoffWindow, backoffDelay } from './backoff.ts';
 export { type ColorName, color, createColor, shouldColor } from './color.ts';
 export { CodedError, type CodedErrorOptions, isCodedError, UsageError } from './errors.ts';
 export { formatError, formatJsonError, type RunMainOptions, runMain } from './main.ts';
