@@ -1,9 +1,120 @@
 /** Hostile input against the real server process: coded errors, bounded RSS, the room carries on. */
+import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import net from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { scriptNodeFlags } from '@netlab/cli';
+import { lengthPrefixed } from '@netlab/framing';
+import { processUsage } from '@netlab/peers';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type ChatClient, connect } from './client.ts';
-import { frame, PacedReader, RawClient, until } from './test-helpers.ts';
-import { type ServerProcess, startServerProcess } from './test-server.ts';
+import { chat, type Message } from './protocol.ts';
+import { frame, RawClient, until } from './test-helpers.ts';
+
+// The real server CLI as a child process, so its RSS and CPU are its own.
+const appDir = fileURLToPath(new URL('..', import.meta.url));
+
+interface ServerProcess {
+  child: ChildProcess;
+  port: number;
+  /** What the server printed so far (stdout and stderr). */
+  output(): string;
+  /** Resident memory of the server process now, in bytes. */
+  rss(): number;
+  stop(): Promise<void>;
+}
+
+/** Starts `tcp-chat server` with the `server` script's Node flags, on a free port. */
+async function startServerProcess(flags: string[]): Promise<ServerProcess> {
+  const args = [...scriptNodeFlags(appDir, 'server'), '--import', 'tsx', 'src/main.ts', 'server'];
+  const child = spawn(
+    process.execPath,
+    [...args, '--port', '0', '--stats-interval', '0', ...flags],
+    {
+      cwd: appDir,
+      env: { ...process.env, NO_COLOR: '1' },
+    },
+  );
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  await until(() => /listening on /.test(out) || child.exitCode !== null, 'the server to listen');
+  const port = Number(/listening on 127\.0\.0\.1:(\d+)/.exec(out)?.[1]);
+  if (!port) throw new Error(`server did not start: ${out}`);
+  return {
+    child,
+    port,
+    output: () => out,
+    rss: () => processUsage(child.pid!)?.rssBytes ?? 0,
+    async stop() {
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    },
+  };
+}
+
+const codec = lengthPrefixed({ maxFrameSize: 16 * 1024 * 1024 });
+
+/**
+ * A reader that is slow but steady: it takes `bytesPerTick` from its socket every `everyMs`
+ * and no more (a paused socket: Node stops reading the kernel once it holds 16 KiB, and TCP's
+ * window then closes on the server). It counts `msg` frames and keeps every other frame.
+ */
+class PacedReader {
+  readonly received: Message[] = [];
+  msgs = 0;
+  closed = false;
+  readonly #decoder = codec.createDecoder();
+  readonly #timer: NodeJS.Timeout;
+
+  private constructor(
+    readonly socket: net.Socket,
+    bytesPerTick: number,
+    everyMs: number,
+  ) {
+    socket.on('error', () => {});
+    socket.on('close', () => {
+      this.closed = true;
+      clearInterval(this.#timer);
+    });
+    this.#timer = setInterval(() => {
+      const chunk = socket.read(
+        Math.min(bytesPerTick, socket.readableLength || bytesPerTick),
+      ) as Buffer | null;
+      if (chunk) this.#take(chunk);
+    }, everyMs);
+  }
+
+  #take(chunk: Buffer): void {
+    this.#decoder.write(chunk, (f) => {
+      const m = chat.unpack(f) as Message;
+      if (m.type === 'msg') this.msgs++;
+      else this.received.push(m);
+    });
+  }
+
+  static connect(port: number, bytesPerTick: number, everyMs: number): Promise<PacedReader> {
+    return new Promise((resolve, reject) => {
+      const s = net.connect({ port, host: '127.0.0.1' }, () =>
+        resolve(new PacedReader(s, bytesPerTick, everyMs)),
+      );
+      s.once('error', reject);
+    });
+  }
+
+  /** Says hello and joins `room`, waiting for the answers at its own pace. */
+  async enter(nick: string, room: string): Promise<void> {
+    this.socket.write(frame({ type: 'hello', v: 1, nick }));
+    this.socket.write(frame({ type: 'join', room }));
+    await until(() => this.received.some((m) => m.type === 'joined'), `${nick} to join ${room}`);
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+    this.socket.destroy();
+  }
+}
 
 const T = { timeout: 60_000 };
 const MiB = 2 ** 20;
