@@ -71,6 +71,8 @@ export function connectTcp(
     host,
     port: endpoint.port,
     autoSelectFamily: options.happyEyeballs ?? true,
+    // RFC 8305 §5's Connection Attempt Delay: each address gets 250 ms, then Node drops it and
+    // dials the next family's; a black-holed IPv6 path costs 250 ms, not a TCP timeout (~2 min).
     autoSelectFamilyAttemptTimeout: Math.max(10, options.attemptTimeout ?? 250),
     ...(options.servers && endpoint.family === 'hostname' ? { lookup: lookupVia(options) } : {}),
   });

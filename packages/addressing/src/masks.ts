@@ -12,6 +12,8 @@ const ALL = 0xffffffff;
  * @example mask32(24).toString(16) // 'ffffff00'
  */
 export function mask32(bits: number): number {
+  // A shift counts mod 32 (`ALL << 32` is ALL), hence the explicit ends; `>>> 0` reads the
+  // signed 32-bit result as unsigned (0xffffff00, not -256), the form addresses are kept in.
   return bits <= 0 ? 0 : bits >= 32 ? ALL : (ALL << (32 - bits)) >>> 0;
 }
 
