@@ -22,11 +22,11 @@ def main():
     password = open(password_file).read().strip()
     imap = imaplib.IMAP4_SSL(host, int(port), ssl_context=ssl.create_default_context(cafile=cafile))
     imap.login(user, password)
-    imap.select(folder, readonly=True)  # EXAMINE
-    typ, data = imap.uid("SEARCH", "ALL")
-    uids = sorted((int(u) for u in data[0].split()), reverse=True)[: int(limit)]
-    wanted = ",".join(str(u) for u in uids)
-    typ, data = imap.uid("FETCH", wanted, f"(UID FLAGS RFC822.SIZE BODY.PEEK[HEADER.FIELDS ({FIELDS})])")
+    typ, data = imap.select(folder, readonly=True)  # EXAMINE; data[0] is EXISTS
+    # The newest are the highest sequence numbers (they run in UID order), as `mail list` fetches them.
+    exists = int(data[0])
+    low = max(1, exists - int(limit) + 1)
+    typ, data = imap.fetch(f"{low}:{exists}", f"(UID FLAGS RFC822.SIZE BODY.PEEK[HEADER.FIELDS ({FIELDS})])")
     lines = []
     for item in data:
         if not isinstance(item, tuple):
@@ -42,7 +42,7 @@ def main():
         name = decode(sender[0][0]) or sender[0][1] if sender else ""
         lines.append((uid, f"{uid} {fields.get('date', '')}  {name}  {decode(fields.get('subject'))}"))
     imap.logout()
-    assert len(lines) == len(uids), (len(lines), len(uids))
+    assert len(lines) == exists - low + 1, (len(lines), exists - low + 1)
     print("\n".join(line for _, line in sorted(lines, reverse=True)))
 
 

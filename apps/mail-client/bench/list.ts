@@ -14,7 +14,7 @@ export interface Timing {
   cpu: number;
 }
 
-/** Times one listing of the whole folder in a logged-in session (EXAMINE, SEARCH, FETCH, parse). */
+/** Times one listing of the whole folder in a logged-in session (EXAMINE, FETCH 1:N, parse). */
 export async function timeMailClient(
   session: MailSession,
   folder: string,
@@ -31,7 +31,7 @@ export async function timeMailClient(
 }
 
 /**
- * Runs bench/imaplib_list.py: the same EXAMINE, UID SEARCH ALL and UID FETCH, parsed with the
+ * Runs bench/imaplib_list.py: the same EXAMINE and FETCH 1:N (UID among the items), parsed with the
  * stdlib; its first listing warms up (as the caller does for mail-client) and is dropped.
  */
 export async function timeImaplib(
