@@ -1,7 +1,8 @@
 /** Bench helpers: time whole processes, start our server as its own process, CPU from /proc. */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { openSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, openSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { scriptNodeFlags } from '@netlab/cli';
 
@@ -14,12 +15,38 @@ const SERVER_NODE_FLAGS = scriptNodeFlags(APP, 'server');
 /** The same for the `ssh` script, the client. */
 export const CLIENT_NODE_FLAGS = scriptNodeFlags(APP, 'ssh');
 export const RUNS = Number(process.env.NETLAB_BENCH_RUNS ?? 5);
+/** The preload that leaves ssh2's optional native builds out, as a fresh install does. */
+export const WITHOUT_NATIVE = join(APP, 'bench', 'without-native.mjs');
+// Every Node process the bench starts (our server, our CLI) loads it too.
+process.env.NODE_OPTIONS = [process.env.NODE_OPTIONS, `--import=${WITHOUT_NATIVE}`]
+  .filter(Boolean)
+  .join(' ');
+
+/**
+ * The command line of a package.json script (`node <flags> <runner> src/main.ts`), with this
+ * Node for `node`: the process a user's `pnpm <script>` starts, without pnpm's own start.
+ */
+export function scriptArgv(script: string): string[] {
+  const pkg = JSON.parse(readFileSync(join(APP, 'package.json'), 'utf8'));
+  const words = String(pkg.scripts[script]).trim().split(/\s+/);
+  return words[0] === 'node' ? [process.execPath, ...words.slice(1)] : words;
+}
+
+/** Which of ssh2's optional native builds are on disk (each is refused by WITHOUT_NATIVE). */
+export function nativeBuildsOnDisk(): string[] {
+  const ssh2Dir = dirname(createRequire(join(APP, 'package.json')).resolve('ssh2/package.json'));
+  const builds = [
+    join(ssh2Dir, 'lib', 'protocol', 'crypto', 'build', 'Release', 'sshcrypto.node'),
+    join(ssh2Dir, '..', 'cpu-features', 'build', 'Release', 'cpufeatures.node'),
+  ];
+  return builds.filter((f) => existsSync(f)).map((f) => basename(f));
+}
 
 /** Wall time of one process run, its stdout thrown away (into /dev/null, as a user would). */
-export function timeProcess(cmd: string, args: string[]): Promise<number> {
+export function timeProcess(cmd: string, args: string[], cwd = APP): Promise<number> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(cmd, args, { stdio: ['ignore', devNull, 'pipe'] });
+    const child = spawn(cmd, args, { cwd, stdio: ['ignore', devNull, 'pipe'] });
     let stderr = '';
     child.stderr!.on('data', (d) => (stderr += d));
     child.on('error', reject);

@@ -3,17 +3,22 @@
  *  1. 200 MB of exec output from sshd: our client vs OpenSSH `ssh` (default algorithms, then aes128-gcm)
  *  2. OpenSSH `ssh` against our server vs against sshd (same two cipher settings), and the
  *     server side's CPU per 100 MB from /proc (load-independent)
- *  3. connect + auth + `true` latency
- *  4. `exec -H` across 50 sessions vs one, with CPU per session (bench/fanout.ts)
+ *  3. connect + auth + `true` latency: our library in this process, OpenSSH `ssh` both ways
+ *  4. the CLI's own cost: `ssh-shell exec HOST true` as the `ssh` script starts it, beside
+ *     OpenSSH `ssh HOST true`, whole processes against the same sshd
+ *  5. `exec -H` across 50 sessions vs one, with CPU per session (bench/fanout.ts)
+ * ssh2 runs without its optional native builds, as an install leaves it (without-native.mjs).
  * Streaming rates subtract each client's own connect+`true` time, so process start-up (Node's
  * is ~10x ssh's) does not count against the data path; the latency section shows start-up apart.
  * Streams count the median of the rounds: on two shared cores one 200 MB run swings by a third
  * either way, and the fastest of a few rewarded whichever side had one lucky run.
  */
+// First, before anything loads ssh2: its optional native builds stay out, as after an install.
+import './without-native.mjs';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { Writable } from 'node:stream';
 import { median } from '@netlab/cli';
 import { ensure, startSshd } from '@netlab/peers';
@@ -23,13 +28,14 @@ import { fanOut } from './fanout.ts';
 import {
   CLIENT_NODE_FLAGS,
   interleaved,
-  MAIN,
+  nativeBuildsOnDisk,
   RUNS,
+  scriptArgv,
   startOurServerProcess,
-  TSX,
   timeProcess,
   withCpu,
 } from './procs.ts';
+import { refused } from './without-native.mjs';
 
 const MB = 1_000_000;
 const SIZE = Number(process.env.NETLAB_BENCH_MB ?? 200) * MB;
@@ -87,9 +93,10 @@ const sshArgs = (port: number, cipher: string | undefined, cmd: string) => [
   `${sshd.user}@127.0.0.1`,
   cmd,
 ];
+/** `pnpm ssh exec ...` as the process the `ssh` script starts (pnpm's own start left out). */
+const [NODE, ...SSH_SCRIPT] = scriptArgv('ssh');
 const ourArgs = (port: number, cmd: string) => [
-  ...CLIENT_NODE_FLAGS,
-  MAIN,
+  ...SSH_SCRIPT,
   'exec',
   '--no-agent',
   '-i',
@@ -122,6 +129,11 @@ try {
     );
   line(
     `ssh-shell bench: ${SIZE / MB} MB streams, median of ${RUNS} rounds (latency and exec -H: fastest); load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores; ${spawnSync('ssh', ['-V'], { encoding: 'utf8' }).stderr.trim()}`,
+  );
+  // Says whether ssh2 asked for its optional builds in this process and was refused them.
+  const onDisk = nativeBuildsOnDisk();
+  line(
+    `ssh2 native builds: ${onDisk.length === 0 ? 'none on disk (a fresh install)' : `${onDisk.join(', ')} on disk from an older install`}; loaded in this run: none (refused: ${[...refused].join(', ') || 'none asked for'})`,
   );
   for (const cipher of [undefined, GCM]) {
     const label = cipher ? 'aes128-gcm' : 'default algorithms';
@@ -184,16 +196,40 @@ try {
       },
       sshToSshd: ssh(sshd.port, undefined, 'true'),
       sshToOurs: ssh(ours.port, undefined, 'true'),
-      oursCli: () => timeProcess(TSX, ourArgs(sshd.port, 'true')),
     },
     5,
   );
   line(
-    `latency connect+auth+true to sshd (fastest of 5): ours ${lat.oursLib!.toFixed(1)} ms (library, in a running process), OpenSSH ssh ${lat.sshToSshd!.toFixed(1)} ms, ratio ${ratio(lat.oursLib!, lat.sshToSshd!)} (goal <= 1.5x); our CLI incl. Node+tsx start ${lat.oursCli!.toFixed(0)} ms`,
+    `latency connect+auth+true to sshd (fastest of 5): ours ${lat.oursLib!.toFixed(1)} ms (library, in a running process), OpenSSH ssh ${lat.sshToSshd!.toFixed(1)} ms, ratio ${ratio(lat.oursLib!, lat.sshToSshd!)} (goal <= 1.5x)`,
   );
   line(
     `latency OpenSSH ssh -> server, connect+auth+true: ours ${lat.sshToOurs!.toFixed(1)} ms, sshd ${lat.sshToSshd!.toFixed(1)} ms, ratio ${ratio(lat.sshToOurs!, lat.sshToSshd!)}`,
   );
+
+  // The CLI's own cost, whole processes taking turns against one server: Node's start, the
+  // cached bundle, key loading, connect, auth, `true`, close. Against sshd too, where its own
+  // per-connection work (~0.2 s here) is in both sides' time; against our server, which
+  // answers faster, what the CLI itself costs shows more. One unmeasured run first rebuilds
+  // the bundle if a source changed.
+  await timeProcess(NODE!, ourArgs(sshd.port, 'true'));
+  const CLI_RUNS = Math.max(RUNS, 7);
+  for (const [name, port] of [
+    ['sshd', sshd.port],
+    ['our server', ours.port],
+  ] as const) {
+    const cli = await interleaved(
+      {
+        ours: () => timeProcess(NODE!, ourArgs(port, 'true')),
+        openssh: ssh(port, undefined, 'true'),
+      },
+      CLI_RUNS,
+      median,
+    );
+    line(
+      `cli exec HOST true, whole process against ${name} (median of ${CLI_RUNS}): ours ${cli.ours!.toFixed(0)} ms, OpenSSH ssh ${cli.openssh!.toFixed(0)} ms, ratio ${ratio(cli.ours!, cli.openssh!)} (goal <= 1.5x)`,
+    );
+  }
+  line(`  ours = \`${basename(NODE!)} ${SSH_SCRIPT.join(' ')} exec\`, as the ssh script starts it`);
 
   // Many hosts: 50 sessions at once vs one.
   await fanOut({
