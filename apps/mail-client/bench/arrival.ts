@@ -27,7 +27,7 @@ export async function timeArrivals(
   });
   await watching;
   const times: ArrivalTimes = { arrival: [], submitted: [] };
-  const transport = sender.smtp();
+  const transport = await sender.smtp();
   try {
     for (let i = 0; i < count; i++) {
       const subject = `latency probe ${i}`;

@@ -9,10 +9,7 @@ import { DEFAULT_TIMEOUT_S } from './deadline.ts';
 import { MailError } from './errors.ts';
 import { createGuard, type LogHooks, responseLimits } from './imap-guard.ts';
 import { type Credentials, resolveCredentials } from './secrets.ts';
-import { createSmtp, submit } from './smtp.ts';
 import { createMasker, imapLogger, type TraceSink } from './trace.ts';
-
-export { createSmtp } from './smtp.ts';
 
 export interface ConnectOptions {
   account: Account;
@@ -36,7 +33,7 @@ export interface MailSession {
   account: Account;
   imap: ImapFlow;
   /** An SMTP transport for the account (the bench reuses one; commands use `submit`). */
-  smtp(): Mail;
+  smtp(): Promise<Mail>;
   /** Submits one message over a fresh SMTP connection, each command under its deadline. */
   submit(
     envelope: { from: string; to: string[] },
@@ -139,7 +136,9 @@ export async function connect(options: ConnectOptions): Promise<MailSession> {
     imap.close();
     throw guard.connectError(error);
   }
-  const smtp = () => createSmtp(account, credentials, { ...options, timeoutMs });
+  // nodemailer loads on the first submission: a `list` never pays for it.
+  const smtp = async () =>
+    (await import('./smtp.ts')).createSmtp(account, credentials, { ...options, timeoutMs });
   const close = async () => {
     try {
       // LOGOUT (RFC 3501 §6.1.3): the server answers `* BYE`, then OK, then closes; waiting for
@@ -149,8 +148,10 @@ export async function connect(options: ConnectOptions): Promise<MailSession> {
       imap.close();
     }
   };
-  const submitOne = (envelope: { from: string; to: string[] }, raw: Buffer) =>
-    submit(account, credentials, { ...options, label: smtpLabel, timeoutMs }, envelope, raw);
+  const submitOne = async (envelope: { from: string; to: string[] }, raw: Buffer) => {
+    const { submit } = await import('./smtp.ts');
+    return submit(account, credentials, { ...options, label: smtpLabel, timeoutMs }, envelope, raw);
+  };
   return {
     account,
     imap,
