@@ -82,7 +82,10 @@ export class Intake {
       return;
     }
     s.ctx.trace?.('in', s.peer, payload, msg);
-    if (this.#limits.admit(msg)) this.#order.run(msg);
+    if (!this.#limits.admit(msg)) return;
+    // Runs it now (ctx.dispatch: handlers.ts routes a `say` to say.ts), unless an earlier
+    // request still waits on the cluster's Redis or the room is behind: then it queues.
+    this.#order.run(msg);
   }
 
   /** A room caught up: the requests read while it was behind run now. */
