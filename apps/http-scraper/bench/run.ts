@@ -24,7 +24,9 @@ const CONCURRENCY = String(values.concurrency);
 const RUNS = Number(values.runs);
 const app = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'http-scraper-bench-'));
-const bundles = path.join(app, '.bench');
+// Beside the bench's sources: a bundle's external imports resolve from where it lies, so
+// Crawlee is found in bench/node_modules (the bench's own package) and the rest in the app's.
+const bundles = path.join(app, 'bench', '.bench');
 
 /**
  * Every Node crawler runs as plain JavaScript: bundled here by esbuild (same source, types

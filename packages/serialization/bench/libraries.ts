@@ -1,5 +1,6 @@
 /** Print the schema-library measurement (valibot vs zod vs TypeBox) behind the choice in the README. */
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Packr } from 'msgpackr';
 import { cpuRates } from './measure.ts';
@@ -9,8 +10,14 @@ const quick = process.argv.includes('--quick');
 const n = quick ? 50_000 : 200_000;
 const rounds = quick ? 3 : 7;
 
+// Where Node finds it from here: the bench's own node_modules (valibot, TypeBox), then the
+// package's (zod).
 function installedKiB(pkg: string): number {
-  const dir = new URL(`../node_modules/${pkg}/`, import.meta.url).pathname;
+  const dirs = ['./node_modules/', '../node_modules/'].map(
+    (base) => new URL(`${base}${pkg}/`, import.meta.url).pathname,
+  );
+  const dir = dirs.find((candidate) => existsSync(candidate));
+  if (!dir) throw new Error(`${pkg} is not installed (looked in ${dirs.join(', ')})`);
   return Number(execFileSync('du', ['-sk', '-L', dir]).toString().split('\t')[0]);
 }
 

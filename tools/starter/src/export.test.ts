@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { exportApp, findApps, listFiles } from './index.ts';
+import { benchPackages } from './lean.ts';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 let scratch: string;
@@ -96,10 +97,16 @@ describe('exportApp', { timeout: 60_000 }, () => {
       const manifest = JSON.parse(await readFile(join(lean.dir, 'package.json'), 'utf8'));
       expect(lean.files.filter((file) => /^bench\/|^BENCH\.md$/.test(file))).toEqual([]);
       expect(Object.values(manifest.scripts).join(' ')).not.toMatch(/\bbench\//);
+      // The bench's own workspace package (bench/package.json) stays behind with its packages.
+      const benchFile = join(root, 'apps', app, 'bench', 'package.json');
+      const benchOwn = existsSync(benchFile)
+        ? Object.keys(benchPackages(JSON.parse(await readFile(benchFile, 'utf8')), original))
+        : [];
       const left = Object.keys(original.devDependencies ?? {}).filter(
         (name) => !(name in manifest.devDependencies),
       );
-      expect(left.sort()).toEqual(lean.leftOut.dependencies);
+      expect([...new Set([...left, ...benchOwn])].sort()).toEqual(lean.leftOut.dependencies);
+      for (const name of benchOwn) expect(manifest.devDependencies).not.toHaveProperty(name);
       // What was left out, nothing in the starter loads.
       for (const file of lean.files.filter((f) => /\.[cm]?[jt]s$/.test(f))) {
         const text = await readFile(join(lean.dir, file), 'utf8');
@@ -108,11 +115,15 @@ describe('exportApp', { timeout: 60_000 }, () => {
 
       const full = await exportApp(root, app, join(scratch, `${app}-bench`), { withBench: true });
       const withBench = JSON.parse(await readFile(join(full.dir, 'package.json'), 'utf8'));
-      const bench = listFiles(root, `apps/${app}/bench`).map((f) => f.slice(`apps/${app}/`.length));
+      const bench = listFiles(root, `apps/${app}/bench`)
+        .map((f) => f.slice(`apps/${app}/`.length))
+        .filter((f) => f !== 'bench/package.json');
       expect(full.files).toEqual(expect.arrayContaining(bench));
+      expect(full.files).not.toContain('bench/package.json');
       expect(withBench.scripts).toEqual({ ...original.scripts, test: manifest.scripts.test });
+      // The bench package's packages join the starter's own manifest, so `npm install` gets them.
       expect(Object.keys(withBench.devDependencies)).toEqual(
-        expect.arrayContaining(Object.keys(original.devDependencies ?? {})),
+        expect.arrayContaining([...Object.keys(original.devDependencies ?? {}), ...benchOwn]),
       );
       expect(full.leftOut).toEqual({ scripts: [], dependencies: [] });
       for (const file of full.files.filter((f) => /^bench\/|\.md$/.test(f))) {

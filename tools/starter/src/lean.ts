@@ -1,4 +1,4 @@
-/** What a lean starter leaves out: the app's bench/ folder, its scripts and the peers only it uses. */
+/** What a lean starter leaves out: the app's bench/ folder, its scripts and the packages only it uses. */
 import { join } from 'node:path';
 import type { Manifest } from './files.ts';
 import { moduleFacts, packageOf } from './modules.ts';
@@ -88,5 +88,44 @@ export function withoutBench(manifest: Manifest, parts: BenchParts): Manifest {
     ...manifest,
     scripts: drop(manifest.scripts, parts.scripts),
     devDependencies: drop(manifest.devDependencies, parts.dependencies),
+  };
+}
+
+/**
+ * The registry packages of an app's bench package that the app does not declare itself. A
+ * bench whose comparison needs packages of its own (Crawlee) declares them in
+ * `bench/package.json`, a workspace package, so that `pnpm install --filter <app>...` leaves
+ * them out; its link back to the app is no dependency.
+ *
+ * @param bench The manifest at `bench/package.json`, if the app has one.
+ * @param app The app's manifest.
+ * @returns Name -> version range, sorted.
+ */
+export function benchPackages(bench: Manifest | undefined, app: Manifest): Record<string, string> {
+  const all = { ...bench?.dependencies, ...bench?.devDependencies };
+  const declared = { ...app.dependencies, ...app.devDependencies };
+  return Object.fromEntries(
+    Object.entries(all)
+      .filter(([name, spec]) => !spec.startsWith('workspace:') && !(name in declared))
+      .sort(([a], [b]) => a.localeCompare(b)),
+  );
+}
+
+/**
+ * The app's manifest with its bench package's packages among its devDependencies, which is
+ * how a starter carrying the bench installs them (it has no bench package: `npm install` at
+ * its root installs what the root manifest names).
+ *
+ * @param app The app's manifest.
+ * @param bench The manifest at `bench/package.json`, if the app has one.
+ * @returns A new manifest.
+ */
+export function withBenchPackages(app: Manifest, bench: Manifest | undefined): Manifest {
+  const extra = Object.entries(benchPackages(bench, app));
+  if (extra.length === 0) return app;
+  const merged = [...Object.entries(app.devDependencies ?? {}), ...extra];
+  return {
+    ...app,
+    devDependencies: Object.fromEntries(merged.sort(([a], [b]) => a.localeCompare(b))),
   };
 }

@@ -8,15 +8,24 @@ import {
   listFiles,
   localPackages,
   type Manifest,
+  readManifest,
 } from './files.ts';
-import { type BenchParts, benchParts, isBenchFile, typesOf, withoutBench } from './lean.ts';
+import {
+  type BenchParts,
+  benchPackages,
+  benchParts,
+  isBenchFile,
+  typesOf,
+  withBenchPackages,
+  withoutBench,
+} from './lean.ts';
 import { moduleFacts, packageOf } from './modules.ts';
 import { type Reached, reachPackages } from './reach.ts';
 import { type CarriedPackage, rewriteCommands } from './texts.ts';
 
 /** The export, decided before anything is written. */
 export interface ExportPlan {
-  /** The app's manifest, without the bench's scripts and dependencies unless kept. */
+  /** The app's manifest: without the bench's scripts and dependencies, or with its packages added. */
   manifest: Manifest;
   packages: LocalPackage[];
   carried: CarriedPackage[];
@@ -56,7 +65,15 @@ export async function planExport(
   options: { withBench?: boolean },
 ): Promise<ExportPlan> {
   const appDir = `apps/${app}`;
-  const allFiles = listFiles(root, appDir);
+  // The bench's own workspace package (see `benchPackages`): its packages join the starter's
+  // manifest with --with-bench; its package.json, a netlab workspace's, stays behind.
+  const benchManifestFile = `${appDir}/bench/package.json`;
+  const found = listFiles(root, appDir);
+  const bench = found.includes(benchManifestFile)
+    ? await readManifest(join(root, benchManifestFile))
+    : undefined;
+  const allFiles = found.filter((file) => file !== benchManifestFile);
+  const declared = options.withBench ? withBenchPackages(full, bench) : full;
   const benchOnly = options.withBench
     ? { scripts: [], dependencies: [] }
     : benchParts(root, allFiles, appDir, full);
@@ -64,7 +81,7 @@ export async function planExport(
   const appFiles = options.withBench
     ? allFiles
     : allFiles.filter((file) => !isBenchFile(file, appDir));
-  const packages = await localPackages(root, withoutBench(full, benchOnly));
+  const packages = await localPackages(root, withoutBench(declared, benchOnly));
   const carried = packages.map((pkg) => ({
     name: basename(pkg.dir),
     ...(pkg.manifest.scripts ? { scripts: pkg.manifest.scripts } : {}),
@@ -101,7 +118,12 @@ export async function planExport(
       (name) => !loaded.has(name) && ![...loaded].some((used) => used && typesOf(used) === name),
     ),
   };
-  const manifest = withoutBench(full, leftOut);
+  const manifest = withoutBench(declared, leftOut);
+  // Reported with what the app's manifest lost: --with-bench brings both back.
+  if (!options.withBench)
+    leftOut.dependencies = [
+      ...new Set([...leftOut.dependencies, ...Object.keys(benchPackages(bench, full))]),
+    ].sort();
   const packageFiles = new Map<string, string[]>();
   const partial = new Map<string, [number, number]>();
   const files = new Set(appFiles.map((file) => relative(appDir, file)));
