@@ -44,11 +44,14 @@ let conn: SshConnection;
 const rss = () => processUsage(child.pid!)?.rssBytes ?? 0;
 /**
  * What one attack may add to the server's RSS, measured from just before it: what the server
- * lets the attacker make it hold (each test says which bound), plus SLACK for what V8 and the
- * allocator keep around an attack (new-space, freed buffers not yet collected or returned).
- * Each attack has its own baseline, so memory kept after an earlier one does not count twice.
+ * lets the attacker make it hold (each test says which bound), plus SLACK for garbage: V8 frees
+ * a Buffer's memory only when it collects the Buffer, and it forces a full collection for
+ * Buffers only once their memory grew 64 MiB past the last one (kExternalAllocationSoftLimit
+ * in v8-internal.h), so an attack that streams data may leave up to that much dead but not yet
+ * freed (66 MiB seen on a loaded machine for the 32 MiB unsent case). Each attack has its own
+ * baseline, so memory kept after an earlier one does not count twice.
  */
-const SLACK = 24 * MiB;
+const SLACK = 64 * MiB;
 const expectGrowthBelow = (before: number, held: number) =>
   expect(rss() - before, `RSS grew; the attack may hold ${held / MiB} MiB`).toBeLessThan(
     held + SLACK,
