@@ -3,33 +3,23 @@ import { StringDecoder } from 'node:string_decoder';
 import type { IPty } from '@lydell/node-pty';
 import { spawn as spawnPty } from '@lydell/node-pty';
 import type { PseudoTtyInfo, ServerChannel } from 'ssh2';
-import { type Finish, sendExit } from './commands.ts';
-import type { SessionContext } from './session.ts';
+import { type Job, sendExit } from './commands.ts';
 
 /** exec/shell with a PTY (node-pty: forkpty + setsid); output is one stream, as with sshd. */
-export function runPty(
-  command: string | undefined,
-  info: PseudoTtyInfo,
-  env: NodeJS.ProcessEnv,
-  ctx: SessionContext,
-  channel: ServerChannel,
-  finish: Finish,
-  onLeader: (pid: number) => void,
-): IPty {
+export function runPty(job: Job, info: PseudoTtyInfo, channel: ServerChannel): IPty {
   const termName = (info as PseudoTtyInfo & { term?: string }).term || 'vt100';
-  const args = command === undefined ? ['-l'] : ['-c', command];
-  const term = spawnPty(ctx.shell, args, {
+  const args = job.command === undefined ? ['-l'] : ['-c', job.command];
+  const term = spawnPty(job.shell, args, {
     name: termName,
     cols: info.cols || 80,
     rows: info.rows || 24,
-    cwd: ctx.home,
-    env: { ...env, TERM: termName } as Record<string, string>,
+    cwd: job.home,
+    env: { ...job.env, TERM: termName } as Record<string, string>,
     encoding: null,
   });
-  onLeader(term.pid);
-  const untrack = ctx.track(term.pid, channel, true);
+  const exited = job.started(term.pid, channel);
   term.onData((data) => {
-    ctx.activity();
+    job.activity();
     // Backpressure: stop reading the terminal until the SSH window has room again.
     if (!channel.write(data)) {
       term.pause();
@@ -40,13 +30,13 @@ export function runPty(
   // packets whole (bytes that are not UTF-8 at all arrive as U+FFFD).
   const keys = new StringDecoder('utf8');
   channel.on('data', (data: Buffer) => {
-    ctx.activity();
+    job.activity();
     term.write(keys.write(data));
   });
   term.onExit(({ exitCode, signal }) => {
-    untrack();
+    exited();
     const sig = sendExit(channel, signal ? null : exitCode, signal || null);
-    finish(sig ? null : exitCode, sig);
+    job.finish(sig ? null : exitCode, sig);
   });
   return term;
 }

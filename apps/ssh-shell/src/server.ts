@@ -1,53 +1,17 @@
-/** SSH server: public-key (and optional password) auth, exec, PTY shells, SFTP; never listens on import. */
+/** SSH server core: TCP accept, handshake, key login, a session's exec, its output and close; never listens on import. */
 import type { AddressInfo, Socket } from 'node:net';
 import net from 'node:net';
-import { homedir, userInfo } from 'node:os';
 import { debuglog } from 'node:util';
-import type { IPNetwork } from '@netlab/addressing/network';
-import type { Algorithms, Connection } from 'ssh2';
+import type { AuthenticationType, ClientInfo, Connection } from 'ssh2';
 import ssh2 from 'ssh2';
-import { handleConnection } from './connection.ts';
-import { loadPasswordFile } from './passwords.ts';
-import { type PenaltyOptions, sourceKey } from './penalties.ts';
-import { endSession } from './processes.ts';
-import { DEFAULT_ENV_ALLOW, DEFAULTS, type LogEntry } from './protocol.ts';
-import { acceptGuards } from './server-guards.ts';
-import type { StartupLimits } from './startups.ts';
+import { authenticate } from './auth.ts';
+import { runCommand } from './commands.ts';
+import { type ConnectionLayers, serverLayers } from './layers.ts';
+import { type ServerOptions, type ServerSettings, withDefaults } from './server-options.ts';
+
+export type { ServerOptions } from './server-options.ts';
 
 const debug = debuglog('ssh-shell');
-
-export interface ServerOptions {
-  /** Host private key (OpenSSH format), e.g. from loadOrCreateHostKey(). */
-  hostKey: string;
-  /** OpenSSH authorized_keys file, re-read on every attempt as sshd does. */
-  authorizedKeysFile: string;
-  /** Enables password auth with this scrypt password file (see passwords.ts). Off when unset. */
-  passwordFile?: string;
-  /** The one login name accepted; commands run as the server's own user. Default: that user. */
-  user?: string;
-  shell?: string;
-  /** Working directory of commands. Default: home directory. */
-  home?: string;
-  /** What SFTP clients see as `/`. Default: `home`. */
-  sftpRoot?: string;
-  envAllow?: string[];
-  maxAuthTries?: number;
-  loginGraceMs?: number;
-  /** No channel data either way for this long ends the connection; 0 disables. */
-  idleTimeoutMs?: number;
-  keepaliveIntervalMs?: number;
-  keepaliveCountMax?: number;
-  algorithms?: Algorithms;
-  /** Per-source failed-login budget, delays and penalty time (see penalties.ts). */
-  penalties?: Partial<PenaltyOptions>;
-  /** Source networks admitted at accept; empty or unset admits every source (source-policy.ts). */
-  allow?: readonly IPNetwork[];
-  /** Bounds on connections not yet logged in (see startups.ts). */
-  startups?: Partial<StartupLimits>;
-  onLog?: (entry: LogEntry) => void;
-  /** Protocol trace lines (ssh2 debug output: kex, auth, channel requests). */
-  trace?: (line: string) => void;
-}
 
 export interface SshShellServer {
   listen(port: number, host: string): Promise<AddressInfo>;
@@ -56,58 +20,32 @@ export interface SshShellServer {
 }
 
 export function createServer(options: ServerOptions): SshShellServer {
-  const me = userInfo();
-  const home = options.home ?? homedir();
-  const o = {
-    ...DEFAULTS,
-    ...options,
-    user: options.user ?? me.username,
-    shell: options.shell ?? (me.shell || '/bin/sh'),
-    home,
-    sftpRoot: options.sftpRoot ?? home,
-    envAllow: options.envAllow ?? DEFAULT_ENV_ALLOW,
-  };
-  const passwords = o.passwordFile ? loadPasswordFile(o.passwordFile) : undefined;
-  const log = (entry: Omit<LogEntry, 'time'>) =>
-    o.onLog?.({ time: new Date().toISOString(), ...entry });
-  const guards = acceptGuards({ ...o, log });
-  /** Each logged-in connection with the session leaders it started, for close(). */
-  const connections = new Set<{ conn: Connection; leaders: Set<number> }>();
-  const sockets = new Set<Socket>();
+  const o = withDefaults(options);
+  // Everything a single exec does not need (accept-time limits, login penalties, MaxAuthTries,
+  // idle timer, PTY, env, signals, SFTP, forced commands, the log) sits behind this one seam.
+  const layers = serverLayers(o);
   const ssh = new ssh2.Server(
     {
       hostKeys: [o.hostKey],
       // RFC 4253 §4.2: each side first sends a version line, `SSH-2.0-netlab-ssh-shell`;
-      // then key exchange (§7) agrees on ciphers and proves the server holds this host key.
+      // then key exchange (§7) agrees on ciphers and keys, and the server signs the exchange
+      // with this host key: that signature is what the client checks against known_hosts.
       ident: 'netlab-ssh-shell',
+      // Keepalive (RFC 4254 §4 global requests) finds a peer that vanished without a FIN.
       keepaliveInterval: o.keepaliveIntervalMs,
       keepaliveCountMax: o.keepaliveCountMax,
       ...(o.algorithms ? { algorithms: o.algorithms } : {}),
       ...(o.trace ? { debug: o.trace } : {}),
     },
-    // Called once per TCP connection after its version line; authentication and channels
-    // arrive later as events on `conn`.
-    (conn, info) => {
-      const state = { conn, leaders: new Set<number>() };
-      connections.add(state);
-      const from = `${info.ip}:${info.port}`;
-      log({ event: 'connect', from, detail: info.header.identRaw });
-      handleConnection(conn, from, state.leaders, {
-        ...o,
-        passwords,
-        log,
-        authenticated: () => guards.loggedIn(from),
-        penalties: guards.penalties,
-        source: sourceKey(info.ip),
-        clientIp: info.ip,
-      });
-      conn.on('close', () => connections.delete(state));
-    },
+    // Called once per TCP connection after the client's version line; authentication and
+    // channels arrive later as events on `conn`.
+    (conn, info) => serveConnection(conn, info, o, layers.connection(conn, info)),
   );
-  // We own the TCP listener and hand each accepted socket to ssh2, so the guards (a layer of
-  // their own, server-guards.ts) see it before any SSH byte is read.
+  const sockets = new Set<Socket>();
+  // We own the TCP listener and hand each accepted socket to ssh2, so the layers see it
+  // before any SSH byte is read (and can close it without sending one).
   const tcp = net.createServer((socket) => {
-    if (!guards.admit(socket)) return;
+    if (!layers.admit(socket)) return;
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     // SSH sends many small messages in a row (a reply, then exit-status, EOF, CLOSE): without
@@ -131,11 +69,54 @@ export function createServer(options: ServerOptions): SshShellServer {
     // Closing the listener alone leaves accepted connections (and the commands they run) alive.
     close: async () => {
       const closed = new Promise<void>((resolve) => tcp.close(() => resolve()));
-      const leaders = [...connections].flatMap((c) => [...c.leaders]);
-      for (const c of connections) c.conn.end();
+      const ended = layers.close();
       for (const socket of sockets) socket.destroy();
-      await Promise.all(leaders.map((l) => endSession(l)));
+      await ended;
       await closed;
     },
   };
+}
+
+/** One SSH connection: login, then session channels, each running one command. */
+function serveConnection(
+  conn: Connection,
+  info: ClientInfo,
+  o: ServerSettings,
+  layer: ConnectionLayers,
+) {
+  // RFC 4252 §5.1: every refusal lists the methods that "can continue", so a client knows
+  // what else to try; we offer keys, and passwords only when a password file is set.
+  const methods: AuthenticationType[] = o.passwords ? ['publickey', 'password'] : ['publickey'];
+  conn.on('authentication', (ctx) => {
+    if (layer.hangingUp()) return;
+    authenticate(ctx, { ...o, clientIp: info.ip })
+      .then((result) => {
+        // RFC 4252 §5.2: a client opens with method "none" to learn the methods; not a failure.
+        if (result === 'none') return ctx.reject(methods);
+        if (typeof result === 'string') return layer.refuse(ctx, result, () => ctx.reject(methods));
+        // RFC 4252 §7: the key would do, but came without a signature. PK_OK says "now sign".
+        if (result.ok === 'query') return ctx.accept();
+        layer.loggedIn(ctx, result.restrictions, result.detail);
+        ctx.accept(); // USERAUTH_SUCCESS: from here on the client may open channels
+      })
+      .catch((err: Error) => layer.refuse(ctx, err.message, () => ctx.reject(methods)));
+  });
+  // 'ready': logged in. Channels before that are refused by ssh2 (RFC 4252 §5.1).
+  conn.on('ready', () => {
+    // RFC 4254 §6.1: a "session" channel opens with the client's window (how many bytes we
+    // may send before it grants more) and its largest packet; ssh2 keeps both for us.
+    conn.on('session', (accept) => {
+      const session = accept();
+      // pty-req, env, signal, shell, subsystem and SFTP on this channel are the layers' to answer.
+      const requests = layer.session(session);
+      // RFC 4254 §6.5: one exec request per channel, its command a single string that the
+      // user's shell parses, as sshd runs it (`$SHELL -c "..."`).
+      session.on('exec', (accept, _reject, request) => {
+        const channel = accept(); // CHANNEL_SUCCESS if the client asked for a reply
+        const job = requests.exec(request.command, channel);
+        // Output while it runs, then exit-status, EOF and CLOSE (commands.ts).
+        if (job) void runCommand(job, channel);
+      });
+    });
+  });
 }

@@ -1,7 +1,7 @@
-/** Server side of one SSH session channel: pty, env, window-change, signal, exec, shell, sftp. */
+/** Layers over a session channel: pty, env, window-change, signal, shell, subsystem, SFTP, forced commands, legacy scp, the log. */
 import type { IPty } from '@lydell/node-pty';
 import type { PseudoTtyInfo, ServerChannel, Session } from 'ssh2';
-import { runPipes } from './commands.ts';
+import { type Job, runCommand } from './commands.ts';
 import type { KeyRestrictions } from './key-options.ts';
 import { isLegacyScp, LEGACY_SCP_REFUSAL } from './legacy-scp.ts';
 import { forwardSignal } from './processes.ts';
@@ -25,11 +25,20 @@ export interface SessionContext {
   log(entry: Omit<LogEntry, 'time'>): void;
 }
 
+/** What the core asks of a session's layers. */
+export interface SessionLayers {
+  /**
+   * An exec request: the job to run on pipes, or undefined when a layer answered it already
+   * (a PTY was asked for, legacy scp is refused). A forced command replaces what was asked.
+   */
+  exec(command: string, channel: ServerChannel): Job | undefined;
+}
+
 function allowed(name: string, patterns: string[]): boolean {
   return patterns.some((p) => (p.endsWith('*') ? name.startsWith(p.slice(0, -1)) : p === name));
 }
 
-export function handleSession(session: Session, ctx: SessionContext): void {
+export function sessionLayers(session: Session, ctx: SessionContext): SessionLayers {
   let pty: PseudoTtyInfo | undefined;
   let term: IPty | undefined;
   let leader: number | undefined;
@@ -47,19 +56,12 @@ export function handleSession(session: Session, ctx: SessionContext): void {
     accept?.();
   });
   // Without a listener ssh2 refuses these silently; we answer the same, saying why in the log.
+  const forbids = (no: boolean) => (no ? 'key forbids it' : 'not supported');
   session.on('x11', (_accept, reject) =>
-    refuse(
-      reject,
-      'x11-req',
-      ctx.restrictions.noX11Forwarding ? 'key forbids it' : 'not supported',
-    ),
+    refuse(reject, 'x11-req', forbids(ctx.restrictions.noX11Forwarding)),
   );
   session.on('auth-agent', (_accept, reject) =>
-    refuse(
-      reject,
-      'auth-agent-req',
-      ctx.restrictions.noAgentForwarding ? 'key forbids it' : 'not supported',
-    ),
+    refuse(reject, 'auth-agent-req', forbids(ctx.restrictions.noAgentForwarding)),
   );
   session.on('window-change', (accept, _reject, info) => {
     if (pty) pty = { ...pty, cols: info.cols, rows: info.rows };
@@ -75,18 +77,20 @@ export function handleSession(session: Session, ctx: SessionContext): void {
     if (leader !== undefined && forwardSignal(leader, info.name)) accept?.();
     else reject?.();
   });
+
   /**
    * exec (command), shell (undefined) or, under a forced command, a subsystem (its name). A
    * forced command replaces every one of them, as in sshd, and SSH_ORIGINAL_COMMAND says what
-   * the client asked for; the client cannot set that variable itself.
+   * the client asked for; the client cannot set that variable itself. Returns the job for
+   * pipes, or undefined once a PTY runs it or it was refused.
    */
-  const start = (command: string | undefined, channel: ServerChannel, subsystem?: string) => {
+  const prepare = (command: string | undefined, channel: ServerChannel, subsystem?: string) => {
     if (forced === undefined && command !== undefined && isLegacyScp(command)) {
       refuse(undefined, `exec ${JSON.stringify(command.slice(0, 200))}`, 'legacy scp not served');
       channel.write(LEGACY_SCP_REFUSAL);
       channel.exit(1);
       channel.end();
-      return;
+      return undefined;
     }
     const run = forced ?? command;
     const kind = command === undefined && subsystem === undefined ? 'shell' : 'exec';
@@ -95,57 +99,69 @@ export function handleSession(session: Session, ctx: SessionContext): void {
     delete childEnv.SSH_ORIGINAL_COMMAND;
     const asked = subsystem ?? command;
     if (forced !== undefined && asked !== undefined) childEnv.SSH_ORIGINAL_COMMAND = asked;
-    const finish = (exitCode: number | null, signal: string | null) =>
-      ctx.log({
-        event: 'session',
-        kind,
-        user: ctx.user,
-        from: ctx.from,
-        pty: pty !== undefined,
-        ...(run !== undefined ? { command: run } : {}),
-        ...(forced !== undefined ? { detail: `forced command; asked: ${asked ?? 'shell'}` } : {}),
-        exitCode,
-        signal,
-        durationMs: Date.now() - began,
-      });
-    const failed = (err: Error) => {
-      channel.stderr.write(`ssh-shell: cannot start ${ctx.shell}: ${err.message}\r\n`);
+    const onPty = pty !== undefined;
+    const job: Job = {
+      command: run,
+      shell: ctx.shell,
+      home: ctx.home,
+      env: childEnv,
+      activity: ctx.activity,
+      started: (pid, ch) => {
+        leader = pid;
+        return ctx.track(pid, ch, onPty);
+      },
+      finish: (exitCode, signal) =>
+        ctx.log({
+          event: 'session',
+          kind,
+          user: ctx.user,
+          from: ctx.from,
+          pty: onPty,
+          ...(run !== undefined ? { command: run } : {}),
+          ...(forced !== undefined ? { detail: `forced command; asked: ${asked ?? 'shell'}` } : {}),
+          exitCode,
+          signal,
+          durationMs: Date.now() - began,
+        }),
+    };
+    if (!pty) return job;
+    try {
+      term = runPty(job, pty, channel);
+    } catch (err) {
+      channel.stderr.write(`ssh-shell: cannot start ${ctx.shell}: ${(err as Error).message}\r\n`);
       channel.exit(127);
       channel.end();
-      finish(127, null);
-    };
-    const onLeader = (pid: number) => {
-      leader = pid;
-    };
-    try {
-      if (pty) term = runPty(run, pty, childEnv, ctx, channel, finish, onLeader);
-      else runPipes(run, childEnv, ctx, channel, finish, onLeader).catch(failed);
-    } catch (err) {
-      failed(err as Error);
+      job.finish(127, null);
     }
+    return undefined;
   };
-  session.on('exec', (accept, _reject, info) => start(info.command, accept()));
+  const start = (command: string | undefined, channel: ServerChannel, subsystem?: string) => {
+    const job = prepare(command, channel, subsystem);
+    if (job) void runCommand(job, channel);
+  };
   session.on('shell', (accept) => start(undefined, accept()));
   session.on('subsystem', (accept, reject, info) => {
     if (forced === undefined) return refuse(reject, `subsystem ${info.name}`, 'not supported');
     start(undefined, accept(), info.name);
   });
   // Under a forced command there is no SFTP: ssh2 then hands `sftp` to 'subsystem' above.
-  if (forced !== undefined) return;
-  session.on('sftp', (accept) => {
-    const began = Date.now();
-    const sftp = accept();
-    serveSftp(sftp, ctx.sftpRoot, ctx.activity, (why) => refuse(undefined, 'sftp', why));
-    sftp.on('close', () =>
-      ctx.log({
-        event: 'session',
-        kind: 'sftp',
-        user: ctx.user,
-        from: ctx.from,
-        exitCode: 0,
-        signal: null,
-        durationMs: Date.now() - began,
-      }),
-    );
-  });
+  if (forced === undefined) {
+    session.on('sftp', (accept) => {
+      const began = Date.now();
+      const sftp = accept();
+      serveSftp(sftp, ctx.sftpRoot, ctx.activity, (why) => refuse(undefined, 'sftp', why));
+      sftp.on('close', () =>
+        ctx.log({
+          event: 'session',
+          kind: 'sftp',
+          user: ctx.user,
+          from: ctx.from,
+          exitCode: 0,
+          signal: null,
+          durationMs: Date.now() - began,
+        }),
+      );
+    });
+  }
+  return { exec: (command, channel) => prepare(command, channel) };
 }
