@@ -26,8 +26,12 @@ export type AuthResult =
 export async function authenticate(ctx: AuthContext, o: AuthOptions): Promise<AuthResult> {
   // RFC 4252 §5.2: a client opens with method "none" to learn which methods may continue.
   if (ctx.method === 'none') return 'none';
+  // The user name travels in every request (RFC 4252 §5): a client may even change it
+  // between requests, so each one is checked on its own.
   if (ctx.username !== o.user) return `unknown user ${ctx.username}`;
   if (ctx.method === 'publickey') {
+    // The client sends its public key's blob (type + key bytes, RFC 4253 §6.6), never the
+    // private key: matching means finding the same blob on a line of authorized_keys.
     // Re-read on every attempt, as sshd does: a key removed from the file stops working at once.
     const { keys, refused } = readAuthorizedKeys(readKeysFile(o.authorizedKeysFile));
     // Every line holding this key; a from="..." line counts only if it admits the client.
@@ -45,7 +49,8 @@ export async function authenticate(ctx: AuthContext, o: AuthOptions): Promise<Au
     // is SSH_MSG_USERAUTH_PK_OK, and the client, which may hold many keys, signs only then.
     if (!ctx.signature || !ctx.blob) return { ok: 'query' };
     // The signature covers the session identifier from key exchange (`blob`), so a signature
-    // captured on one connection cannot be replayed on another.
+    // captured on one connection cannot be replayed on another. Only the public key is needed
+    // to check it, which is why the server can keep nothing secret about its users.
     if (entry.key.verify(ctx.blob, ctx.signature, ctx.hashAlgo) !== true) return 'bad signature';
     const { command, noPty, noPortForwarding, noAgentForwarding, noX11Forwarding } = entry;
     const restrictions = { noPty, noPortForwarding, noAgentForwarding, noX11Forwarding };

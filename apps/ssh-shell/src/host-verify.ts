@@ -28,7 +28,11 @@ const ALGORITHMS = [
   'ssh-rsa',
 ];
 
-/** Host key algorithms to offer, the types already recorded for this host first (as ssh does). */
+/**
+ * Host key algorithms to offer, the types already recorded for this host first (as ssh does).
+ * A server with several host keys signs with the first type in the client's list that it
+ * has (RFC 4253 §7.1), so offering the recorded type first gets the key we can check.
+ */
 export function preferredHostKeyAlgorithms(policy: HostKeyPolicy, host: string, port: number) {
   const known = knownKeyTypes(loadKnownHosts(policy.knownHostsFile), host, port).flatMap((t) =>
     t === 'ssh-rsa' ? ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'] : [t],
@@ -45,7 +49,10 @@ export function verifyHostKey(policy: HostKeyPolicy, host: string, port: number,
   const fp = fingerprint(blob);
   const type = keyTypeOf(blob);
   // Called by ssh2 during key exchange, before authentication: refusing here means no
-  // password or signature is ever sent to a server that might be an impostor.
+  // password or signature is ever sent to a server that might be an impostor. ssh2 has
+  // already checked that the server signed the exchange with this key (RFC 4253 §8), which
+  // proves the server holds the private half; whether the key is the right one for this name
+  // the protocol cannot say (RFC 4251 §4.1): that is what known_hosts records.
   const result = checkHostKey(loadKnownHosts(policy.knownHostsFile), host, port, blob);
   switch (result.status) {
     case 'ok':
