@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { benchParts, isPackageRuntimeFile, parseModule, reachPackages } from './index.ts';
+import { benchPackages, withBenchPackages } from './lean.ts';
 
 let root: string;
 const files: Record<string, string> = {
@@ -105,6 +106,42 @@ describe('benchParts', () => {
     expect(parts.dependencies).toEqual(['@crawlee/cheerio', '@types/statsd', 'statsd', 'valibot']);
     const onlyBench = appFiles.filter((file) => !file.endsWith('.test.ts'));
     expect(benchParts(root, onlyBench, 'apps/x', manifest).dependencies).toContain('@netlab/peers');
+  });
+});
+
+describe('benchPackages', () => {
+  const app = {
+    name: '@netlab/x',
+    dependencies: { undici: '7.30.2' },
+    devDependencies: { typescript: '~5.9.3', tsx: '^4.23.15' },
+  };
+  const bench = {
+    name: '@netlab/x-bench',
+    dependencies: { '@crawlee/cheerio': '3.18.1', '@netlab/x': 'workspace:*' },
+    devDependencies: { typescript: '~5.8.0', '@types/node': '^20.19.0' },
+  };
+
+  test("the bench package's registry packages the app lacks; no workspace link, no duplicate", () => {
+    expect(benchPackages(bench, app)).toEqual({
+      '@crawlee/cheerio': '3.18.1',
+      '@types/node': '^20.19.0',
+    });
+    expect(benchPackages(undefined, app)).toEqual({});
+  });
+
+  test("--with-bench adds them to the app's devDependencies; the app's own versions stay", () => {
+    const merged = withBenchPackages(app, bench);
+    expect(merged.devDependencies).toEqual({
+      '@crawlee/cheerio': '3.18.1',
+      '@types/node': '^20.19.0',
+      tsx: '^4.23.15',
+      typescript: '~5.9.3',
+    });
+    expect(Object.keys(merged.devDependencies ?? {})).toEqual(
+      Object.keys(merged.devDependencies ?? {}).sort(),
+    );
+    expect(merged.dependencies).toEqual(app.dependencies);
+    expect(withBenchPackages(app, undefined)).toBe(app);
   });
 });
 
