@@ -85,7 +85,8 @@ export class Outbox implements Flushable {
     this.#frames = [];
     this.#bytes = 0;
     if (this.socket.destroyed) return; // gone since this tick's first frame: drop, keep nothing
-    // One write per tick, not one per frame: each write() can cost a syscall.
+    // One write per tick, not one per frame: each write() can cost a syscall. The join is a
+    // Buffer.concat (flusher.ts reuses it for the next member holding the same frames).
     this.#write(frames.length === 1 ? frames[0]! : this.flusher.join(frames, bytes));
   }
 
