@@ -101,10 +101,12 @@ function serveConnection(
       })
       .catch((err: Error) => layer.refuse(ctx, err.message, () => ctx.reject(methods)));
   });
-  // 'ready': logged in. Channels before that are refused by ssh2 (RFC 4252 §5.1).
+  // 'ready': logged in. Only now does the connection protocol (RFC 4254) run: channels
+  // asked for before USERAUTH_SUCCESS are never opened.
   conn.on('ready', () => {
-    // RFC 4254 §6.1: a "session" channel opens with the client's window (how many bytes we
-    // may send before it grants more) and its largest packet; ssh2 keeps both for us.
+    // RFC 4254 §6.1: a "session" channel. Its CHANNEL_OPEN (§5.1) carries the client's window
+    // (how many bytes we may send before it grants more) and its largest packet; ssh2 keeps
+    // both and splits our writes to fit.
     conn.on('session', (accept) => {
       const session = accept();
       // pty-req, env, signal, shell, subsystem and SFTP on this channel are the layers' to answer.
