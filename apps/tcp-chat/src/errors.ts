@@ -1,5 +1,7 @@
 /** ChatError: every tcp-chat failure, with a stable code; the same codes travel in error frames. */
 
+import { CodedError } from '@netlab/cli';
+
 /** Stable codes, shared by thrown errors and `error` frames on the wire. */
 export type ChatErrorCode =
   | 'ERR_PROTOCOL_VERSION'
@@ -31,18 +33,9 @@ export type ChatErrorCode =
 /**
  * An error with a stable `code`; wrapping keeps the original as `cause`. `hint` is the user's
  * next step ("add --tls"), kept out of the message: the CLI prints it after the message, and
- * in its own field with `--json`.
+ * in its own field with `--json`. The code may also be one this client does not know: an
+ * `error` frame carries whatever code the server sent (a newer server may have more).
  */
-export class ChatError extends Error {
+export class ChatError extends CodedError<ChatErrorCode | (string & {})> {
   override readonly name = 'ChatError';
-  readonly hint: string | undefined;
-
-  constructor(
-    readonly code: ChatErrorCode | (string & {}),
-    message: string,
-    options?: { cause?: unknown; hint?: string },
-  ) {
-    super(message, options);
-    this.hint = options?.hint;
-  }
 }

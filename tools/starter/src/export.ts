@@ -4,6 +4,7 @@ import { execFile } from 'node:child_process';
 import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, posix, relative } from 'node:path';
 import { promisify } from 'node:util';
+import { CodedError } from '@netlab/cli';
 import { type Manifest, readManifest } from './files.ts';
 import type { BenchParts } from './lean.ts';
 import { packageManifest, repoSettings, rootManifest } from './manifests.ts';
@@ -14,14 +15,10 @@ import { pnpmWorkspace, starterBiome, starterReadme, starterWorkflow } from './t
 const run = promisify(execFile);
 
 /** Errors of the export, with stable codes. */
-export class StarterError extends Error {
-  constructor(
-    readonly code: 'ERR_STARTER_UNKNOWN_APP' | 'ERR_STARTER_TARGET_NOT_EMPTY',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'StarterError';
-  }
+export class StarterError extends CodedError<
+  'ERR_STARTER_UNKNOWN_APP' | 'ERR_STARTER_TARGET_NOT_EMPTY'
+> {
+  override readonly name = 'StarterError';
 }
 
 /** How to export. */

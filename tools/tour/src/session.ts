@@ -1,5 +1,7 @@
 /** A scripted README session: the steps written in its marker, parsed into a plan. */
 
+import { CodedError } from '@netlab/cli';
+
 /** One `$ command` line of a session and the indented options under it. */
 export interface Step {
   /** The command as written and shown (`pnpm --silent collector --port 8125 &`). */
@@ -29,8 +31,13 @@ export interface Session {
 }
 
 /** A session marker that cannot be run as written. */
-export class SessionError extends Error {
-  readonly code = 'ERR_SESSION';
+export class SessionError extends CodedError<'ERR_SESSION'> {
+  override readonly name = 'SessionError';
+
+  /** @param message What is wrong with the marker, and where. */
+  constructor(message: string) {
+    super('ERR_SESSION', message);
+  }
 }
 
 // A command ends with a lone `&` (not `&&`) when it is to run in the background.
