@@ -70,6 +70,27 @@ describe('sourceKey', () => {
     expect(p.check('2001:db8::5')).toBeUndefined();
     expect(new SourcePolicy({ deny: ['10.0.0.0/8'] }).check('192.0.2.1')).toBeUndefined();
   });
+
+  it('matches an IPv4 client against a rule in either spelling, mapped or plain', () => {
+    // A rule copied from a dual-stack listener's log (::ffff:a.b.c.d) holds the same hosts.
+    const p = new SourcePolicy({ allow: ['::ffff:127.0.0.0/104'], deny: ['::ffff:127.0.0.2'] });
+    expect(p.check('127.0.0.1')).toBeUndefined();
+    expect(p.check('::ffff:127.0.0.1')).toBeUndefined();
+    expect(p.check('127.0.0.2')).toBe('deny');
+    expect(p.check('::ffff:127.0.0.2')).toBe('deny');
+    expect(p.check('10.0.0.1')).toBe('not-allowed');
+    expect(p.check('not an address')).toBe('not-allowed');
+    expect(new SourcePolicy({ deny: ['::1'] }).check('not an address')).toBeUndefined();
+  });
+
+  it('names the bad value among several, whichever list it is in', () => {
+    expect(() => new SourcePolicy({ allow: ['10.0.0.0/8', '10.0.0.0/x'] })).toThrow(
+      expect.objectContaining({
+        code: 'ERR_USAGE',
+        message: expect.stringContaining("--allow '10.0.0.0/x'"),
+      }),
+    );
+  });
 });
 
 describe('per-source cap on real connections', () => {

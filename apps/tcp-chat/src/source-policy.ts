@@ -2,7 +2,12 @@
 
 import type { Socket } from 'node:net';
 import { type IPAddress, parseAddress } from '@netlab/addressing/address';
-import { AddressError, type IPNetwork, parseNetwork } from '@netlab/addressing/network';
+import {
+  AddressError,
+  type NetworkList,
+  parseNetwork,
+  parseNetworkList,
+} from '@netlab/addressing/network';
 import { UsageError } from '@netlab/cli';
 import type { Counters } from './stats.ts';
 
@@ -19,16 +24,17 @@ export interface SourcePolicyOptions {
 export type Refusal = 'deny' | 'not-allowed';
 
 /**
- * Parses one `--allow`/`--deny` value: a CIDR (host bits allowed, `10.1.2.3/8` means its /8)
- * or a bare address (its /32 or /128). Throws UsageError (ERR_USAGE, exit 2) naming the value.
+ * Parses the `--allow` or `--deny` values: each a CIDR (host bits allowed, `10.1.2.3/8` means
+ * its /8) or a bare address (its /32 or /128). Throws UsageError (ERR_USAGE, exit 2) naming
+ * the first bad value.
  */
-export function parseSource(flag: string, text: string): IPNetwork {
+export function parseSource(flag: string, values: string[]): NetworkList {
   try {
-    return parseNetwork(text, { strict: false });
+    return parseNetworkList(values, { strict: false });
   } catch (err) {
     if (!(err instanceof AddressError)) throw err;
     throw new UsageError(
-      `${flag} '${text}': ${err.message} (give an address or a CIDR, e.g. 10.0.0.0/8 or 2001:db8::/32)`,
+      `${flag} '${err.input}': ${err.message} (give an address or a CIDR, e.g. 10.0.0.0/8 or 2001:db8::/32)`,
       { cause: err },
     );
   }
@@ -55,15 +61,15 @@ export function sourceKey(remoteAddress: string, ipv6Prefix = 64): string {
 
 /** The policy a server applies to each accepted socket, before any protocol byte. */
 export class SourcePolicy {
-  readonly #allow: IPNetwork[];
-  readonly #deny: IPNetwork[];
+  readonly #allow: NetworkList;
+  readonly #deny: NetworkList;
   readonly ipv6Prefix: number;
 
   constructor({ allow = [], deny = [], ipv6Prefix = 64 }: SourcePolicyOptions = {}) {
     if (!Number.isInteger(ipv6Prefix) || ipv6Prefix < 48 || ipv6Prefix > 128)
       throw new UsageError(`--ipv6-prefix '${ipv6Prefix}': must be 48..128`);
-    this.#allow = allow.map((t) => parseSource('--allow', t));
-    this.#deny = deny.map((t) => parseSource('--deny', t));
+    this.#allow = parseSource('--allow', allow);
+    this.#deny = parseSource('--deny', deny);
     this.ipv6Prefix = ipv6Prefix;
   }
 
@@ -72,19 +78,15 @@ export class SourcePolicy {
     return sourceKey(remoteAddress, this.ipv6Prefix);
   }
 
-  /** Undefined when the address may connect; else why not. Mapped IPv4 is checked as IPv4. */
+  /**
+   * Undefined when the address may connect; else why not. An IPv4 client matches a rule in
+   * either spelling (`10.0.0.0/8` or `::ffff:10.0.0.0/104`), as a dual-stack listener reports
+   * it mapped. Text that is no address (a socket without a peer) is in no list.
+   */
   check(remoteAddress: string): Refusal | undefined {
-    if (this.#allow.length === 0 && this.#deny.length === 0) return undefined;
-    let address: IPAddress;
-    try {
-      const parsed = parseAddress(remoteAddress);
-      address = (parsed.version === 6 && parsed.ipv4Mapped) || parsed;
-    } catch {
-      return this.#allow.length > 0 ? 'not-allowed' : undefined;
-    }
-    if (this.#deny.some((n) => n.contains(address))) return 'deny';
-    if (this.#allow.length > 0 && !this.#allow.some((n) => n.contains(address)))
-      return 'not-allowed';
+    if (this.#allow.size === 0 && this.#deny.size === 0) return undefined; // no rules: no parsing
+    if (this.#deny.includes(remoteAddress)) return 'deny';
+    if (this.#allow.size > 0 && !this.#allow.includes(remoteAddress)) return 'not-allowed';
     return undefined;
   }
 }
