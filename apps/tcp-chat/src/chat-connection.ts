@@ -1,8 +1,7 @@
 /** The client's connection layer: dial (TLS, DNS, a cluster's servers), hello with a resume token, rejoin, reconnect. */
-import type { BackoffOptions } from './backoff.ts';
 import { Connection } from './connection.ts';
 import { DEFAULT_PORT, type Limits, type Msg, PROTOCOL_VERSION } from './protocol.ts';
-import { reconnectAfter } from './reconnect.ts';
+import { type BackoffOptions, reconnectAfter } from './reconnect.ts';
 import { ServerList } from './servers.ts';
 import { explainFailedHello } from './tls-sniff.ts';
 import type { TraceHook } from './trace.ts';

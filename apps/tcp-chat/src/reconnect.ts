@@ -1,5 +1,15 @@
 /** The reconnect loop: wait with backoff and jitter, try again, give up only when told to. */
-import { type BackoffOptions, backoffDelay } from './backoff.ts';
+import { backoffDelay } from '@netlab/cli';
+
+/** How a client waits between reconnect attempts, and for how long it keeps trying. */
+export interface BackoffOptions {
+  /** First delay window in ms (default 250). */
+  baseMs?: number;
+  /** Largest delay window in ms (default 10,000). */
+  capMs?: number;
+  /** Attempts before giving up (default Infinity). */
+  maxAttempts?: number;
+}
 
 /** What the loop needs from a client. */
 export interface Reconnectable {
@@ -16,10 +26,13 @@ export interface Reconnectable {
  * out, or the server refuses the nick for good; then `close`. Emits `reconnecting`
  * ({ attempt, delayMs }) before each wait and `reconnect-failed` (error) after each failure.
  */
-export async function reconnect(client: Reconnectable, backoff: BackoffOptions): Promise<void> {
-  const max = backoff.maxAttempts ?? Number.POSITIVE_INFINITY;
+export async function reconnect(client: Reconnectable, b: BackoffOptions): Promise<void> {
+  const max = b.maxAttempts ?? Number.POSITIVE_INFINITY;
+  // Equal jitter: after a server restart, 1,000 clients spread over the window instead of
+  // all knocking at the same millisecond.
+  const window = { baseMs: b.baseMs ?? 250, capMs: b.capMs ?? 10_000 };
   for (let attempt = 0; attempt < max; attempt++) {
-    const delayMs = backoffDelay(attempt, backoff);
+    const delayMs = backoffDelay(attempt, window);
     client.emit('reconnecting', { attempt: attempt + 1, delayMs });
     await new Promise((r) => setTimeout(r, delayMs));
     if (client.closing) break;
