@@ -16,7 +16,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 // Code that reads the module object Node made for the file where it was installed: a bundle
 // has no such object, so a package holding it stays external.
@@ -36,6 +36,20 @@ function packageRoot(file) {
     }
   }
   return dirname(file);
+}
+
+/** Whether Node loads a file as CommonJS: .cjs, or .js under a package.json without "type": "module". */
+function isCommonJs(file) {
+  if (file.endsWith('.cjs')) return true;
+  if (!file.endsWith('.js')) return false;
+  for (let dir = dirname(file); dir !== dirname(dir); dir = dirname(dir)) {
+    try {
+      return JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).type !== 'module';
+    } catch {
+      // no package.json here: go up
+    }
+  }
+  return true;
 }
 
 // In a bundle, import.meta.url would name the bundle; each file keeps its own, so code that
@@ -94,6 +108,10 @@ function resolver({ kept, found, seen }) {
         const root = packageRoot(hit.path);
         // A native addon (.node) is loaded by Node from its folder, and so is its package.
         if (hit.path.endsWith('.node')) found.add(packageRoot(args.importer));
+        // import() of a CommonJS package: Node finds its export names when it runs it (ioredis'
+        // `const { Redis } = await import('ioredis')`), but a bundle chunk can only name exports
+        // known at build time, so esbuild's chunk would offer `default` alone.
+        if (args.kind === 'dynamic-import' && isCommonJs(hit.path)) found.add(root);
         if (!kept.has(root) && !hit.path.endsWith('.node')) {
           return { path: hit.path, sideEffects: hit.sideEffects };
         }
@@ -174,6 +192,8 @@ export async function build({ entry, cacheDir, manifestPath, previous }) {
       writeFileSync(file.path, file.contents);
     }
     const inputs = Object.keys(result.metafile.inputs).map((file) => resolve(file));
+    // A change to these bundling rules makes every bundle stale too.
+    inputs.push(fileURLToPath(import.meta.url));
     // pnpm rewrites node_modules/.modules.yaml on every install; an install may relink a
     // dependency to a new folder while the old one stays, so it makes the bundle stale too.
     for (let at = dirname(entry); at !== dirname(at); at = dirname(at)) {

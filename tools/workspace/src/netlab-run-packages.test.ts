@@ -45,6 +45,11 @@ const PACKAGES: Record<string, Record<string, string>> = {
     'index.js': 'module.exports = (name) => require(name).word;',
     'a.js': "exports.word = 'from a';",
   },
+  // CommonJS loaded with import(): Node finds its export names as it runs it (ioredis).
+  'cjs-lazy': {
+    'package.json': '{ "name": "cjs-lazy", "main": "index.js" }',
+    'index.js': "exports.Named = class Named {}; exports.word = 'lazy';",
+  },
   // An optional native build that was never made, required in a try block.
   'optional-native': {
     'package.json': '{ "name": "optional-native", "main": "index.js" }',
@@ -78,7 +83,9 @@ describe('netlab-run with npm packages', { timeout: 60_000 }, () => {
         "import cjs from 'cjs-dirname';",
         "import computed from 'computed-require';",
         "import optional from 'optional-native';",
-        "console.log(JSON.stringify({ esm: { ...esm }, cjs, computed: computed('./a.js'), optional }));",
+        "const { Named, word } = await import('cjs-lazy');",
+        'const lazy = { word, named: new Named() instanceof Named };',
+        "console.log(JSON.stringify({ esm: { ...esm }, cjs, computed: computed('./a.js'), optional, lazy }));",
       ].join('\n'),
     );
   });
@@ -102,12 +109,14 @@ describe('netlab-run with npm packages', { timeout: 60_000 }, () => {
       },
       computed: 'from a',
       optional: { native: false },
+      lazy: { word: 'lazy', named: true },
     });
   });
 
-  test('packages are bundled unless they need their install folder', () => {
+  test('packages are bundled unless they need their install folder or are CommonJS behind import()', () => {
     const { kept, dir } = manifest();
     expect([...kept].sort()).toEqual([
+      join(modules(), 'cjs-lazy'),
       join(modules(), 'computed-require'),
       join(modules(), 'optional-native'),
     ]);
