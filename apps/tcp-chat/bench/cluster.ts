@@ -2,7 +2,7 @@
 import { startRedis } from '@netlab/peers';
 import { formatDrops, kicksOf, kicksSince } from './kicks.ts';
 import { runLoadgen, startChatServer } from './spawn.ts';
-import { cpuOf } from './stats.ts';
+import { cpuOf } from './usage.ts';
 
 interface Point {
   deliveredPerSec: number;

@@ -2,7 +2,7 @@
 import { startNgircd } from '@netlab/peers';
 import { formatDrops, kicksOf, kicksSince } from './kicks.ts';
 import { runLoadgen, startChatServer } from './spawn.ts';
-import { rssOf, settle } from './stats.ts';
+import { rssOf, settle } from './usage.ts';
 
 interface Point {
   deliveredPerSec: number;

@@ -5,7 +5,7 @@
  */
 import { startRedis } from '@netlab/peers';
 import { runLoadgen, startChatServer } from './spawn.ts';
-import { cpuOf, rssOf } from './stats.ts';
+import { cpuOf, rssOf } from './usage.ts';
 
 interface Setup {
   name: string;
