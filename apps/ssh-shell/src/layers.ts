@@ -1,6 +1,5 @@
 /** The seam between the server's core (server.ts) and its layers: limits, penalties, idle timer, forwarding refusals, process clean-up, the log. */
 import type { Socket } from 'node:net';
-import { debuglog } from 'node:util';
 import type { AuthContext, ClientInfo, Connection, ServerChannel, Session } from 'ssh2';
 import { baseEnv } from './auth.ts';
 import { type KeyRestrictions, UNRESTRICTED } from './key-options.ts';
@@ -9,8 +8,6 @@ import { endSession, groupAlive, sessionMembers } from './processes.ts';
 import { acceptGuards } from './server-guards.ts';
 import type { ServerSettings } from './server-options.ts';
 import { type SessionLayers, sessionLayers } from './session-layers.ts';
-
-const debug = debuglog('ssh-shell');
 
 /** What the core asks of the layers about one connection. */
 export interface ConnectionLayers {
@@ -98,7 +95,6 @@ export function serverLayers(o: ServerSettings): ServerLayers {
       refuseForwarding(name);
       reject?.();
     });
-    conn.on('error', (err: Error) => debug('%s: %s', from, err.message));
     conn.on('close', () => {
       closed = true;
       connections.delete(state);

@@ -101,6 +101,10 @@ function serveConnection(
       })
       .catch((err: Error) => layer.refuse(ctx, err.message, () => ctx.reject(methods)));
   });
+  // A protocol error (a bad MAC, a malformed packet) or a reset ends this connection only:
+  // without a listener Node would throw it and take the whole server down. Its 'close'
+  // follows, and the layers end whatever the client started.
+  conn.on('error', (err: Error) => debug('%s:%s: %s', info.ip, info.port, err.message));
   // 'ready': logged in. Only now does the connection protocol (RFC 4254) run: channels
   // asked for before USERAUTH_SUCCESS are never opened.
   conn.on('ready', () => {
