@@ -218,8 +218,12 @@ export async function build({ entry, cacheDir, manifestPath, previous }) {
   }
 }
 
-/** Removes earlier builds more than a minute old (a process started from one may still run). */
+/**
+ * Removes earlier builds more than a minute old (a process started from one may still run), and
+ * V8's compile cache (Node 22+), whose entries name files of earlier builds.
+ */
 function sweep(cacheDir, current) {
+  rmSync(join(cacheDir, 'v8'), { recursive: true, force: true });
   for (const name of readdirSync(cacheDir)) {
     const started = Number(name.split('-')[0]);
     if (name !== current && Number.isFinite(started) && Date.now() - started > 60_000) {
