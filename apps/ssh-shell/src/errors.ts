@@ -1,4 +1,5 @@
 /** Errors of ssh-shell: one class, stable string codes, the cause kept when wrapping. */
+import { CodedError } from '@netlab/cli';
 
 export type SshShellErrorCode =
   | 'ERR_HOST_KEY_UNKNOWN'
@@ -20,14 +21,9 @@ export type SshShellErrorCode =
   | 'ERR_STATE_DIR'
   | 'ERR_DIRECTORY';
 
-export class SshShellError extends Error {
-  readonly code: SshShellErrorCode;
-
-  constructor(code: SshShellErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'SshShellError';
-    this.code = code;
-  }
+/** netlab's CodedError with ssh-shell's codes: runMain prints it as `SshShellError: CODE message`. */
+export class SshShellError extends CodedError<SshShellErrorCode> {
+  override readonly name = 'SshShellError';
 }
 
 /** Narrow an unknown thrown value to something with a message (and maybe a code). */

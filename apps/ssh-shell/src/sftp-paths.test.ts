@@ -2,8 +2,9 @@
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CodedError } from '@netlab/cli';
 import { afterAll, describe, expect, it } from 'vitest';
-import { namePathInside, realPathInside, virtualPath } from './sftp-paths.ts';
+import { namePathInside, PathOutsideRoot, realPathInside, virtualPath } from './sftp-paths.ts';
 
 const root = realpathSync(mkdtempSync(join(tmpdir(), 'ssh-shell-sftp-')));
 mkdirSync(join(root, 'docs'));
@@ -31,9 +32,10 @@ describe('sftp paths', () => {
   });
 
   it('refuses paths through a symlink that leaves the root', async () => {
-    await expect(realPathInside(root, '/escape/passwd')).rejects.toMatchObject({
-      code: 'ERR_PATH_OUTSIDE_ROOT',
-    });
+    const escaped = await realPathInside(root, '/escape/passwd').catch((e: unknown) => e);
+    expect(escaped).toBeInstanceOf(PathOutsideRoot);
+    expect(escaped).toBeInstanceOf(CodedError);
+    expect(escaped).toMatchObject({ name: 'PathOutsideRoot', code: 'ERR_PATH_OUTSIDE_ROOT' });
     await expect(realPathInside(root, '/escape/newfile')).rejects.toMatchObject({
       code: 'ERR_PATH_OUTSIDE_ROOT',
     });

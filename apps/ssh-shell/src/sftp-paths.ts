@@ -1,10 +1,15 @@
 /** SFTP path scoping: the client sees `/` as the server's SFTP root and can never leave it. */
 import { lstat, realpath } from 'node:fs/promises';
 import { join, posix, sep } from 'node:path';
+import { CodedError } from '@netlab/cli';
 
 /** A path that would leave the root; answered PERMISSION_DENIED, never with the real path. */
-export class PathOutsideRoot extends Error {
-  readonly code = 'ERR_PATH_OUTSIDE_ROOT';
+export class PathOutsideRoot extends CodedError<'ERR_PATH_OUTSIDE_ROOT'> {
+  override readonly name = 'PathOutsideRoot';
+
+  constructor(message: string) {
+    super('ERR_PATH_OUTSIDE_ROOT', message);
+  }
 }
 
 /** Longest client path accepted (Linux PATH_MAX); longer ones are a bad message, not a lookup. */
