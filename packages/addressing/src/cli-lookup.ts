@@ -2,16 +2,8 @@
 import { parseInteger, UsageError } from '@netlab/cli';
 import { parseAddress } from './address.ts';
 import type { Output, Print, Values } from './cli.ts';
-import {
-  type DnsOptions,
-  lookupAll,
-  resolveA,
-  resolveAAAA,
-  resolveMx,
-  resolvePtr,
-  resolveSrv,
-  resolveTxt,
-} from './dns.ts';
+import { type DnsOptions, lookupAll, resolveA, resolveAAAA } from './dns.ts';
+import { resolveMx, resolvePtr, resolveSrv, resolveTxt } from './dns-records.ts';
 
 /** One answer line: record type and its value as text. */
 interface Row {

@@ -2,16 +2,8 @@
 import { createSocket } from 'node:dgram';
 import { type DnsmasqPeer, startDnsmasq } from '@netlab/peers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  lookupAll,
-  orderSrv,
-  resolveA,
-  resolveAAAA,
-  resolveMx,
-  resolvePtr,
-  resolveSrv,
-  resolveTxt,
-} from './dns.ts';
+import { lookupAll, resolveA, resolveAAAA } from './dns.ts';
+import { orderSrv, resolveMx, resolvePtr, resolveSrv, resolveTxt } from './dns-records.ts';
 import { AddressError } from './errors.ts';
 
 let dns: DnsmasqPeer;

@@ -5,14 +5,16 @@ export {
   type DnsOptions,
   type LookupAddress,
   lookupAll,
-  type MxRecord,
-  orderSrv,
   resolveA,
   resolveAAAA,
+} from './dns.ts';
+export {
+  type MxRecord,
+  orderSrv,
   resolveMx,
   resolvePtr,
   resolveSrv,
   resolveTxt,
   type SrvRecord,
-} from './dns.ts';
+} from './dns-records.ts';
 export { AddressError, type AddressErrorCode } from './errors.ts';
