@@ -2,7 +2,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseEndpoint, parsePort } from '@netlab/addressing/endpoint';
-import type { IPNetwork } from '@netlab/addressing/network';
+import type { NetworkList } from '@netlab/addressing/network';
 import { parseCommandLine, parseInteger, UsageError, userPath } from '@netlab/cli';
 import { HASH_PASSWORD_HELP, SERVER_FLAGS, SERVER_HELP } from './cli-help.ts';
 import {
@@ -24,7 +24,7 @@ export interface ServerSettings {
   sftpRoot?: string;
   shell?: string;
   envAllow?: string[];
-  allow: IPNetwork[];
+  allow: NetworkList | undefined;
   maxAuthTries: number;
   loginGraceMs: number;
   idleTimeoutMs: number;
@@ -55,7 +55,7 @@ export async function runServer(argv: string[]): Promise<number> {
   });
   const allowed = values.allow ?? [];
   const allow =
-    allowed.length === 0 ? [] : allowed.map((await import('./source-policy.ts')).parseAllow);
+    allowed.length === 0 ? undefined : (await import('./source-policy.ts')).parseAllow(allowed);
   const settings: ServerSettings = {
     host: listen.host,
     port: values.port === undefined ? listen.port : parsePort(values.port),

@@ -1,6 +1,6 @@
 /** Accept-time guards, a layer over server.ts: --allow networks, per-source penalties, MaxStartups, login grace, the unsent-bytes bound. */
 import type { Socket } from 'node:net';
-import type { IPNetwork } from '@netlab/addressing/network';
+import type { NetworkList } from '@netlab/addressing/network';
 import { type PenaltyOptions, SourcePenalties, sourceKey } from './penalties.ts';
 import { type LogEntry, STARTUP_DEFAULTS } from './protocol.ts';
 import { SourcePolicy } from './source-policy.ts';
@@ -8,7 +8,7 @@ import { type StartupLimits, Startups } from './startups.ts';
 
 export interface GuardOptions {
   loginGraceMs: number;
-  allow?: readonly IPNetwork[] | undefined;
+  allow?: NetworkList | undefined;
   penalties?: Partial<PenaltyOptions> | undefined;
   startups?: Partial<StartupLimits> | undefined;
   log: (entry: Omit<LogEntry, 'time'>) => void;
@@ -24,7 +24,7 @@ export interface Guards {
 }
 
 export function acceptGuards(o: GuardOptions): Guards {
-  const policy = new SourcePolicy(o.allow ?? []);
+  const policy = new SourcePolicy(o.allow);
   const penalties = new SourcePenalties(o.penalties);
   const startups = new Startups({ ...STARTUP_DEFAULTS, ...o.startups });
   /** Per connection not yet logged in: stops its grace timer and frees its startup slot. */

@@ -1,6 +1,6 @@
 /** The server's options, and the same with every default filled in (what the core and its layers read). */
 import { homedir, userInfo } from 'node:os';
-import type { IPNetwork } from '@netlab/addressing/network';
+import type { NetworkList } from '@netlab/addressing/network';
 import type { Algorithms } from 'ssh2';
 import { loadPasswordFile } from './passwords.ts';
 import type { PenaltyOptions } from './penalties.ts';
@@ -32,7 +32,7 @@ export interface ServerOptions {
   /** Per-source failed-login budget, delays and penalty time (see penalties.ts). */
   penalties?: Partial<PenaltyOptions>;
   /** Source networks admitted at accept; empty or unset admits every source (source-policy.ts). */
-  allow?: readonly IPNetwork[];
+  allow?: NetworkList | undefined;
   /** Bounds on connections not yet logged in (see startups.ts). */
   startups?: Partial<StartupLimits>;
   onLog?: (entry: LogEntry) => void;

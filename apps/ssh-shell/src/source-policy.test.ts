@@ -28,7 +28,7 @@ async function serve(host: string, allow: string[]) {
     hostKey,
     authorizedKeysFile: join(dir.path, 'none'),
     home: dir.path,
-    allow: allow.map(parseAllow),
+    allow: parseAllow(allow),
     onLog: (e) => logs.push(e),
   });
   started.push(server);
@@ -89,6 +89,18 @@ describe('--allow', { timeout: 60_000 }, () => {
     const { port } = await serve('::ffff:127.0.0.1', ['127.0.0.1/32']);
     expect(await firstBytes('127.0.0.1', port, '127.0.0.1')).toMatch(/^SSH-2\.0-/);
     expect(await firstBytes('127.0.0.1', port, '127.0.0.2')).toBe('');
+  });
+
+  it('matches IPv4 sources against a rule written in the ::ffff: form', async () => {
+    // One host, two spellings: ::ffff:127.0.0.0/126 is 127.0.0.0 to .3 to an IPv4 listener too.
+    const { port } = await serve('127.0.0.1', ['::ffff:127.0.0.0/126']);
+    expect(await firstBytes('127.0.0.1', port, '127.0.0.1')).toMatch(/^SSH-2\.0-/);
+    expect(await firstBytes('127.0.0.1', port, '127.0.0.5')).toBe('');
+  });
+
+  it('admits every source with an empty list, as with no --allow', async () => {
+    const { port } = await serve('127.0.0.1', []);
+    expect(await firstBytes('127.0.0.1', port, '127.0.0.2')).toMatch(/^SSH-2\.0-/);
   });
 });
 
