@@ -1,9 +1,10 @@
 /** startDnsmasq: an authoritative-only DNS server on 127.0.0.1:<port> (UDP+TCP) with given records. */
 import { startDaemon } from './daemon.ts';
 import { PeerError } from './errors.ts';
-import { ensure } from './install.ts';
+import { ensureInstalled } from './install.ts';
 import { launchInStateDir } from './launch.ts';
 import { HOST } from './ports.ts';
+import { DNSMASQ } from './requirement-dnsmasq.ts';
 import { writeStateFile } from './state.ts';
 
 /** Records to serve. Names are fully qualified without the trailing dot. */
@@ -110,7 +111,7 @@ function dnsmasqConfig(port: number, records: DnsRecords): string {
  */
 export async function startDnsmasq(options: DnsmasqOptions): Promise<DnsmasqPeer> {
   recordLines(options?.records ?? {}); // reject bad records before installing or starting
-  const [dnsmasq] = await ensure('dnsmasq');
+  const [dnsmasq] = await ensureInstalled(DNSMASQ.packages, DNSMASQ.paths);
   const { daemon, ports, stateDir, stop } = await launchInStateDir(
     'dnsmasq',
     1,

@@ -6,8 +6,9 @@ import { join } from 'node:path';
 import { type Daemon, startDaemon } from './daemon.ts';
 import { type DovecotPorts, dovecotConfig } from './dovecot-config.ts';
 import { PeerError } from './errors.ts';
-import { ensure } from './install.ts';
+import { ensureInstalled } from './install.ts';
 import { freePort, HOST, withFreshPorts } from './ports.ts';
+import { DOVECOT } from './requirement-dovecot.ts';
 import { makeStateDir, removeStateDir, writeStateFile } from './state.ts';
 import { makeDevCertificates } from './tls.ts';
 
@@ -143,7 +144,7 @@ function dovecotGid(): number | undefined {
 export async function startDovecot(options: DovecotOptions): Promise<DovecotPeer> {
   validateUsers(options?.users);
   const tls = options.tls ?? true;
-  const [dovecot, openssl] = await ensure('dovecot');
+  const [dovecot, openssl] = await ensureInstalled(DOVECOT.packages, DOVECOT.paths);
   const stateDir = await makeStateDir('dovecot');
   try {
     const { users } = options;

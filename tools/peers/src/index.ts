@@ -7,19 +7,11 @@ export {
   startDovecot,
 } from './dovecot.ts';
 export { PeerError, type PeerErrorCode } from './errors.ts';
-export {
-  ensure,
-  ensureGcc,
-  ensureInstalled,
-  ensurePromtool,
-  ensurePython,
-  ensureScrapy,
-  installCommand,
-  REQUIREMENTS,
-  type Requirement,
-} from './install.ts';
+export { ensureInstalled, installCommand, type Needs } from './install.ts';
 export { type NgircdOptions, type NgircdPeer, startNgircd } from './ngircd.ts';
 export { freePort, HOST } from './ports.ts';
 export { descendantsOf, isRunning, type ProcessUsage, processUsage } from './proc.ts';
 export { type RedisOptions, type RedisPeer, redisPing, startRedis } from './redis.ts';
+export { ensure, REQUIREMENTS, type Requirement } from './requirements.ts';
 export { type SshdOptions, type SshdPeer, sshFingerprint, startSshd } from './sshd.ts';
+export { ensureGcc, ensurePromtool, ensurePython, ensureScrapy } from './tools.ts';

@@ -16,6 +16,12 @@ const APT_INSTALL = [
 /** One lock file serializes installs from parallel test processes (turbo runs them at once). */
 const LOCK_FILE = join(tmpdir(), 'netlab-peers-apt.lock');
 
+/** What a peer or tool needs: Debian packages, and the files that prove they are installed. */
+export interface Needs {
+  packages: readonly string[];
+  paths: readonly string[];
+}
+
 /** The exact command a user runs to install `packages` by hand. */
 export function installCommand(packages: readonly string[]): string {
   return `sudo apt-get install -y --no-install-recommends ${packages.join(' ')}`;
@@ -125,78 +131,4 @@ async function aptInstall(packages: readonly string[], missing: readonly string[
 
 function shellQuote(text: string): string {
   return `'${text.replaceAll("'", "'\\''")}'`;
-}
-
-/** What each peer needs: Debian packages and the files that prove they are installed. */
-export const REQUIREMENTS = {
-  redis: { packages: ['redis-server'], paths: ['/usr/bin/redis-server', '/usr/bin/redis-cli'] },
-  sshd: {
-    packages: ['openssh-server', 'openssh-client'],
-    paths: ['/usr/sbin/sshd', '/usr/bin/ssh-keygen', '/usr/bin/ssh'],
-  },
-  dovecot: {
-    packages: ['dovecot-imapd', 'dovecot-lmtpd', 'dovecot-submissiond', 'openssl'],
-    paths: [
-      '/usr/sbin/dovecot',
-      '/usr/bin/openssl',
-      '/usr/lib/dovecot/imap',
-      '/usr/lib/dovecot/lmtp',
-      '/usr/lib/dovecot/submission',
-    ],
-  },
-  dnsmasq: { packages: ['dnsmasq-base'], paths: ['/usr/sbin/dnsmasq'] },
-  ngircd: { packages: ['ngircd'], paths: ['/usr/sbin/ngircd'] },
-  python: {
-    packages: ['python3', 'python3-msgpack'],
-    paths: ['/usr/bin/python3', '/usr/lib/python3/dist-packages/msgpack/__init__.py'],
-  },
-  promtool: { packages: ['prometheus'], paths: ['/usr/bin/promtool'] },
-  // A C compiler for load generators that must outrun the server they measure (a Node
-  // generator on the same two cores can be the limit itself).
-  gcc: { packages: ['gcc', 'libc6-dev'], paths: ['/usr/bin/gcc'] },
-  // OpenBSD's netcat: the books' way to poke at a UDP or TCP port by hand (README transcripts).
-  netcat: { packages: ['netcat-openbsd'], paths: ['/usr/bin/nc.openbsd'] },
-  scrapy: {
-    packages: ['python3', 'python3-scrapy'],
-    paths: ['/usr/bin/python3', '/usr/lib/python3/dist-packages/scrapy/__init__.py'],
-  },
-} as const satisfies Record<string, { packages: readonly string[]; paths: readonly string[] }>;
-
-/** A name of REQUIREMENTS: 'redis', 'sshd', 'dovecot', 'dnsmasq', 'ngircd', 'python', 'promtool', 'gcc', 'netcat', 'scrapy'. */
-export type Requirement = keyof typeof REQUIREMENTS;
-
-/**
- * ensureInstalled for one or more named requirements, in a single apt-get run.
- * @returns The resolved paths of REQUIREMENTS[name].paths, concatenated in order.
- */
-export function ensure(...names: Requirement[]): Promise<string[]> {
-  const packages = [...new Set(names.flatMap((n) => REQUIREMENTS[n].packages))];
-  return ensureInstalled(
-    packages,
-    names.flatMap((n) => REQUIREMENTS[n].paths),
-  );
-}
-
-/** Debian's /usr/bin/python3 with python3-msgpack (the oracle interpreter). @returns its path. */
-export async function ensurePython(): Promise<string> {
-  const [python] = await ensure('python');
-  return python!;
-}
-
-/** Prometheus' `promtool` (lints metric expositions). @returns its path. */
-export async function ensurePromtool(): Promise<string> {
-  const [promtool] = await ensure('promtool');
-  return promtool!;
-}
-
-/** Debian's /usr/bin/python3 with python3-scrapy (Scrapy 2.8, a crawler to compare with). @returns its path. */
-export async function ensureScrapy(): Promise<string> {
-  const [python] = await ensure('scrapy');
-  return python!;
-}
-
-/** Debian's gcc with the C library headers, for a bench's C load generator. @returns its path. */
-export async function ensureGcc(): Promise<string> {
-  const [gcc] = await ensure('gcc');
-  return gcc!;
 }

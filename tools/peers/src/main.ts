@@ -7,10 +7,10 @@ import { join } from 'node:path';
 import { parseCommandLine, runMain, UsageError } from '@netlab/cli';
 import { startDnsmasq } from './dnsmasq.ts';
 import { startDovecot } from './dovecot.ts';
-import { ensure, REQUIREMENTS, type Requirement } from './install.ts';
 import { setTrace } from './log.ts';
 import { startNgircd } from './ngircd.ts';
 import { startRedis } from './redis.ts';
+import { ensure, REQUIREMENTS, type Requirement } from './requirements.ts';
 import { startSshd } from './sshd.ts';
 
 const HELP = `usage: peers <command> [options]

@@ -1,9 +1,10 @@
 /** startNgircd: the ngIRCd IRC server on 127.0.0.1:<free port>, limits opened for load tests. */
 import { startDaemon } from './daemon.ts';
 import { PeerError } from './errors.ts';
-import { ensure } from './install.ts';
+import { ensureInstalled } from './install.ts';
 import { launchInStateDir } from './launch.ts';
 import { HOST } from './ports.ts';
+import { NGIRCD } from './requirement-ngircd.ts';
 import { writeStateFile } from './state.ts';
 
 export interface NgircdOptions {
@@ -74,7 +75,7 @@ export async function startNgircd(options: NgircdOptions = {}): Promise<NgircdPe
       `maxNickLength must be 2..100, got ${nickLength}`,
     );
   }
-  const [ngircd] = await ensure('ngircd');
+  const [ngircd] = await ensureInstalled(NGIRCD.packages, NGIRCD.paths);
   const { daemon, ports, stateDir, stop } = await launchInStateDir(
     'ngircd',
     1,

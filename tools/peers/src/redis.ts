@@ -1,8 +1,9 @@
 /** startRedis: redis-server on 127.0.0.1:<free port>, state in a temp folder, persistence opt-in. */
 import { connect } from 'node:net';
 import { type Daemon, startDaemon } from './daemon.ts';
-import { ensure } from './install.ts';
+import { ensureInstalled } from './install.ts';
 import { HOST, withFreshPorts } from './ports.ts';
+import { REDIS } from './requirement-redis.ts';
 import { makeStateDir, removeStateDir, writeStateFile } from './state.ts';
 
 export interface RedisOptions {
@@ -74,7 +75,7 @@ export function redisPing(port: number, host = HOST): Promise<boolean> {
  */
 export async function startRedis(options: RedisOptions = {}): Promise<RedisPeer> {
   const persistence = options.persistence ?? false;
-  const [redisServer] = await ensure('redis');
+  const [redisServer] = await ensureInstalled(REDIS.packages, REDIS.paths);
   const stateDir = await makeStateDir('redis');
   const launch = async (port: number): Promise<Daemon> => {
     const config = await writeStateFile(

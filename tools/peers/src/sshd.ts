@@ -6,9 +6,10 @@ import { join } from 'node:path';
 import { startDaemon } from './daemon.ts';
 import { PeerError } from './errors.ts';
 import { run } from './exec.ts';
-import { ensure } from './install.ts';
+import { ensureInstalled } from './install.ts';
 import { launchInStateDir } from './launch.ts';
 import { HOST } from './ports.ts';
+import { SSHD } from './requirement-sshd.ts';
 import { writeStateFile } from './state.ts';
 
 export interface SshdOptions {
@@ -93,7 +94,7 @@ export async function startSshd(options: SshdOptions): Promise<SshdPeer> {
   if (!Array.isArray(options?.authorizedKeys)) {
     throw new PeerError('ERR_PEER_INVALID_OPTION', 'startSshd needs authorizedKeys: string[]');
   }
-  const [sshd, sshKeygen] = await ensure('sshd');
+  const [sshd, sshKeygen] = await ensureInstalled(SSHD.packages, SSHD.paths);
   // sshd refuses to start without its privilege separation directory.
   await mkdir('/run/sshd', { recursive: true, mode: 0o755 }).catch(() => {});
   let hostKeyLine = '';
