@@ -5,9 +5,9 @@ import net from 'node:net';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import { isRunning } from '@netlab/peers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  alive,
   ensureOpenSsh,
   makeUserKey,
   type OurServer,
@@ -167,7 +167,7 @@ describe('limits', { timeout: 60_000 }, () => {
       await idleServer.waitForLog((e) => /idle for 500 ms/.test(e.detail ?? ''));
       const pid = Number(text.trim());
       expect(pid).toBeGreaterThan(1);
-      expect(await waitUntil(() => !alive(pid), 10_000)).toBe(true);
+      expect(await waitUntil(() => !isRunning(pid), 10_000)).toBe(true);
     } finally {
       await idleServer.stop();
     }

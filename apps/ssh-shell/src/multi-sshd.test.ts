@@ -2,9 +2,9 @@
 
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type SshdPeer, startSshd } from '@netlab/peers';
+import { isRunning, type SshdPeer, startSshd } from '@netlab/peers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { alive, ensureOpenSsh, makeUserKey, tempDir, waitUntil } from '../test/fixtures.ts';
+import { ensureOpenSsh, makeUserKey, tempDir, waitUntil } from '../test/fixtures.ts';
 import { loadIdentities } from './identity.ts';
 import { execMany, type ManyOptions } from './multi.ts';
 
@@ -21,7 +21,7 @@ beforeAll(async () => {
   base = { knownHostsFile: join(dir.path, 'known_hosts'), identities: loadIdentities([key.path]) };
 }, 300_000);
 afterAll(async () => {
-  for (const pid of started) if (alive(pid)) process.kill(pid, 'SIGKILL');
+  for (const pid of started) if (isRunning(pid)) process.kill(pid, 'SIGKILL');
   await sshd?.stop();
   dir.remove();
 });
@@ -48,7 +48,7 @@ describe('exec -H --timeout against sshd 9.2', { timeout: 60_000 }, () => {
     const { result, pid } = await timedOut(true);
     expect(result.error).toMatchObject({ code: 'ERR_TIMEOUT' });
     expect(result.error?.message).toMatch(/hangup sends the command SIGHUP/);
-    expect(await waitUntil(() => !alive(pid), 10_000)).toBe(true);
+    expect(await waitUntil(() => !isRunning(pid), 10_000)).toBe(true);
   });
 
   it('without a PTY: the TERM signal request is sent; sshd ignores it for root, and says so', async () => {
@@ -60,7 +60,7 @@ describe('exec -H --timeout against sshd 9.2', { timeout: 60_000 }, () => {
     const root = process.getuid?.() === 0;
     if (root) {
       await new Promise((r) => setTimeout(r, 1000));
-      expect(alive(pid)).toBe(true);
-    } else expect(await waitUntil(() => !alive(pid), 10_000)).toBe(true);
+      expect(isRunning(pid)).toBe(true);
+    } else expect(await waitUntil(() => !isRunning(pid), 10_000)).toBe(true);
   });
 });

@@ -3,9 +3,9 @@
 import { writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
+import { isRunning } from '@netlab/peers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  alive,
   ensureOpenSsh,
   makeUserKey,
   type OurServer,
@@ -72,7 +72,7 @@ describe('execMany', { timeout: 60_000 }, () => {
     expect(results[0]!.error?.code).toBe('ERR_TIMEOUT');
     const pid = Number(lines[0]);
     expect(pid).toBeGreaterThan(1);
-    expect(await waitUntil(() => !alive(pid), 10_000)).toBe(true);
+    expect(await waitUntil(() => !isRunning(pid), 10_000)).toBe(true);
     const ok = await execMany([fast], 'exit 4', {
       concurrency: 1,
       timeoutMs: 30_000,

@@ -5,9 +5,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { spawn as spawnPty } from '@lydell/node-pty';
+import { isRunning } from '@netlab/peers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  alive,
   ensureOpenSsh,
   makeUserKey,
   type OurServer,
@@ -255,9 +255,9 @@ describe('no orphans', { timeout: 60_000 }, () => {
       child.stdout.on('data', (d) => (out += d));
       expect(await waitUntil(() => /pids \d+ \d+/.test(out), 15_000)).toBe(true);
       const pids = /pids (\d+) (\d+)/.exec(out)!.slice(1).map(Number);
-      expect(pids.every(alive)).toBe(true);
+      expect(pids.every(isRunning)).toBe(true);
       child.kill('SIGKILL'); // abrupt: no channel close, no disconnect message
-      expect(await waitUntil(() => !pids.some(alive), 15_000)).toBe(true);
+      expect(await waitUntil(() => !pids.some(isRunning), 15_000)).toBe(true);
     });
   }
 });

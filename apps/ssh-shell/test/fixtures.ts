@@ -137,16 +137,6 @@ export function run(cmd: string, args: string[], input = '', timeoutMs = 30_000)
   });
 }
 
-/** True while a pid runs; a zombie (ended, waiting to be reaped by pid 1) counts as gone. */
-export function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
-}
-
 export async function waitUntil(pred: () => boolean, timeoutMs = 10_000): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
