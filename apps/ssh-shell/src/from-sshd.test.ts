@@ -25,6 +25,9 @@ const CASES = [
   { from: 'localhost', why: 'a name: no reverse DNS, so it matches nothing' },
   { from: '!127.0.0.1', why: 'only a negation: nothing matches positively' },
   { from: '127.0.0.1/8', why: 'host bits set: an inconsistent entry refuses the key' },
+  // sshd unmaps the client to 127.0.0.1 and compares an IPv6 entry with IPv6 clients only, so
+  // this refuses it: from= is not --allow, whose list matches an IPv4 host in both spellings.
+  { from: '::ffff:127.0.0.1', why: 'the IPv4-mapped spelling of an IPv4 client' },
 ] as const;
 const SOURCES = ['127.0.0.1', '127.0.0.2'] as const;
 let keys: { path: string; publicLine: string }[];
