@@ -1,5 +1,7 @@
 /** MailError: every failure of the mail client, with a stable string code. */
 
+import { CodedError } from '@netlab/cli';
+
 export type MailErrorCode =
   | 'ERR_CONFIG'
   | 'ERR_NO_ACCOUNT'
@@ -21,14 +23,8 @@ export type MailErrorCode =
   | 'ERR_SERVER';
 
 /** A mail client failure. Assert on `code`, never on `message`. */
-export class MailError extends Error {
-  override name = 'MailError';
-  readonly code: MailErrorCode;
-
-  constructor(code: MailErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
+export class MailError extends CodedError<MailErrorCode> {
+  override readonly name = 'MailError';
 }
 
 interface LibraryError {

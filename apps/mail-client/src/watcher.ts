@@ -1,5 +1,6 @@
 /** watchFolder: IMAP IDLE on a folder, re-issued before 29 minutes, reconnecting with backoff. */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { backoffDelay } from '@netlab/cli';
 import type { MailSession } from './client.ts';
 import type { Envelope } from './envelope.ts';
 import { MailError, toMailError } from './errors.ts';
@@ -64,9 +65,7 @@ export async function watchFolder(options: WatchOptions): Promise<void> {
           `gave up after ${maxAttempts} reconnect attempts: ${mapped.message}`,
           { cause: error },
         );
-      const delayMs = Math.round(
-        Math.min(maxMs, initialMs * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2),
-      );
+      const delayMs = backoffDelay(attempt - 1, { baseMs: initialMs, capMs: maxMs });
       options.onEvent?.({ type: 'reconnecting', attempt, delayMs, reason: mapped.message });
       await sleep(delayMs, undefined, { signal: options.signal }).catch(() => {});
     } finally {
