@@ -5,7 +5,7 @@ import { DOVECOT } from './requirement-dovecot.ts';
 import { NGIRCD } from './requirement-ngircd.ts';
 import { REDIS } from './requirement-redis.ts';
 import { SSHD } from './requirement-sshd.ts';
-import { GCC, NETCAT, PROMTOOL, PYTHON, SCRAPY } from './tools.ts';
+import { GCC, NETCAT, PROMTOOL, PYTHON, SCRAPY } from './tool-requirements.ts';
 
 /** What each peer needs: Debian packages and the files that prove they are installed. */
 export const REQUIREMENTS = {
