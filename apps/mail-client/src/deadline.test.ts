@@ -12,8 +12,8 @@ import {
 } from '../test/hostile-peers.ts';
 
 let peers: Peers;
-beforeAll(() => {
-  peers = makePeers();
+beforeAll(async () => {
+  peers = await makePeers();
 });
 afterAll(() => {
   for (const server of peers.servers) server.close();

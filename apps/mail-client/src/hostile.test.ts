@@ -18,8 +18,8 @@ import { controlIndex } from './header-safety.ts';
 import { MAX_COMMAND_GROWTH } from './imap-guard.ts';
 
 let peers: Peers;
-beforeAll(() => {
-  peers = makePeers();
+beforeAll(async () => {
+  peers = await makePeers();
 });
 afterAll(() => {
   for (const server of peers.servers) server.close();

@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makePeers, type Peers, startImap } from '../test/hostile-peers.ts';
 
 let peers: Peers;
-beforeAll(() => {
-  peers = makePeers();
+beforeAll(async () => {
+  peers = await makePeers();
 });
 afterAll(() => {
   for (const server of peers.servers) server.close();
@@ -19,7 +19,7 @@ async function session(port: number, errors: string[]): Promise<ImapFlow> {
     port,
     secure: true,
     auth: { user: 'a', pass: 'b' },
-    tls: { ca: [peers.cert] },
+    tls: { ca: [peers.ca] },
     logger: false,
     maxLiteralSize: 1024,
   });
@@ -76,7 +76,7 @@ describe('imapflow 2.1.2 gaps the client wraps', () => {
       port,
       secure: true,
       auth: { user: 'a', pass: 'b' },
-      tls: { ca: [peers.cert] },
+      tls: { ca: [peers.ca] },
       logger: {
         debug: quiet,
         info: quiet,
@@ -105,7 +105,7 @@ describe('imapflow 2.1.2 gaps the client wraps', () => {
       port,
       secure: true,
       auth: { user: 'a', pass: 'b' },
-      tls: { ca: [peers.cert] },
+      tls: { ca: [peers.ca] },
       logger: false,
       maxLineLength: 1024,
     });

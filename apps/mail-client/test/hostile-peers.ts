@@ -1,36 +1,35 @@
 /** Hand-written IMAP and SMTP servers on loopback TLS that misbehave on cue, and the CLI run against them. */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, type Server, type TLSSocket } from 'node:tls';
-import { processUsage } from '@netlab/peers';
+import { makeDevCertificates, processUsage } from '@netlab/peers';
 import { spawnMail } from '../src/spawn-cli.ts';
 
 export interface Peers {
   dir: string;
   key: string;
+  /** The server's certificate and key, signed by `ca`. */
   cert: string;
-  certPath: string;
+  /** The CA a client must trust (PEM, and its path for the account config). */
+  ca: string;
+  caPath: string;
   servers: Server[];
 }
 
-/** A throwaway self-signed certificate for 127.0.0.1 in a fresh folder; the config trusts it. */
-export function makePeers(): Peers {
+/** A throwaway CA and a server certificate for 127.0.0.1 in a fresh folder; the config trusts the CA. */
+export async function makePeers(): Promise<Peers> {
   const dir = mkdtempSync(join(tmpdir(), 'mail-hostile-'));
-  execFileSync(
-    'openssl',
-    [
-      ...['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'],
-      ...['-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1'],
-      ...['-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'],
-    ],
-    { stdio: 'ignore' },
-  );
-  const certPath = join(dir, 'cert.pem');
-  const key = readFileSync(join(dir, 'key.pem'), 'utf8');
-  return { dir, key, cert: readFileSync(certPath, 'utf8'), certPath, servers: [] };
+  const tls = await makeDevCertificates(join(dir, 'tls'), 'openssl');
+  return {
+    dir,
+    key: readFileSync(tls.keyPath, 'utf8'),
+    cert: readFileSync(tls.certPath, 'utf8'),
+    ca: readFileSync(tls.caPath, 'utf8'),
+    caPath: tls.caPath,
+    servers: [],
+  };
 }
 
 export interface ImapCommand {
@@ -166,7 +165,7 @@ export function writeConfig(peers: Peers, imapPort: number, smtpPort = 9, extra 
     'email = "alice@hostile.test"',
     'name = "Alice"',
     'password_env = "HOSTILE_PASSWORD"',
-    `ca = "${peers.certPath}"`,
+    `ca = "${peers.caPath}"`,
     `imap = { host = "127.0.0.1:${imapPort}", tls = "implicit" }`,
     `smtp = { host = "127.0.0.1:${smtpPort}", tls = "implicit" }`,
   ];

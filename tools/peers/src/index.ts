@@ -14,4 +14,5 @@ export { descendantsOf, isRunning, type ProcessUsage, processUsage } from './pro
 export { type RedisOptions, type RedisPeer, redisPing, startRedis } from './redis.ts';
 export { ensure, REQUIREMENTS, type Requirement } from './requirements.ts';
 export { type SshdOptions, type SshdPeer, sshFingerprint, startSshd } from './sshd.ts';
+export { type DevCertificates, makeDevCertificates } from './tls.ts';
 export { ensureGcc, ensurePromtool, ensurePython, ensureScrapy } from './tools.ts';
