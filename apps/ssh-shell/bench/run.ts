@@ -2,7 +2,8 @@
  * ssh-shell benchmark, side by side with OpenSSH in one run:
  *  1. 200 MB of exec output from sshd: our client vs OpenSSH `ssh` (default algorithms, then aes128-gcm)
  *  2. OpenSSH `ssh` against our server vs against sshd (same two cipher settings), and the
- *     server side's CPU per 100 MB from /proc (load-independent)
+ *     server side's CPU per 100 MB from /proc (load-independent); with the default settings
+ *     also our server offering chacha20-poly1305 (`--ciphers`), which OpenSSH then picks
  *  3. connect + auth + `true` latency: our library in this process, OpenSSH `ssh` both ways
  *  4. the CLI's own cost: `ssh-shell exec HOST true` as the `ssh` script starts it, beside
  *     OpenSSH `ssh HOST true`, whole processes against the same sshd
@@ -40,6 +41,15 @@ import { refused } from './without-native.mjs';
 const MB = 1_000_000;
 const SIZE = Number(process.env.NETLAB_BENCH_MB ?? 200) * MB;
 const GCM = 'aes128-gcm@openssh.com';
+/** ssh2's own default cipher list (its README): what our server offered before leaving chacha20 out. */
+const WITH_CHACHA = [
+  'chacha20-poly1305@openssh.com',
+  'aes128-gcm@openssh.com',
+  'aes256-gcm@openssh.com',
+  'aes128-ctr',
+  'aes192-ctr',
+  'aes256-ctr',
+].join(',');
 const STREAM = `head -c ${SIZE} /dev/zero`;
 
 await ensure('sshd'); // sshd, ssh, ssh-keygen from Debian's packages when missing
@@ -60,7 +70,18 @@ const serverArgs = [
 // Like the peer's sshd: the login shell, in an empty HOME (no ~/.bashrc to run per session).
 mkdirSync(join(dir, 'home'));
 const ours = await startOurServerProcess([...serverArgs, '--home', join(dir, 'home')]);
-writeFileSync(knownHosts, `${sshd.knownHostsLine}\n${ours.knownHostsLine}\n`);
+// The same server (same host key, same state folder) offering chacha20-poly1305 as well.
+const chacha = await startOurServerProcess([
+  ...serverArgs,
+  '--home',
+  join(dir, 'home'),
+  '--ciphers',
+  WITH_CHACHA,
+]);
+writeFileSync(
+  knownHosts,
+  `${sshd.knownHostsLine}\n${ours.knownHostsLine}\n${chacha.knownHostsLine}\n`,
+);
 
 const base = {
   host: '127.0.0.1',
@@ -159,12 +180,20 @@ try {
       `client stream from sshd, ${label}: ours ${rate(oursClient)}, OpenSSH ssh ${rate(opensshClient)}, ratio ${ratio(oursClient, opensshClient)} (goal >= ${goal}x)`,
     );
     const cpu: Record<string, number> = {};
+    // With the default settings, our server offering chacha20 too takes its turns in the rounds.
+    const chachaTasks: Record<string, () => Promise<number>> = cipher
+      ? {}
+      : {
+          chachaTrue: withCpu(chacha.pid, cpu, 'chachaTrue', ssh(chacha.port, cipher, 'true')),
+          chachaStream: withCpu(chacha.pid, cpu, 'chachaStream', ssh(chacha.port, cipher, STREAM)),
+        };
     const v = await interleaved(
       {
         oursTrue: withCpu(ours.pid, cpu, 'oursTrue', ssh(ours.port, cipher, 'true')),
         oursStream: withCpu(ours.pid, cpu, 'oursStream', ssh(ours.port, cipher, STREAM)),
         sshdTrue: withCpu(sshd.pid, cpu, 'sshdTrue', ssh(sshd.port, cipher, 'true')),
         sshdStream: withCpu(sshd.pid, cpu, 'sshdStream', ssh(sshd.port, cipher, STREAM)),
+        ...chachaTasks,
       },
       RUNS,
       median,
@@ -182,6 +211,13 @@ try {
     line(
       `server CPU per 100 MB, ${label} (server + shell + head -c): ours ${cpuOurs.toFixed(0)} ms, sshd ${cpuSshd.toFixed(0)} ms, ratio ${ratio(cpuOurs, cpuSshd)}`,
     );
+    if (!cipher) {
+      const toChacha = mbps(v.chachaStream! - v.chachaTrue!);
+      const cpuChacha = per100(cpu.chachaStream!, cpu.chachaTrue!);
+      line(
+        `server offering chacha20-poly1305 too (--ciphers; OpenSSH ssh picks it): ${rate(toChacha)}, CPU ${cpuChacha.toFixed(0)} ms per 100 MB; the default offer (aes128-ctr picked) against it: ${ratio(toOurs, toChacha)} the rate, ${ratio(cpuOurs, cpuChacha)} the CPU`,
+      );
+    }
   }
 
   // Latency: connect + kex + auth + exec `true` + close.
@@ -241,6 +277,7 @@ try {
   });
 } finally {
   await ours.stop();
+  await chacha.stop();
   await sshd.stop();
   rmSync(dir, { recursive: true, force: true });
 }

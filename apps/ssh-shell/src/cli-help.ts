@@ -45,6 +45,7 @@ export const SERVER_FLAGS = {
   listen: { type: 'string' },
   port: { type: 'string' },
   allow: { type: 'string', multiple: true },
+  ciphers: { type: 'string' },
   state: { type: 'string' },
   'authorized-keys': { type: 'string' },
   'password-file': { type: 'string' },
@@ -103,6 +104,9 @@ export const SERVER_HELP = `Usage: ssh-shell server [options]
   --allow CIDR           only these source networks, IPv4 or IPv6 (repeatable); others are
                          closed at accept, counted and logged. Default: no filter (the
                          server listens on loopback unless --listen says otherwise)
+  --ciphers LIST         ciphers offered, in order, comma-separated (default: ssh2's list
+                         without chacha20-poly1305@openssh.com, which runs in WebAssembly
+                         unless ssh2's optional native build is installed)
   --state DIR            host key folder (default ~/.local/state/netlab-ssh-shell)
   --authorized-keys FILE OpenSSH authorized_keys (default ~/.ssh/authorized_keys)
   --password-file FILE   enable password auth with this scrypt file (see hash-password)

@@ -1,7 +1,8 @@
 /** The `server` command once its flags are checked: host key, authorized_keys, listen, log, stop on a signal. */
 import { statSync } from 'node:fs';
 import { formatEndpoint } from '@netlab/addressing/endpoint';
-import { color } from '@netlab/cli';
+import { color, UsageError } from '@netlab/cli';
+import ssh2, { type CipherAlgorithm } from 'ssh2';
 import { loadAuthorizedKeys } from './authorized-keys.ts';
 import type { ServerSettings } from './cli-server.ts';
 import { SshShellError } from './errors.ts';
@@ -23,6 +24,22 @@ export function formatLog(e: LogEntry): string {
   return parts.filter(Boolean).join(' ');
 }
 
+/**
+ * ssh2 checks algorithm names when a server object is made (not listening, nothing sent): a
+ * name it does not know, or one this Node's OpenSSL lacks, in --ciphers is a usage error.
+ */
+function checkCiphers(hostKey: string, ciphers: string[]): CipherAlgorithm[] {
+  const cipher = ciphers as CipherAlgorithm[];
+  try {
+    new ssh2.Server({ hostKeys: [hostKey], algorithms: { cipher } });
+  } catch (err) {
+    throw new UsageError(`--ciphers ${ciphers.join(',')}: ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
+  return cipher;
+}
+
 export async function serve(s: ServerSettings): Promise<number> {
   for (const [flag, dir] of [
     ['--home', s.home],
@@ -32,6 +49,7 @@ export async function serve(s: ServerSettings): Promise<number> {
       throw new SshShellError('ERR_DIRECTORY', `${flag} ${dir} is not a folder`);
   }
   const hostKey = loadOrCreateHostKey(s.stateDir);
+  const ciphers = s.ciphers && checkCiphers(hostKey.privateKey, s.ciphers);
   const print = (line: string) => process.stdout.write(`${line}\n`);
   const note = (text: string) =>
     print(
@@ -50,6 +68,7 @@ export async function serve(s: ServerSettings): Promise<number> {
     hostKey: hostKey.privateKey,
     authorizedKeysFile: s.authorizedKeysFile,
     allow: s.allow,
+    ...(ciphers ? { algorithms: { cipher: ciphers } } : {}),
     ...(s.passwordFile ? { passwordFile: s.passwordFile } : {}),
     ...(s.home ? { home: s.home } : {}),
     ...(s.sftpRoot ? { sftpRoot: s.sftpRoot } : {}),

@@ -25,6 +25,8 @@ export interface ServerSettings {
   shell?: string;
   envAllow?: string[];
   allow: NetworkList | undefined;
+  /** --ciphers: the exact list offered; unset, the server's default (server-options.ts). */
+  ciphers?: string[];
   maxAuthTries: number;
   loginGraceMs: number;
   idleTimeoutMs: number;
@@ -100,6 +102,10 @@ export async function runServer(argv: string[]): Promise<number> {
   // A shell given as a bare name is looked up on PATH by spawn; with a slash it is a path.
   if (values.shell)
     settings.shell = values.shell.includes('/') ? userPath(values.shell) : values.shell;
+  if (values.ciphers !== undefined) {
+    settings.ciphers = values.ciphers.split(',').filter(Boolean);
+    if (settings.ciphers.length === 0) throw new UsageError('--ciphers: expected a list of names');
+  }
   if (values['accept-env']) settings.envAllow = values['accept-env'].split(',').filter(Boolean);
   // ssh2, node-pty and the host key's crypto load only now that the flags are known good.
   return (await import('./cli-server-run.ts')).serve(settings);

@@ -1,7 +1,7 @@
 /** The server's options, and the same with every default filled in (what the core and its layers read). */
 import { homedir, userInfo } from 'node:os';
 import type { NetworkList } from '@netlab/addressing/network';
-import type { Algorithms } from 'ssh2';
+import type { Algorithms, CipherAlgorithm } from 'ssh2';
 import { loadPasswordFile } from './passwords.ts';
 import type { PenaltyOptions } from './penalties.ts';
 import { DEFAULT_ENV_ALLOW, DEFAULTS, type LogEntry } from './protocol.ts';
@@ -28,6 +28,7 @@ export interface ServerOptions {
   idleTimeoutMs?: number;
   keepaliveIntervalMs?: number;
   keepaliveCountMax?: number;
+  /** ssh2's algorithm lists; `cipher` unset means DEFAULT_CIPHER_OFFER (below). */
   algorithms?: Algorithms;
   /** Per-source failed-login budget, delays and penalty time (see penalties.ts). */
   penalties?: Partial<PenaltyOptions>;
@@ -42,6 +43,20 @@ export interface ServerOptions {
 
 export type ServerSettings = ReturnType<typeof withDefaults>;
 
+/**
+ * The ciphers offered unless `algorithms.cipher` says otherwise: ssh2's own list without
+ * chacha20-poly1305. The client's order decides (RFC 4253 §7.1) and OpenSSH's `ssh` lists
+ * chacha20 first; ssh2 without its optional native build (an install leaves it unbuilt) runs
+ * Poly1305 in WebAssembly, while aes128-ctr, OpenSSH's next choice, runs in Node's OpenSSL on
+ * the CPU's AES instructions: faster streams, less server CPU per byte (BENCH.md).
+ */
+export const DEFAULT_CIPHER_OFFER: Algorithms['cipher'] = {
+  // @types/ssh2 declares all three keys; ssh2 applies whichever hold names.
+  append: [],
+  prepend: [],
+  remove: ['chacha20-poly1305@openssh.com' satisfies CipherAlgorithm],
+};
+
 export function withDefaults(options: ServerOptions) {
   const me = userInfo();
   const home = options.home ?? homedir();
@@ -53,6 +68,10 @@ export function withDefaults(options: ServerOptions) {
     home,
     sftpRoot: options.sftpRoot ?? home,
     envAllow: options.envAllow ?? DEFAULT_ENV_ALLOW,
+    algorithms: {
+      ...options.algorithms,
+      cipher: options.algorithms?.cipher ?? DEFAULT_CIPHER_OFFER,
+    },
     passwords: options.passwordFile ? loadPasswordFile(options.passwordFile) : undefined,
     log: (entry: Omit<LogEntry, 'time'>) =>
       options.onLog?.({ time: new Date().toISOString(), ...entry }),
