@@ -34,7 +34,9 @@ export function createServer(options: ServerOptions): SshShellServer {
       // Keepalive (RFC 4254 §4 global requests) finds a peer that vanished without a FIN.
       keepaliveInterval: o.keepaliveIntervalMs,
       keepaliveCountMax: o.keepaliveCountMax,
-      ...(o.algorithms ? { algorithms: o.algorithms } : {}),
+      // What we offer per category; the CLIENT's order picks from it (RFC 4253 §7.1), so a
+      // cipher we do not want used (chacha20 without ssh2's native build) is left out.
+      algorithms: o.algorithms,
       ...(o.trace ? { debug: o.trace } : {}),
     },
     // Called once per TCP connection after the client's version line; authentication and
