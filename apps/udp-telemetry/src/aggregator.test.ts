@@ -126,4 +126,16 @@ describe('Aggregator', () => {
     agg.flush(); // idle for an interval: every series expires
     expect([agg.seriesCount, agg.held]).toEqual([0, 0]);
   });
+
+  it('never goes over the budget when a timer sketch grows its bins at the edge of it', () => {
+    // A CI run saw 296 bytes over: bins grew after the budget was nearly full.
+    const byteBudget = 200_000;
+    const agg = new Aggregator({ limits: { byteBudget } });
+    for (let i = 0; i < 200; i++) {
+      // Values spread over many decades, so each timer's sketch keeps adding bins.
+      for (let v = 0; v < 40; v++) agg.record(`t.${i}`, '', 'ms', 1.5 ** (v * 3 + (i % 7)), 1);
+      expect(agg.held).toBeLessThanOrEqual(byteBudget);
+    }
+    expect(agg.refused.byte_budget).toBeGreaterThan(0);
+  });
 });

@@ -3,7 +3,10 @@ import { BIN_BYTES, Budget, detach, type Limits, type RefuseReason } from './lim
 import type { MetricType } from './protocol.ts';
 import type { Counter, Gauge, Series, Snapshot, Timer, TimerStats, UniqueSet } from './series.ts';
 import { SeriesTable } from './series-table.ts';
-import { newSketch, SKETCH_BYTES, sketchStats } from './sketch.ts';
+import { BIN_LIMIT, newSketch, SKETCH_BYTES, sketchStats } from './sketch.ts';
+
+/** The most a timer's sketch is charged: its objects and both stores at their bin limit. */
+const MAX_SKETCH_BYTES = SKETCH_BYTES + BIN_BYTES * 2 * BIN_LIMIT;
 
 export type { Snapshot, TimerStats } from './series.ts';
 
@@ -113,6 +116,11 @@ export class Aggregator {
           t.sketch = newSketch();
           t.sketchCharge = SKETCH_BYTES;
         }
+        // One sample may grow the bins by up to what the sketch has left to grow (a value far
+        // from the others spans many bins), and that memory is taken before it can be charged:
+        // so a sample goes in only while the budget has room for all of it.
+        if (!this.budget.fits(MAX_SKETCH_BYTES - t.sketchCharge))
+          return this.budget.refuse('byte_budget');
         // Sample rate r means each sample stands for 1/r: a weight, exactly as StatsD counts it.
         t.sketch.accept(value as number, 1 / rate);
         // Bins grow in chunks up to their limit (~32 KiB a sketch); charge what they grew by.

@@ -119,9 +119,14 @@ export class Budget {
     return this.take(charge) ? charge : this.refuse('byte_budget');
   }
 
+  /** Whether `bytes` more would fit the budget. */
+  fits(bytes: number): boolean {
+    return this.held + bytes <= this.limits.byteBudget;
+  }
+
   /** Charges `bytes` if they fit the budget. */
   take(bytes: number): boolean {
-    if (this.held + bytes > this.limits.byteBudget) return false;
+    if (!this.fits(bytes)) return false;
     this.held += bytes;
     return true;
   }

@@ -3,9 +3,12 @@ import { LogCollapsingLowestDenseDDSketch } from '@datadog/sketches-js';
 
 export type Sketch = LogCollapsingLowestDenseDDSketch;
 
-/** DDSketch with 1 % relative accuracy; 2048 bins bound memory per series (~16 KiB). */
+/** Bins per store (a sketch has two: positive and negative values); past it the lowest collapse. */
+export const BIN_LIMIT = 2048;
+
+/** DDSketch with 1 % relative accuracy; BIN_LIMIT bins a store bound memory per series. */
 export const newSketch = () =>
-  new LogCollapsingLowestDenseDDSketch({ relativeAccuracy: 0.01, binLimit: 2048 });
+  new LogCollapsingLowestDenseDDSketch({ relativeAccuracy: 0.01, binLimit: BIN_LIMIT });
 
 /** What the byte budget charges a sketch before its bins: its objects and two empty stores. */
 export const SKETCH_BYTES = 1000;
