@@ -10,7 +10,7 @@ const { values: a } = parseArgs({
       type: 'string',
       default:
         process.env.NETLAB_BENCH_RATES ??
-        '5000,10000,20000,30000,40000,50000,60000,70000,80000,90000',
+        '5000,10000,20000,30000,40000,50000,60000,70000,80000,90000,100000',
     },
     clients: { type: 'string', default: '100' },
     seconds: { type: 'string', default: '3' },
