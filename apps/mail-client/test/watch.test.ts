@@ -1,4 +1,6 @@
 /** watch against real Dovecot: IDLE delivery, IDLE re-issue, reconnect after a restart without losses. */
+
+import { waitUntil } from '@netlab/peers';
 import { describe, expect, it } from 'vitest';
 import { connect } from '../src/client.ts';
 import { loadConfig, selectAccount } from '../src/config.ts';
@@ -37,11 +39,9 @@ function collect(stream: NodeJS.ReadableStream): string[] {
   return lines;
 }
 
-/** Polls a condition every 50 ms (bounded). */
+/** Polls a condition (bounded); throws naming `what` if it never holds. */
 async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  for (const start = Date.now(); !condition(); await new Promise((r) => setTimeout(r, 50))) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-  }
+  if (!(await waitUntil(condition, timeoutMs))) throw new Error(`timed out waiting for ${what}`);
 }
 
 const exited = (child: ReturnType<typeof spawnMail>) =>

@@ -137,11 +137,5 @@ export function run(cmd: string, args: string[], input = '', timeoutMs = 30_000)
   });
 }
 
-export async function waitUntil(pred: () => boolean, timeoutMs = 10_000): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (pred()) return true;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return pred();
-}
+/** The one polling wait of the tests, from the test-server tool. */
+export { waitUntil } from '@netlab/peers';

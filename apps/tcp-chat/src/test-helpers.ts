@@ -1,14 +1,14 @@
 /** Shared by the tests: a raw socket speaking frames by hand, and polling without sleeps. */
 import net from 'node:net';
 import { lengthPrefixed } from '@netlab/framing';
+import { waitUntil } from '@netlab/peers';
 import { chat, type Message } from './protocol.ts';
 
 const codec = lengthPrefixed({ maxFrameSize: 16 * 1024 * 1024 });
 
-/** Polls `check` every 10 ms for up to 20 s; throws naming `what` if it never holds. */
+/** Polls `check` (the test-server tool's waitUntil) for up to 20 s; throws naming `what` if it never holds. */
 export async function until(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 2000 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
-  if (!check()) throw new Error(`timed out waiting for ${what}`);
+  if (!(await waitUntil(check, 20_000))) throw new Error(`timed out waiting for ${what}`);
 }
 
 /** A client with no library in the way: write any bytes, read decoded frames. */

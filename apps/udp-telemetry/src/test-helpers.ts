@@ -29,18 +29,8 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Ru
   return { collector, port: udp.port, httpPort: http?.port ?? 0, logs, traces };
 }
 
-/**
- * Waits until `done()` holds, checking every 10 ms, for at most `limitMs`; returns whether it
- * held. Loopback delivery is immediate, so this bounds the wait without asserting on time.
- */
-export async function waitUntil(done: () => boolean, limitMs = 10_000): Promise<boolean> {
-  const deadline = Date.now() + limitMs;
-  while (!done()) {
-    if (Date.now() > deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  return true;
-}
+/** The one polling wait of the tests, from the test-server tool. */
+export { waitUntil } from '@netlab/peers';
 
 /** Sends raw datagrams from a fresh socket, one after another, then closes it. */
 export async function sendRaw(port: number, payloads: (string | Buffer)[], host = '127.0.0.1') {

@@ -16,3 +16,4 @@ export { ensure, REQUIREMENTS, type Requirement } from './requirements.ts';
 export { type SshdOptions, type SshdPeer, sshFingerprint, startSshd } from './sshd.ts';
 export { type DevCertificates, makeDevCertificates } from './tls.ts';
 export { ensureGcc, ensurePromtool, ensurePython, ensureScrapy } from './tools.ts';
+export { waitUntil } from './wait.ts';
