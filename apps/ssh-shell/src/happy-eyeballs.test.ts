@@ -1,12 +1,10 @@
 /** The client races IPv6 and IPv4 (RFC 8305): a name whose IPv6 address drops SYNs still connects, over IPv4. */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { parseAddress } from '@netlab/addressing/address';
 import { lookupAll } from '@netlab/addressing/dns';
-import { type DnsmasqPeer, startDnsmasq } from '@netlab/peers';
+import { type BlackHole, type DnsmasqPeer, startBlackHole, startDnsmasq } from '@netlab/peers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeUserKey, type OurServer, startOurServer, tempDir } from '../test/fixtures.ts';
 import { type ConnectOptions, connect } from './client.ts';
@@ -17,41 +15,14 @@ const NAME = 'dual.ssh-shell.test';
 const dir = tempDir('happy');
 let server: OurServer;
 let dns: DnsmasqPeer;
-let hole: ChildProcess;
-const fillers: net.Socket[] = [];
+let hole: BlackHole;
 let base: ConnectOptions;
-
-/**
- * An unreachable IPv6 address that sends nothing off the machine: [::1]:PORT held by a
- * listener that never accepts, with a backlog of 0. Once one connection waits in its accept
- * queue, Linux drops every further SYN (a full queue is not answered with a reset), so a
- * connect there hangs as to a firewalled host, where a port nobody listens on would be
- * refused at once and prove nothing. Node's net.Server always accepts, so Python listens.
- */
-const NEVER_ACCEPTS = `
-import socket, sys
-s = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
-s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
-s.bind(('::1', int(sys.argv[1])))
-s.listen(0)
-print('listening', flush=True)
-sys.stdin.read()
-`;
 
 beforeAll(async () => {
   const key = makeUserKey(dir.path, 'id_user');
   server = await startOurServer(dir.path, [key.publicLine]); // 127.0.0.1 only
-  hole = spawn('/usr/bin/python3', ['-c', NEVER_ACCEPTS, String(server.port)], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  await new Promise((resolve) => hole.stdout!.once('data', resolve));
-  // The first filler takes the one queue place; the second's SYNs are dropped from then on.
-  for (let i = 0; i < 2; i++) {
-    const filler = net.connect({ host: '::1', port: server.port });
-    filler.on('error', () => {});
-    fillers.push(filler);
-  }
-  await new Promise((resolve) => fillers[0]!.once('connect', resolve));
+  // An unreachable IPv6 address that sends nothing off the machine: [::1] on the same port.
+  hole = await startBlackHole(server.port);
   dns = await startDnsmasq({
     records: { a: [[NAME, '127.0.0.1']], aaaa: [[NAME, '::1']] },
   });
@@ -73,8 +44,7 @@ beforeAll(async () => {
   };
 }, 120_000);
 afterAll(async () => {
-  for (const f of fillers) f.destroy();
-  hole?.stdin?.end(); // Python reads stdin to its end, then exits
+  await hole?.stop();
   await server?.stop();
   await dns?.stop();
   dir.remove();

@@ -1,9 +1,7 @@
 /** The client races IPv6 and IPv4 (RFC 8305): a name whose IPv6 address drops SYNs still connects, over IPv4. */
-import { type ChildProcess, spawn } from 'node:child_process';
-import net from 'node:net';
 import { parseAddress } from '@netlab/addressing/address';
 import { lookupAll } from '@netlab/addressing/dns';
-import { type DnsmasqPeer, startDnsmasq } from '@netlab/peers';
+import { type BlackHole, type DnsmasqPeer, startBlackHole, startDnsmasq } from '@netlab/peers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from './client.ts';
 import type { ChatError } from './errors.ts';
@@ -13,46 +11,18 @@ const NAME = 'dual.tcp-chat.test';
 let server: ChatServer;
 let port: number;
 let dns: DnsmasqPeer;
-let hole: ChildProcess;
-const fillers: net.Socket[] = [];
-
-/**
- * An IPv6 address that never answers and sends nothing off the machine: [::1]:PORT held by a
- * listener that never accepts, with a backlog of 0. Once one connection waits in its accept
- * queue, Linux drops every further SYN (a full queue is not answered with a reset), so a
- * connect there hangs as to a firewalled host; a closed port would be refused at once and
- * prove nothing. Node's net.Server always accepts, so Python listens.
- */
-const NEVER_ACCEPTS = `
-import socket, sys
-s = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
-s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
-s.bind(('::1', int(sys.argv[1])))
-s.listen(0)
-print('listening', flush=True)
-sys.stdin.read()
-`;
+let hole: BlackHole;
 
 beforeAll(async () => {
   server = createServer({ rate: 0 });
   port = (await server.listen(0, '127.0.0.1')).port; // IPv4 only
-  hole = spawn('/usr/bin/python3', ['-c', NEVER_ACCEPTS, String(port)], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  await new Promise((resolve) => hole.stdout!.once('data', resolve));
-  // The first filler takes the one queue place; every later SYN to [::1]:port is dropped.
-  for (let i = 0; i < 2; i++) {
-    const filler = net.connect({ host: '::1', port });
-    filler.on('error', () => {});
-    fillers.push(filler);
-  }
-  await new Promise((resolve) => fillers[0]!.once('connect', resolve));
+  // An IPv6 address that never answers and sends nothing off the machine: [::1]:port.
+  hole = await startBlackHole(port);
   dns = await startDnsmasq({ records: { a: [[NAME, '127.0.0.1']], aaaa: [[NAME, '::1']] } });
 }, 120_000);
 
 afterAll(async () => {
-  for (const f of fillers) f.destroy();
-  hole?.stdin?.end(); // Python reads stdin to its end, then exits
+  await hole?.stop();
   await server?.close(500);
   await dns?.stop();
 });

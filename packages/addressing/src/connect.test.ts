@@ -1,29 +1,14 @@
 /** connectTcp against real sockets: Happy Eyeballs past a black-holed ::1, timeouts, refusals. */
-import { type ChildProcess, spawn } from 'node:child_process';
 import net from 'node:net';
-import { type DnsmasqPeer, startDnsmasq } from '@netlab/peers';
+import { type BlackHole, type DnsmasqPeer, startBlackHole, startDnsmasq } from '@netlab/peers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectTcp } from './connect.ts';
 import { AddressError } from './errors.ts';
 
-// A listener on [::1]:port that never accepts, with a backlog of 0: once one connection
-// waits in its queue, the kernel drops further SYNs, so a connect there hangs like a
-// firewalled host. Python does this in two lines; Node's net.Server always accepts.
-const BLACK_HOLE = `
-import socket, sys, time
-s = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
-s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
-s.bind(('::1', int(sys.argv[1])))
-s.listen(0)
-print('ready', flush=True)
-sys.stdin.read()
-`;
-
 let dns: DnsmasqPeer;
 let server: net.Server;
 let port: number;
-let hole: ChildProcess;
-const fillers: net.Socket[] = [];
+let hole: BlackHole;
 
 beforeAll(async () => {
   server = net.createServer((socket) => {
@@ -32,16 +17,8 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   port = (server.address() as net.AddressInfo).port;
-  hole = spawn('/usr/bin/python3', ['-c', BLACK_HOLE, String(port)], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  await new Promise((resolve) => hole.stdout!.once('data', resolve));
-  for (let i = 0; i < 2; i++) {
-    const filler = net.connect({ host: '::1', port });
-    filler.on('error', () => {});
-    fillers.push(filler);
-  }
-  await new Promise((resolve) => setTimeout(resolve, 200));
+  // [::1]:port drops SYNs (a firewalled host, on loopback); 127.0.0.1:port answers.
+  hole = await startBlackHole(port);
   dns = await startDnsmasq({
     records: {
       a: [['dual.netlab.test', '127.0.0.1']],
@@ -54,9 +31,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  for (const filler of fillers) filler.destroy();
-  hole?.stdin?.end(); // python exits when stdin closes
-  hole?.kill();
+  await hole?.stop();
   await new Promise<void>((resolve) => server.close(() => resolve()));
   await dns?.stop();
 });

@@ -1,4 +1,6 @@
 /** @netlab/peers: real servers (Redis, sshd, dnsmasq, Dovecot, ngircd) on loopback for tests. */
+
+export { type BlackHole, startBlackHole } from './black-hole.ts';
 export { type DnsmasqOptions, type DnsmasqPeer, type DnsRecords, startDnsmasq } from './dnsmasq.ts';
 export {
   type DovecotOptions,
