@@ -12,20 +12,11 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { loadavg, tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { median } from '@netlab/cli';
-import { cpuSeconds, startOurServerProcess, timeProcess } from './procs.ts';
+import { cpuSeconds, startOurServerProcess, timeProcess, WITH_CHACHA } from './procs.ts';
 
 const MB = 1_000_000;
 const SIZE = Number(process.env.NETLAB_BENCH_MB ?? 200) * MB;
 const ROUNDS = Number(process.env.NETLAB_BENCH_RUNS ?? 15);
-/** ssh2's own default list (its README), chacha20-poly1305 first, as OpenSSH lists it. */
-const WITH_CHACHA = [
-  'chacha20-poly1305@openssh.com',
-  'aes128-gcm@openssh.com',
-  'aes256-gcm@openssh.com',
-  'aes128-ctr',
-  'aes192-ctr',
-  'aes256-ctr',
-].join(',');
 
 const dir = mkdtempSync(join(tmpdir(), 'ssh-shell-ciphers-'));
 const key = join(dir, 'id_ed25519');

@@ -15,6 +15,16 @@ const SERVER_NODE_FLAGS = scriptNodeFlags(APP, 'server');
 /** The same for the `ssh` script, the client. */
 export const CLIENT_NODE_FLAGS = scriptNodeFlags(APP, 'ssh');
 export const RUNS = Number(process.env.NETLAB_BENCH_RUNS ?? 5);
+/** ssh2's own default cipher list (its README), chacha20-poly1305 first as OpenSSH lists it: the
+ * `--ciphers` that offers what our server leaves out by default. */
+export const WITH_CHACHA = [
+  'chacha20-poly1305@openssh.com',
+  'aes128-gcm@openssh.com',
+  'aes256-gcm@openssh.com',
+  'aes128-ctr',
+  'aes192-ctr',
+  'aes256-ctr',
+].join(',');
 /** The preload that leaves ssh2's optional native builds out, as a fresh install does. */
 export const WITHOUT_NATIVE = join(APP, 'bench', 'without-native.mjs');
 // Every Node process the bench starts (our server, our CLI) loads it too.

@@ -34,6 +34,7 @@ import {
   scriptArgv,
   startOurServerProcess,
   timeProcess,
+  WITH_CHACHA,
   withCpu,
 } from './procs.ts';
 import { refused } from './without-native.mjs';
@@ -41,15 +42,6 @@ import { refused } from './without-native.mjs';
 const MB = 1_000_000;
 const SIZE = Number(process.env.NETLAB_BENCH_MB ?? 200) * MB;
 const GCM = 'aes128-gcm@openssh.com';
-/** ssh2's own default cipher list (its README): what our server offered before leaving chacha20 out. */
-const WITH_CHACHA = [
-  'chacha20-poly1305@openssh.com',
-  'aes128-gcm@openssh.com',
-  'aes256-gcm@openssh.com',
-  'aes128-ctr',
-  'aes192-ctr',
-  'aes256-ctr',
-].join(',');
 const STREAM = `head -c ${SIZE} /dev/zero`;
 
 await ensure('sshd'); // sshd, ssh, ssh-keygen from Debian's packages when missing
