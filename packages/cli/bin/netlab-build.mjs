@@ -15,7 +15,7 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 // Code that reads the module object Node made for the file where it was installed: a bundle
@@ -191,21 +191,30 @@ export async function build({ entry, cacheDir, manifestPath, previous }) {
       mkdirSync(dirname(file.path), { recursive: true });
       writeFileSync(file.path, file.contents);
     }
-    const inputs = Object.keys(result.metafile.inputs).map((file) => resolve(file));
-    // A change to these bundling rules makes every bundle stale too.
-    inputs.push(fileURLToPath(import.meta.url));
-    // pnpm rewrites node_modules/.modules.yaml on every install; an install may relink a
-    // dependency to a new folder while the old one stays, so it makes the bundle stale too.
+    // The files the bundle was built from; the next start checks each one's mtime.
+    const sources = [...Object.keys(result.metafile.inputs).map((file) => resolve(file)), ...seen];
+    // Installed packages change only by an install, and their mtimes say nothing (pnpm links
+    // files from its store, npm keeps the tarball's times), while every install rewrites its
+    // record: node_modules/.modules.yaml (pnpm) or node_modules/.package-lock.json (npm). So
+    // those records stand for every file in node_modules, and a start checks tens of files
+    // instead of hundreds. Without such a record each installed file is checked itself.
+    const records = [];
     for (let at = dirname(entry); at !== dirname(at); at = dirname(at)) {
-      const installed = join(at, 'node_modules', '.modules.yaml');
-      if (existsSync(installed)) inputs.push(installed);
+      for (const name of ['.modules.yaml', '.package-lock.json']) {
+        const record = join(at, 'node_modules', name);
+        if (existsSync(record)) records.push(record);
+      }
     }
+    const installed = (file) => file.split(sep).includes('node_modules');
+    const inputs = records.length > 0 ? sources.filter((file) => !installed(file)) : sources;
+    // A change to these bundling rules makes every bundle stale too.
+    inputs.push(fileURLToPath(import.meta.url), ...records);
     const manifest = {
       node: process.version,
       entry,
       builtAt,
       dir,
-      inputs: [...new Set([...inputs, ...seen])],
+      inputs: [...new Set(inputs)],
       kept: [...kept],
     };
     // Another process may build the same entry at the same time: each writes its own folder and
