@@ -10,6 +10,8 @@ export interface OutboxOwner {
 
 /** A drain writes at most this much at once, so a slow reader's progress shows as 'drain's. */
 const DRAIN_SLICE = 64 * 1024;
+/** Larger writes go out in pieces of this size, each saying when the kernel has taken it. */
+const WRITE_SLICE = 16 * 1024;
 
 /**
  * Frames waiting to be written. The bound covers this queue plus the bytes Node already holds
@@ -95,9 +97,23 @@ export class Outbox implements Flushable {
     // fits in the socket's send buffer and keeps the rest. Its return value is the signal:
     // false means Node now holds at least its highWaterMark (16 KiB) for this socket, because
     // the peer reads slower than we write; 'drain' comes once the kernel has taken it all.
-    if (this.socket.write(chunk)) this.progress();
+    let room = true;
+    if (chunk.length <= WRITE_SLICE) room = this.socket.write(chunk);
+    else {
+      // A backlog goes out in slices, each with a callback once the kernel has taken it, so a
+      // reader that reads slowly shows progress every slice, not only once all of it is gone
+      // ('drain'); Node's writableLength drops only when a whole write is done.
+      for (let at = 0; at < chunk.length; at += WRITE_SLICE) {
+        room = this.socket.write(chunk.subarray(at, at + WRITE_SLICE), this.#tookSlice);
+      }
+    }
+    if (room) this.progress();
     else this.#blocked = true;
   }
+
+  readonly #tookSlice = (err?: Error | null): void => {
+    if (!err && !this.#dead && !this.socket.destroyed) this.progress();
+  };
 
   readonly #onDrain = (): void => {
     this.#blocked = false;
