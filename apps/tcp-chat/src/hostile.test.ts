@@ -2,6 +2,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import net from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { scriptNodeFlags } from '@netlab/cli';
 import { lengthPrefixed } from '@netlab/framing';
@@ -452,15 +453,22 @@ describe('overload and slow consumers', () => {
     sloth.socket.pause(); // stops reading: the kernel's buffers fill, then the server's queue
     const fast = [await member('ann', '#mixed'), await member('bob', '#mixed')];
     const sender = await member('cy', '#mixed');
-    const kicksBefore = (await counters(sender))['kick.ERR_SLOW_CONSUMER'] ?? 0;
+    // Asks the counters away from the flood, so its reply does not wait behind the echo.
+    const observer = await member('dee', '#quiet');
+    const kicks = async () => (await counters(observer))['kick.ERR_SLOW_CONSUMER'] ?? 0;
+    const kicksBefore = await kicks();
     const n = 6000; // 2 KiB each: 12 MiB for sloth, far past any socket buffer
-    await flood(sender, '#mixed', n, 2048);
+    const flooding = flood(sender, '#mixed', n, 2048);
+    // A kicked peer has 2 s to read its reason before the server destroys the socket, so
+    // sloth reads again as soon as the kick is counted, not after the checks below.
+    for (let i = 0; i < 1000 && (await kicks()) === kicksBefore; i++) await sleep(20);
+    sloth.socket.resume();
+    await flooding;
     const lines = (c: RawClient) => c.received.filter((m) => m.type === 'msg').length;
     for (const c of [...fast, sender]) await until(() => lines(c) === n, 'every line');
     const c = await counters(sender);
     expect(c['kick.ERR_SLOW_CONSUMER']).toBe(kicksBefore + 1);
     // Reading again, sloth finds the reason: its queued frames were dropped, the reason sent.
-    sloth.socket.resume();
     expect((await sloth.next('error')).code).toBe('ERR_SLOW_CONSUMER');
     expect((await sloth.next('bye')).code).toBe('ERR_SLOW_CONSUMER');
     await until(() => sloth.closed, 'sloth to be closed');
